@@ -1,0 +1,73 @@
+// What each kind of person sees first.
+import type { Tx } from "../../server/db/school-db.server";
+
+const occurrenceSelect = {
+  id: true,
+  startsAt: true,
+  endsAt: true,
+  status: true,
+  lesson: { select: { id: true, title: true, type: true, room: { select: { name: true } }, instructor: { select: { firstName: true, lastName: true } } } },
+  room: { select: { name: true } },
+} as const;
+
+export async function adminOverview(tx: Tx, now = new Date()) {
+  const weekAhead = new Date(now.getTime() + 7 * 24 * 3600_000);
+  const [students, teachers, lessons, activeEnrollments, pendingEnrollments, upcoming, invited] = await Promise.all([
+    tx.student.count(),
+    tx.user.count({ where: { role: "TEACHER" } }),
+    tx.lesson.count({ where: { status: { in: ["SCHEDULED", "IN_PROGRESS"] } } }),
+    tx.enrollment.count({ where: { status: "ACTIVE" } }),
+    tx.enrollment.count({ where: { status: "PENDING" } }),
+    tx.lessonOccurrence.findMany({
+      where: { startsAt: { gte: now, lt: weekAhead }, status: "SCHEDULED" },
+      orderBy: { startsAt: "asc" },
+      take: 12,
+      select: occurrenceSelect,
+    }),
+    tx.user.count({ where: { passwordHash: null, role: { in: ["ADMIN", "TEACHER", "PARENT"] } } }),
+  ]);
+  return { students, teachers, lessons, activeEnrollments, pendingEnrollments, upcoming, invited };
+}
+
+export function teacherUpcoming(tx: Tx, teacherId: string, now = new Date(), days = 7) {
+  return tx.lessonOccurrence.findMany({
+    where: {
+      startsAt: { gte: now, lt: new Date(now.getTime() + days * 24 * 3600_000) },
+      OR: [{ instructorId: teacherId }, { instructorId: null, lesson: { instructorId: teacherId } }],
+    },
+    orderBy: { startsAt: "asc" },
+    select: { ...occurrenceSelect, lesson: { select: { ...occurrenceSelect.lesson.select, _count: { select: { enrollments: { where: { status: "ACTIVE" } } } } } } },
+  });
+}
+
+/** A parent's children (or a student's own profile) with their next lessons. */
+export async function familyOverview(tx: Tx, userId: string, now = new Date()) {
+  const me = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { role: true, familyGroupId: true } });
+  const students = await tx.student.findMany({
+    where:
+      me.role === "STUDENT" || !me.familyGroupId
+        ? { userId }
+        : { user: { familyGroupId: me.familyGroupId } },
+    orderBy: { user: { firstName: "asc" } },
+    select: {
+      id: true,
+      instrument: true,
+      user: { select: { firstName: true, lastName: true } },
+      enrollments: {
+        where: { status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } },
+        select: {
+          status: true,
+          lesson: {
+            select: {
+              id: true,
+              title: true,
+              type: true,
+              occurrences: { where: { startsAt: { gte: now }, status: "SCHEDULED" }, orderBy: { startsAt: "asc" }, take: 1, select: { startsAt: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+  return students;
+}

@@ -1,0 +1,117 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Field, FormError, SelectField } from "~/components/form";
+import { inviteUser, listPeople, PersonExistsError } from "~/models/people.server";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+import { ROLE_LABEL } from "~/utils/format";
+import { fields, noErrors, parseForm, type FieldErrors } from "~/utils/forms";
+
+export const meta: MetaFunction = () => [{ title: "People" }];
+
+const inviteSchema = z.object({
+  email: fields.email,
+  firstName: fields.name("a first name"),
+  lastName: fields.name("a last name"),
+  role: z.enum(["ADMIN", "TEACHER", "PARENT", "STUDENT"], { errorMap: () => ({ message: "Choose a role." }) }),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db } = requireSchool(context);
+  return { people: await db.run(listPeople) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireUser(request, context, { role: "ADMIN" });
+  const { db, school } = requireSchool(context);
+  const parsed = parseForm(await request.formData(), inviteSchema);
+  if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, values: parsed.values, message: null }, { status: 400 });
+  try {
+    await db.run((tx) =>
+      inviteUser(tx, { mailer: context.mailer, origin: context.origin, schoolName: school.name, invitedBy: `${admin.firstName} ${admin.lastName}` }, parsed.data),
+    );
+  } catch (error) {
+    if (error instanceof PersonExistsError) {
+      return data({ ok: false as const, errors: { email: error.message } as FieldErrors, values: parsed.values, message: null }, { status: 409 });
+    }
+    throw error;
+  }
+  return { ok: true as const, errors: noErrors, values: {}, message: `Invitation sent to ${parsed.data.email}.` };
+}
+
+export default function People() {
+  const { people } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (actionData?.ok) formRef.current?.reset();
+  }, [actionData]);
+  const values: Record<string, string> = actionData?.values ?? {};
+  return (
+    <div className="stack">
+      <h1>People</h1>
+      <section className="card">
+        <h2>Invite someone</h2>
+        {actionData?.message ? (
+          <p className="notice" role="status">
+            {actionData.message}
+          </p>
+        ) : null}
+        <Form method="post" ref={formRef} noValidate>
+          <FormError message={actionData && !actionData.ok && Object.keys(actionData.errors).length ? "Please correct the fields marked below." : null} />
+          <div className="grid">
+            <Field label="First name" name="firstName" required defaultValue={values.firstName} error={actionData?.errors.firstName} />
+            <Field label="Last name" name="lastName" required defaultValue={values.lastName} error={actionData?.errors.lastName} />
+            <Field label="Email" name="email" type="email" required defaultValue={values.email} error={actionData?.errors.email} />
+            <SelectField
+              label="Role"
+              name="role"
+              defaultValue={values.role ?? "TEACHER"}
+              error={actionData?.errors.role}
+              options={["TEACHER", "ADMIN", "PARENT", "STUDENT"].map((r) => ({ value: r, label: ROLE_LABEL[r]! }))}
+            />
+          </div>
+          <button className="button" disabled={busy}>
+            {busy ? "Sending…" : "Send invitation"}
+          </button>
+        </Form>
+      </section>
+      <section className="card">
+        <h2>Everyone at the school</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Account</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    {p.firstName} {p.lastName}
+                  </td>
+                  <td>{p.email.endsWith(".invalid") ? <span className="muted">no login</span> : p.email}</td>
+                  <td>{ROLE_LABEL[p.role]}</td>
+                  <td>{p.invited ? <span className="badge warn">Invited</span> : <span className="badge">Active</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

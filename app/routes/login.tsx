@@ -1,0 +1,61 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Field, FormError } from "~/components/form";
+import { getUser, requireSchool, safeRedirectTo, signIn } from "~/utils/auth.server";
+import { fields, noErrors, parseForm } from "~/utils/forms";
+import { checkRateLimit } from "~/utils/rate-limit.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in" }];
+
+const schema = z.object({ email: fields.email, password: fields.password, redirectTo: z.string().optional() });
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSchool(context);
+  if (await getUser(request, context)) throw redirect("/dashboard");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireSchool(context);
+  const parsed = parseForm(await request.formData(), schema);
+  if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, formError: null }, { status: 400 });
+  const { email, password, redirectTo } = parsed.data;
+  const limited = await checkRateLimit(context, "signin", [`ip:${context.clientIp}`, `account:${email}`]);
+  if (limited) return data({ errors: noErrors, values: parsed.values, formError: limited }, { status: 429 });
+  const result = await signIn(context, email, password);
+  if (!result) {
+    return data({ errors: noErrors, values: parsed.values, formError: "That email and password do not match an account at this school." }, { status: 400 });
+  }
+  throw redirect(safeRedirectTo(redirectTo), { headers: { "Set-Cookie": result.cookie } });
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const values = actionData?.values ?? {};
+  return (
+    <section className="card narrow">
+      <h1>Sign in</h1>
+      <Form method="post" noValidate>
+        <FormError message={actionData?.formError} />
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? values.redirectTo ?? ""} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={values.email} error={actionData?.errors.email} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required error={actionData?.errors.password} />
+        <button className="button full" type="submit" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </Form>
+      <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

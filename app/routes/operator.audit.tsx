@@ -1,0 +1,49 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { requireOperator } from "~/utils/auth.server";
+import { formatDateTime } from "~/utils/format";
+
+export const meta: MetaFunction = () => [{ title: "Audit log · Encore operator" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireOperator(request, context);
+  return { entries: await context.platform.listAuditLog() };
+}
+
+export default function AuditLog() {
+  const { entries } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack">
+      <h1>Audit log</h1>
+      <section className="card table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">When (UTC)</th>
+              <th scope="col">Operator</th>
+              <th scope="col">Action</th>
+              <th scope="col">School</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDateTime(e.createdAt, "UTC")}</td>
+                <td>{e.operator?.email ?? "system"}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.targetSchool ? `${e.targetSchool.name} (${e.targetSchool.slug})` : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

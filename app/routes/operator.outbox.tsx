@@ -1,0 +1,29 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { EmailList } from "~/components/email-list";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { requireOperator } from "~/utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "Outbox · Encore operator" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireOperator(request, context);
+  return { emails: await context.platform.listRecentEmails(), transport: context.mailer.transport };
+}
+
+export default function OperatorOutbox() {
+  const { emails, transport } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack">
+      <h1>Outbox</h1>
+      <p className="muted">
+        {transport === "OUTBOX" ? "No RESEND_API_KEY is set: emails of every school are kept here." : "Recent emails of every school, as sent through Resend."}
+      </p>
+      <EmailList emails={emails} timeZone="UTC" />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

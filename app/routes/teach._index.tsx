@@ -1,0 +1,47 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { teacherUpcoming } from "~/models/dashboard.server";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatDateTime, formatTime } from "~/utils/format";
+
+export const meta: MetaFunction = () => [{ title: "My teaching" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context, { role: "TEACHER" });
+  const { db, school } = requireSchool(context);
+  const upcoming = await db.run((tx) => teacherUpcoming(tx, user.id));
+  return { upcoming, firstName: user.firstName, timeZone: school.timezone };
+}
+
+export default function TeacherHome() {
+  const { upcoming, firstName, timeZone } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack">
+      <div>
+        <p className="eyebrow">My teaching</p>
+        <h1>Hello, {firstName}</h1>
+      </div>
+      <section className="card">
+        <h2>Your next seven days</h2>
+        {upcoming.length === 0 ? (
+          <p className="muted">No lessons in the next seven days.</p>
+        ) : (
+          <ul>
+            {upcoming.map((o) => (
+              <li key={o.id}>
+                <strong>{formatDateTime(o.startsAt, timeZone)}</strong>–{formatTime(o.endsAt, timeZone)} · {o.lesson.title} ·{" "}
+                {o.room?.name ?? o.lesson.room?.name ?? "Online"} · {o.lesson._count.enrollments} enrolled
+                {o.status !== "SCHEDULED" ? <span className="badge warn"> {o.status.toLowerCase().replaceAll("_", " ")}</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,181 @@
+// Who is asking, and may they? Guards throw Responses (redirects, 403/404), so a
+// loader reads as: `const user = await requireUser(request, context, { role: "ADMIN" })`.
+import type { AppLoadContext } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import type { Tx } from "../../server/db/school-db.server";
+import { hashPassword, verifyPassword } from "./password.server";
+import { operatorLucia, schoolLucia, SCHOOL_COOKIE, OPERATOR_COOKIE, type AccountRole } from "./sessions.server";
+import { hashToken, randomToken } from "./tokens.server";
+
+export type SchoolRole = Exclude<AccountRole, "OPERATOR">;
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: SchoolRole;
+}
+
+function readCookie(request: Request, name: string): string | null {
+  const header = request.headers.get("cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return null;
+}
+
+function isSecure(context: AppLoadContext) {
+  return context.env.protocol === "https";
+}
+
+/** The school bound to this request, or a 404 on the platform's own domain. */
+export function requireSchool(context: AppLoadContext) {
+  if (context.tenant.kind !== "school" || !context.db) {
+    throw new Response("Not found", { status: 404 });
+  }
+  return { school: context.tenant.school, brand: context.tenant.brand, db: context.db };
+}
+
+export function requirePlatform(context: AppLoadContext) {
+  if (context.tenant.kind !== "platform") throw new Response("Not found", { status: 404 });
+}
+
+export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
+  if (context.tenant.kind !== "school" || !context.db) return null;
+  const sessionId = readCookie(request, SCHOOL_COOKIE);
+  if (!sessionId) return null;
+  const result = await context.db.run((tx) => schoolLucia(tx, isSecure(context)).validateSession(sessionId));
+  if (!result.user || result.user.role === "OPERATOR") return null;
+  const { id, email, firstName, lastName, role } = result.user;
+  return { id, email, firstName, lastName, role };
+}
+
+export function safeRedirectTo(to: FormDataEntryValue | string | null | undefined, fallback = "/dashboard") {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+/**
+ * The signed-in user of this school, with one of the given roles. Not signed in:
+ * redirect to sign-in (coming back afterwards). Wrong role: 403.
+ */
+export async function requireUser(
+  request: Request,
+  context: AppLoadContext,
+  opts: { role?: SchoolRole | SchoolRole[] } = {},
+): Promise<SessionUser> {
+  requireSchool(context);
+  const user = await getUser(request, context);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  const roles = opts.role ? (Array.isArray(opts.role) ? opts.role : [opts.role]) : null;
+  if (roles && !roles.includes(user.role)) {
+    throw new Response("You do not have access to this page.", { status: 403 });
+  }
+  return user;
+}
+
+export async function signIn(context: AppLoadContext, email: string, password: string): Promise<{ cookie: string; user: SessionUser } | null> {
+  const { db } = requireSchool(context);
+  return db.run(async (tx) => {
+    const user = await tx.user.findUnique({
+      where: { schoolId_email: { schoolId: db.schoolId, email: email.toLowerCase() } },
+      select: { id: true, email: true, firstName: true, lastName: true, role: true, passwordHash: true },
+    });
+    if (!(await verifyPassword(user?.passwordHash, password)) || !user) return null;
+    const lucia = schoolLucia(tx, isSecure(context));
+    const session = await lucia.createSession(user.id, {});
+    const { passwordHash: _, ...rest } = user;
+    return { cookie: lucia.createSessionCookie(session.id).serialize(), user: rest };
+  });
+}
+
+export async function signOut(request: Request, context: AppLoadContext): Promise<string> {
+  const { db } = requireSchool(context);
+  const sessionId = readCookie(request, SCHOOL_COOKIE);
+  return db.run(async (tx) => {
+    const lucia = schoolLucia(tx, isSecure(context));
+    if (sessionId) await lucia.invalidateSession(sessionId);
+    return lucia.createBlankSessionCookie().serialize();
+  });
+}
+
+// ---- single-use links: invitations and password resets -------------------------
+
+export const TOKEN_LIFETIME = { INVITATION: 7 * 24 * 3600_000, PASSWORD_RESET: 3600_000 } as const;
+
+/** Creates a link token for a user in the school `tx` is bound to; returns the raw token. */
+export async function createUserToken(tx: Tx, userId: string, kind: keyof typeof TOKEN_LIFETIME): Promise<string> {
+  const token = randomToken();
+  await tx.userToken.create({
+    data: { userId, kind, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + TOKEN_LIFETIME[kind]) },
+  });
+  return token;
+}
+
+export async function findUsableToken(tx: Tx, token: string) {
+  const row = await tx.userToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, kind: true, usedAt: true, expiresAt: true, user: { select: { id: true, email: true, firstName: true } } },
+  });
+  if (!row || row.usedAt || row.expiresAt <= new Date()) return null;
+  return row;
+}
+
+/** Sets the password from a link, ends every other session, and signs the user in. */
+export async function setPasswordWithToken(context: AppLoadContext, token: string, password: string) {
+  const { db } = requireSchool(context);
+  return db.run(async (tx) => {
+    const row = await findUsableToken(tx, token);
+    if (!row) return null;
+    // Claim the token atomically: a second use of the same link finds nothing to update.
+    const claimed = await tx.userToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (claimed.count !== 1) return null;
+    await tx.user.update({ where: { id: row.user.id }, data: { passwordHash: await hashPassword(password) } });
+    const lucia = schoolLucia(tx, isSecure(context));
+    await lucia.invalidateUserSessions(row.user.id);
+    const session = await lucia.createSession(row.user.id, {});
+    return { cookie: lucia.createSessionCookie(session.id).serialize() };
+  });
+}
+
+// ---- platform operators ----------------------------------------------------------
+
+export async function getOperator(request: Request, context: AppLoadContext) {
+  if (context.tenant.kind !== "platform") return null;
+  const sessionId = readCookie(request, OPERATOR_COOKIE);
+  if (!sessionId) return null;
+  const { user } = await operatorLucia(context.platform, isSecure(context)).validateSession(sessionId);
+  return user ? { id: user.id, email: user.email, name: `${user.firstName} ${user.lastName}`.trim() } : null;
+}
+
+export async function requireOperator(request: Request, context: AppLoadContext) {
+  requirePlatform(context);
+  const operator = await getOperator(request, context);
+  if (!operator) {
+    const url = new URL(request.url);
+    throw redirect(`/operator/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return operator;
+}
+
+export async function signInOperator(context: AppLoadContext, email: string, password: string) {
+  requirePlatform(context);
+  const operator = await context.platform.findOperatorByEmail(email);
+  if (!(await verifyPassword(operator?.passwordHash, password)) || !operator) return null;
+  const lucia = operatorLucia(context.platform, isSecure(context));
+  const session = await lucia.createSession(operator.id, {});
+  return lucia.createSessionCookie(session.id).serialize();
+}
+
+export async function signOutOperator(request: Request, context: AppLoadContext) {
+  const lucia = operatorLucia(context.platform, isSecure(context));
+  const sessionId = readCookie(request, OPERATOR_COOKIE);
+  if (sessionId) await lucia.invalidateSession(sessionId);
+  return lucia.createBlankSessionCookie().serialize();
+}

@@ -1,0 +1,55 @@
+// Form input at the boundary: zod schemas, messages a person understands, and
+// everything typed handed back so a mistake never loses it.
+import { z } from "zod";
+
+export type FieldErrors = Record<string, string>;
+export type FormValues = Record<string, string>;
+
+/** For action results without field errors (keeps the type of `errors` uniform). */
+export const noErrors: FieldErrors = {};
+
+export type Parsed<T> = { ok: true; data: T; values: FormValues } | { ok: false; errors: FieldErrors; values: FormValues };
+
+/** Entries of a form as plain strings (files and passwords are not echoed back). */
+export function formValues(formData: FormData): FormValues {
+  const values: FormValues = {};
+  for (const [key, value] of formData) {
+    if (typeof value === "string" && !/password/i.test(key)) values[key] = value;
+  }
+  return values;
+}
+
+export function parseForm<S extends z.ZodTypeAny>(formData: FormData, schema: S): Parsed<z.infer<S>> {
+  const raw: Record<string, unknown> = {};
+  for (const key of new Set(formData.keys())) {
+    const all = formData.getAll(key).filter((v): v is string => typeof v === "string");
+    raw[key] = all.length > 1 ? all : all[0];
+  }
+  const values = formValues(formData);
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, data: result.data, values };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const key = issue.path.join(".") || "form";
+    errors[key] ??= issue.message;
+  }
+  return { ok: false, errors, values };
+}
+
+// Reusable field schemas with human messages.
+export const fields = {
+  email: z
+    .string({ required_error: "Enter an email address." })
+    .trim()
+    .min(1, "Enter an email address.")
+    .max(254, "That email address is too long.")
+    .email("Enter an email address like name@example.com.")
+    .transform((v) => v.toLowerCase()),
+  password: z.string({ required_error: "Enter your password." }).min(1, "Enter your password."),
+  newPassword: z
+    .string({ required_error: "Choose a password." })
+    .min(10, "Use at least 10 characters.")
+    .max(200, "Use at most 200 characters."),
+  name: (label: string) =>
+    z.string({ required_error: `Enter ${label}.` }).trim().min(1, `Enter ${label}.`).max(100, `Keep ${label} under 100 characters.`),
+};

@@ -1,0 +1,504 @@
+// The demo: "Harmony Music Academy" (harmony) and the smaller "Riverside Strings"
+// (riverside), each with at least one row in every school-owned table, so the
+// isolation tests and a person clicking around both have something to look at.
+// Everything school-owned is written through SchoolDb, i.e. under row-level security.
+import { hybridWeeks } from "../../app/domain/hybrid";
+import { expandSeries } from "../../app/domain/recurrence";
+import { addDays, localDateTimeToUtc, weekdayOfLocalDate } from "../../app/domain/time";
+import { inviteUser } from "../../app/models/people.server";
+import { hashPassword } from "../../app/utils/password.server";
+import type { Services } from "../../server/context";
+import type { Tx } from "../../server/db/school-db.server";
+import { Mailer } from "../../server/services/email.server";
+
+export const DEMO_PASSWORD = "encore-demo";
+export const OPERATOR_EMAIL = "operator@encore.test";
+
+type Level = "BEGINNER" | "ELEMENTARY" | "INTERMEDIATE" | "ADVANCED" | "PROFESSIONAL";
+type LessonKind = "INDIVIDUAL" | "GROUP" | "HYBRID" | "BAND_REHEARSAL" | "ENSEMBLE";
+
+interface Person {
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
+interface TeacherSpec extends Person {
+  bio: string;
+  specialties: string;
+  /** [weekday, start, end, location index] */
+  availability: [number, string, string, number][];
+}
+
+interface ChildSpec {
+  firstName: string;
+  dob: string;
+  instrument: string;
+  level: Level;
+  /** A login of their own. */
+  email?: string;
+}
+
+interface FamilySpec {
+  parent: Person;
+  phone: string;
+  children: ChildSpec[];
+}
+
+interface LessonSpec {
+  title: string;
+  type: LessonKind;
+  instrument: string;
+  teacher: number;
+  location: number;
+  room: string;
+  weekday: number;
+  time: string;
+  duration: number;
+  maxStudents: number | null;
+  price: string;
+  /** [family index, child index] */
+  students: [number, number][];
+  hybrid?: { individualWeeks: number[]; individualDuration: number; individualPrice: string };
+}
+
+export interface SchoolSpec {
+  name: string;
+  slug: string;
+  email: string;
+  phone: string;
+  website: string;
+  timezone: string;
+  currency: string;
+  brandColor: string;
+  locations: { name: string; address: string; city: string; state: string; phone: string; rooms: { name: string; capacity: number }[] }[];
+  admin: Person;
+  teachers: TeacherSpec[];
+  families: FamilySpec[];
+  terms: { name: string; startDate: string; endDate: string }[];
+  closures: { name: string; startDate: string; endDate: string; location?: number }[];
+  instruments: string[];
+  lessons: LessonSpec[];
+  /** Someone invited who has not set a password yet. */
+  pendingInvite: Person & { role: "TEACHER" | "ADMIN" };
+}
+
+export const HARMONY: SchoolSpec = {
+  name: "Harmony Music Academy",
+  slug: "harmony",
+  email: "hello@harmony.test",
+  phone: "(212) 555-0142",
+  website: "https://harmony.example",
+  timezone: "America/New_York",
+  currency: "USD",
+  brandColor: "#6d28d9",
+  locations: [
+    {
+      name: "Main Studio",
+      address: "120 West 72nd Street",
+      city: "New York",
+      state: "NY",
+      phone: "(212) 555-0142",
+      rooms: [
+        { name: "Studio A", capacity: 8 },
+        { name: "Studio B", capacity: 6 },
+        { name: "Recital Hall", capacity: 30 },
+      ],
+    },
+    {
+      name: "Brooklyn Branch",
+      address: "45 Atlantic Avenue",
+      city: "Brooklyn",
+      state: "NY",
+      phone: "(718) 555-0190",
+      rooms: [
+        { name: "Room 1", capacity: 4 },
+        { name: "Room 2", capacity: 10 },
+      ],
+    },
+  ],
+  admin: { firstName: "Alex", lastName: "Rivera", email: "admin@harmony.test" },
+  teachers: [
+    {
+      firstName: "Sarah",
+      lastName: "Johnson",
+      email: "sarah.johnson@harmony.test",
+      bio: "Juilliard-trained pianist who has taught beginners and conservatory hopefuls for fifteen years.",
+      specialties: "Piano, music theory",
+      availability: [
+        [1, "14:00", "19:00", 0],
+        [2, "14:00", "19:00", 0],
+        [4, "15:00", "20:00", 0],
+        [6, "09:00", "13:00", 0],
+      ],
+    },
+    {
+      firstName: "David",
+      lastName: "Chen",
+      email: "david.chen@harmony.test",
+      bio: "Guitarist and bandleader; runs the junior band and the guitar groups.",
+      specialties: "Guitar, bass, band coaching",
+      availability: [
+        [3, "15:00", "20:00", 0],
+        [5, "15:00", "20:00", 0],
+        [2, "15:00", "19:00", 1],
+      ],
+    },
+    {
+      firstName: "Maria",
+      lastName: "Garcia",
+      email: "maria.garcia@harmony.test",
+      bio: "Violinist with the city chamber orchestra; Suzuki-certified.",
+      specialties: "Violin, viola",
+      availability: [
+        [1, "15:00", "19:00", 1],
+        [4, "15:00", "19:00", 1],
+      ],
+    },
+  ],
+  families: [
+    {
+      parent: { firstName: "Jennifer", lastName: "Smith", email: "parent@harmony.test" },
+      phone: "(212) 555-0101",
+      children: [
+        { firstName: "Emma", dob: "2011-04-12", instrument: "Piano", level: "INTERMEDIATE", email: "emma@harmony.test" },
+        { firstName: "Lily", dob: "2016-09-02", instrument: "Piano", level: "BEGINNER" },
+      ],
+    },
+    { parent: { firstName: "Michael", lastName: "Brown", email: "michael.brown@harmony.test" }, phone: "(212) 555-0102", children: [{ firstName: "Noah", dob: "2013-01-20", instrument: "Guitar", level: "ELEMENTARY" }, { firstName: "Ava", dob: "2015-06-30", instrument: "Violin", level: "BEGINNER" }] },
+    { parent: { firstName: "Priya", lastName: "Patel", email: "priya.patel@harmony.test" }, phone: "(212) 555-0103", children: [{ firstName: "Arjun", dob: "2012-11-05", instrument: "Piano", level: "ADVANCED" }, { firstName: "Maya", dob: "2014-02-17", instrument: "Guitar", level: "ELEMENTARY" }] },
+    { parent: { firstName: "Carlos", lastName: "Lopez", email: "carlos.lopez@harmony.test" }, phone: "(212) 555-0104", children: [{ firstName: "Sofia", dob: "2013-08-09", instrument: "Violin", level: "INTERMEDIATE" }, { firstName: "Mateo", dob: "2016-03-14", instrument: "Piano", level: "BEGINNER" }, { firstName: "Lucia", dob: "2018-12-01", instrument: "Piano", level: "BEGINNER" }] },
+    { parent: { firstName: "Hannah", lastName: "Kim", email: "hannah.kim@harmony.test" }, phone: "(212) 555-0105", children: [{ firstName: "Daniel", dob: "2010-07-22", instrument: "Guitar", level: "ADVANCED" }, { firstName: "Grace", dob: "2013-10-10", instrument: "Piano", level: "INTERMEDIATE" }] },
+    { parent: { firstName: "Thomas", lastName: "Müller", email: "thomas.mueller@harmony.test" }, phone: "(212) 555-0106", children: [{ firstName: "Felix", dob: "2012-05-18", instrument: "Violin", level: "ADVANCED" }, { firstName: "Clara", dob: "2015-01-25", instrument: "Violin", level: "ELEMENTARY" }] },
+    { parent: { firstName: "Aisha", lastName: "Okafor", email: "aisha.okafor@harmony.test" }, phone: "(212) 555-0107", children: [{ firstName: "Zara", dob: "2014-09-03", instrument: "Piano", level: "ELEMENTARY" }, { firstName: "Kofi", dob: "2012-04-28", instrument: "Guitar", level: "INTERMEDIATE" }] },
+    { parent: { firstName: "Rachel", lastName: "Cohen", email: "rachel.cohen@harmony.test" }, phone: "(212) 555-0108", children: [{ firstName: "Ben", dob: "2011-12-12", instrument: "Guitar", level: "INTERMEDIATE" }, { firstName: "Leah", dob: "2014-06-06", instrument: "Piano", level: "BEGINNER" }] },
+    { parent: { firstName: "Yuki", lastName: "Tanaka", email: "yuki.tanaka@harmony.test" }, phone: "(212) 555-0109", children: [{ firstName: "Hana", dob: "2013-03-03", instrument: "Violin", level: "INTERMEDIATE" }, { firstName: "Ren", dob: "2016-08-19", instrument: "Piano", level: "BEGINNER" }] },
+  ],
+  terms: [
+    { name: "Fall 2026", startDate: "2026-09-08", endDate: "2026-12-18" },
+    { name: "Spring 2027", startDate: "2027-01-11", endDate: "2027-03-19" },
+  ],
+  closures: [
+    { name: "Thanksgiving", startDate: "2026-11-26", endDate: "2026-11-28" },
+    { name: "Brooklyn Branch maintenance", startDate: "2026-10-13", endDate: "2026-10-13", location: 1 },
+  ],
+  instruments: ["Piano", "Guitar", "Violin", "Viola", "Bass", "Voice"],
+  lessons: [
+    { title: "Piano Foundation 1", type: "GROUP", instrument: "Piano", teacher: 0, location: 0, room: "Studio A", weekday: 2, time: "16:00", duration: 45, maxStudents: 6, price: "240.00", students: [[0, 1], [3, 1], [3, 2], [6, 0], [7, 1], [8, 1]] },
+    { title: "Guitar Group", type: "GROUP", instrument: "Guitar", teacher: 1, location: 0, room: "Studio B", weekday: 3, time: "17:00", duration: 60, maxStudents: 6, price: "260.00", students: [[1, 0], [2, 1], [6, 1], [7, 0]] },
+    { title: "Keys Hybrid Course", type: "HYBRID", instrument: "Piano", teacher: 0, location: 0, room: "Studio A", weekday: 6, time: "10:00", duration: 60, maxStudents: 6, price: "320.00", students: [[0, 0], [2, 0], [4, 1]], hybrid: { individualWeeks: [4, 8, 12, 15], individualDuration: 30, individualPrice: "45.00" } },
+    { title: "Junior Band Rehearsal", type: "BAND_REHEARSAL", instrument: "Guitar", teacher: 1, location: 0, room: "Recital Hall", weekday: 5, time: "18:00", duration: 90, maxStudents: 20, price: "150.00", students: [[4, 0], [1, 0], [7, 0], [5, 0]] },
+    { title: "String Ensemble", type: "ENSEMBLE", instrument: "Violin", teacher: 2, location: 1, room: "Room 2", weekday: 4, time: "17:00", duration: 60, maxStudents: 10, price: "200.00", students: [[5, 0], [5, 1], [3, 0], [8, 0], [1, 1]] },
+    { title: "Piano — Arjun Patel", type: "INDIVIDUAL", instrument: "Piano", teacher: 0, location: 0, room: "Studio B", weekday: 1, time: "15:00", duration: 45, maxStudents: 1, price: "540.00", students: [[2, 0]] },
+    { title: "Piano — Grace Kim", type: "INDIVIDUAL", instrument: "Piano", teacher: 0, location: 0, room: "Studio B", weekday: 4, time: "16:00", duration: 30, maxStudents: 1, price: "380.00", students: [[4, 1]] },
+    { title: "Guitar — Daniel Kim", type: "INDIVIDUAL", instrument: "Guitar", teacher: 1, location: 1, room: "Room 1", weekday: 2, time: "16:00", duration: 45, maxStudents: 1, price: "540.00", students: [[4, 0]] },
+    { title: "Violin — Sofia Lopez", type: "INDIVIDUAL", instrument: "Violin", teacher: 2, location: 1, room: "Room 1", weekday: 1, time: "16:00", duration: 45, maxStudents: 1, price: "540.00", students: [[3, 0]] },
+    { title: "Violin — Felix Müller", type: "INDIVIDUAL", instrument: "Violin", teacher: 2, location: 1, room: "Room 1", weekday: 4, time: "15:30", duration: 60, maxStudents: 1, price: "680.00", students: [[5, 0]] },
+  ],
+  pendingInvite: { firstName: "Olivia", lastName: "Park", email: "olivia.park@harmony.test", role: "TEACHER" },
+};
+
+export const RIVERSIDE: SchoolSpec = {
+  name: "Riverside Strings",
+  slug: "riverside",
+  email: "office@riverside.test",
+  phone: "020 7946 0321",
+  website: "https://riverside.example",
+  timezone: "Europe/London",
+  currency: "GBP",
+  brandColor: "#0f766e",
+  locations: [{ name: "Riverside Hall", address: "3 Embankment Row", city: "London", state: "", phone: "020 7946 0321", rooms: [{ name: "Hall", capacity: 12 }, { name: "Practice Room", capacity: 3 }] }],
+  admin: { firstName: "Oliver", lastName: "Hughes", email: "admin@riverside.test" },
+  teachers: [
+    { firstName: "Eleanor", lastName: "Wright", email: "eleanor.wright@riverside.test", bio: "Cellist and chamber coach.", specialties: "Cello", availability: [[2, "15:00", "19:00", 0], [4, "15:00", "19:00", 0]] },
+    { firstName: "James", lastName: "Taylor", email: "james.taylor@riverside.test", bio: "Violin teacher.", specialties: "Violin", availability: [[1, "15:00", "19:00", 0]] },
+  ],
+  families: [
+    { parent: { firstName: "Sophie", lastName: "Evans", email: "parent@riverside.test" }, phone: "07700 900123", children: [{ firstName: "Harry", dob: "2013-05-05", instrument: "Cello", level: "ELEMENTARY" }, { firstName: "Isla", dob: "2015-02-02", instrument: "Violin", level: "BEGINNER" }] },
+    { parent: { firstName: "George", lastName: "Walker", email: "george.walker@riverside.test" }, phone: "07700 900456", children: [{ firstName: "Freya", dob: "2012-10-10", instrument: "Cello", level: "INTERMEDIATE" }] },
+  ],
+  terms: [{ name: "Autumn 2026", startDate: "2026-09-07", endDate: "2026-12-18" }],
+  closures: [{ name: "Half term", startDate: "2026-10-26", endDate: "2026-10-30" }],
+  instruments: ["Violin", "Viola", "Cello", "Double bass"],
+  lessons: [
+    { title: "Cello Circle", type: "HYBRID", instrument: "Cello", teacher: 0, location: 0, room: "Hall", weekday: 2, time: "17:00", duration: 60, maxStudents: 8, price: "180.00", students: [[0, 0], [1, 0]], hybrid: { individualWeeks: [5, 10, 15], individualDuration: 30, individualPrice: "30.00" } },
+    { title: "Violin — Isla Evans", type: "INDIVIDUAL", instrument: "Violin", teacher: 1, location: 0, room: "Practice Room", weekday: 1, time: "16:00", duration: 30, maxStudents: 1, price: "300.00", students: [[0, 1]] },
+  ],
+  pendingInvite: { firstName: "Amelia", lastName: "Clarke", email: "amelia.clarke@riverside.test", role: "TEACHER" },
+};
+
+/** Seeds the operator and both demo schools. With `ifEmpty`, does nothing if any school exists. */
+export async function seedDemo(services: Pick<Services, "platform">, opts: { ifEmpty?: boolean; now?: Date } = {}) {
+  const { platform } = services;
+  if (opts.ifEmpty && (await platform.listSchools()).length > 0) return false;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await platform.createOperator({ email: OPERATOR_EMAIL, name: "Platform Operator", passwordHash });
+  for (const spec of [HARMONY, RIVERSIDE]) await seedSchool(services, spec, { passwordHash, now: opts.now ?? new Date() });
+  return true;
+}
+
+export async function seedSchool(services: Pick<Services, "platform">, spec: SchoolSpec, opts: { passwordHash: string; now: Date }) {
+  const { platform } = services;
+  const school = await platform.createSchool(null, {
+    name: spec.name,
+    slug: spec.slug,
+    email: spec.email,
+    timezone: spec.timezone,
+    currency: spec.currency,
+    brandColor: spec.brandColor,
+  });
+  await platform.schoolDb(school.id).run((tx) => buildSchool(tx, spec, opts, school.slug), { timeout: 120_000 });
+  return school;
+}
+
+async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { passwordHash: string; now: Date }, slug: string) {
+  const zone = spec.timezone;
+  await tx.school.updateMany({ data: { phone: spec.phone, website: spec.website } });
+
+  // Places
+  const locations: { id: string; rooms: Map<string, { id: string; capacity: number }> }[] = [];
+  for (const loc of spec.locations) {
+    const { rooms, ...data } = loc;
+    const created = await tx.location.create({ data, select: { id: true } });
+    const roomMap = new Map<string, { id: string; capacity: number }>();
+    for (const r of rooms) {
+      const room = await tx.room.create({ data: { ...r, locationId: created.id }, select: { id: true } });
+      roomMap.set(r.name, { id: room.id, capacity: r.capacity });
+    }
+    locations.push({ id: created.id, rooms: roomMap });
+  }
+  await tx.instrument.createMany({ data: spec.instruments.map((name) => ({ name })) });
+  await tx.lessonDuration.createMany({ data: [30, 45, 60, 90].map((minutes) => ({ minutes })) });
+  const terms = [];
+  for (const t of spec.terms) terms.push(await tx.term.create({ data: t }));
+  const closures = [];
+  for (const c of spec.closures) {
+    closures.push(
+      await tx.closure.create({
+        data: { name: c.name, startDate: c.startDate, endDate: c.endDate, locationId: c.location === undefined ? null : locations[c.location]!.id },
+      }),
+    );
+  }
+
+  // People
+  const admin = await tx.user.create({ data: { ...spec.admin, role: "ADMIN", passwordHash, phone: spec.phone }, select: { id: true } });
+  const teachers = [];
+  for (const t of spec.teachers) {
+    const { availability, ...data } = t;
+    const teacher = await tx.user.create({ data: { ...data, role: "TEACHER", passwordHash }, select: { id: true } });
+    await tx.teacherAvailability.createMany({
+      data: availability.map(([dayOfWeek, startTime, endTime, loc]) => ({ teacherId: teacher.id, dayOfWeek, startTime, endTime, locationId: locations[loc]!.id })),
+    });
+    teachers.push(teacher);
+  }
+  const firstTerm = terms[0]!;
+  await tx.teacherTimeOff.create({
+    data: {
+      teacherId: teachers[teachers.length - 1]!.id,
+      startsAt: localDateTimeToUtc(addDays(firstTerm.endDate, -3), "00:00", zone),
+      endsAt: localDateTimeToUtc(addDays(firstTerm.endDate, -2), "00:00", zone),
+      reason: "Orchestra tour",
+    },
+  });
+
+  const families: { parentId: string; familyId: string; students: { id: string; userId: string }[] }[] = [];
+  for (const [fi, f] of spec.families.entries()) {
+    const parent = await tx.user.create({ data: { ...f.parent, role: "PARENT", passwordHash, phone: f.phone }, select: { id: true } });
+    const family = await tx.familyGroup.create({
+      data: { name: `${f.parent.lastName} family`, adminId: parent.id, billingEmail: f.parent.email },
+      select: { id: true },
+    });
+    await tx.user.update({ where: { id: parent.id }, data: { familyGroupId: family.id } });
+    const students = [];
+    for (const [ci, c] of f.children.entries()) {
+      const user = await tx.user.create({
+        data: {
+          firstName: c.firstName,
+          lastName: f.parent.lastName,
+          // Children without a login of their own get an address that can never receive mail.
+          email: c.email ?? `${c.firstName}.${f.parent.lastName}.${fi}${ci}@students.${slug}.invalid`.toLowerCase(),
+          role: "STUDENT",
+          passwordHash: c.email ? passwordHash : null,
+          familyGroupId: family.id,
+        },
+        select: { id: true },
+      });
+      const student = await tx.student.create({
+        data: {
+          userId: user.id,
+          parentName: `${f.parent.firstName} ${f.parent.lastName}`,
+          parentEmail: f.parent.email,
+          parentPhone: f.phone,
+          dateOfBirth: new Date(`${c.dob}T00:00:00Z`),
+          instrument: c.instrument,
+          skillLevel: c.level,
+          emergencyContactName: "Pat Emergency",
+          emergencyContactPhone: "555-0199",
+          emergencyContactRelation: "Grandparent",
+          parentalConsent: true,
+          socialMediaConsent: ci === 0,
+        },
+        select: { id: true, userId: true },
+      });
+      students.push(student);
+    }
+    families.push({ parentId: parent.id, familyId: family.id, students });
+  }
+
+  // Lessons, their occurrences in the first term, enrollments and attendance.
+  const pastOccurrences: { id: string; lessonId: string }[] = [];
+  const enrollmentsByLesson = new Map<string, { id: string; studentId: string }[]>();
+  for (const l of spec.lessons) {
+    const location = locations[l.location]!;
+    const room = location.rooms.get(l.room)!;
+    let firstDate = firstTerm.startDate;
+    while (weekdayOfLocalDate(firstDate) !== l.weekday) firstDate = addDays(firstDate, 1);
+    const firstStart = localDateTimeToUtc(firstDate, l.time, zone);
+    const lesson = await tx.lesson.create({
+      data: {
+        title: l.title,
+        type: l.type,
+        instrument: l.instrument,
+        instructorId: teachers[l.teacher]!.id,
+        locationId: location.id,
+        roomId: room.id,
+        startTime: firstStart,
+        endTime: new Date(firstStart.getTime() + l.duration * 60_000),
+        duration: l.duration,
+        recurrence: "WEEKLY",
+        termId: firstTerm.id,
+        recurrenceEndDate: localDateTimeToUtc(firstTerm.endDate, "23:59", zone),
+        isIndividual: l.type === "INDIVIDUAL",
+        isHybrid: l.type === "HYBRID",
+        maxStudents: l.maxStudents,
+        pricePerStudent: l.price,
+      },
+      select: { id: true },
+    });
+    const closureRows = closures.map((c) => ({ id: c.id, name: c.name, startDate: c.startDate, endDate: c.endDate, locationId: c.locationId }));
+    let dates = expandSeries({
+      timeZone: zone,
+      firstStart,
+      durationMinutes: l.duration,
+      recurrence: "WEEKLY",
+      until: firstTerm.endDate,
+      terms: [firstTerm],
+      closures: closureRows,
+      locationId: location.id,
+    });
+    if (l.hybrid) {
+      const pattern = {
+        termId: firstTerm.id,
+        termStartDate: firstTerm.startDate,
+        termEndDate: firstTerm.endDate,
+        individualWeeks: l.hybrid.individualWeeks,
+        groupWeekday: l.weekday,
+        groupStartTime: l.time,
+        groupDurationMinutes: l.duration,
+        individualDurationMinutes: l.hybrid.individualDuration,
+        notifyDaysAhead: 7,
+        locationId: location.id,
+      };
+      await tx.hybridLessonConfig.create({
+        data: {
+          lessonId: lesson.id,
+          termId: firstTerm.id,
+          cycleLength: hybridWeeks(pattern, closureRows, zone).length,
+          oneOnOneWeeks: l.hybrid.individualWeeks,
+          cycleStartDate: localDateTimeToUtc(firstTerm.startDate, "00:00", zone),
+          individualDurationMinutes: l.hybrid.individualDuration,
+          groupPricePerStudent: l.price,
+          oneOnOnePricePerStudent: l.hybrid.individualPrice,
+          notifyParentsInAdvance: 7,
+        },
+      });
+      // The group meets only in group weeks.
+      const groupStarts = new Set(
+        hybridWeeks(pattern, closureRows, zone)
+          .filter((w) => w.kind === "GROUP" && w.groupStart)
+          .map((w) => w.groupStart!.getTime()),
+      );
+      dates = dates.filter((d) => groupStarts.has(d.start.getTime()));
+    }
+    await tx.lessonOccurrence.createMany({
+      data: dates.map((d) => ({ lessonId: lesson.id, startsAt: d.start, endsAt: d.end, status: d.end < now ? "COMPLETED" : "SCHEDULED" })),
+    });
+    await tx.lesson.update({ where: { id: lesson.id }, data: { expandedUntil: dates.at(-1)?.end ?? firstStart } });
+    const occurrences = await tx.lessonOccurrence.findMany({ where: { lessonId: lesson.id, endsAt: { lt: now } }, select: { id: true } });
+    pastOccurrences.push(...occurrences.map((o) => ({ id: o.id, lessonId: lesson.id })));
+
+    const enrollments = [];
+    for (const [fi, ci] of l.students) {
+      const student = families[fi]!.students[ci]!;
+      enrollments.push(
+        await tx.enrollment.create({
+          data: { lessonId: lesson.id, studentId: student.id, status: "ACTIVE", enrolledAt: localDateTimeToUtc(addDays(firstTerm.startDate, -14), "12:00", zone) },
+          select: { id: true, studentId: true },
+        }),
+      );
+    }
+    enrollmentsByLesson.set(lesson.id, enrollments);
+  }
+
+  const attendance = [];
+  for (const [i, o] of pastOccurrences.entries()) {
+    for (const [j, e] of (enrollmentsByLesson.get(o.lessonId) ?? []).entries()) {
+      const absent = (i + j) % 11 === 5;
+      attendance.push({ occurrenceId: o.id, studentId: e.studentId, present: !absent, absenceReason: absent ? "Sick" : null, recordedById: null });
+    }
+  }
+  if (attendance.length) await tx.attendance.createMany({ data: attendance });
+
+  // Money: a term invoice per family, one paid; a teacher payout.
+  for (const [i, f] of families.entries()) {
+    const firstStudent = f.students[0]!;
+    const enrollment = [...enrollmentsByLesson.values()].flat().find((e) => e.studentId === firstStudent.id);
+    await tx.payment.create({
+      data: {
+        familyGroupId: f.familyId,
+        enrollmentId: enrollment?.id ?? null,
+        amount: "480.00",
+        currency: spec.currency,
+        status: i % 3 === 0 ? "COMPLETED" : "PENDING",
+        method: i % 3 === 0 ? "STRIPE" : "BANK_TRANSFER",
+        description: `${firstTerm.name} tuition`,
+        invoiceNumber: `${slug.toUpperCase().slice(0, 3)}-${String(1001 + i)}`,
+        invoiceDate: localDateTimeToUtc(firstTerm.startDate, "09:00", zone),
+        invoiceDueDate: localDateTimeToUtc(addDays(firstTerm.startDate, 14), "09:00", zone),
+        paidAt: i % 3 === 0 ? localDateTimeToUtc(addDays(firstTerm.startDate, 3), "10:00", zone) : null,
+      },
+    });
+  }
+  await tx.payout.create({ data: { teacherId: teachers[0]!.id, amount: "1850.00", period: "2026-10", status: "COMPLETED", payoutDate: new Date("2026-11-05T15:00:00Z") } });
+
+  // Resources, awards, exams.
+  const firstLessonId = [...enrollmentsByLesson.keys()][0]!;
+  const score = await tx.resource.create({
+    data: {
+      title: "Minuet in G — score",
+      description: "Bach, BWV Anh. 114. Practise bars 1–16 hands separately first.",
+      type: "MUSIC_SCORE",
+      fileUrl: "/demo/minuet-in-g.pdf",
+      fileName: "minuet-in-g.pdf",
+      fileSize: 48_213,
+      fileMimeType: "application/pdf",
+      visibility: "LESSON_GROUP",
+    },
+    select: { id: true },
+  });
+  await tx.resource.create({
+    data: { title: "Practice guide", type: "PRACTICE_GUIDE", fileUrl: "/demo/practice-guide.pdf", fileName: "practice-guide.pdf", visibility: "PUBLIC_SCHOOL" },
+  });
+  const firstStudent = families[0]!.students[0]!;
+  await tx.resourceAccess.create({ data: { resourceId: score.id, lessonId: firstLessonId, studentId: firstStudent.id, accessCount: 3, lastAccessedAt: now } });
+  await tx.progressionAward.create({
+    data: { studentId: firstStudent.id, title: "Completed Grade 1", awardType: "GRADE_MILESTONE", badgeColor: spec.brandColor, description: "All Grade 1 pieces and scales." },
+  });
+  await tx.examRequest.create({
+    data: { studentId: firstStudent.id, examType: "ABRSM Grade 2", status: "PENDING", requestedDate: localDateTimeToUtc(addDays(firstTerm.endDate, 30), "09:00", zone) },
+  });
+
+  // One invitation still open, as the outbox shows.
+  await inviteUser(tx, { mailer: new Mailer({ from: "Encore <no-reply@encore.localhost>" }), origin: `http://${slug}.localhost:3000`, schoolName: spec.name, invitedBy: `${spec.admin.firstName} ${spec.admin.lastName}` }, spec.pendingInvite);
+  return admin;
+}

@@ -1,0 +1,56 @@
+// npm run db:migration -- <name>
+// Writes prisma/migrations/<stamp>_<name>/migration.sql: the difference between the
+// committed migrations and prisma/schema.prisma (computed offline by Prisma's WASM
+// schema engine against a throwaway embedded Postgres), plus row-level security for
+// every new school-owned table. Review the file, then commit it.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startEmbeddedPostgres } from "../server/db/embedded.server";
+import { applyMigrations, listMigrations, MIGRATIONS_DIR } from "../server/db/migrate.server";
+import { rlsStatements, schoolTableRls } from "../server/db/rls";
+import { schoolOwnedModels } from "../server/db/schema-models";
+
+const name = (process.argv[2] ?? "").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
+if (!name) {
+  console.error("usage: npm run db:migration -- <name>");
+  process.exit(2);
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "encore-migration-"));
+const pgServer = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true });
+try {
+  await applyMigrations(pgServer.url);
+  const diff = execFileSync(
+    process.execPath,
+    [
+      "scripts/prisma-cli.mjs",
+      "migrate",
+      "diff",
+      ...(listMigrations().length ? ["--from-migrations", MIGRATIONS_DIR] : ["--from-empty"]),
+      "--to-schema-datamodel",
+      "prisma/schema.prisma",
+      "--script",
+    ],
+    { env: { ...process.env, DATABASE_URL: pgServer.url }, encoding: "utf8" },
+  );
+  const created = [...diff.matchAll(/^CREATE TABLE "(\w+)"/gm)].map((m) => m[1]!);
+  const owned = new Set(schoolOwnedModels());
+  const rls = created.filter((t) => owned.has(t)).map((t) => rlsStatements(t));
+  if (created.includes("School")) rls.unshift(schoolTableRls());
+  if (!diff.trim() || /^-- This is an empty migration/m.test(diff)) {
+    console.log("No schema changes.");
+  } else {
+    const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+    const out = path.join(MIGRATIONS_DIR, `${stamp}_${name}`);
+    mkdirSync(out, { recursive: true });
+    const body = diff + (rls.length ? `\n-- Row-level security (scripts/db-migration.ts)\n${rls.join("\n\n")}\n` : "");
+    writeFileSync(path.join(out, "migration.sql"), body);
+    writeFileSync(path.join(MIGRATIONS_DIR, "migration_lock.toml"), 'provider = "postgresql"\n');
+    console.log(`Wrote ${path.relative(process.cwd(), out)}/migration.sql`);
+  }
+} finally {
+  await pgServer.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,32 @@
+import type { Services } from "./context";
+import { createPrismaClient, type PrismaClient } from "./db/clients.server";
+import { Platform } from "./db/privileged.server";
+import type { DatabaseUrls } from "./db/setup.server";
+import type { Env } from "./env.server";
+import { Mailer } from "./services/email.server";
+import { createRateLimiter } from "./services/rate-limit.server";
+
+export interface RunningServices extends Services {
+  clients: { owner: PrismaClient; app: PrismaClient };
+  close(): Promise<void>;
+}
+
+export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "appUrl">): RunningServices {
+  const owner = createPrismaClient(db.ownerUrl, 5);
+  const app = createPrismaClient(db.appUrl, 20);
+  return {
+    env,
+    platform: new Platform(owner, app),
+    mailer: new Mailer({ from: env.EMAIL_FROM, resendApiKey: env.RESEND_API_KEY, resendBaseUrl: env.RESEND_BASE_URL }),
+    limiter: createRateLimiter({
+      tokens: env.RATE_LIMIT_SIGNIN,
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      upstashUrl: env.UPSTASH_REDIS_REST_URL,
+      upstashToken: env.UPSTASH_REDIS_REST_TOKEN,
+    }),
+    clients: { owner, app },
+    async close() {
+      await Promise.all([owner.$disconnect(), app.$disconnect()]);
+    },
+  };
+}
