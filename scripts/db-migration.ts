@@ -4,7 +4,7 @@
 // schema engine against a throwaway embedded Postgres), plus row-level security for
 // every new school-owned table. Review the file, then commit it.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../server/db/embedded.server";
@@ -18,6 +18,15 @@ if (!name) {
   process.exit(2);
 }
 
+const previousSnapshot = listMigrations()
+  .map((m) => path.join(MIGRATIONS_DIR, m.name, "schema.prisma"))
+  .filter((p) => existsSync(p))
+  .at(-1);
+if (listMigrations().length && !previousSnapshot) {
+  console.error("The latest migrations have no schema.prisma snapshot to diff from.");
+  process.exit(1);
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), "encore-migration-"));
 const pgServer = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true });
 try {
@@ -28,7 +37,10 @@ try {
       "scripts/prisma-cli.mjs",
       "migrate",
       "diff",
-      ...(listMigrations().length ? ["--from-migrations", MIGRATIONS_DIR] : ["--from-empty"]),
+      // Datamodel to datamodel: the WASM engine cannot introspect a database with
+      // row-level security policies ("char" catalog columns), so each migration
+      // keeps a snapshot of the schema it was made from.
+      ...(previousSnapshot ? ["--from-schema-datamodel", previousSnapshot] : ["--from-empty"]),
       "--to-schema-datamodel",
       "prisma/schema.prisma",
       "--script",
@@ -47,6 +59,7 @@ try {
     mkdirSync(out, { recursive: true });
     const body = diff + (rls.length ? `\n-- Row-level security (scripts/db-migration.ts)\n${rls.join("\n\n")}\n` : "");
     writeFileSync(path.join(out, "migration.sql"), body);
+    copyFileSync("prisma/schema.prisma", path.join(out, "schema.prisma"));
     writeFileSync(path.join(MIGRATIONS_DIR, "migration_lock.toml"), 'provider = "postgresql"\n');
     console.log(`Wrote ${path.relative(process.cwd(), out)}/migration.sql`);
   }

@@ -33,7 +33,7 @@ export function teacherUpcoming(tx: Tx, teacherId: string, now = new Date(), day
   return tx.lessonOccurrence.findMany({
     where: {
       startsAt: { gte: now, lt: new Date(now.getTime() + days * 24 * 3600_000) },
-      OR: [{ instructorId: teacherId }, { instructorId: null, lesson: { instructorId: teacherId } }],
+      instructorId: teacherId,
     },
     orderBy: { startsAt: "asc" },
     select: { ...occurrenceSelect, lesson: { select: { ...occurrenceSelect.lesson.select, _count: { select: { enrollments: { where: { status: "ACTIVE" } } } } } } },

@@ -7,6 +7,7 @@ import { expandSeries } from "../../app/domain/recurrence";
 import { addDays, localDateTimeToUtc, weekdayOfLocalDate } from "../../app/domain/time";
 import { inviteUser } from "../../app/models/people.server";
 import { hashPassword } from "../../app/utils/password.server";
+import { hashToken } from "../../app/utils/tokens.server";
 import type { Services } from "../../server/context";
 import type { Tx } from "../../server/db/school-db.server";
 import { Mailer } from "../../server/services/email.server";
@@ -282,7 +283,7 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
 
   // People
   const admin = await tx.user.create({ data: { ...spec.admin, role: "ADMIN", passwordHash, phone: spec.phone }, select: { id: true } });
-  const teachers = [];
+  const teachers: { id: string }[] = [];
   for (const t of spec.teachers) {
     const { availability, ...data } = t;
     const teacher = await tx.user.create({ data: { ...data, role: "TEACHER", passwordHash }, select: { id: true } });
@@ -421,7 +422,14 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
       dates = dates.filter((d) => groupStarts.has(d.start.getTime()));
     }
     await tx.lessonOccurrence.createMany({
-      data: dates.map((d) => ({ lessonId: lesson.id, startsAt: d.start, endsAt: d.end, status: d.end < now ? "COMPLETED" : "SCHEDULED" })),
+      data: dates.map((d) => ({
+        lessonId: lesson.id,
+        startsAt: d.start,
+        endsAt: d.end,
+        instructorId: teachers[l.teacher]!.id,
+        roomId: room.id,
+        status: d.end < now ? "COMPLETED" : "SCHEDULED",
+      })),
     });
     await tx.lesson.update({ where: { id: lesson.id }, data: { expandedUntil: dates.at(-1)?.end ?? firstStart } });
     const occurrences = await tx.lessonOccurrence.findMany({ where: { lessonId: lesson.id, endsAt: { lt: now } }, select: { id: true } });
@@ -497,6 +505,9 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   await tx.examRequest.create({
     data: { studentId: firstStudent.id, examType: "ABRSM Grade 2", status: "PENDING", requestedDate: localDateTimeToUtc(addDays(firstTerm.endDate, 30), "09:00", zone) },
   });
+
+  // A teacher's private calendar feed (its secret is not kept; a new one can be made).
+  await tx.calendarFeed.create({ data: { userId: teachers[0]!.id, tokenHash: hashToken(`demo-feed-${slug}`) } });
 
   // One invitation still open, as the outbox shows.
   await inviteUser(tx, { mailer: new Mailer({ from: "Encore <no-reply@encore.localhost>" }), origin: `http://${slug}.localhost:3000`, schoolName: spec.name, invitedBy: `${spec.admin.firstName} ${spec.admin.lastName}` }, spec.pendingInvite);

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm test`: type check, unit + integration tests (Vitest, real PostgreSQL),
+// production build, then end-to-end journeys (Playwright in Chromium).
+// Ends with one summary line: "Tests: N passed, N failed".
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const out = mkdtempSync(path.join(os.tmpdir(), "encore-test-"));
+const vitestJson = path.join(out, "vitest.json");
+const playwrightJson = path.join(out, "playwright.json");
+const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n=== ${label}`);
+  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+const steps = [];
+steps.push(["typecheck", run("Type check", npx, ["tsc", "--noEmit"])]);
+steps.push([
+  "vitest",
+  run("Unit and integration tests (Vitest)", npx, ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]),
+]);
+const built = run("Production build", "npm", ["run", "build", "--silent"]);
+steps.push(["build", built]);
+if (built) {
+  steps.push([
+    "playwright",
+    run("End-to-end journeys (Playwright, Chromium)", npx, ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson }),
+  ]);
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(vitestJson)) {
+  const v = JSON.parse(readFileSync(vitestJson, "utf8"));
+  passed += v.numPassedTests;
+  failed += v.numFailedTests;
+  skipped += v.numPendingTests + (v.numTodoTests ?? 0);
+}
+if (existsSync(playwrightJson)) {
+  const p = JSON.parse(readFileSync(playwrightJson, "utf8"));
+  passed += p.stats.expected + p.stats.flaky;
+  failed += p.stats.unexpected;
+  skipped += p.stats.skipped;
+}
+const failedSteps = steps.filter(([, ok]) => !ok).map(([name]) => name);
+console.log("");
+if (failedSteps.length) console.log(`Failed steps: ${failedSteps.join(", ")}`);
+console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failedSteps.length ? 1 : 0);

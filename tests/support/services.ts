@@ -1,0 +1,16 @@
+// Real services for an integration test, on the database the global setup made.
+import { inject } from "vitest";
+import { loadEnv } from "../../server/env.server";
+import { createServices, type RunningServices } from "../../server/services.server";
+
+export function testServices(overrides: Record<string, string> = {}): RunningServices {
+  const env = loadEnv({ NODE_ENV: "test", SEED: "none", ...overrides });
+  return createServices(env, { ownerUrl: inject("ownerUrl"), appUrl: inject("appUrl") });
+}
+
+/** The id of a seeded demo school ("harmony" or "riverside"). */
+export async function schoolId(services: RunningServices, slug: string): Promise<string> {
+  const school = await services.platform.findSchool({ slug });
+  if (!school) throw new Error(`no school ${slug}`);
+  return school.id;
+}
