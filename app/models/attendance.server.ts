@@ -1,0 +1,158 @@
+// Attendance per occurrence and student, lesson notes, and the school's view of
+// what is still missing.
+import type { Tx } from "../../server/db/school-db.server";
+import type { Mailer } from "../../server/services/email.server";
+import { toDayNumber, toLocalDate, weekdayOfLocalDate } from "../domain/time";
+import { formatDateTime } from "../utils/format";
+import { familyAddresses } from "./notify.server";
+
+export class AttendanceError extends Error {}
+
+export interface AttendanceEntry {
+  studentId: string;
+  present: boolean;
+  absenceReason?: string | null;
+  notes?: string | null;
+}
+
+/** The class list of an occurrence with what was recorded. Teachers get only their own. */
+export async function occurrenceRegister(tx: Tx, occurrenceId: string, teacherId?: string) {
+  const occurrence = await tx.lessonOccurrence.findUnique({
+    where: { id: occurrenceId },
+    select: {
+      id: true,
+      startsAt: true,
+      endsAt: true,
+      status: true,
+      notes: true,
+      kind: true,
+      studentId: true,
+      instructorId: true,
+      lessonId: true,
+      lesson: { select: { title: true, type: true } },
+      room: { select: { name: true } },
+      attendance: { select: { studentId: true, present: true, absenceReason: true, notes: true, absenceNotified: true } },
+    },
+  });
+  if (!occurrence || (teacherId && occurrence.instructorId !== teacherId)) return null;
+  const students = await tx.student.findMany({
+    where:
+      occurrence.kind === "INDIVIDUAL_SESSION" && occurrence.studentId
+        ? { id: occurrence.studentId }
+        : { enrollments: { some: { lessonId: occurrence.lessonId, status: { in: ["ACTIVE", "COMPLETED"] }, enrolledAt: { lte: occurrence.endsAt } } } },
+    orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
+    select: { id: true, user: { select: { firstName: true, lastName: true } } },
+  });
+  const byStudent = new Map(occurrence.attendance.map((a) => [a.studentId, a]));
+  return {
+    occurrence,
+    students: students.map((s) => ({ id: s.id, name: `${s.user.firstName} ${s.user.lastName}`, record: byStudent.get(s.id) ?? null })),
+  };
+}
+
+/**
+ * Records (or corrects) attendance for an occurrence and, optionally, its lesson
+ * notes. Parents of a student newly marked absent are emailed.
+ */
+export async function recordAttendance(
+  tx: Tx,
+  mailer: Mailer,
+  input: { occurrenceId: string; recordedById: string; teacherId?: string; entries: AttendanceEntry[]; notes?: string | null; timeZone: string },
+) {
+  const register = await occurrenceRegister(tx, input.occurrenceId, input.teacherId);
+  if (!register) throw new AttendanceError("That lesson is not one of yours.");
+  const { occurrence } = register;
+  if (occurrence.status === "CANCELLED" || occurrence.status === "CANCELLED_BY_TEACHER") throw new AttendanceError("This lesson was cancelled; there is no attendance to take.");
+  if (occurrence.startsAt.getTime() > Date.now() + 60 * 60_000) throw new AttendanceError("Attendance opens when the lesson starts.");
+  const allowed = new Set(register.students.map((s) => s.id));
+  const newlyAbsent: string[] = [];
+  for (const e of input.entries) {
+    if (!allowed.has(e.studentId)) throw new AttendanceError("One of the students is not in this class.");
+    const before = register.students.find((s) => s.id === e.studentId)?.record;
+    const data = { present: e.present, absenceReason: e.present ? null : (e.absenceReason ?? null), notes: e.notes ?? null, recordedById: input.recordedById, recordedAt: new Date() };
+    await tx.attendance.upsert({
+      where: { occurrenceId_studentId: { occurrenceId: occurrence.id, studentId: e.studentId } },
+      create: { occurrenceId: occurrence.id, studentId: e.studentId, ...data },
+      update: data,
+    });
+    if (!e.present && (!before || before.present) && !before?.absenceNotified) newlyAbsent.push(e.studentId);
+  }
+  if (input.notes !== undefined) {
+    await tx.lessonOccurrence.update({ where: { id: occurrence.id }, data: { notes: input.notes, notesAt: new Date() } });
+  }
+  if (occurrence.endsAt.getTime() <= Date.now() && occurrence.status === "SCHEDULED") {
+    await tx.lessonOccurrence.update({ where: { id: occurrence.id }, data: { status: "COMPLETED" } });
+  }
+  if (newlyAbsent.length) {
+    const addresses = await familyAddresses(tx, newlyAbsent);
+    const when = formatDateTime(occurrence.startsAt, input.timeZone, { weekday: "long", month: "long" });
+    for (const id of newlyAbsent) {
+      const s = register.students.find((x) => x.id === id)!;
+      for (const to of addresses.get(id) ?? []) {
+        await mailer.send(tx, {
+          to,
+          subject: `${s.name} was absent from ${occurrence.lesson.title}`,
+          text: `${s.name} was marked absent from ${occurrence.lesson.title} on ${when}. If this is unexpected, please contact the school.`,
+        });
+      }
+    }
+  }
+  return { recorded: input.entries.length, absentNotified: newlyAbsent.length };
+}
+
+/** Attendance history and rate for one student (present / recorded). */
+export async function studentAttendance(tx: Tx, studentId: string) {
+  const rows = await tx.attendance.findMany({
+    where: { studentId },
+    orderBy: { occurrence: { startsAt: "desc" } },
+    select: { present: true, absenceReason: true, absenceNotified: true, notes: true, occurrence: { select: { startsAt: true, lesson: { select: { id: true, title: true } } } } },
+  });
+  const present = rows.filter((r) => r.present).length;
+  return { rows, rate: rows.length ? present / rows.length : null };
+}
+
+/** Rate per lesson: present records over all records. */
+export async function lessonAttendanceRates(tx: Tx) {
+  const grouped = await tx.$queryRaw<{ lessonId: string; title: string; total: number; present: number }[]>`
+    SELECT o."lessonId", l.title, count(*)::int AS total, count(*) FILTER (WHERE a.present)::int AS present
+      FROM "Attendance" a JOIN "LessonOccurrence" o ON o.id = a."occurrenceId" JOIN "Lesson" l ON l.id = o."lessonId"
+     GROUP BY o."lessonId", l.title ORDER BY l.title`;
+  return grouped.map((g) => ({ ...g, rate: g.total ? g.present / g.total : null }));
+}
+
+/**
+ * Past occurrences still lacking attendance or notes, with whether they are
+ * already overdue by the school's rule (end of the day, or end of the week).
+ */
+export async function missingAttendance(tx: Tx, opts: { now?: Date; rule: "END_OF_DAY" | "END_OF_WEEK"; timeZone: string; teacherId?: string }) {
+  const now = opts.now ?? new Date();
+  const since = new Date(now.getTime() - 60 * 24 * 3600_000);
+  const rows = await tx.lessonOccurrence.findMany({
+    where: {
+      endsAt: { lt: now, gte: since },
+      status: { in: ["SCHEDULED", "COMPLETED"] },
+      ...(opts.teacherId ? { instructorId: opts.teacherId } : {}),
+      OR: [{ attendance: { none: {} } }, { notes: null }],
+    },
+    orderBy: { startsAt: "desc" },
+    take: 200,
+    select: {
+      id: true,
+      startsAt: true,
+      endsAt: true,
+      notes: true,
+      _count: { select: { attendance: true } },
+      lesson: { select: { title: true } },
+      instructor: { select: { firstName: true, lastName: true } },
+    },
+  });
+  const localDay = (d: Date) => toLocalDate(d, opts.timeZone);
+  // Day number of the Monday of the local week.
+  const weekKey = (d: Date) => toDayNumber(localDay(d)) - ((weekdayOfLocalDate(localDay(d)) + 6) % 7);
+  return rows.map((r) => ({
+    ...r,
+    missingAttendance: r._count.attendance === 0,
+    missingNotes: !r.notes,
+    overdue: opts.rule === "END_OF_DAY" ? localDay(r.endsAt) < localDay(now) : weekKey(r.endsAt) < weekKey(now),
+  }));
+}
