@@ -506,6 +506,24 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
     data: { studentId: firstStudent.id, examType: "ABRSM Grade 2", status: "PENDING", requestedDate: localDateTimeToUtc(addDays(firstTerm.endDate, 30), "09:00", zone) },
   });
 
+  // A make-up: one student cancelled a past lesson with notice, earned a credit and
+  // used it to join a future group class.
+  const [firstPast] = pastOccurrences;
+  const groupLessonId = [...enrollmentsByLesson.keys()][0]!;
+  const futureGroup = await tx.lessonOccurrence.findFirst({ where: { lessonId: groupLessonId, startsAt: { gt: now } }, orderBy: { startsAt: "asc" }, select: { id: true } });
+  if (firstPast && futureGroup) {
+    const credited = (enrollmentsByLesson.get(firstPast.lessonId) ?? [])[0];
+    if (credited) {
+      const credit = await tx.makeUpCredit.create({
+        data: { studentId: credited.studentId, sourceOccurrenceId: firstPast.id, termId: firstTerm.id, expiresAt: new Date(now.getTime() + 45 * 86_400_000), usedAt: now },
+      });
+      await tx.attendance.updateMany({ where: { occurrenceId: firstPast.id, studentId: credited.studentId }, data: { present: false, absenceNotified: true, absenceReason: "Family holiday" } });
+      const alreadyIn = (enrollmentsByLesson.get(groupLessonId) ?? []).some((e) => e.studentId === credited.studentId);
+      const guest = alreadyIn ? families[families.length - 1]!.students[0]! : { id: credited.studentId };
+      await tx.occurrenceGuest.create({ data: { occurrenceId: futureGroup.id, studentId: guest.id, creditId: credit.id } });
+    }
+  }
+
   // A teacher's private calendar feed (its secret is not kept; a new one can be made).
   await tx.calendarFeed.create({ data: { userId: teachers[0]!.id, tokenHash: hashToken(`demo-feed-${slug}`) } });
 

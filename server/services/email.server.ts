@@ -1,6 +1,8 @@
-// Email delivery. With RESEND_API_KEY every message goes through Resend; without
-// it, the message is kept in the school's outbox (EmailMessage rows), which admins
-// and the operator read in the app. Either way a row records what was sent.
+// Email delivery, as a transactional outbox: `send` only writes an EmailMessage row
+// in the caller's transaction, so an email exists if and only if the change that
+// caused it committed. Without RESEND_API_KEY the row is the delivery (admins and
+// the operator read the outbox in the app). With it, the row is QUEUED and the
+// delivery job (`deliverQueued`) hands it to Resend, retrying failures.
 import { Resend } from "resend";
 import type { Tx } from "../db/school-db.server";
 
@@ -22,15 +24,17 @@ export class Mailer {
     return this.resend ? "RESEND" : "OUTBOX";
   }
 
-  /** Sends (or files) one email for the school `tx` is bound to. */
-  async send(tx: Tx, email: OutgoingEmail): Promise<{ id: string; delivered: boolean }> {
-    if (!this.resend) {
-      const row = await tx.emailMessage.create({
-        data: { ...email, transport: "OUTBOX", status: "SENT" },
-        select: { id: true },
-      });
-      return { id: row.id, delivered: true };
-    }
+  /** Files one email for the school `tx` is bound to. */
+  async send(tx: Tx, email: OutgoingEmail): Promise<{ id: string }> {
+    return tx.emailMessage.create({
+      data: { ...email, transport: this.transport, status: this.resend ? "QUEUED" : "SENT", sentAt: this.resend ? null : new Date() },
+      select: { id: true },
+    });
+  }
+
+  /** Hands one queued message to Resend; returns what to record. */
+  async deliver(email: OutgoingEmail): Promise<{ ok: true; providerId: string | null } | { ok: false; error: string }> {
+    if (!this.resend) return { ok: true, providerId: null };
     const { data, error } = await this.resend.emails.send({
       from: this.opts.from,
       to: email.to,
@@ -38,16 +42,6 @@ export class Mailer {
       text: email.text,
       ...(email.html ? { html: email.html } : {}),
     });
-    const row = await tx.emailMessage.create({
-      data: {
-        ...email,
-        transport: "RESEND",
-        status: error ? "FAILED" : "SENT",
-        providerId: data?.id ?? null,
-        error: error ? `${error.name}: ${error.message}` : null,
-      },
-      select: { id: true },
-    });
-    return { id: row.id, delivered: !error };
+    return error ? { ok: false, error: `${error.name}: ${error.message}` } : { ok: true, providerId: data?.id ?? null };
   }
 }
