@@ -11,12 +11,29 @@ type HeaderData =
 const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
   ADMIN: [
     { to: "/admin", label: "Dashboard" },
+    { to: "/admin/calendar", label: "Calendar" },
+    { to: "/admin/lessons", label: "Lessons" },
+    { to: "/admin/enrollments", label: "Enrollments" },
+    { to: "/admin/attendance", label: "Attendance" },
     { to: "/admin/people", label: "People" },
+    { to: "/admin/setup", label: "Setup" },
     { to: "/admin/outbox", label: "Outbox" },
   ],
-  TEACHER: [{ to: "/teach", label: "My teaching" }],
-  PARENT: [{ to: "/family", label: "My family" }],
-  STUDENT: [{ to: "/family", label: "My lessons" }],
+  TEACHER: [
+    { to: "/teach/today", label: "Today" },
+    { to: "/teach/week", label: "My week" },
+    { to: "/teach/availability", label: "Availability" },
+    { to: "/account/calendar", label: "Calendar feed" },
+  ],
+  PARENT: [
+    { to: "/family", label: "My family" },
+    { to: "/family/schedule", label: "Schedule" },
+    { to: "/account/calendar", label: "Calendar feed" },
+  ],
+  STUDENT: [
+    { to: "/family", label: "My lessons" },
+    { to: "/family/schedule", label: "Schedule" },
+  ],
 };
 
 export function SiteHeader({ data }: { data: HeaderData }) {

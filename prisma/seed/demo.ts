@@ -524,6 +524,9 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
     }
   }
 
+  // The online enrollment form that created the first family (its one-time key).
+  await tx.formSubmission.create({ data: { key: `seed-${slug}-enrollment`, kind: "enrollment", result: { familyGroupId: families[0]!.familyId } } });
+
   // A teacher's private calendar feed (its secret is not kept; a new one can be made).
   await tx.calendarFeed.create({ data: { userId: teachers[0]!.id, tokenHash: hashToken(`demo-feed-${slug}`) } });
 
