@@ -97,8 +97,12 @@ export async function startEmbeddedPostgres(opts: {
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     rmSync(dataDir, { recursive: true, force: true });
     mkdirSync(path.dirname(dataDir), { recursive: true });
-    // As root, postgres runs as its own user, which must be able to reach the directory.
-    if (asRoot) chmodSync(path.dirname(dataDir), 0o755);
+    // As root, postgres runs as its own user, which must be able to reach the
+    // directory: add read/search for others, keeping every other bit (e.g. /tmp's sticky bit).
+    if (asRoot) {
+      const parent = path.dirname(dataDir);
+      chmodSync(parent, (statSync(parent).mode & 0o7777) | 0o005);
+    }
     await server.initialise();
   } else if (asRoot) {
     // The directory must stay owned by the unprivileged user postgres runs as.

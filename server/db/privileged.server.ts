@@ -1,7 +1,8 @@
 // THE privileged module. It alone holds the owner connection, which row-level
 // security does not restrict. It does only what must happen before or above a
 // school: resolving a host to a school, operator accounts and sessions, operator
-// work across schools, and the health check. Everything else goes through SchoolDb.
+// work across schools, the background jobs' cross-school reads (active schools,
+// claiming queued emails) and the health check. Everything else goes through SchoolDb.
 import type { PrismaClient } from "./clients.server";
 import { SchoolDb } from "./school-db.server";
 
@@ -34,6 +35,29 @@ const schoolSummarySelect = {
   customDomain: true,
   status: true,
 } as const;
+
+export interface ActiveSchool {
+  id: string;
+  slug: string;
+  name: string;
+  timezone: string;
+}
+
+/** A queued email, claimed (row-locked) by the delivery job. */
+export interface QueuedEmail {
+  id: string;
+  schoolId: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  attempts: number;
+}
+
+/** What the delivery job decided for one claimed email. */
+export type EmailOutcome =
+  | { id: string; status: "SENT"; attempts: number; providerId: string | null; sentAt: Date }
+  | { id: string; status: "QUEUED" | "FAILED"; attempts: number; error: string };
 
 const CACHE_MS = 10_000;
 
@@ -177,5 +201,59 @@ export class Platform {
       take,
       select: { id: true, to: true, subject: true, text: true, transport: true, status: true, createdAt: true, school: { select: { name: true, slug: true } } },
     });
+  }
+
+  // ---- background jobs (server/jobs) -------------------------------------------
+
+  /** Active schools (suspended ones get no jobs), optionally only some of them. */
+  listActiveSchools(opts: { schoolIds?: string[] } = {}): Promise<ActiveSchool[]> {
+    return this.owner.school.findMany({
+      where: { status: "ACTIVE", ...(opts.schoolIds ? { id: { in: opts.schoolIds } } : {}) },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, slug: true, name: true, timezone: true },
+    });
+  }
+
+  /**
+   * Claims up to `batch` QUEUED emails across schools, oldest first, with
+   * `FOR UPDATE SKIP LOCKED` (concurrent workers never claim the same row), hands
+   * them to `work` and records its outcomes, in one owner transaction: the row locks
+   * hold until the outcomes are written. A crash in between leaves the rows QUEUED,
+   * so delivery is at least once. `schoolIds` limits the claim (tests, re-drives).
+   */
+  async processQueuedEmails(
+    opts: { batch: number; excludeIds?: string[]; schoolIds?: string[]; timeoutMs?: number },
+    work: (emails: QueuedEmail[]) => Promise<EmailOutcome[]>,
+  ): Promise<{ claimed: number }> {
+    const exclude = opts.excludeIds ?? [];
+    const schools = opts.schoolIds ?? null;
+    return this.owner.$transaction(
+      async (tx) => {
+        const emails = await tx.$queryRaw<QueuedEmail[]>`
+          SELECT "id", "schoolId", "to", "subject", "text", "html", "attempts"
+          FROM "EmailMessage"
+          WHERE "status" = 'QUEUED'
+            AND NOT ("id" = ANY(${exclude}::text[]))
+            AND (${schools}::text[] IS NULL OR "schoolId" = ANY(${schools}::text[]))
+          ORDER BY "createdAt"
+          LIMIT ${opts.batch}
+          FOR UPDATE SKIP LOCKED`;
+        if (emails.length === 0) return { claimed: 0 };
+        const outcomes = await work(emails);
+        const claimed = new Set(emails.map((e) => e.id));
+        for (const o of outcomes) {
+          if (!claimed.has(o.id)) continue;
+          await tx.emailMessage.update({
+            where: { id: o.id },
+            data:
+              o.status === "SENT"
+                ? { status: "SENT", providerId: o.providerId, sentAt: o.sentAt, attempts: o.attempts, error: null }
+                : { status: o.status, attempts: o.attempts, error: o.error.slice(0, 2000) },
+          });
+        }
+        return { claimed: emails.length };
+      },
+      { maxWait: 10_000, timeout: opts.timeoutMs ?? 120_000 },
+    );
   }
 }

@@ -4,6 +4,7 @@
 import pg from "pg";
 
 const PLATFORM_ONLY_TABLES = ["Operator", "OperatorSession", "AuditLog", "_prisma_migrations"];
+const PLATFORM_ONLY_SCHOOL_COLUMNS = ["id", "slug", "status", "customDomainVerifiedAt", "createdAt"];
 
 export function roleUrl(ownerUrl: string, role: string, password: string) {
   const u = new URL(ownerUrl);
@@ -34,8 +35,15 @@ export async function ensureAppRole(ownerUrl: string, role: string, password: st
     for (const table of PLATFORM_ONLY_TABLES) {
       await client.query(`REVOKE ALL ON TABLE "${table}" FROM ${role}`).catch(() => {});
     }
-    // A school may read and edit its own row (branding, settings), never create or delete schools.
-    await client.query(`REVOKE INSERT, DELETE ON TABLE "School" FROM ${role}`);
+    // A school may read and edit its own row (branding, settings), never create or
+    // delete schools, and never change what only the platform decides: its address,
+    // its status (suspension) or whether its custom domain is verified.
+    await client.query(`REVOKE INSERT, DELETE, UPDATE ON TABLE "School" FROM ${role}`);
+    const columns = await client.query<{ column_name: string }>(
+      `SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'School'`,
+    );
+    const editable = columns.rows.map((r) => r.column_name).filter((c) => !PLATFORM_ONLY_SCHOOL_COLUMNS.includes(c));
+    await client.query(`GRANT UPDATE (${editable.map((c) => `"${c}"`).join(", ")}) ON TABLE "School" TO ${role}`);
   } finally {
     await client.query("SELECT pg_advisory_unlock(727272)").catch(() => {});
     await client.end();
