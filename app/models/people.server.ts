@@ -60,7 +60,14 @@ export function listPeople(tx: Tx) {
   return tx.user.findMany({
     orderBy: [{ role: "asc" }, { lastName: "asc" }, { firstName: "asc" }],
     select: { id: true, email: true, firstName: true, lastName: true, role: true, passwordHash: true },
-  }).then((rows) => rows.map(({ passwordHash, ...u }) => ({ ...u, invited: !passwordHash })));
+  }).then((rows) =>
+    rows.map(({ passwordHash, ...u }) => ({
+      ...u,
+      // Children without a login of their own have a placeholder address (see the seed).
+      hasLogin: !u.email.endsWith(".invalid"),
+      invited: !passwordHash && !u.email.endsWith(".invalid"),
+    })),
+  );
 }
 
 export function escapeHtml(s: string) {

@@ -2,10 +2,10 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
 import { schoolOrigin, validateSlug } from "../../tenants/host";
+import { CURRENCIES } from "../utils/currencies";
 import { fields } from "../utils/forms";
 import { inviteUser } from "./people.server";
 
-export const CURRENCIES = ["USD", "CAD", "GBP", "EUR", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "JPY", "SGD", "ZAR"] as const;
 
 export function timeZones(): string[] {
   return Intl.supportedValuesOf("timeZone");

@@ -4,8 +4,9 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { adminOverview } from "~/models/dashboard.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Dashboard" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Dashboard");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "ADMIN" });
@@ -43,7 +44,8 @@ export default function AdminDashboard() {
             {overview.pendingEnrollments > 0 ? <li>{overview.pendingEnrollments} enrollment(s) waiting for approval</li> : null}
             {overview.invited > 0 ? (
               <li>
-                {overview.invited} invited people have not set a password yet — <Link to="/admin/people">see people</Link>
+                {overview.invited === 1 ? "1 invited person has" : `${overview.invited} invited people have`} not set a password yet —{" "}
+                <Link to="/admin/people">see people</Link>
               </li>
             ) : null}
           </ul>
@@ -67,7 +69,7 @@ export default function AdminDashboard() {
               <tbody>
                 {overview.upcoming.map((o) => (
                   <tr key={o.id}>
-                    <td>{formatDateTime(o.startsAt, timeZone)}</td>
+                    <td className="nowrap">{formatDateTime(o.startsAt, timeZone)}</td>
                     <td>{o.lesson.title}</td>
                     <td>
                       {o.lesson.instructor.firstName} {o.lesson.instructor.lastName}

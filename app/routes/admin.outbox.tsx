@@ -4,8 +4,9 @@ import { EmailList } from "~/components/email-list";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { listSchoolEmails } from "~/models/outbox.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Outbox" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Outbox");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });

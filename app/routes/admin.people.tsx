@@ -9,8 +9,9 @@ import { inviteUser, listPeople, PersonExistsError } from "~/models/people.serve
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { ROLE_LABEL } from "~/utils/format";
 import { fields, noErrors, parseForm, type FieldErrors } from "~/utils/forms";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "People" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "People");
 
 const inviteSchema = z.object({
   email: fields.email,
@@ -99,9 +100,17 @@ export default function People() {
                   <td>
                     {p.firstName} {p.lastName}
                   </td>
-                  <td>{p.email.endsWith(".invalid") ? <span className="muted">no login</span> : p.email}</td>
+                  <td>{p.hasLogin ? p.email : <span className="muted">—</span>}</td>
                   <td>{ROLE_LABEL[p.role]}</td>
-                  <td>{p.invited ? <span className="badge warn">Invited</span> : <span className="badge">Active</span>}</td>
+                  <td>
+                    {!p.hasLogin ? (
+                      <span className="muted">No login</span>
+                    ) : p.invited ? (
+                      <span className="badge warn">Invited</span>
+                    ) : (
+                      <span className="badge">Active</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

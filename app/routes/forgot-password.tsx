@@ -8,8 +8,9 @@ import { sendPasswordReset } from "~/models/people.server";
 import { requireSchool } from "~/utils/auth.server";
 import { fields, noErrors, parseForm } from "~/utils/forms";
 import { checkRateLimit } from "~/utils/rate-limit.server";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Reset your password" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Reset your password");
 
 export async function loader({ context }: LoaderFunctionArgs) {
   requireSchool(context);

@@ -7,8 +7,9 @@ import { Field, FormError } from "~/components/form";
 import { getUser, requireSchool, safeRedirectTo, signIn } from "~/utils/auth.server";
 import { fields, noErrors, parseForm } from "~/utils/forms";
 import { checkRateLimit } from "~/utils/rate-limit.server";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Sign in" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Sign in");
 
 const schema = z.object({ email: fields.email, password: fields.password, redirectTo: z.string().optional() });
 

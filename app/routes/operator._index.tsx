@@ -3,8 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { requireOperator } from "~/utils/auth.server";
 import { schoolOrigin } from "../../tenants/host";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Schools · Encore operator" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Schools");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);

@@ -3,8 +3,9 @@ import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { requireOperator } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Audit log · Encore operator" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Audit log");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);

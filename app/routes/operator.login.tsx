@@ -7,8 +7,9 @@ import { Field, FormError } from "~/components/form";
 import { getOperator, requirePlatform, safeRedirectTo, signInOperator } from "~/utils/auth.server";
 import { fields, noErrors, parseForm } from "~/utils/forms";
 import { checkRateLimit } from "~/utils/rate-limit.server";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Operator sign in · Encore" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Operator sign in");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requirePlatform(context);

@@ -3,8 +3,9 @@ import { useLoaderData } from "@remix-run/react";
 import { EmailList } from "~/components/email-list";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { requireOperator } from "~/utils/auth.server";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Outbox · Encore operator" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Outbox");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);

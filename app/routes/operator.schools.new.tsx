@@ -3,11 +3,13 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
-import { CURRENCIES, newSchoolSchema, onboardSchool, SlugTakenError, timeZones } from "~/models/schools.server";
+import { newSchoolSchema, onboardSchool, SlugTakenError, timeZones } from "~/models/schools.server";
+import { CURRENCIES } from "~/utils/currencies";
 import { requireOperator } from "~/utils/auth.server";
 import { noErrors, parseForm, type FieldErrors } from "~/utils/forms";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Onboard a school · Encore operator" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Onboard a school");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);
@@ -60,12 +62,12 @@ export default function NewSchool() {
         <h2>The school</h2>
         <Field label="Name" name="name" required defaultValue={v.name} error={e.name} />
         <Field
-          label="Address"
+          label="Web address (slug)"
           name="slug"
           required
           defaultValue={v.slug}
           error={e.slug}
-          hint={<>Letters, digits and hyphens: the school will live at <code>slug.{platformDomain}</code></>}
+          hint={<>Letters, digits and hyphens: the school will live at <code>your-slug.{platformDomain}</code></>}
           pattern="[a-z0-9-]+"
           autoCapitalize="off"
         />

@@ -7,8 +7,9 @@ import { Field, FormError } from "~/components/form";
 import { findUsableToken, requireSchool, setPasswordWithToken } from "~/utils/auth.server";
 import { fields, noErrors, parseForm } from "~/utils/forms";
 import { checkRateLimit } from "~/utils/rate-limit.server";
+import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Choose your password" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Choose your password");
 
 const schema = z
   .object({ token: z.string().min(1), password: fields.newPassword, confirm: z.string() })

@@ -70,8 +70,15 @@ export async function startEmbeddedPostgres(opts: {
     const [pidLine, , , portLine] = readFileSync(pidFile, "utf8").split("\n");
     const pid = Number(pidLine);
     const port = Number(portLine);
-    if (pid && pidAlive(pid) && (await canConnect(urlFor(port)))) {
-      return { url: urlFor(port), port, stop: async () => {} };
+    // A server already runs on this directory (ours, or another process's whose
+    // pid we may not even see): use it. Never start a second one on the same data.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if (port && (await canConnect(urlFor(port)))) return { url: urlFor(port), port, stop: async () => {} };
+      if (!pid || !pidAlive(pid)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    if (pid && pidAlive(pid)) {
+      throw new Error(`PostgreSQL (pid ${pid}) holds ${dataDir} but does not answer on port ${port}. Stop it, then start again.`);
     }
     rmSync(pidFile, { force: true });
   }

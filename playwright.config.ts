@@ -1,0 +1,94 @@
+// End-to-end tests: Debian's Chromium against the PRODUCTION build (build/server.js),
+// started on a fixed port with a fresh embedded PostgreSQL in a temporary folder and
+// the demo schools seeded. Run `npm run build` first; then `npx playwright test`.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT, platformUrl } from "./tests/e2e/support";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const serverEntry = path.join(root, "build", "server.js");
+const remixBuild = path.join(root, "build", "server", "index.js");
+
+const listingOnly = process.argv.includes("--list");
+
+if (!listingOnly && (!existsSync(serverEntry) || !existsSync(remixBuild))) {
+  const missing = path.relative(root, existsSync(serverEntry) ? remixBuild : serverEntry);
+  console.error(`\nThe e2e tests run the production build, but ${missing} is missing.\nRun \`npm run build\` first, then \`npx playwright test\`.\n`);
+  process.exit(1);
+}
+
+if (!listingOnly && !existsSync(CHROMIUM_PATH)) {
+  console.error(`\nNo Chromium at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.\n`);
+  process.exit(1);
+}
+
+// One fresh data folder per run. The config is also loaded by every worker process:
+// the runner creates the folder and hands it on through the environment, so workers
+// reuse it instead of making their own; only the runner removes it at exit (after the
+// web server, and with it PostgreSQL, has been shut down).
+let dataDir = process.env.E2E_DATA_DIR;
+if (!dataDir) {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "encore-e2e-"));
+  process.env.E2E_DATA_DIR = dataDir;
+  const created = dataDir;
+  if (!process.env.E2E_KEEP_DATA) process.on("exit", () => rmSync(created, { recursive: true, force: true }));
+}
+
+const isCI = Boolean(process.env.CI);
+
+export default defineConfig({
+  testDir: "./tests/e2e",
+  fullyParallel: true,
+  forbidOnly: isCI,
+  retries: isCI ? 1 : 0,
+  workers: 2,
+  reporter: "list",
+  timeout: 30_000,
+  expect: { timeout: 7_500 },
+  use: {
+    baseURL: platformUrl(),
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: CHROMIUM_PATH,
+          headless: true,
+          args: CHROMIUM_ARGS,
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: "node build/server.js",
+    cwd: root,
+    url: platformUrl("/healthz"),
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    // SIGTERM lets the server stop its embedded PostgreSQL cleanly.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    env: {
+      NODE_ENV: "production",
+      PUBLIC_PROTOCOL: "http",
+      PORT: String(PORT),
+      DATA_DIR: dataDir,
+      SEED: "demo",
+      // Every sign-in here comes from 127.0.0.1: keep the limiter out of the way.
+      RATE_LIMIT_SIGNIN: "1000",
+      // Never a real database or email service from the developer's environment.
+      DATABASE_URL: "",
+      APP_DATABASE_URL: "",
+      RESEND_API_KEY: "",
+      UPSTASH_REDIS_REST_URL: "",
+    },
+  },
+});

@@ -1,0 +1,68 @@
+// Playwright fixtures for Encore, in the Epic Stack spirit: tests ask for what they
+// need (`signIn`, `operatorPage`, `adminPage`…) instead of repeating the steps.
+// The test process has no way into the database but the app itself, so signing in
+// goes through the real forms; each helper is one short, checked round trip.
+import { test as base, expect, type Browser, type Page } from "@playwright/test";
+import { DEMO, DEMO_PASSWORD, escapeRegExp, platformUrl, schoolUrl } from "./support";
+
+export { expect };
+
+/** Fills a school's sign-in form and submits it; does not assert the outcome. */
+export async function submitSchoolLogin(page: Page, slug: string, email: string, password: string) {
+  await page.goto(schoolUrl(slug, "/login"));
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/**
+ * Signs in at a school through its /login page and waits until the app has sent
+ * the person on to their home page (/admin, /teach or /family).
+ */
+export async function signIn(page: Page, slug: string, email: string, password: string = DEMO_PASSWORD) {
+  await submitSchoolLogin(page, slug, email, password);
+  await expect(page).toHaveURL(new RegExp(`^${escapeRegExp(schoolUrl(slug))}/(admin|teach|family)(\\?|$)`));
+}
+
+/** Signs the platform operator in on the root domain (/operator/login). */
+export async function signInOperator(page: Page, email: string = DEMO.operator, password: string = DEMO_PASSWORD) {
+  await page.goto(platformUrl("/operator/login"));
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(platformUrl("/operator"));
+  await expect(page.getByRole("heading", { level: 1, name: "Schools" })).toBeVisible();
+}
+
+/** A page in a context of its own (cookies are never shared with the test's `page`). */
+async function freshPage(browser: Browser, use: (page: Page) => Promise<void>, setUp: (page: Page) => Promise<void>) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await setUp(page);
+    await use(page);
+  } finally {
+    await context.close();
+  }
+}
+
+interface Fixtures {
+  /** `signIn(page, slug, email, password?)`, bound for convenience. */
+  signIn: typeof signIn;
+  /** A page whose context is signed in as the demo operator. */
+  operatorPage: Page;
+  /** A page whose context is signed in as harmony's demo admin. */
+  harmonyAdminPage: Page;
+}
+
+export const test = base.extend<Fixtures>({
+  signIn: async ({}, use) => {
+    await use(signIn);
+  },
+  operatorPage: async ({ browser }, use) => {
+    await freshPage(browser, use, (page) => signInOperator(page));
+  },
+  harmonyAdminPage: async ({ browser }, use) => {
+    await freshPage(browser, use, (page) => signIn(page, "harmony", DEMO.harmony.admin));
+  },
+});

@@ -1,0 +1,50 @@
+// Shared by playwright.config.ts, the e2e specs and scripts/screenshots.ts: where
+// the app under test listens, and how to reach the platform and a school there.
+// Chromium resolves every *.localhost name to loopback, so schools are real hosts.
+
+/** The port of the production server the e2e suite starts (E2E_PORT, default 3210). */
+export const PORT = Number(process.env.E2E_PORT ?? 3210);
+
+/** The password of every demo account (prisma/seed/demo.ts). */
+export const DEMO_PASSWORD = "encore-demo";
+
+export const DEMO = {
+  operator: "operator@encore.test",
+  harmony: {
+    admin: "admin@harmony.test",
+    teacher: "sarah.johnson@harmony.test",
+    parent: "parent@harmony.test",
+  },
+  riverside: { admin: "admin@riverside.test" },
+} as const;
+
+/** The flags Debian's Chromium needs here (see /work/shared/toolchain.md). */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** The operator console's origin: http://localhost:PORT */
+export function platformUrl(path = "", port: number = PORT): string {
+  return `http://localhost:${port}${path}`;
+}
+
+/** A school's address: schoolUrl("harmony", "/login") -> http://harmony.localhost:PORT/login */
+export function schoolUrl(slug: string, path = "", port: number = PORT): string {
+  return `http://${slug}.localhost:${port}${path}`;
+}
+
+/** A slug nobody else has: unique per run and per call. */
+export function uniqueSlug(prefix = "e2e"): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Escapes a string for use inside a RegExp. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
