@@ -12,6 +12,9 @@ export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) } },
   build: { target: "es2022" },
+  // Pre-bundle what the browser needs up front (no reload mid-session), and never
+  // try to bundle server-only native packages for the browser.
+  optimizeDeps: { include: ["luxon"], exclude: ["@node-rs/argon2"] },
   plugins: [
     remix({
       serverModuleFormat: "esm",

@@ -10,9 +10,9 @@ import { z } from "zod";
 import type { SchoolDb, Tx } from "../../server/db/school-db.server";
 import { generateTerms, TERM_PATTERNS, termWeeks, validateClosures, validateTerms } from "../domain/terms";
 import {
-  addDays,
   formatLongDate,
   formatMinutes,
+  formatShortDate,
   isValidLocalDate,
   isValidTime,
   localDateTimeToUtc,
@@ -188,6 +188,15 @@ export interface SetupResult {
   errors: FieldErrors;
   values: FormValues;
   message: string | null;
+  /** Only for "preview terms": the terms a pattern would make. */
+  preview?: GeneratedTermsPreview | null;
+}
+
+export interface GeneratedTermsPreview {
+  /** Each new term, with the names of existing terms it would share days with. */
+  terms: { name: string; startDate: string; endDate: string; weeks: number; overlaps: string[] }[];
+  /** One readable message per problem; empty when the terms can be added. */
+  problems: string[];
 }
 
 /**
@@ -199,18 +208,23 @@ export async function runSetupForm<S extends z.ZodTypeAny>(
   db: SchoolDb,
   formData: FormData,
   schema: S,
-  work: (tx: Tx, input: z.infer<S>) => Promise<string>,
+  work: (tx: Tx, input: z.infer<S>) => Promise<string | { message: string | null; preview: GeneratedTermsPreview }>,
 ) {
   const intent = String(formData.get("intent") ?? "");
   const rowId = typeof formData.get("id") === "string" ? String(formData.get("id")) : null;
   const parsed = parseForm(formData, schema);
   if (!parsed.ok) {
-    const result: SetupResult = { ok: false, intent, id: rowId, errors: parsed.errors, values: parsed.values, message: null };
+    // A missing row id (or a problem with the whole form) belongs to no field: say it above the form.
+    const message = parsed.errors.id ?? parsed.errors.form ?? null;
+    const result: SetupResult = { ok: false, intent, id: rowId, errors: parsed.errors, values: parsed.values, message };
     return data(result, { status: 400 });
   }
   try {
-    const message = await db.run((tx) => work(tx, parsed.data));
-    const result: SetupResult = { ok: true, intent, id: rowId, errors: {}, values: {}, message };
+    const answer = await db.run((tx) => work(tx, parsed.data));
+    const result: SetupResult =
+      typeof answer === "string"
+        ? { ok: true, intent, id: rowId, errors: {}, values: parsed.values, message: answer }
+        : { ok: true, intent, id: rowId, errors: {}, values: parsed.values, message: answer.message, preview: answer.preview };
     return data(result);
   } catch (error) {
     if (error instanceof SetupError) {
@@ -306,26 +320,35 @@ export async function deleteTerm(tx: Tx, id: string) {
   return term;
 }
 
-export const PATTERN_LABEL: Record<GenerateTermsInput["pattern"], string> = {
-  FOUR_TERMS_OF_TEN_WEEKS: "Four terms of ten weeks",
-  THREE_TERMS_OF_TWELVE_WEEKS: "Three terms of twelve weeks",
-};
-
 /** The terms a pattern would make, and any overlap with the school's terms. Saves nothing. */
-export async function previewGeneratedTerms(tx: Tx, input: GenerateTermsInput) {
+export async function previewGeneratedTerms(tx: Tx, input: GenerateTermsInput): Promise<GeneratedTermsPreview> {
   const year = input.firstStart.slice(0, 4);
   const pattern = TERM_PATTERNS[input.pattern];
   const drafts = generateTerms({ firstStart: input.firstStart, count: pattern.count, weeks: pattern.weeks, gapWeeks: input.gapWeeks }).map(
     (t) => ({ ...t, name: `${t.name} ${year}` }),
   );
-  const problems = termProblems(await otherTerms(tx), drafts);
-  return { terms: drafts.map((t) => ({ ...t, weeks: termWeeks(t).length })), problems };
+  const existing = await otherTerms(tx);
+  const terms = drafts.map((t) => ({
+    ...t,
+    weeks: termWeeks(t).length,
+    overlaps: existing.filter((e) => e.startDate <= t.endDate && t.startDate <= e.endDate).map((e) => e.name),
+  }));
+  const clashing = [...new Set(terms.flatMap((t) => t.overlaps))];
+  // validateTerms has the last word (it also checks the dates); the message names the existing terms.
+  const problems = termProblems(existing, drafts).length
+    ? [
+        clashing.length
+          ? `These terms would share days with ${clashing.length === 1 ? "the existing term" : "existing terms"} ${clashing.map((n) => `“${n}”`).join(", ")}. Choose another first day, or change ${clashing.length === 1 ? "that term" : "those terms"} first.`
+          : termProblems(existing, drafts)[0]!,
+      ]
+    : [];
+  return { terms, problems };
 }
 
 /** Creates a year of terms from a pattern (e.g. four terms of ten weeks with two-week breaks). */
 export async function createGeneratedTerms(tx: Tx, input: GenerateTermsInput) {
   const { terms, problems } = await previewGeneratedTerms(tx, input);
-  if (problems.length) throw new SetupError(`${problems[0]} Choose another first day, or move the existing term.`, "firstStart");
+  if (problems.length) throw new SetupError(problems[0]!, "firstStart", 409);
   await tx.term.createMany({ data: terms.map(({ name, startDate, endDate }) => ({ name, startDate, endDate })) });
   return terms;
 }
@@ -570,6 +593,9 @@ async function requireTeacher(tx: Tx, teacherId: string) {
   return teacher;
 }
 
+/** "Tue 8 Sep 2026" */
+const dayName = (d: LocalDate) => `${formatShortDate(d)} ${d.slice(0, 4)}`;
+
 const dateOnly = (d: LocalDate) => new Date(`${d}T00:00:00.000Z`);
 
 export async function listAvailability(tx: Tx, teacherId: string) {
@@ -687,7 +713,7 @@ function timeOffInstants(input: TimeOffInput, timeZone: string) {
   if (endsAt <= startsAt) {
     const field = input.endDate < input.startDate ? "endDate" : "endTime";
     throw new SetupError(
-      `The time off must end after it starts (${formatLongDate(input.startDate)}${input.startTime ? ` ${input.startTime}` : ""}).`,
+      `The time off must end after it starts (${dayName(input.startDate)}${input.startTime ? `, ${input.startTime}` : ""}).`,
       field,
     );
   }
@@ -741,12 +767,12 @@ export function availabilityAction(db: SchoolDb, formData: FormData, teacherId: 
     case "add-time-off":
       return runSetupForm(db, formData, timeOffInput, async (tx, input) => {
         await createTimeOff(tx, teacherId, timeZone, input);
-        return `Added time off from ${formatLongDate(input.startDate)}.`;
+        return `Added time off from ${dayName(input.startDate)}.`;
       });
     case "edit-time-off":
       return runSetupForm(db, formData, timeOffEdit, async (tx, input) => {
         await updateTimeOff(tx, teacherId, timeZone, input.id, input);
-        return `Saved time off from ${formatLongDate(input.startDate)}.`;
+        return `Saved time off from ${dayName(input.startDate)}.`;
       });
     case "delete-time-off":
       return runSetupForm(db, formData, idInput, async (tx, { id }) => {
@@ -760,11 +786,10 @@ export function availabilityAction(db: SchoolDb, formData: FormData, teacherId: 
 
 /** Everything an availability page shows for one teacher. */
 export async function availabilityPage(tx: Tx, teacherId: string, timeZone: string) {
-  const [windows, timeOff, locations] = await Promise.all([
-    listAvailability(tx, teacherId),
-    listTimeOff(tx, teacherId, timeZone),
-    locationOptions(tx),
-  ]);
+  // One query at a time: the queries of a transaction share one connection.
+  const windows = await listAvailability(tx, teacherId);
+  const timeOff = await listTimeOff(tx, teacherId, timeZone);
+  const locations = await locationOptions(tx);
   const now = new Date();
   return {
     windows,
@@ -773,6 +798,3 @@ export async function availabilityPage(tx: Tx, teacherId: string, timeZone: stri
     locations,
   };
 }
-
-/** For messages: the last day of a time off that ends at midnight is the day before. */
-export const lastDayOf = (endDate: LocalDate) => addDays(endDate, -1);
