@@ -27,6 +27,7 @@ export async function calendarOccurrences(tx: Tx, from: Date, to: Date, f: Calen
             OR: [
               { studentId: { in: f.studentIds } },
               { kind: "LESSON", lesson: { enrollments: { some: { studentId: { in: f.studentIds }, status: "ACTIVE" } } } },
+              { kind: "LESSON", guests: { some: { studentId: { in: f.studentIds } } } },
             ],
           }
         : {}),

@@ -47,3 +47,24 @@ export async function notifyEnrolledFamilies(
   for (const to of unique) await mailer.send(tx, { to, ...message });
   return unique.size;
 }
+
+/**
+ * Emails the people of one date, once per address: a 1-on-1 session's own student,
+ * or the families enrolled in the lesson plus that date's make-up guests.
+ */
+export async function notifyOccurrenceFamilies(tx: Tx, mailer: Mailer, occurrenceId: string, message: { subject: string; text: string }) {
+  const o = await tx.lessonOccurrence.findUniqueOrThrow({
+    where: { id: occurrenceId },
+    select: { kind: true, studentId: true, lessonId: true, guests: { select: { studentId: true } } },
+  });
+  const studentIds =
+    o.kind === "INDIVIDUAL_SESSION" && o.studentId
+      ? [o.studentId]
+      : [
+          ...(await tx.enrollment.findMany({ where: { lessonId: o.lessonId, status: "ACTIVE" }, select: { studentId: true } })).map((e) => e.studentId),
+          ...o.guests.map((g) => g.studentId),
+        ];
+  const unique = new Set([...(await familyAddresses(tx, studentIds)).values()].flat());
+  for (const to of unique) await mailer.send(tx, { to, ...message });
+  return unique.size;
+}

@@ -22,7 +22,7 @@ test("an operator onboards a school and its first admin signs in on the school's
   await expect(page.getByRole("heading", { level: 1, name: "Onboard a school" })).toBeVisible();
 
   await page.getByLabel("Name", { exact: true }).fill(schoolName);
-  await page.getByLabel("Address", { exact: true }).fill(slug);
+  await page.getByLabel("Web address (slug)", { exact: true }).fill(slug);
   await page.getByLabel("Time zone").selectOption("Europe/London");
   await page.getByLabel("Currency").selectOption("GBP");
   await page.getByLabel("First name").fill(admin.firstName);
@@ -138,7 +138,7 @@ test("a session cookie from harmony signs nobody in on riverside", async ({ harm
 test("a wrong onboarding form keeps what was typed and says what to fix", async ({ operatorPage: page }) => {
   await page.goto(platformUrl("/operator/schools/new"));
   await page.getByLabel("Name", { exact: true }).fill("Keeps What I Typed");
-  await page.getByLabel("Address", { exact: true }).fill("Bad Slug!");
+  await page.getByLabel("Web address (slug)", { exact: true }).fill("Bad Slug!");
   await page.getByLabel("Time zone").selectOption("Asia/Tokyo");
   await page.getByLabel("Currency").selectOption("JPY");
   await page.getByLabel("First name").fill("Kenji");
@@ -147,7 +147,7 @@ test("a wrong onboarding form keeps what was typed and says what to fix", async 
   await page.getByRole("button", { name: "Create the school and invite the admin" }).click();
 
   await expect(page.getByRole("alert")).toHaveText("Please correct the fields marked below.");
-  const slug = page.getByLabel("Address", { exact: true });
+  const slug = page.getByLabel("Web address (slug)", { exact: true });
   await expect(slug).toHaveValue("Bad Slug!");
   await expect(slug).toHaveAttribute("aria-invalid", "true");
   await expect(slug).toHaveAccessibleDescription(/lower-case letters, digits or hyphens/);

@@ -1,0 +1,649 @@
+// The calendar's views: a time grid (week or day), a month grid and a day-by-day
+// list for phones. Color-coded by lesson type (app/domain/calendar-view.ts keeps
+// the palette and its contrast); every occurrence is a link (to its edit page) or a
+// button (showing its details), so the calendar works from the keyboard. The time
+// grid can take HTML5 drops (admins rescheduling); the routes do the moving.
+// Styles: app/styles/calendar.css (routes add it through `links`).
+import { Link } from "@remix-run/react";
+import type { CSSProperties, DragEvent, ReactNode } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import {
+  CANCELLED_STYLE,
+  LESSON_TYPES,
+  LESSON_TYPE_STYLE,
+  dropTime,
+  groupByLocalDate,
+  layoutTimeGrid,
+  type LessonTypeName,
+  type PlacedItem,
+} from "~/domain/calendar-view";
+import { formatLocalTime, formatShortDate, parseLocalDate, toLocalDate } from "~/domain/time";
+import type { CalendarOccurrence } from "~/models/calendar.server";
+
+// ---------------------------------------------------------------------------
+// What the views show
+// ---------------------------------------------------------------------------
+
+export type OccurrenceStatusName = "SCHEDULED" | "COMPLETED" | "CANCELLED" | "CANCELLED_BY_TEACHER";
+
+/** One occurrence as the calendar shows it (plain JSON, built by the loader). */
+export interface CalendarItem {
+  id: string;
+  kind: "LESSON" | "INDIVIDUAL_SESSION";
+  /** ISO instants. */
+  start: string;
+  end: string;
+  status: OccurrenceStatusName;
+  lessonId: string;
+  title: string;
+  type: LessonTypeName;
+  teacherId: string;
+  teacherName: string;
+  roomId: string | null;
+  roomName: string | null;
+  locationName: string | null;
+  /** Active enrollments and places; null when not shown (families). */
+  enrolled: number | null;
+  capacity: number | null;
+  /** INDIVIDUAL_SESSION: the student it is for. */
+  studentName: string | null;
+  /** Extra line, e.g. "For Emma and Lily" on a family's schedule. */
+  note?: string | null;
+}
+
+/** Loader side: a calendar query row → a CalendarItem. */
+export function toCalendarItem(o: CalendarOccurrence, opts: { showRoster?: boolean; note?: string | null } = {}): CalendarItem {
+  const showRoster = opts.showRoster ?? true;
+  return {
+    id: o.id,
+    kind: o.kind,
+    start: o.startsAt.toISOString(),
+    end: o.endsAt.toISOString(),
+    status: o.status,
+    lessonId: o.lessonId,
+    title: o.lesson.title,
+    type: o.lesson.type,
+    teacherId: o.instructorId,
+    teacherName: `${o.instructor.firstName} ${o.instructor.lastName}`,
+    roomId: o.roomId,
+    roomName: o.room?.name ?? null,
+    locationName: o.room?.location.name ?? null,
+    enrolled: showRoster && o.kind === "LESSON" ? o.lesson._count.enrollments : null,
+    capacity: showRoster && o.kind === "LESSON" ? o.lesson.maxStudents : null,
+    studentName: o.student ? `${o.student.user.firstName} ${o.student.user.lastName}` : null,
+    note: opts.note ?? null,
+  };
+}
+
+export function isCancelled(item: Pick<CalendarItem, "status">): boolean {
+  return item.status === "CANCELLED" || item.status === "CANCELLED_BY_TEACHER";
+}
+
+/** The headline of an occurrence: the series, or the student of a 1-on-1 session. */
+export function itemTitle(item: CalendarItem): string {
+  return item.kind === "INDIVIDUAL_SESSION" && item.studentName ? `${item.studentName} — 1-on-1` : item.title;
+}
+
+export function timeRange(item: Pick<CalendarItem, "start" | "end">, timeZone: string): string {
+  return `${formatLocalTime(new Date(item.start), timeZone)}–${formatLocalTime(new Date(item.end), timeZone)}`;
+}
+
+function placeText(item: CalendarItem): string {
+  return item.roomName ?? "Online";
+}
+
+function rosterText(item: CalendarItem): string | null {
+  if (item.enrolled === null) return null;
+  return item.capacity ? `${item.enrolled}/${item.capacity}` : `${item.enrolled} enrolled`;
+}
+
+function statusText(item: CalendarItem): string | null {
+  if (item.status === "CANCELLED") return "Cancelled";
+  if (item.status === "CANCELLED_BY_TEACHER") return "Cancelled by the teacher";
+  return null;
+}
+
+/** Everything about an occurrence in one sentence (its accessible name). */
+export function itemLabel(item: CalendarItem, timeZone: string): string {
+  const parts = [
+    `${timeRange(item, timeZone)} ${itemTitle(item)}`,
+    item.kind === "INDIVIDUAL_SESSION" ? `1-on-1 session of ${item.title}` : LESSON_TYPE_STYLE[item.type].label,
+    item.teacherName,
+    item.roomName ? `${item.roomName}${item.locationName ? `, ${item.locationName}` : ""}` : "Online",
+  ];
+  if (item.enrolled !== null) parts.push(item.capacity ? `${item.enrolled} of ${item.capacity} enrolled` : `${item.enrolled} enrolled`);
+  if (item.note) parts.push(item.note);
+  const status = statusText(item);
+  if (status) parts.push(status);
+  return parts.join(", ");
+}
+
+function itemStyle(item: CalendarItem) {
+  const s = isCancelled(item) ? CANCELLED_STYLE : LESSON_TYPE_STYLE[item.type];
+  return { "--cal-bg": s.background, "--cal-fg": s.text, "--cal-accent": s.accent } as CSSProperties;
+}
+
+function itemClass(item: CalendarItem, extra = ""): string {
+  return ["cal-item", isCancelled(item) ? "is-cancelled" : "", item.kind === "INDIVIDUAL_SESSION" ? "is-session" : "", extra].filter(Boolean).join(" ");
+}
+
+// ---------------------------------------------------------------------------
+// How an occurrence is opened
+// ---------------------------------------------------------------------------
+
+export interface ItemInteraction {
+  /** A link target (admins: the edit page). Without one the item is a button showing its details. */
+  hrefFor?: (item: CalendarItem) => string;
+  /** Show enrolled/capacity. */
+  showRoster?: boolean;
+}
+
+function ItemBody({ item, timeZone, compact = false, narrow = false }: { item: CalendarItem; timeZone: string; compact?: boolean; narrow?: boolean }) {
+  const roster = rosterText(item);
+  const status = statusText(item);
+  return (
+    <>
+      <span className="cal-item-time">{narrow ? formatLocalTime(new Date(item.start), timeZone) : timeRange(item, timeZone)}</span>
+      <span className="cal-item-title">{itemTitle(item)}</span>
+      {item.note ? <span className="cal-item-note">{item.note}</span> : null}
+      {status ? <span className="cal-item-flag">Cancelled</span> : null}
+      {compact ? null : (
+        <>
+          {item.kind === "INDIVIDUAL_SESSION" ? <span className="cal-item-meta">{item.title}</span> : null}
+          <span className="cal-item-meta">
+            {item.teacherName} · {placeText(item)}
+            {roster ? <> · {roster}</> : null}
+          </span>
+        </>
+      )}
+    </>
+  );
+}
+
+/** An occurrence as a link or a details button; `drag` makes it draggable. */
+function ItemControl({
+  item,
+  timeZone,
+  interaction,
+  onOpen,
+  className,
+  style,
+  compact,
+  narrow,
+  drag,
+}: {
+  item: CalendarItem;
+  timeZone: string;
+  interaction: ItemInteraction;
+  onOpen: (item: CalendarItem) => void;
+  className: string;
+  style?: CSSProperties;
+  compact?: boolean;
+  narrow?: boolean;
+  drag?: { onDragStart: (e: DragEvent<HTMLElement>) => void; onDragEnd: () => void } | null;
+}) {
+  const label = itemLabel(item, timeZone);
+  const body = <ItemBody item={item} timeZone={timeZone} compact={compact} narrow={narrow} />;
+  const href = interaction.hrefFor?.(item);
+  if (href) {
+    return (
+      <Link
+        to={href}
+        className={className}
+        style={style}
+        aria-label={label}
+        title={label}
+        data-occurrence-id={item.id}
+        draggable={drag ? true : false}
+        onDragStart={drag?.onDragStart}
+        onDragEnd={drag?.onDragEnd}
+      >
+        {body}
+      </Link>
+    );
+  }
+  return (
+    <button type="button" className={className} style={style} aria-label={label} title={label} aria-haspopup="dialog" data-occurrence-id={item.id} onClick={() => onOpen(item)}>
+      {body}
+    </button>
+  );
+}
+
+/** A modal <dialog> that opens while `open` is true and reports Escape/close. */
+export function Dialog({ open, onClose, labelledBy, children, className }: { open: boolean; onClose: () => void; labelledBy: string; children: ReactNode; className?: string }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className={["cal-dialog", className].filter(Boolean).join(" ")} aria-labelledby={labelledBy} onClose={onClose}>
+      {open ? children : null}
+    </dialog>
+  );
+}
+
+function ItemDetails({ item, timeZone, onClose }: { item: CalendarItem | null; timeZone: string; onClose: () => void }) {
+  const id = useId();
+  const roster = item ? rosterText(item) : null;
+  const status = item ? statusText(item) : null;
+  return (
+    <Dialog open={item !== null} onClose={onClose} labelledBy={id}>
+      {item ? (
+        <div className="stack">
+          <p className="eyebrow">{formatShortDate(localDateOf(item.start, timeZone))}</p>
+          <h2 id={id} className={isCancelled(item) ? "cal-struck" : undefined}>
+            {itemTitle(item)}
+          </h2>
+          {status ? <p className="badge danger">{status}</p> : null}
+          <dl className="cal-details">
+            <dt>Time</dt>
+            <dd>{timeRange(item, timeZone)}</dd>
+            {item.kind === "INDIVIDUAL_SESSION" ? (
+              <>
+                <dt>1-on-1 session of</dt>
+                <dd>{item.title}</dd>
+              </>
+            ) : (
+              <>
+                <dt>Type</dt>
+                <dd>{LESSON_TYPE_STYLE[item.type].label}</dd>
+              </>
+            )}
+            <dt>Teacher</dt>
+            <dd>{item.teacherName}</dd>
+            <dt>Room</dt>
+            <dd>{item.roomName ? `${item.roomName}${item.locationName ? `, ${item.locationName}` : ""}` : "Online"}</dd>
+            {roster ? (
+              <>
+                <dt>Enrolled</dt>
+                <dd>{item.capacity ? `${item.enrolled} of ${item.capacity}` : item.enrolled}</dd>
+              </>
+            ) : null}
+            {item.note ? (
+              <>
+                <dt>Who</dt>
+                <dd>{item.note}</dd>
+              </>
+            ) : null}
+          </dl>
+          <button type="button" className="button secondary" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      ) : null}
+    </Dialog>
+  );
+}
+
+function localDateOf(iso: string, timeZone: string) {
+  return toLocalDate(new Date(iso), timeZone);
+}
+
+// ---------------------------------------------------------------------------
+// Legend
+// ---------------------------------------------------------------------------
+
+export function CalendarLegend({ types = LESSON_TYPES }: { types?: readonly LessonTypeName[] }) {
+  return (
+    <ul className="cal-legend" aria-label="Color key">
+      {types.map((t) => {
+        const s = LESSON_TYPE_STYLE[t];
+        return (
+          <li key={t} style={{ "--cal-bg": s.background, "--cal-fg": s.text, "--cal-accent": s.accent } as CSSProperties}>
+            <span className="cal-swatch" aria-hidden="true" />
+            {s.label}
+          </li>
+        );
+      })}
+      <li style={{ "--cal-bg": CANCELLED_STYLE.background, "--cal-fg": CANCELLED_STYLE.text, "--cal-accent": CANCELLED_STYLE.accent } as CSSProperties}>
+        <span className="cal-swatch" aria-hidden="true" />
+        <span className="cal-struck">Cancelled</span>
+      </li>
+    </ul>
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Week / day: the time grid (and the list that replaces it on phones)
+// ---------------------------------------------------------------------------
+
+export interface DropTarget {
+  item: CalendarItem;
+  date: string;
+  time: string;
+}
+
+interface TimeGridProps {
+  days: string[];
+  items: CalendarItem[];
+  timeZone: string;
+  today: string;
+  interaction?: ItemInteraction;
+  /** Link of a day's heading (e.g. the day view). */
+  dayHref?: (date: string) => string;
+  /** Drag and drop: which items may be dragged, and what a drop does. */
+  canDrag?: (item: CalendarItem) => boolean;
+  onDrop?: (target: DropTarget) => void;
+  /** An item being moved: drawn faded. */
+  pendingId?: string | null;
+  /** Accessible name of the whole grid, e.g. "Week: 30 Nov – 6 Dec 2026". */
+  label: string;
+  /** Taller hours (read-only views with room to spare). */
+  roomy?: boolean;
+}
+
+/** Week or day view: a time grid on wide screens, a day-by-day list on phones. */
+export function TimeGrid(props: TimeGridProps) {
+  const [open, setOpen] = useState<CalendarItem | null>(null);
+  return (
+    <>
+      <TimeGridDesktop {...props} onOpen={setOpen} />
+      <Agenda days={props.days} items={props.items} timeZone={props.timeZone} today={props.today} interaction={props.interaction} dayHref={props.dayHref} label={props.label} onOpen={setOpen} />
+      <ItemDetails item={open} timeZone={props.timeZone} onClose={() => setOpen(null)} />
+    </>
+  );
+}
+
+interface DragState {
+  item: CalendarItem;
+  /** Pixels between the pointer and the top of the dragged item. */
+  grab: number;
+  minutes: number;
+}
+
+function TimeGridDesktop({ days, items, timeZone, today, interaction = {}, dayHref, canDrag, onDrop, pendingId, label, roomy, onOpen }: TimeGridProps & { onOpen: (item: CalendarItem) => void }) {
+  const layout = useMemo(() => layoutTimeGrid(items, days, timeZone), [items, days, timeZone]);
+  const { startMinute, endMinute, hours } = layout.hours;
+  const total = endMinute - startMinute;
+  const dragRef = useRef<DragState | null>(null);
+  const [draggingId, setDraggingId] = useState<string | null>(null);
+  const [hover, setHover] = useState<{ date: string; time: string } | null>(null);
+  const headingId = useId();
+
+  const timeAt = (e: DragEvent<HTMLElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const ppm = rect.height / total;
+    return dropTime((e.clientY - rect.top - (dragRef.current?.grab ?? 0)) / ppm, layout.hours);
+  };
+  const endDrag = () => {
+    dragRef.current = null;
+    setDraggingId(null);
+    setHover(null);
+  };
+  const dragHandlers = (item: CalendarItem) => {
+    if (!onDrop || !canDrag?.(item)) return null;
+    return {
+      onDragStart: (e: DragEvent<HTMLElement>) => {
+        const rect = e.currentTarget.getBoundingClientRect();
+        dragRef.current = { item, grab: Math.max(0, e.clientY - rect.top), minutes: (Date.parse(item.end) - Date.parse(item.start)) / 60_000 };
+        e.dataTransfer.effectAllowed = "move";
+        e.dataTransfer.setData("text/plain", item.id);
+        // Re-rendering the dragged element during dragstart can abort the drag.
+        setTimeout(() => setDraggingId(item.id), 0);
+      },
+      onDragEnd: endDrag,
+    };
+  };
+
+  return (
+    <section className={roomy ? "cal-week is-roomy" : "cal-week"} aria-labelledby={headingId} style={{ "--cols": days.length, "--minutes": total } as CSSProperties}>
+      <h2 id={headingId} className="visually-hidden">
+        {label}
+      </h2>
+      <div className="cal-scroll">
+        <div className="cal-head">
+          <div className="cal-corner" />
+          {days.map((d) => (
+            <div key={d} className={d === today ? "cal-dayhead is-today" : "cal-dayhead"}>
+              {dayHref ? (
+                <Link to={dayHref(d)} aria-current={d === today ? "date" : undefined}>
+                  {formatShortDate(d)}
+                </Link>
+              ) : (
+                <span aria-current={d === today ? "date" : undefined}>{formatShortDate(d)}</span>
+              )}
+              {d === today ? <span className="cal-today-tag">Today</span> : null}
+            </div>
+          ))}
+        </div>
+        <div className="cal-body">
+          <div className="cal-gutter" aria-hidden="true">
+            {hours.map((h) => (
+              <span key={h} className="cal-hour" style={{ "--at": h * 60 - startMinute } as CSSProperties}>
+                {String(h).padStart(2, "0")}:00
+              </span>
+            ))}
+          </div>
+          {layout.columns.map((col) => {
+            const dateLabel = formatShortDate(col.date);
+            const indicator = hover && draggingId && hover.date === col.date ? hover : null;
+            return (
+              <section
+                key={col.date}
+                aria-label={dateLabel}
+                className={col.date === today ? "cal-col is-today" : "cal-col"}
+                data-date={col.date}
+                data-grid-start={startMinute}
+                data-grid-end={endMinute}
+                onDragOver={
+                  onDrop
+                    ? (e) => {
+                        if (!dragRef.current) return;
+                        e.preventDefault();
+                        e.dataTransfer.dropEffect = "move";
+                        const time = timeAt(e);
+                        if (hover?.date !== col.date || hover.time !== time) setHover({ date: col.date, time });
+                      }
+                    : undefined
+                }
+                onDragLeave={
+                  onDrop
+                    ? (e) => {
+                        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setHover((h) => (h?.date === col.date ? null : h));
+                      }
+                    : undefined
+                }
+                onDrop={
+                  onDrop
+                    ? (e) => {
+                        const drag = dragRef.current;
+                        if (!drag) return;
+                        e.preventDefault();
+                        const time = timeAt(e);
+                        endDrag();
+                        onDrop({ item: drag.item, date: col.date, time });
+                      }
+                    : undefined
+                }
+              >
+                {col.items.length === 0 ? <p className="visually-hidden">Nothing scheduled</p> : null}
+                <ul className="cal-col-items">
+                  {col.items.map((p) => (
+                    <li key={p.item.id} className="cal-slot" style={slotStyle(p)}>
+                      <ItemControl
+                        item={p.item}
+                        timeZone={timeZone}
+                        interaction={interaction}
+                        onOpen={onOpen}
+                        compact={p.height < 40}
+                        narrow={p.lanes > 1 && days.length > 1}
+                        className={itemClass(p.item, [p.height < 40 ? "is-compact" : "", p.item.id === draggingId ? "is-dragging" : "", p.item.id === pendingId ? "is-pending" : "", canDrag?.(p.item) && onDrop ? "is-draggable" : ""].join(" "))}
+                        style={itemStyle(p.item)}
+                        drag={dragHandlers(p.item)}
+                      />
+                    </li>
+                  ))}
+                </ul>
+                {indicator ? (
+                  <div className="cal-drop" style={{ "--at": minutesOf(indicator.time) - startMinute, "--len": dragRef.current?.minutes ?? 30 } as CSSProperties} aria-hidden="true">
+                    <span>{indicator.time}</span>
+                  </div>
+                ) : null}
+              </section>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function minutesOf(time: string) {
+  const [h, m] = time.split(":").map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+function slotStyle(p: PlacedItem<CalendarItem>): CSSProperties {
+  return { "--at": p.top, "--len": p.height, "--lane": p.lane, "--lanes": p.lanes } as CSSProperties;
+}
+
+/** The week as a list of days (phones, and anyone reading top to bottom). */
+export function Agenda({
+  days,
+  items,
+  timeZone,
+  today,
+  interaction = {},
+  dayHref,
+  label,
+  onOpen,
+  alwaysVisible = false,
+}: {
+  days: string[];
+  items: CalendarItem[];
+  timeZone: string;
+  today: string;
+  interaction?: ItemInteraction;
+  dayHref?: (date: string) => string;
+  label: string;
+  onOpen: (item: CalendarItem) => void;
+  alwaysVisible?: boolean;
+}) {
+  const byDate = useMemo(() => groupByLocalDate(items, timeZone), [items, timeZone]);
+  const headingId = useId();
+  return (
+    <section className={alwaysVisible ? "cal-agenda is-always" : "cal-agenda"} aria-labelledby={headingId}>
+      <h2 id={headingId} className="visually-hidden">
+        {label}
+      </h2>
+      {days.map((d) => {
+        const list = byDate.get(d) ?? [];
+        const dayId = `${headingId}-${d}`;
+        return (
+          <section key={d} className={d === today ? "cal-agenda-day is-today" : "cal-agenda-day"} aria-labelledby={dayId}>
+            <h3 id={dayId}>
+              {dayHref ? <Link to={dayHref(d)}>{formatShortDate(d)}</Link> : formatShortDate(d)}
+              {d === today ? <span className="cal-today-tag">Today</span> : null}
+            </h3>
+            {list.length === 0 ? (
+              <p className="muted cal-empty">Nothing scheduled</p>
+            ) : (
+              <ul>
+                {list.map((item) => (
+                  <li key={item.id}>
+                    <ItemControl item={item} timeZone={timeZone} interaction={interaction} onOpen={onOpen} className={itemClass(item, "cal-agenda-item")} style={itemStyle(item)} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        );
+      })}
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Month
+// ---------------------------------------------------------------------------
+
+const WEEKDAY_HEADINGS = [
+  ["Mon", "Monday"],
+  ["Tue", "Tuesday"],
+  ["Wed", "Wednesday"],
+  ["Thu", "Thursday"],
+  ["Fri", "Friday"],
+  ["Sat", "Saturday"],
+  ["Sun", "Sunday"],
+] as const;
+
+export function MonthGrid({
+  weeks,
+  month,
+  items,
+  timeZone,
+  today,
+  interaction = {},
+  dayHref,
+  label,
+  maxPerDay = 4,
+}: {
+  weeks: string[][];
+  /** "yyyy-MM": days of other months are dimmed. */
+  month: string;
+  items: CalendarItem[];
+  timeZone: string;
+  today: string;
+  interaction?: ItemInteraction;
+  dayHref: (date: string) => string;
+  label: string;
+  maxPerDay?: number;
+}) {
+  const byDate = useMemo(() => groupByLocalDate(items, timeZone), [items, timeZone]);
+  const [open, setOpen] = useState<CalendarItem | null>(null);
+  return (
+    <>
+      <table className="cal-month">
+        <caption className="visually-hidden">{label}</caption>
+        <thead>
+          <tr>
+            {WEEKDAY_HEADINGS.map(([short, long]) => (
+              <th key={short} scope="col">
+                <abbr title={long}>{short}</abbr>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {weeks.map((week) => (
+            <tr key={week[0]}>
+              {week.map((d) => {
+                const list = byDate.get(d) ?? [];
+                const shown = list.slice(0, maxPerDay);
+                const { day } = parseLocalDate(d);
+                const outside = !d.startsWith(month);
+                const count = `${list.length} ${list.length === 1 ? "lesson" : "lessons"}`;
+                return (
+                  <td key={d} className={[outside ? "is-outside" : "", d === today ? "is-today" : ""].filter(Boolean).join(" ") || undefined}>
+                    <Link to={dayHref(d)} className="cal-month-date" aria-label={`${formatShortDate(d)}, ${count}`} aria-current={d === today ? "date" : undefined}>
+                      <span className="cal-month-day">{day}</span>
+                      {list.length ? <span className="cal-month-count">{list.length}</span> : null}
+                    </Link>
+                    {shown.length ? (
+                      <ul className="cal-month-items">
+                        {shown.map((item) => (
+                          <li key={item.id}>
+                            <ItemControl item={item} timeZone={timeZone} interaction={interaction} onOpen={setOpen} compact className={itemClass(item, "cal-month-item")} style={itemStyle(item)} />
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
+                    {list.length > shown.length ? (
+                      <Link to={dayHref(d)} className="cal-more">
+                        +{list.length - shown.length} more
+                      </Link>
+                    ) : null}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ItemDetails item={open} timeZone={timeZone} onClose={() => setOpen(null)} />
+    </>
+  );
+}

@@ -1,0 +1,133 @@
+// A family's week: a parent sees every child of their family group, a student
+// their own lessons — group lessons they are enrolled in, make-up classes they
+// join as a guest, and their own booked 1-on-1 sessions. Read-only; each lesson
+// says whose it is.
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { CalendarLegend, TimeGrid, toCalendarItem } from "~/components/calendar";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { parseAnchorDate, visibleRange } from "~/domain/calendar-view";
+import { toLocalDate } from "~/domain/time";
+import { calendarOccurrences } from "~/models/calendar.server";
+import calendarCss from "~/styles/calendar.css?url";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "Schedule" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: calendarCss }];
+
+function joinNames(names: string[]) {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context, { role: ["PARENT", "STUDENT"] });
+  const { db, school } = requireSchool(context);
+  const timeZone = school.timezone;
+  const today = toLocalDate(new Date(), timeZone);
+  const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), timeZone, today);
+
+  const { students, occurrences, enrollments, guests } = await db.run(async (tx) => {
+    const me = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { role: true, familyGroupId: true } });
+    // A student sees only themself; a parent every student of their family group.
+    const students = await tx.student.findMany({
+      where: me.role === "STUDENT" || !me.familyGroupId ? { userId: user.id } : { user: { familyGroupId: me.familyGroupId } },
+      orderBy: { user: { firstName: "asc" } },
+      select: { id: true, user: { select: { firstName: true } } },
+    });
+    if (students.length === 0) return { students, occurrences: [], enrollments: [], guests: [] };
+    const studentIds = students.map((s) => s.id);
+    const [enrolledIn, asGuest] = await Promise.all([
+      calendarOccurrences(tx, range.from, range.to, { studentIds, includeCancelled: true }),
+      // Make-up classes a child joins as a guest (calendarOccurrences leaves them out).
+      tx.lessonOccurrence.findMany({
+        where: { startsAt: { gte: range.from, lt: range.to }, kind: "LESSON", guests: { some: { studentId: { in: studentIds } } } },
+        select: {
+          id: true,
+          kind: true,
+          startsAt: true,
+          endsAt: true,
+          status: true,
+          lessonId: true,
+          instructorId: true,
+          roomId: true,
+          lesson: { select: { title: true, type: true, maxStudents: true, _count: { select: { enrollments: { where: { status: "ACTIVE" } } } } } },
+          instructor: { select: { firstName: true, lastName: true } },
+          room: { select: { name: true, location: { select: { name: true } } } },
+          student: { select: { user: { select: { firstName: true, lastName: true } } } },
+          guests: { where: { studentId: { in: studentIds } }, select: { studentId: true } },
+        },
+      }),
+    ]);
+    const seen = new Set(enrolledIn.map((o) => o.id));
+    const occurrences = [...enrolledIn, ...asGuest.filter((o) => !seen.has(o.id))].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    const enrollments = await tx.enrollment.findMany({
+      where: { studentId: { in: studentIds }, status: "ACTIVE", lessonId: { in: [...new Set(occurrences.map((o) => o.lessonId))] } },
+      select: { lessonId: true, studentId: true },
+    });
+    const guests = asGuest.flatMap((o) => o.guests.map((g) => ({ occurrenceId: o.id, studentId: g.studentId })));
+    return { students, occurrences, enrollments, guests };
+  });
+
+  const firstName = new Map(students.map((s) => [s.id, s.user.firstName]));
+  const several = students.length > 1;
+  const items = occurrences.map((o) => {
+    const notes: string[] = [];
+    if (o.kind === "LESSON") {
+      const enrolled = enrollments.filter((e) => e.lessonId === o.lessonId).map((e) => firstName.get(e.studentId) ?? "").filter(Boolean);
+      if (several && enrolled.length) notes.push(`For ${joinNames(enrolled)}`);
+      const makeUp = guests.filter((g) => g.occurrenceId === o.id).map((g) => firstName.get(g.studentId) ?? "").filter(Boolean);
+      if (makeUp.length) notes.push(several ? `Make-up class for ${joinNames(makeUp)}` : "Make-up class");
+    }
+    return toCalendarItem(o, { showRoster: false, note: notes.join(" · ") || null });
+  });
+  return {
+    timeZone,
+    role: user.role,
+    hasStudents: students.length > 0,
+    range: { days: range.days, prev: range.prev, next: range.next, today: range.today, title: range.title },
+    items,
+  };
+}
+
+export default function FamilySchedule() {
+  const { timeZone, role, hasStudents, range, items } = useLoaderData<typeof loader>();
+  const href = (date: string) => `/family/schedule?date=${date}`;
+  return (
+    <div className="stack">
+      <div className="cal-toolbar">
+        <div>
+          <p className="eyebrow">{role === "PARENT" ? "My family" : "My lessons"}</p>
+          <h1>Schedule</h1>
+          <p className="cal-range" aria-live="polite">
+            {range.title}
+          </p>
+        </div>
+        <nav aria-label="Weeks" className="cal-nav">
+          <Link className="button secondary" to={href(range.prev)} rel="prev">
+            <span aria-hidden="true">←</span> Previous<span className="visually-hidden"> week</span>
+          </Link>
+          <Link className="button secondary" to={href(range.today)}>
+            This week
+          </Link>
+          <Link className="button secondary" to={href(range.next)} rel="next">
+            Next<span className="visually-hidden"> week</span> <span aria-hidden="true">→</span>
+          </Link>
+        </nav>
+      </div>
+      {!hasStudents ? (
+        <p className="card muted">No students are linked to your account yet.</p>
+      ) : (
+        <>
+          {items.length === 0 ? <p className="muted">No lessons this week.</p> : null}
+          <CalendarLegend />
+          <TimeGrid days={range.days} items={items} timeZone={timeZone} today={range.today} label={`Week: ${range.title}`} roomy />
+        </>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,68 @@
+// A teacher's own week, read-only: only the dates they teach (the effective
+// teacher of each occurrence), never anyone else's schedule, and no prices.
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { CalendarLegend, TimeGrid, toCalendarItem } from "~/components/calendar";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { parseAnchorDate, visibleRange } from "~/domain/calendar-view";
+import { toLocalDate } from "~/domain/time";
+import { calendarOccurrences } from "~/models/calendar.server";
+import calendarCss from "~/styles/calendar.css?url";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "My week" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: calendarCss }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context, { role: "TEACHER" });
+  const { db, school } = requireSchool(context);
+  const timeZone = school.timezone;
+  const today = toLocalDate(new Date(), timeZone);
+  const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), timeZone, today);
+  // The filter is the signed-in teacher, never a parameter.
+  const occurrences = await db.run((tx) => calendarOccurrences(tx, range.from, range.to, { teacherId: user.id, includeCancelled: true }));
+  return {
+    timeZone,
+    range: { days: range.days, prev: range.prev, next: range.next, today: range.today, title: range.title },
+    items: occurrences.map((o) => toCalendarItem(o)),
+  };
+}
+
+export default function TeacherWeek() {
+  const { timeZone, range, items } = useLoaderData<typeof loader>();
+  const href = (date: string) => `/teach/week?date=${date}`;
+  const active = items.filter((i) => i.status === "SCHEDULED" || i.status === "COMPLETED").length;
+  return (
+    <div className="stack">
+      <div className="cal-toolbar">
+        <div>
+          <p className="eyebrow">My teaching</p>
+          <h1>My week</h1>
+          <p className="cal-range" aria-live="polite">
+            {range.title}
+          </p>
+        </div>
+        <nav aria-label="Weeks" className="cal-nav">
+          <Link className="button secondary" to={href(range.prev)} rel="prev">
+            <span aria-hidden="true">←</span> Previous<span className="visually-hidden"> week</span>
+          </Link>
+          <Link className="button secondary" to={href(range.today)}>
+            This week
+          </Link>
+          <Link className="button secondary" to={href(range.next)} rel="next">
+            Next<span className="visually-hidden"> week</span> <span aria-hidden="true">→</span>
+          </Link>
+        </nav>
+      </div>
+      <p className="muted">
+        {active === 0 ? "You have no lessons this week." : `${active} ${active === 1 ? "lesson" : "lessons"} this week.`} Select a lesson for its details.
+      </p>
+      <CalendarLegend />
+      <TimeGrid days={range.days} items={items} timeZone={timeZone} today={range.today} interaction={{ showRoster: true }} label={`Week: ${range.title}`} roomy />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
