@@ -1,0 +1,166 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FormError } from "~/components/form";
+import { LessonPagesStyles } from "~/components/roster";
+import { decideEnrollment, EnrollmentError } from "~/models/enrollment.server";
+import { scheduleSummary } from "~/models/lesson-form";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatDateTime } from "~/utils/format";
+
+export const meta: MetaFunction = () => [{ title: "Enrollment requests" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db, school } = requireSchool(context);
+  const { pending, settings } = await db.run(async (tx) => {
+    const [pending, settings] = await Promise.all([
+      tx.enrollment.findMany({
+        where: { status: "PENDING" },
+        orderBy: { enrolledAt: "asc" },
+        take: 500,
+        select: {
+          id: true,
+          enrolledAt: true,
+          notes: true,
+          student: { select: { instrument: true, parentName: true, user: { select: { firstName: true, lastName: true } } } },
+          lesson: {
+            select: {
+              id: true,
+              title: true,
+              recurrence: true,
+              startTime: true,
+              duration: true,
+              customDates: true,
+              maxStudents: true,
+              instructor: { select: { firstName: true, lastName: true } },
+              _count: { select: { enrollments: { where: { status: "ACTIVE" } } } },
+            },
+          },
+        },
+      }),
+      tx.school.findUnique({ where: { id: school.id }, select: { requireEnrollmentApproval: true } }),
+    ]);
+    return { pending, settings };
+  });
+  return {
+    timeZone: school.timezone,
+    requireApproval: settings?.requireEnrollmentApproval ?? false,
+    pending: pending.map((p) => ({
+      id: p.id,
+      enrolledAt: p.enrolledAt,
+      notes: p.notes,
+      student: `${p.student.user.firstName} ${p.student.user.lastName}`,
+      parent: p.student.parentName,
+      instrument: p.student.instrument,
+      lessonId: p.lesson.id,
+      lessonTitle: p.lesson.title,
+      teacher: `${p.lesson.instructor.firstName} ${p.lesson.instructor.lastName}`,
+      schedule: scheduleSummary(p.lesson, school.timezone),
+      seats: p.lesson.maxStudents === null ? `${p.lesson._count.enrollments} enrolled, no limit` : `${p.lesson._count.enrollments} of ${p.lesson.maxStudents} seats taken`,
+      full: p.lesson.maxStudents !== null && p.lesson._count.enrollments >= p.lesson.maxStudents,
+    })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db } = requireSchool(context);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const enrollmentId = String(form.get("enrollmentId") ?? "");
+  if (intent !== "approve" && intent !== "reject") return data({ ok: false, message: "That action is not known. Reload the page and try again." }, { status: 400 });
+  try {
+    const message = await db.run(async (tx) => {
+      const e = await tx.enrollment.findUnique({ where: { id: enrollmentId }, select: { student: { select: { user: { select: { firstName: true, lastName: true } } } } } });
+      if (!e) throw new EnrollmentError("This enrollment no longer exists.");
+      const who = `${e.student.user.firstName} ${e.student.user.lastName}`;
+      const r = await decideEnrollment(tx, context.mailer, enrollmentId, intent === "approve" ? "APPROVE" : "REJECT");
+      if (r.status === "ACTIVE") return `${who} is enrolled in ${r.lessonTitle}. The family was emailed.`;
+      if (r.status === "WAITLISTED") return `Approved, but ${r.lessonTitle} is full: ${who} is on the waitlist. The family was emailed.`;
+      return `${who}’s request for ${r.lessonTitle} was rejected. The family was emailed.`;
+    });
+    return { ok: true, message };
+  } catch (error) {
+    if (error instanceof EnrollmentError) return data({ ok: false, message: error.message }, { status: 409 });
+    throw error;
+  }
+}
+
+export default function Enrollments() {
+  const { pending, timeZone, requireApproval } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const nav = useNavigation();
+  const deciding = nav.state === "submitting" ? String(nav.formData?.get("enrollmentId") ?? "") : null;
+  return (
+    <div className="stack">
+      <LessonPagesStyles />
+      <div>
+        <p className="eyebrow">Enrollments</p>
+        <h1>Waiting for approval</h1>
+        <p className="muted" style={{ margin: 0 }}>
+          {requireApproval
+            ? "The school approves every enrollment. Families are emailed when you decide."
+            : "The school does not require approval at the moment; requests made before that still wait here."}
+        </p>
+      </div>
+      <div role="status" aria-live="polite">
+        {result?.ok ? <p className="notice">{result.message}</p> : null}
+      </div>
+      <FormError message={result && !result.ok ? result.message : null} />
+      <section className="card" aria-labelledby="queue-heading">
+        <h2 id="queue-heading">
+          {pending.length} {pending.length === 1 ? "request" : "requests"}
+        </h2>
+        {pending.length === 0 ? (
+          <p className="muted">Nothing is waiting. New requests appear here, oldest first.</p>
+        ) : (
+          <ul className="roster-list">
+            {pending.map((p) => (
+              <li key={p.id} aria-label={`${p.student} — ${p.lessonTitle}`}>
+                <div className="roster-who">
+                  <strong>{p.student}</strong>
+                  {p.instrument ? <span className="muted"> · {p.instrument}</span> : null}
+                  <div>
+                    <Link to={`/admin/lessons/${p.lessonId}`}>{p.lessonTitle}</Link> <span className="muted">· {p.schedule} · {p.teacher}</span>
+                  </div>
+                  <div className="muted">
+                    Asked {formatDateTime(p.enrolledAt, timeZone)}
+                    {p.parent ? ` · parent ${p.parent}` : ""} · {p.seats}
+                    {p.full ? <span className="badge warn" style={{ marginLeft: "0.4rem" }}>Full — approving puts them on the waitlist</span> : null}
+                  </div>
+                  {p.notes ? <div>“{p.notes}”</div> : null}
+                </div>
+                <div className="roster-actions">
+                  <Form method="post" preventScrollReset>
+                    <input type="hidden" name="enrollmentId" value={p.id} />
+                    <button className="button small" name="intent" value="approve" disabled={deciding === p.id}>
+                      Approve
+                    </button>
+                  </Form>
+                  <Form
+                    method="post"
+                    preventScrollReset
+                    onSubmit={(e) => {
+                      if (!window.confirm(`Reject ${p.student}'s request for ${p.lessonTitle}? The family is emailed.`)) e.preventDefault();
+                    }}
+                  >
+                    <input type="hidden" name="enrollmentId" value={p.id} />
+                    <button className="button small danger" name="intent" value="reject" disabled={deciding === p.id}>
+                      Reject
+                    </button>
+                  </Form>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,224 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Field, FormError, SelectField } from "~/components/form";
+import { LessonPagesStyles } from "~/components/roster";
+import { formatLongDate, isValidLocalDate, localDateTimeToUtc, toLocalDate } from "~/domain/time";
+import { scheduleSummary } from "~/models/lesson-form";
+import { notifyEnrolledFamilies } from "~/models/notify.server";
+import { handOverLessons, SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatDateTime } from "~/utils/format";
+
+export const meta: MetaFunction = () => [{ title: "Hand over lessons" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db, school } = requireSchool(context);
+  const tz = school.timezone;
+  const url = new URL(request.url);
+  const today = toLocalDate(new Date(), tz);
+  const fromParam = url.searchParams.get("fromDate") ?? "";
+  const fromDate = isValidLocalDate(fromParam) ? fromParam : today;
+  const fromTeacherId = url.searchParams.get("teacher") ?? "";
+  const { teachers, lessons } = await db.run(async (tx) => {
+    const teachers = await tx.user.findMany({
+      where: { role: { in: ["TEACHER", "ADMIN"] }, OR: [{ role: "TEACHER" }, { lessonsAsInstructor: { some: {} } }] },
+      orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
+      select: { id: true, firstName: true, lastName: true, role: true },
+    });
+    if (!fromTeacherId) return { teachers, lessons: [] };
+    const from = localDateTimeToUtc(fromDate, "00:00", tz);
+    const occurrences = await tx.lessonOccurrence.groupBy({
+      by: ["lessonId"],
+      where: { instructorId: fromTeacherId, status: "SCHEDULED", startsAt: { gte: from } },
+      _count: true,
+      _min: { startsAt: true },
+      _max: { startsAt: true },
+    });
+    const details = await tx.lesson.findMany({
+      where: { id: { in: occurrences.map((o) => o.lessonId) } },
+      select: { id: true, title: true, recurrence: true, startTime: true, duration: true, customDates: true, _count: { select: { enrollments: { where: { status: "ACTIVE" } } } } },
+    });
+    const lessons = occurrences
+      .map((o) => {
+        const l = details.find((d) => d.id === o.lessonId)!;
+        return { id: l.id, title: l.title, schedule: scheduleSummary(l, tz), dates: o._count, first: o._min.startsAt, last: o._max.startsAt, students: l._count.enrollments };
+      })
+      .sort((a, b) => a.title.localeCompare(b.title));
+    return { teachers, lessons };
+  });
+  return { teachers, lessons, fromDate, fromTeacherId, today, timeZone: tz };
+}
+
+type Result = { ok: boolean; message: string; conflicts: string[]; errors: Record<string, string> };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db, school } = requireSchool(context);
+  const tz = school.timezone;
+  const form = await request.formData();
+  const fromTeacherId = String(form.get("fromTeacherId") ?? "");
+  const toTeacherId = String(form.get("toTeacherId") ?? "");
+  const fromDate = String(form.get("fromDate") ?? "").trim();
+  const lessonIds = form.getAll("lessonId").map(String).filter(Boolean);
+  const errors: Record<string, string> = {};
+  if (!fromTeacherId) errors.fromTeacherId = "Choose the teacher who is leaving.";
+  if (!toTeacherId) errors.toTeacherId = "Choose the teacher who takes over.";
+  else if (toTeacherId === fromTeacherId) errors.toTeacherId = "Choose a different teacher to hand the lessons to.";
+  if (!isValidLocalDate(fromDate)) errors.fromDate = "Enter the first date the new teacher teaches (yyyy-mm-dd).";
+  if (lessonIds.length === 0) errors.lessonId = "Choose at least one lesson to hand over.";
+  const reply = (status: number, r: Partial<Result>) => data<Result>({ ok: false, message: "", conflicts: [], errors: {}, ...r }, { status });
+  if (Object.keys(errors).length) return reply(400, { errors, message: "Please correct the fields marked below." });
+  try {
+    const result = await db.run(async (tx) => {
+      const [from, to] = await Promise.all([
+        tx.user.findUnique({ where: { id: fromTeacherId }, select: { firstName: true, lastName: true } }),
+        tx.user.findUnique({ where: { id: toTeacherId }, select: { firstName: true, lastName: true } }),
+      ]);
+      if (!from || !to) throw new SchedulingInputError("Choose teachers of this school.");
+      const moved = await handOverLessons(tx, tz, { fromTeacherId, toTeacherId, fromDate, lessonIds });
+      const fromName = `${from.firstName} ${from.lastName}`;
+      const toName = `${to.firstName} ${to.lastName}`;
+      let emailed = 0;
+      for (const lessonId of moved.lessonIds) {
+        const lesson = await tx.lesson.findUniqueOrThrow({ where: { id: lessonId }, select: { title: true } });
+        emailed += await notifyEnrolledFamilies(
+          tx,
+          context.mailer,
+          lessonId,
+          {
+            subject: `${lesson.title}: a new teacher from ${formatLongDate(fromDate)}`,
+            text:
+              `From ${formatLongDate(fromDate)}, ${toName} will teach ${lesson.title}, taking over from ${fromName}. ` +
+              `Days, times and rooms stay the same.\n\nIf you have any questions, please contact the school.\n\n${school.name}`,
+          },
+          ["ACTIVE", "PENDING"],
+        );
+      }
+      return { ...moved, fromName, toName, emailed };
+    });
+    if (result.moved === 0) return reply(409, { message: "There were no scheduled lessons to hand over from that date." });
+    return data<Result>({
+      ok: true,
+      conflicts: [],
+      errors: {},
+      message: `${result.moved} ${result.moved === 1 ? "lesson" : "lessons"} of ${result.lessonIds.length} ${result.lessonIds.length === 1 ? "series" : "series"} handed from ${result.fromName} to ${result.toName} from ${formatLongDate(fromDate)}. ${result.emailed} ${result.emailed === 1 ? "family address was" : "family addresses were"} emailed.`,
+    });
+  } catch (error) {
+    if (error instanceof SchedulingConflictError) {
+      const unique = [...new Set(error.conflicts.map((c) => c.message))];
+      return reply(409, { conflicts: unique, message: "The new teacher is not free for every lesson, so nothing was handed over." });
+    }
+    if (error instanceof SchedulingInputError) return reply(400, { message: error.message });
+    throw error;
+  }
+}
+
+export default function Handover() {
+  const { teachers, lessons, fromDate, fromTeacherId, timeZone } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const submit = useSubmit();
+  const busy = useNavigation().state === "submitting";
+  const from = teachers.find((t) => t.id === fromTeacherId);
+  const teacherOptions = teachers.map((t) => ({ value: t.id, label: `${t.firstName} ${t.lastName}${t.role === "ADMIN" ? " (admin)" : ""}` }));
+  return (
+    <div className="stack">
+      <LessonPagesStyles />
+      <div>
+        <p className="eyebrow">Lessons</p>
+        <h1>Hand over lessons</h1>
+        <p className="muted" style={{ margin: 0 }}>
+          When a teacher leaves or stops a class, give their lessons to another teacher from a date on. The new teacher’s hours, time off and other lessons are
+          checked; families are emailed.
+        </p>
+      </div>
+      <div role="status" aria-live="polite">
+        {result?.ok ? <p className="notice">{result.message}</p> : null}
+      </div>
+      {result && !result.ok ? (
+        <div className="form-error" role="alert">
+          <strong>{result.message}</strong>
+          {result.conflicts.length ? (
+            <ul className="conflict-list">
+              {result.conflicts.slice(0, 25).map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+              {result.conflicts.length > 25 ? <li>…and {result.conflicts.length - 25} more.</li> : null}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+
+      <section className="card" aria-labelledby="step1">
+        <h2 id="step1">1. Whose lessons, from when</h2>
+        <Form method="get" className="filters" onChange={(e) => submit(e.currentTarget, { replace: true, preventScrollReset: true })}>
+          <SelectField label="Teacher who is leaving" name="teacher" defaultValue={fromTeacherId} options={[{ value: "", label: "Choose a teacher…" }, ...teacherOptions]} />
+          <Field label="From (first date with the new teacher)" name="fromDate" type="date" defaultValue={fromDate} />
+          <button className="button secondary">Show their lessons</button>
+        </Form>
+      </section>
+
+      {from ? (
+        <Form method="post" className="card" aria-labelledby="step2">
+          <h2 id="step2">
+            2. {from.firstName}’s lessons from {formatLongDate(fromDate)}
+          </h2>
+          <input type="hidden" name="fromTeacherId" value={from.id} />
+          <input type="hidden" name="fromDate" value={fromDate} />
+          {lessons.length === 0 ? (
+            <p className="muted">
+              {from.firstName} {from.lastName} has no scheduled lessons from {formatLongDate(fromDate)}.
+            </p>
+          ) : (
+            <>
+              <fieldset className="group">
+                <legend>Lessons to hand over</legend>
+                <ul className="roster-list">
+                  {lessons.map((l) => (
+                    <li key={l.id}>
+                      <label style={{ display: "flex", gap: "0.6rem", alignItems: "flex-start", fontWeight: 400 }}>
+                        <input type="checkbox" name="lessonId" value={l.id} defaultChecked style={{ width: "1.2rem", height: "1.2rem", marginTop: "0.2rem" }} />
+                        <span>
+                          <strong>{l.title}</strong> <span className="muted">· {l.schedule}</span>
+                          <br />
+                          <span className="muted">
+                            {l.dates} {l.dates === 1 ? "date" : "dates"}
+                            {l.first ? `, ${formatDateTime(l.first, timeZone)}` : ""}
+                            {l.last && l.dates > 1 ? ` to ${formatDateTime(l.last, timeZone, { year: "numeric" })}` : ""} · {l.students}{" "}
+                            {l.students === 1 ? "student" : "students"}
+                          </span>
+                        </span>
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+                {result?.errors.lessonId ? <p className="field-error">{result.errors.lessonId}</p> : null}
+              </fieldset>
+              <SelectField
+                label="Hand them to"
+                name="toTeacherId"
+                defaultValue=""
+                error={result?.errors.toTeacherId}
+                options={[{ value: "", label: "Choose a teacher…" }, ...teacherOptions.filter((t) => t.value !== from.id)]}
+              />
+              <FormError message={result?.errors.fromDate} />
+              <button className="button" disabled={busy}>
+                {busy ? "Checking the new teacher’s calendar…" : "Hand over and email the families"}
+              </button>
+            </>
+          )}
+        </Form>
+      ) : (
+        <p className="muted">
+          Choose a teacher to see their lessons. To change one lesson date only, open it from its <Link to="/admin/lessons">lesson page</Link>.
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,422 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FormError } from "~/components/form";
+import { LessonPagesStyles, Roster, StudentPicker } from "~/components/roster";
+import { toLocalDate } from "~/domain/time";
+import { EnrollmentError, endEnrollment, enrollStudent, decideEnrollment, lessonRoster } from "~/models/enrollment.server";
+import { createdNotice, enrollmentOutcomeMessage, formatDuration, LESSON_STATUS_LABEL, LESSON_TYPE_LABEL, scheduleSummary, type LessonTypeValue } from "~/models/lesson-form";
+import { notifyFirstWaitlisted, promoteFromWaitlist, waitlistPosition } from "~/models/waitlist.server";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatDateTime, formatTime } from "~/utils/format";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.lesson.title : "Lesson" }];
+
+const PAGE = 12;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db, school } = requireSchool(context);
+  const url = new URL(request.url);
+  const showAll = url.searchParams.get("all") === "1";
+  const lessonId = params.lessonId ?? "";
+  const now = new Date();
+  const result = await db.run(async (tx) => {
+    const lesson = await tx.lesson.findUnique({
+      where: { id: lessonId },
+      select: {
+        id: true,
+        title: true,
+        description: true,
+        type: true,
+        instrument: true,
+        status: true,
+        recurrence: true,
+        startTime: true,
+        duration: true,
+        customDates: true,
+        recurrenceEndDate: true,
+        maxStudents: true,
+        pricePerStudent: true,
+        onlineUrl: true,
+        instructor: { select: { firstName: true, lastName: true } },
+        room: { select: { name: true, capacity: true } },
+        location: { select: { name: true } },
+        term: { select: { name: true } },
+      },
+    });
+    if (!lesson) return null;
+    const occurrenceSelect = {
+      id: true,
+      startsAt: true,
+      endsAt: true,
+      status: true,
+      kind: true,
+      notes: true,
+      cancelReason: true,
+      room: { select: { name: true } },
+      instructor: { select: { firstName: true, lastName: true } },
+      _count: { select: { attendance: true } },
+    } as const;
+    const [upcoming, upcomingCount, past, pastCount, roster, ended, students, settings, allDates] = await Promise.all([
+      tx.lessonOccurrence.findMany({ where: { lessonId, startsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: showAll ? 1000 : PAGE, select: occurrenceSelect }),
+      tx.lessonOccurrence.count({ where: { lessonId, startsAt: { gte: now } } }),
+      tx.lessonOccurrence.findMany({ where: { lessonId, startsAt: { lt: now } }, orderBy: { startsAt: "desc" }, take: showAll ? 1000 : PAGE, select: occurrenceSelect }),
+      tx.lessonOccurrence.count({ where: { lessonId, startsAt: { lt: now } } }),
+      lessonRoster(tx, lessonId),
+      tx.enrollment.findMany({
+        where: { lessonId, status: { in: ["UNENROLLED", "DROPPED", "COMPLETED", "REJECTED"] } },
+        orderBy: { enrolledAt: "desc" },
+        select: {
+          id: true,
+          status: true,
+          enrolledAt: true,
+          unenrolledAt: true,
+          droppedAt: true,
+          completedAt: true,
+          decidedAt: true,
+          student: { select: { id: true, instrument: true, user: { select: { firstName: true, lastName: true } } } },
+        },
+      }),
+      tx.student.findMany({
+        where: { enrollments: { none: { lessonId, status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } } } },
+        orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
+        select: { id: true, instrument: true, skillLevel: true, user: { select: { firstName: true, lastName: true } } },
+      }),
+      tx.school.findUnique({ where: { id: school.id }, select: { requireEnrollmentApproval: true } }),
+      url.searchParams.get("created") === "1"
+        ? tx.lessonOccurrence.aggregate({ where: { lessonId }, _count: true, _min: { startsAt: true }, _max: { startsAt: true } })
+        : null,
+    ]);
+    return { lesson, upcoming, upcomingCount, past, pastCount, roster, ended, students, settings, allDates };
+  });
+  if (!result) throw new Response("That lesson was not found. It may have been deleted.", { status: 404 });
+  const { allDates, settings, students, ...rest } = result;
+  const tz = school.timezone;
+  const notice =
+    allDates && allDates._count && allDates._min.startsAt && allDates._max.startsAt
+      ? createdNotice(allDates._count, toLocalDate(allDates._min.startsAt, tz), toLocalDate(allDates._max.startsAt, tz))
+      : null;
+  const price = result.lesson.pricePerStudent === null ? null : new Intl.NumberFormat("en-US", { style: "currency", currency: school.currency }).format(Number(result.lesson.pricePerStudent));
+  return {
+    ...rest,
+    lesson: { ...result.lesson, pricePerStudent: price },
+    notice,
+    showAll,
+    timeZone: tz,
+    schedule: scheduleSummary(result.lesson, tz),
+    requireApproval: settings?.requireEnrollmentApproval ?? false,
+    students: students.map((s) => ({
+      id: s.id,
+      name: `${s.user.firstName} ${s.user.lastName}`,
+      detail: [s.instrument, s.skillLevel ? s.skillLevel.charAt(0) + s.skillLevel.slice(1).toLowerCase() : null].filter(Boolean).join(", ") || null,
+    })),
+  };
+}
+
+type Result = { ok: boolean; message: string; intent: string; field?: string };
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db, school } = requireSchool(context);
+  const lessonId = params.lessonId ?? "";
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const enrollmentId = String(form.get("enrollmentId") ?? "");
+  const reply = (status: number, r: Omit<Result, "intent">) => data<Result>({ ...r, intent }, { status });
+  const nameOf = (s: { user: { firstName: string; lastName: string } }) => `${s.user.firstName} ${s.user.lastName}`;
+
+  /** The enrollment named by the form, if it belongs to this lesson. */
+  const mine = (tx: Parameters<Parameters<typeof db.run>[0]>[0]) =>
+    tx.enrollment.findFirst({ where: { id: enrollmentId, lessonId }, select: { id: true, student: { select: { user: { select: { firstName: true, lastName: true } } } } } });
+
+  try {
+    if (intent === "enroll") {
+      const studentId = String(form.get("studentId") ?? "");
+      if (!studentId) return reply(400, { ok: false, message: "Choose a student to enroll.", field: "studentId" });
+      const waitlist = form.get("waitlist") === "on";
+      const message = await db.run(async (tx) => {
+        const settings = await tx.school.findUnique({ where: { id: school.id }, select: { requireEnrollmentApproval: true } });
+        const student = await tx.student.findUnique({ where: { id: studentId }, select: { user: { select: { firstName: true, lastName: true } } } });
+        if (!student) throw new EnrollmentError("That student is not at this school.");
+        const r = await enrollStudent(tx, { lessonId, studentId, requireApproval: settings?.requireEnrollmentApproval ?? false, waitlist });
+        const position = r.outcome === "WAITLISTED" && r.enrollmentId ? await waitlistPosition(tx, r.enrollmentId) : null;
+        return { text: enrollmentOutcomeMessage(r.outcome, nameOf(student), r.lessonTitle, position), ok: r.outcome !== "FULL" };
+      });
+      return reply(message.ok ? 200 : 409, { ok: message.ok, message: message.text });
+    }
+    if (intent === "approve" || intent === "reject") {
+      const message = await db.run(async (tx) => {
+        const e = await mine(tx);
+        if (!e) throw new EnrollmentError("This enrollment is not part of this lesson any more.");
+        const r = await decideEnrollment(tx, context.mailer, e.id, intent === "approve" ? "APPROVE" : "REJECT");
+        const who = nameOf(e.student);
+        if (r.status === "ACTIVE") return `${who} is enrolled. The family was emailed.`;
+        if (r.status === "WAITLISTED") return `Approved, but the class is full: ${who} is on the waitlist. The family was emailed.`;
+        return `${who}’s enrollment was rejected. The family was emailed.`;
+      });
+      return reply(200, { ok: true, message });
+    }
+    if (intent === "promote") {
+      const message = await db.run(async (tx) => {
+        const e = await mine(tx);
+        if (!e) throw new EnrollmentError("This enrollment is not part of this lesson any more.");
+        const r = await promoteFromWaitlist(tx, context.mailer, e.id);
+        return `${r.studentName} now has a seat in ${r.lessonTitle}. The family was emailed.`;
+      });
+      return reply(200, { ok: true, message });
+    }
+    const end = /^end-(UNENROLLED|DROPPED|COMPLETED)$/.exec(intent);
+    if (end) {
+      const how = end[1] as "UNENROLLED" | "DROPPED" | "COMPLETED";
+      const message = await db.run(async (tx) => {
+        const e = await mine(tx);
+        if (!e) throw new EnrollmentError("This enrollment is not part of this lesson any more.");
+        const r = await endEnrollment(tx, e.id, how);
+        const done = { UNENROLLED: "was unenrolled", DROPPED: "is marked as dropped out", COMPLETED: "is marked as completed" }[how];
+        let text = `${nameOf(e.student)} ${done} (${formatDateTime(new Date(), school.timezone, { hour: undefined, minute: undefined, year: "numeric" })}).`;
+        if (r.freedSeat) {
+          const told = await notifyFirstWaitlisted(tx, context.mailer, lessonId, school.name);
+          if (told) text += ` A seat is free: we emailed the family of ${told.studentName}, first on the waitlist.`;
+        }
+        return text;
+      });
+      return reply(200, { ok: true, message });
+    }
+    return reply(400, { ok: false, message: "That action is not known. Reload the page and try again." });
+  } catch (error) {
+    if (error instanceof EnrollmentError) return reply(409, { ok: false, message: error.message });
+    throw error;
+  }
+}
+
+type Occ = ReturnType<typeof useLoaderData<typeof loader>>["upcoming"][number];
+
+function OccurrenceTable({ rows, timeZone, past, usual }: { rows: Occ[]; timeZone: string; past?: boolean; usual: { teacher: string; room: string } }) {
+  return (
+    <div className="table-wrap">
+      <table className="stack-table">
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Status</th>
+            {past ? <th scope="col">Register</th> : null}
+            <th scope="col">
+              <span className="sr-only">Edit</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((o) => {
+            const cancelled = o.status === "CANCELLED" || o.status === "CANCELLED_BY_TEACHER";
+            const teacher = `${o.instructor.firstName} ${o.instructor.lastName}`;
+            const room = o.room?.name ?? "Online";
+            const changes = [room !== usual.room ? room : null, teacher !== usual.teacher ? teacher : null].filter(Boolean);
+            return (
+              <tr key={o.id}>
+                <td>
+                  <strong>{formatDateTime(o.startsAt, timeZone, { year: "numeric" })}</strong>–{formatTime(o.endsAt, timeZone)}
+                  {o.kind === "INDIVIDUAL_SESSION" ? <div className="muted">1-on-1 session</div> : null}
+                  {changes.length ? <div className="muted">This date: {changes.join(" · ")}</div> : null}
+                </td>
+                <td data-label="Status">
+                  <span className={`badge ${cancelled ? "danger" : o.status === "COMPLETED" ? "ok" : ""}`}>{LESSON_STATUS_LABEL[o.status] ?? o.status}</span>
+                  {cancelled && o.cancelReason ? <div className="muted">{o.cancelReason}</div> : null}
+                </td>
+                {past ? (
+                  <td data-label="Register">
+                    {cancelled ? (
+                      <span className="muted">—</span>
+                    ) : (
+                      <>
+                        {o._count.attendance ? `${o._count.attendance} recorded` : <span className="badge warn">No attendance</span>}
+                        {!o.notes ? <span className="muted"> · no notes</span> : null}
+                      </>
+                    )}
+                  </td>
+                ) : null}
+                <td>
+                  <Link to={`/admin/occurrences/${o.id}`} aria-label={`Edit the lesson on ${formatDateTime(o.startsAt, timeZone)}`}>
+                    Edit
+                  </Link>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export default function LessonPage() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const nav = useNavigation();
+  const busy = nav.state === "submitting" && nav.formData?.get("intent") === "enroll";
+  const [params] = useSearchParams();
+  const enrollRef = useRef<HTMLFormElement>(null);
+  const resultRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (result?.ok && result.intent === "enroll") enrollRef.current?.reset();
+    // The answer shows above the class list; bring it into view after a button far below.
+    if (result) resultRef.current?.scrollIntoView({ block: "nearest" });
+  }, [result]);
+  const { lesson, timeZone } = d;
+  const where = lesson.room ? `${lesson.room.name}${lesson.location ? `, ${lesson.location.name}` : ""}` : lesson.location ? lesson.location.name : "Online";
+  const active = d.roster.filter((r) => r.status === "ACTIVE").length;
+  const usual = { teacher: `${lesson.instructor.firstName} ${lesson.instructor.lastName}`, room: lesson.room?.name ?? "Online" };
+  const full = lesson.maxStudents !== null && active >= lesson.maxStudents;
+  const showAllHref = `?${new URLSearchParams({ ...Object.fromEntries(params), all: "1" }).toString()}`;
+  return (
+    <div className="stack">
+      <LessonPagesStyles />
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">
+            <Link to="/admin/lessons">Lessons</Link> · {LESSON_TYPE_LABEL[lesson.type as LessonTypeValue] ?? lesson.type}
+          </p>
+          <h1>{lesson.title}</h1>
+          <p className="muted" style={{ margin: "0.25rem 0 0" }}>
+            {d.schedule} · {lesson.instructor.firstName} {lesson.instructor.lastName} · {where}
+          </p>
+        </div>
+        <div className="row">
+          {lesson.status !== "SCHEDULED" ? <span className="badge warn">{LESSON_STATUS_LABEL[lesson.status]}</span> : null}
+          {lesson.type === "HYBRID" ? (
+            <Link className="button secondary" to={`/admin/lessons/${lesson.id}/hybrid`}>
+              1-on-1 weeks and bookings
+            </Link>
+          ) : null}
+        </div>
+      </div>
+
+      {d.notice ? (
+        <p className="notice" role="status">
+          {d.notice}
+        </p>
+      ) : null}
+
+      <section className="card" aria-labelledby="details-heading">
+        <h2 id="details-heading">Details</h2>
+        <dl className="facts">
+          <div>
+            <dt>Teacher</dt>
+            <dd>
+              {lesson.instructor.firstName} {lesson.instructor.lastName}
+            </dd>
+          </div>
+          <div>
+            <dt>Where</dt>
+            <dd>
+              {where}
+              {lesson.room?.capacity ? <span className="muted"> (holds {lesson.room.capacity})</span> : null}
+              {!lesson.room && lesson.onlineUrl ? (
+                <div>
+                  <a href={lesson.onlineUrl} rel="noreferrer noopener" target="_blank">
+                    {lesson.onlineUrl}
+                  </a>
+                </div>
+              ) : null}
+            </dd>
+          </div>
+          <div>
+            <dt>Schedule</dt>
+            <dd>{d.schedule}</dd>
+          </div>
+          <div>
+            <dt>Runs until</dt>
+            <dd>
+              {lesson.term
+                ? `End of ${lesson.term.name}`
+                : lesson.recurrenceEndDate
+                  ? formatDateTime(lesson.recurrenceEndDate, timeZone, { hour: undefined, minute: undefined, year: "numeric" })
+                  : "No end date"}
+            </dd>
+          </div>
+          <div>
+            <dt>Length</dt>
+            <dd>{formatDuration(lesson.duration)}</dd>
+          </div>
+          <div>
+            <dt>Instrument</dt>
+            <dd>{lesson.instrument ?? "—"}</dd>
+          </div>
+          <div>
+            <dt>Students</dt>
+            <dd>{lesson.maxStudents === null ? `${active} (no limit)` : `${active} of ${lesson.maxStudents}${full ? " — full" : ""}`}</dd>
+          </div>
+          <div>
+            <dt>Price per student</dt>
+            <dd>{lesson.pricePerStudent ?? "—"}</dd>
+          </div>
+        </dl>
+        {lesson.description ? <p style={{ marginBottom: 0 }}>{lesson.description}</p> : null}
+      </section>
+
+      <section className="card" aria-labelledby="roster-heading">
+        <h2 id="roster-heading">Students</h2>
+        <div ref={resultRef} style={{ scrollMarginTop: "1rem" }}>
+          <div role="status" aria-live="polite">
+            {result?.ok ? <p className="notice">{result.message}</p> : null}
+          </div>
+          <FormError message={result && !result.ok && result.field !== "studentId" ? result.message : null} />
+        </div>
+        <Form method="post" ref={enrollRef} preventScrollReset aria-labelledby="enroll-heading" className="enroll-box">
+          <h3 id="enroll-heading">Enroll a student</h3>
+          <input type="hidden" name="intent" value="enroll" />
+          {d.students.length === 0 ? (
+            <p className="muted">Every student of the school is already in this class.</p>
+          ) : (
+            <>
+              <StudentPicker key={result?.ok && result.intent === "enroll" ? result.message : "picker"} students={d.students} error={result && !result.ok && result.field === "studentId" ? result.message : undefined} />
+              <div className="row">
+                <button className="button" disabled={busy}>
+                  {busy ? "Enrolling…" : d.requireApproval ? "Enroll (needs approval)" : "Enroll"}
+                </button>
+                <label style={{ display: "inline-flex", gap: "0.4rem", alignItems: "center" }}>
+                  <input type="checkbox" name="waitlist" defaultChecked style={{ width: "1.1rem", height: "1.1rem" }} /> Waitlist if the class is full
+                </label>
+              </div>
+              {d.requireApproval ? <p className="muted">The school requires approval: new enrollments wait for an admin’s decision.</p> : null}
+            </>
+          )}
+        </Form>
+        <Roster entries={d.roster} ended={d.ended} maxStudents={lesson.maxStudents} timeZone={timeZone} />
+      </section>
+
+      <section className="card" aria-labelledby="upcoming-heading">
+        <h2 id="upcoming-heading">Upcoming lessons ({d.upcomingCount})</h2>
+        <p className="muted">
+          {usual.teacher} · {where}, unless a date says otherwise. Edit a date to move, cancel or change it.
+        </p>
+        {d.upcoming.length ? <OccurrenceTable rows={d.upcoming} timeZone={timeZone} usual={usual} /> : <p className="muted">No upcoming lessons.</p>}
+        {!d.showAll && d.upcomingCount > d.upcoming.length ? (
+          <p>
+            <Link to={showAllHref} preventScrollReset>
+              Show all {d.upcomingCount} upcoming lessons
+            </Link>
+          </p>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="past-heading">
+        <h2 id="past-heading">Past lessons ({d.pastCount})</h2>
+        {d.past.length ? <OccurrenceTable rows={d.past} timeZone={timeZone} past usual={usual} /> : <p className="muted">No past lessons yet.</p>}
+        {!d.showAll && d.pastCount > d.past.length ? (
+          <p>
+            <Link to={showAllHref} preventScrollReset>
+              Show all {d.pastCount} past lessons
+            </Link>
+          </p>
+        ) : null}
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,176 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SelectField } from "~/components/form";
+import { LessonPagesStyles } from "~/components/roster";
+import { LESSON_STATUS_LABEL, LESSON_TYPE_LABEL, LESSON_TYPES, scheduleSummary, type LessonTypeValue } from "~/models/lesson-form";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatDateTime } from "~/utils/format";
+
+export const meta: MetaFunction = () => [{ title: "Lessons" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db, school } = requireSchool(context);
+  const url = new URL(request.url);
+  const typeParam = url.searchParams.get("type") ?? "";
+  const type = (LESSON_TYPES as readonly string[]).includes(typeParam) ? (typeParam as LessonTypeValue) : null;
+  const teacher = url.searchParams.get("teacher") || null;
+  const now = new Date();
+  const { lessons, teachers } = await db.run(async (tx) => {
+    const [lessons, teachers] = await Promise.all([
+      tx.lesson.findMany({
+        where: { ...(type ? { type } : {}), ...(teacher ? { instructorId: teacher } : {}) },
+        orderBy: [{ title: "asc" }],
+        take: 500,
+        select: {
+          id: true,
+          title: true,
+          type: true,
+          instrument: true,
+          status: true,
+          recurrence: true,
+          startTime: true,
+          duration: true,
+          customDates: true,
+          maxStudents: true,
+          onlineUrl: true,
+          instructor: { select: { firstName: true, lastName: true } },
+          room: { select: { name: true } },
+          location: { select: { name: true } },
+          enrollments: { where: { status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } }, select: { status: true } },
+          occurrences: { where: { startsAt: { gte: now }, status: "SCHEDULED" }, orderBy: { startsAt: "asc" }, take: 1, select: { startsAt: true } },
+        },
+      }),
+      tx.user.findMany({ where: { role: { in: ["TEACHER", "ADMIN"] }, lessonsAsInstructor: { some: {} } }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } }),
+    ]);
+    return { lessons, teachers };
+  });
+  return {
+    timeZone: school.timezone,
+    filters: { type: type ?? "", teacher: teacher ?? "" },
+    teachers,
+    lessons: lessons.map((l) => {
+      const count = (s: string) => l.enrollments.filter((e) => e.status === s).length;
+      return {
+        id: l.id,
+        title: l.title,
+        type: l.type,
+        instrument: l.instrument,
+        teacher: `${l.instructor.firstName} ${l.instructor.lastName}`,
+        where: l.room ? `${l.room.name}${l.location ? ` · ${l.location.name}` : ""}` : l.location ? l.location.name : "Online",
+        schedule: scheduleSummary(l, school.timezone),
+        active: count("ACTIVE"),
+        pending: count("PENDING"),
+        waitlisted: count("WAITLISTED"),
+        maxStudents: l.maxStudents,
+        status: l.status,
+        next: l.occurrences[0]?.startsAt ?? null,
+      };
+    }),
+  };
+}
+
+function StatusBadge({ status, next }: { status: string; next: string | Date | null }) {
+  if (status === "CANCELLED" || status === "CANCELLED_BY_TEACHER") return <span className="badge danger">{LESSON_STATUS_LABEL[status]}</span>;
+  if (status === "COMPLETED" || (!next && status === "SCHEDULED")) return <span className="badge muted">Finished</span>;
+  return <span className="badge ok">{status === "IN_PROGRESS" ? "In progress" : "Running"}</span>;
+}
+
+export default function Lessons() {
+  const { lessons, teachers, filters, timeZone } = useLoaderData<typeof loader>();
+  const submit = useSubmit();
+  const filtered = Boolean(filters.type || filters.teacher);
+  return (
+    <div className="stack">
+      <LessonPagesStyles />
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">Lessons</p>
+          <h1>Lesson series</h1>
+        </div>
+        <Link to="/admin/lessons/new" className="button">
+          New lesson series
+        </Link>
+      </div>
+
+      <section className="card" aria-label="Filter lessons">
+        <Form method="get" className="filters" onChange={(e) => submit(e.currentTarget, { preventScrollReset: true, replace: true })}>
+          <SelectField label="Type" name="type" defaultValue={filters.type} options={[{ value: "", label: "All types" }, ...LESSON_TYPES.map((t) => ({ value: t, label: LESSON_TYPE_LABEL[t] }))]} />
+          <SelectField
+            label="Teacher"
+            name="teacher"
+            defaultValue={filters.teacher}
+            options={[{ value: "", label: "All teachers" }, ...teachers.map((t) => ({ value: t.id, label: `${t.firstName} ${t.lastName}` }))]}
+          />
+          <button className="button secondary">Filter</button>
+          {filtered ? (
+            <Link to="/admin/lessons" style={{ marginBottom: "1.6rem" }}>
+              Clear
+            </Link>
+          ) : null}
+        </Form>
+      </section>
+
+      <section className="card" aria-labelledby="list-heading">
+        <h2 id="list-heading">
+          {lessons.length} series
+          {filtered ? " matching" : ""}
+        </h2>
+        {lessons.length === 0 ? (
+          <p className="muted">
+            {filtered ? "No lesson matches these filters." : "No lessons yet."} <Link to="/admin/lessons/new">Create a lesson series</Link>.
+          </p>
+        ) : (
+          <div className="table-wrap">
+            <table className="stack-table">
+              <thead>
+                <tr>
+                  <th scope="col">Lesson</th>
+                  <th scope="col">Teacher</th>
+                  <th scope="col">Where</th>
+                  <th scope="col">Schedule</th>
+                  <th scope="col">Students</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {lessons.map((l) => (
+                  <tr key={l.id}>
+                    <td>
+                      <Link to={`/admin/lessons/${l.id}`}>
+                        <strong>{l.title}</strong>
+                      </Link>
+                      <div className="muted">
+                        {LESSON_TYPE_LABEL[l.type as LessonTypeValue] ?? l.type}
+                        {l.instrument ? ` · ${l.instrument}` : ""}
+                      </div>
+                    </td>
+                    <td data-label="Teacher">{l.teacher}</td>
+                    <td data-label="Where">{l.where}</td>
+                    <td data-label="Schedule">
+                      {l.schedule}
+                      {l.next ? <div className="muted">Next: {formatDateTime(l.next, timeZone)}</div> : null}
+                    </td>
+                    <td data-label="Students">
+                      {l.maxStudents === null ? `${l.active} (no limit)` : `${l.active}/${l.maxStudents}`}
+                      {l.pending ? <div className="badge warn">{l.pending} pending</div> : null}
+                      {l.waitlisted ? <div className="muted">{l.waitlisted} on waitlist</div> : null}
+                    </td>
+                    <td data-label="Status">
+                      <StatusBadge status={l.status} next={l.next} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
