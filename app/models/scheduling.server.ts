@@ -7,7 +7,8 @@ import type { Availability, Booking, Conflict, ConflictCandidate } from "../doma
 import { createConflictChecker } from "../domain/conflicts";
 import type { EditScope, OccurrenceChange } from "../domain/occurrence-edit";
 import { planOccurrenceEdit } from "../domain/occurrence-edit";
-import { expandSeries, type RecurrenceRule } from "../domain/recurrence";
+import { expandSeries, expandSeriesDetailed, type RecurrenceRule } from "../domain/recurrence";
+import { describeSkippedDates } from "./lesson-form";
 import type { Closure, Term } from "../domain/terms";
 import { localDateTimeToUtc, MS_PER_DAY, toLocalDate } from "../domain/time";
 import type { Tx } from "../../server/db/school-db.server";
@@ -146,7 +147,7 @@ export async function createLessonSeries(tx: Tx, timeZone: string, input: Series
   const firstStart = localDateTimeToUtc(input.firstDate, input.startTime, timeZone);
   const horizon = new Date(now.getTime() + HORIZON_DAYS * MS_PER_DAY);
 
-  const occurrences = expandSeries({
+  const { occurrences, skipped } = expandSeriesDetailed({
     timeZone,
     firstStart,
     durationMinutes: input.durationMinutes,
@@ -159,7 +160,11 @@ export async function createLessonSeries(tx: Tx, timeZone: string, input: Series
     closures,
     locationId: input.locationId,
   });
-  if (occurrences.length === 0) throw new SchedulingInputError("No date of this series falls inside the school's terms and outside its closures.");
+  if (occurrences.length === 0) {
+    const reasons = describeSkippedDates(skipped.slice(0, 50), location?.name);
+    if (reasons.length === 0) throw new SchedulingInputError("This series has no date. Check its dates and end.");
+    throw new SchedulingConflictError(reasons.map((message) => ({ kind: "CLOSURE" as const, message })));
+  }
 
   const from = occurrences[0]!.start;
   const to = occurrences.at(-1)!.end;
@@ -215,7 +220,7 @@ export async function createLessonSeries(tx: Tx, timeZone: string, input: Series
     if (isOverlapViolation(error)) throw new SchedulingConflictError([{ kind: "TEACHER_DOUBLE_BOOKED", message: RACE_MESSAGE }]);
     throw error;
   }
-  return { lesson, occurrenceCount: occurrences.length, first: occurrences[0]!, last: occurrences.at(-1)! };
+  return { lesson, occurrenceCount: occurrences.length, first: occurrences[0]!, last: occurrences.at(-1)!, skipped: describeSkippedDates(skipped, location?.name) };
 }
 
 // ---- editing occurrences ---------------------------------------------------------

@@ -90,38 +90,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return fail(409, { errors: {}, conflicts: summariseConflicts(error.conflicts.map((c) => c.message)), message: `${error.conflicts.length === 1 ? "1 clash" : `${error.conflicts.length} clashes`} with the calendar — nothing was created:` });
     }
     if (error instanceof SchedulingInputError) {
-      // Every date fell on a closure or outside the terms: say which.
-      const reasons = /^No date of this series/.test(error.message) ? await explainEmptySeries(db, school.timezone, f) : [];
-      return fail(400, { errors: {}, conflicts: reasons, message: reasons.length ? "No lesson date is left once closures and terms are applied — nothing was created:" : error.message });
+      return fail(400, { errors: {}, conflicts: [], message: error.message });
     }
     throw error;
   }
   return redirect(`/admin/lessons/${created.lesson.id}?created=1`);
-}
-
-/** The dates the series would have had, and why each was dropped (pure expansion, no writes). */
-async function explainEmptySeries(db: ReturnType<typeof requireSchool>["db"], timeZone: string, f: LessonForm) {
-  return db.run(async (tx) => {
-    const { terms, closures } = await loadCalendarRules(tx);
-    const room = f.place.kind === "room" ? await tx.room.findUnique({ where: { id: f.place.roomId }, select: { locationId: true } }) : null;
-    const locationId = f.place.kind === "location" ? f.place.locationId : (room?.locationId ?? null);
-    const location = locationId ? await tx.location.findUnique({ where: { id: locationId }, select: { name: true } }) : null;
-    const term = f.termId ? terms.find((t) => t.id === f.termId) : null;
-    const until = f.recurrence === "ONCE" ? f.firstDate : (f.endDate ?? term?.endDate ?? null);
-    const { skipped } = expandSeriesDetailed({
-      timeZone,
-      firstStart: localDateTimeToUtc(f.firstDate, f.startTime, timeZone),
-      durationMinutes: f.durationMinutes,
-      recurrence: f.recurrence,
-      customDates: f.customDates,
-      until,
-      to: until ? null : new Date(Date.now() + 400 * 86_400_000),
-      terms: term ? terms : undefined,
-      closures,
-      locationId,
-    });
-    return describeSkippedDates(skipped.slice(0, 50), location?.name);
-  });
 }
 
 function Select({
