@@ -25,6 +25,8 @@ const schema = z
     DATA_DIR: z.string().default(".data"),
     /** "demo" seeds the demo schools into an empty database; "none" leaves it empty. */
     SEED: z.enum(["demo", "none"]).default("demo"),
+    /** Background jobs (email delivery, reminders, the horizon); "off" for a server that must not run them. */
+    JOBS: z.enum(["on", "off"]).default("on"),
     EMAIL_FROM: z.string().default("Encore <no-reply@encore.localhost>"),
     RESEND_API_KEY: optional,
     RESEND_BASE_URL: optional,

@@ -9,6 +9,7 @@ import { seedDemo } from "../prisma/seed/demo";
 import { createApp } from "./app";
 import { prepareDatabase } from "./db/setup.server";
 import { loadEnv } from "./env.server";
+import { startJobs, type Jobs } from "./jobs/worker.server";
 import { createServices } from "./services.server";
 
 const log = (m: string) => console.log(`[encore] ${m}`);
@@ -19,6 +20,12 @@ const services = createServices(env, db);
 if (env.SEED === "demo") {
   const seeded = await seedDemo(services, { ifEmpty: true });
   if (seeded) log("seeded the demo schools");
+}
+
+let jobs: Jobs | null = null;
+if (env.JOBS === "on") {
+  jobs = await startJobs(services, { connectionString: db.ownerUrl, log });
+  log("background jobs started (deliver-emails, extend-horizon, lesson-reminders)");
 }
 
 let build: ServerBuild | (() => Promise<ServerBuild>);
@@ -58,6 +65,7 @@ async function shutdown(signal: string) {
   server.close();
   server.closeAllConnections?.();
   await closeVite();
+  await jobs?.stop().catch((error: Error) => log(`stopping jobs: ${error.message}`));
   await services.close();
   await db.stop();
   process.exit(0);

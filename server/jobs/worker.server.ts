@@ -1,0 +1,99 @@
+// Background jobs, durable in PostgreSQL through pg-boss. pg-boss runs on the OWNER
+// connection and keeps its own `pgboss` schema (the app role never sees it). Its
+// cron schedules are stored there too, and each fires once per tick however many
+// servers run; the work itself is in tasks.server.ts.
+//
+//   deliver-emails    every minute (and on demand): QUEUED emails to the provider
+//   extend-horizon    daily at 03:15 UTC, and once at start-up
+//   lesson-reminders  hourly: lessons starting 24–25 hours after the tick
+import PgBoss from "pg-boss";
+import type { Services } from "../context";
+import { deliverQueuedEmails, extendAllHorizons, floorToHour, sendLessonReminders, type TaskScope } from "./tasks.server";
+
+export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders"] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export interface Jobs {
+  /** Queues a run now (e.g. "deliver-emails" right after something was sent). */
+  trigger(name: JobName, data?: object): Promise<string | null>;
+  stop(): Promise<void>;
+}
+
+interface StartOptions {
+  /** The owner connection string (DatabaseUrls.ownerUrl). */
+  connectionString: string;
+  log?: (message: string) => void;
+  /** How often idle workers look for new jobs (seconds, default 2). */
+  pollingIntervalSeconds?: number;
+  /** Only these schools (tests); every active school when unset. */
+  scope?: TaskScope;
+}
+
+const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> }> = {
+  // "stately": at most one waiting and one running, so triggers and ticks coalesce.
+  // No pg-boss retries: the next minute's run retries what failed.
+  "deliver-emails": { cron: "* * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 } },
+  "extend-horizon": { cron: "15 3 * * *", queue: { policy: "stately", retryLimit: 3, retryDelay: 300, expireInSeconds: 60 * 60 } },
+  // Each hour is its own run (its tick is the hour the job was made in, or `data.tick`),
+  // retried if a school failed; a retry sends nothing twice.
+  "lesson-reminders": { cron: "0 * * * *", queue: { policy: "standard", retryLimit: 3, retryDelay: 120, retryBackoff: true, expireInSeconds: 30 * 60 } },
+};
+
+export async function startJobs(services: Pick<Services, "platform" | "mailer">, opts: StartOptions): Promise<Jobs> {
+  const log = opts.log ?? (() => {});
+  const scope = opts.scope ?? {};
+  const boss = new PgBoss({
+    connectionString: opts.connectionString,
+    application_name: "encore-jobs",
+    max: 4,
+    schema: "pgboss",
+  });
+  boss.on("error", (error) => log(`jobs: ${error.message}`));
+  await boss.start();
+
+  for (const [name, { queue }] of Object.entries(QUEUES)) await boss.createQueue(name, { name, ...queue });
+
+  const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 };
+
+  await boss.work("deliver-emails", polling, async () => {
+    const r = await deliverQueuedEmails(services, 25, scope);
+    if (r.claimed) log(`deliver-emails: ${r.sent} sent, ${r.retrying} to retry, ${r.failed} failed`);
+    return r;
+  });
+
+  await boss.work("extend-horizon", polling, async () => {
+    const r = await extendAllHorizons(services, new Date(), scope);
+    if (r.created || r.skipped.length || r.errors.length) {
+      log(`extend-horizon: ${r.created} occurrence(s) added in ${r.schools} school(s), ${r.skipped.length} skipped (clash)`);
+    }
+    for (const e of r.errors) log(`extend-horizon: school ${e.schoolId} failed: ${e.error}`);
+    if (r.errors.length) throw new Error(`${r.errors.length} school(s) failed`);
+    return { created: r.created, skipped: r.skipped.length };
+  });
+
+  await boss.work<{ tick?: string }>("lesson-reminders", { ...polling, includeMetadata: true }, async ([job]) => {
+    if (!job) return;
+    // The cron tick the job was made for (a late or retried run keeps its own hour).
+    const tick = job.data?.tick ? new Date(job.data.tick) : floorToHour(job.createdOn);
+    const r = await sendLessonReminders(services, tick, scope);
+    if (r.emails) log(`lesson-reminders: ${r.emails} reminder(s) for ${r.occurrences} lesson(s) on ${tick.toISOString()}`);
+    for (const e of r.errors) log(`lesson-reminders: school ${e.schoolId} failed: ${e.error}`);
+    // A retry re-runs every school; those already done send nothing twice.
+    if (r.errors.length) throw new Error(`${r.errors.length} school(s) failed`);
+    return { emails: r.emails };
+  });
+
+  for (const [name, { cron }] of Object.entries(QUEUES)) await boss.schedule(name, cron, {}, { tz: "UTC" });
+  // A server that was down at 03:15 catches up now.
+  await boss.send("extend-horizon", {});
+
+  let stopped = false;
+  return {
+    trigger: (name, data = {}) => boss.send(name, data),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+    },
+  };
+}
