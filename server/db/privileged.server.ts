@@ -2,7 +2,12 @@
 // security does not restrict. It does only what must happen before or above a
 // school: resolving a host to a school, operator accounts and sessions, operator
 // work across schools, the background jobs' cross-school reads (active schools,
-// claiming queued emails) and the health check. Everything else goes through SchoolDb.
+// claiming queued emails), verifying a school's custom domain (only this module may
+// mark it verified) and the health check. Everything else goes through SchoolDb.
+import { timingSafeEqual } from "node:crypto";
+import { lookup } from "node:dns/promises";
+import http from "node:http";
+import { isIP } from "node:net";
 import type { PrismaClient } from "./clients.server";
 import { SchoolDb } from "./school-db.server";
 
@@ -135,7 +140,7 @@ export class Platform {
 
   async listSchools() {
     const [schools, students, teachers, enrollments] = await Promise.all([
-      this.owner.school.findMany({ orderBy: { createdAt: "asc" }, select: { ...schoolSummarySelect, createdAt: true } }),
+      this.owner.school.findMany({ orderBy: { createdAt: "asc" }, select: { ...schoolSummarySelect, createdAt: true, customDomainVerifiedAt: true } }),
       this.owner.student.groupBy({ by: ["schoolId"], _count: { _all: true } }),
       this.owner.user.groupBy({ by: ["schoolId"], where: { role: "TEACHER" }, _count: { _all: true } }),
       this.owner.enrollment.groupBy({ by: ["schoolId"], where: { status: "ACTIVE" }, _count: { _all: true } }),
@@ -203,6 +208,90 @@ export class Platform {
     });
   }
 
+  // ---- custom domains -------------------------------------------------------------
+  // A school claims a domain (its admin stores the domain and a token through the
+  // school-bound connection), proves it controls it (the platform fetches the token
+  // from the domain), and only then is it served there: only this module can set
+  // customDomainVerifiedAt, and findSchool({ customDomain }) requires it.
+
+  /** Whether another school already uses or claims this domain. */
+  async isCustomDomainTaken(domain: string, exceptSchoolId: string): Promise<boolean> {
+    const other = await this.owner.school.findFirst({ where: { customDomain: domain, id: { not: exceptSchoolId } }, select: { id: true } });
+    return Boolean(other);
+  }
+
+  /**
+   * Before a school changes its domain: the old verification must not carry over to
+   * the new domain. Clears it (the app role cannot) unless the domain is unchanged.
+   */
+  async resetCustomDomainVerification(schoolId: string, nextDomain: string | null) {
+    const changed = await this.owner.school.updateMany({
+      where: { id: schoolId, customDomainVerifiedAt: { not: null }, ...(nextDomain ? { NOT: { customDomain: nextDomain } } : {}) },
+      data: { customDomainVerifiedAt: null },
+    });
+    if (changed.count) this.forgetCachedSchools();
+  }
+
+  /** The school that claimed `domain` (verified or not), for /.well-known/encore-domain-verification. */
+  findDomainClaim(domain: string): Promise<{ id: string; customDomainToken: string | null } | null> {
+    return this.owner.school.findFirst({ where: { customDomain: domain, customDomainToken: { not: null } }, select: { id: true, customDomainToken: true } });
+  }
+
+  /**
+   * Fetches http://<domain>/.well-known/encore-domain-verification and, when it
+   * answers the school's token, marks the domain verified (audited) and forgets
+   * cached hosts, so the school is served there from the next request on.
+   * `address` ("host:port") sends the request there instead of the domain's DNS
+   * answer, with the Host header still the domain (DOMAIN_VERIFY_ADDRESS, tests).
+   */
+  async verifyCustomDomain(
+    schoolId: string,
+    opts: { address?: string; by?: string; operatorId?: string | null; timeoutMs?: number } = {},
+  ): Promise<{ ok: true; domain: string } | { ok: false; error: string }> {
+    const school = await this.owner.school.findUnique({ where: { id: schoolId }, select: { customDomain: true, customDomainToken: true } });
+    if (!school?.customDomain || !school.customDomainToken) return { ok: false, error: "Add a domain first." };
+    const { customDomain: domain, customDomainToken: token } = school;
+    const fetched = await fetchDomainVerification(domain, { address: opts.address ?? (process.env.DOMAIN_VERIFY_ADDRESS || undefined), timeoutMs: opts.timeoutMs });
+    if (!fetched.ok) return fetched;
+    const answer = Buffer.from(fetched.body.trim());
+    const expected = Buffer.from(token);
+    if (answer.length !== expected.length || !timingSafeEqual(answer, expected)) {
+      return { ok: false, error: `http://${domain}${DOMAIN_VERIFICATION_PATH} answered, but not with this school's token. Check that the CNAME record points at the platform.` };
+    }
+    const marked = await this.owner.$transaction(async (tx) => {
+      const updated = await tx.school.updateMany({
+        where: { id: schoolId, customDomain: domain, customDomainToken: token },
+        data: { customDomainVerifiedAt: new Date() },
+      });
+      if (updated.count !== 1) return false;
+      await tx.auditLog.create({
+        data: { operatorId: opts.operatorId ?? null, targetSchoolId: schoolId, action: "school.domain.verify", details: { domain, ...(opts.by ? { by: opts.by } : {}) } },
+      });
+      return true;
+    });
+    if (!marked) return { ok: false, error: "The domain changed while it was being checked. Try again." };
+    this.forgetCachedSchools();
+    return { ok: true, domain };
+  }
+
+  /** Removes the school's domain, its token and its verification (audited when it was verified). */
+  async removeCustomDomain(schoolId: string, opts: { by?: string; operatorId?: string | null } = {}) {
+    await this.owner.$transaction(async (tx) => {
+      const before = await tx.school.findUnique({ where: { id: schoolId }, select: { customDomain: true, customDomainVerifiedAt: true } });
+      if (!before?.customDomain) return;
+      await tx.school.update({ where: { id: schoolId }, data: { customDomain: null, customDomainToken: null, customDomainVerifiedAt: null } });
+      await tx.auditLog.create({
+        data: {
+          operatorId: opts.operatorId ?? null,
+          targetSchoolId: schoolId,
+          action: "school.domain.remove",
+          details: { domain: before.customDomain, wasVerified: Boolean(before.customDomainVerifiedAt), ...(opts.by ? { by: opts.by } : {}) },
+        },
+      });
+    });
+    this.forgetCachedSchools();
+  }
+
   // ---- background jobs (server/jobs) -------------------------------------------
 
   /** Active schools (suspended ones get no jobs), optionally only some of them. */
@@ -256,4 +345,109 @@ export class Platform {
       { maxWait: 10_000, timeout: opts.timeoutMs ?? 120_000 },
     );
   }
+}
+
+// ---- custom-domain helpers ------------------------------------------------------------
+
+export const DOMAIN_VERIFICATION_PATH = "/.well-known/encore-domain-verification";
+
+/**
+ * A domain a school may use: a public host name (letters, digits, hyphens; a
+ * top-level domain of letters), not an IP address, not the platform's own domain
+ * or under it. Accepts a pasted URL ("https://music.example.com/") and returns the
+ * host in lower case (IDN in punycode), or a message for the person.
+ */
+export function validateCustomDomain(input: string, platformDomain: string): { ok: true; domain: string } | { ok: false; error: string } {
+  let raw = input.trim().toLowerCase();
+  if (!raw) return { ok: false, error: "Enter a domain, like music.example.com." };
+  raw = raw.replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  if (/[/?#@\s]/.test(raw)) return { ok: false, error: "Enter only the domain, like music.example.com (no path or spaces)." };
+  if (/:\d*$/.test(raw)) return { ok: false, error: "Leave out the port: the domain is served on the standard ports." };
+  let host: string;
+  try {
+    host = new URL(`http://${raw}`).hostname;
+  } catch {
+    return { ok: false, error: "That is not a valid domain." };
+  }
+  host = host.replace(/\.$/, "");
+  if (isIP(host) || host.startsWith("[")) return { ok: false, error: "Use a domain name, not an IP address." };
+  const labels = host.split(".");
+  const valid =
+    host.length <= 253 &&
+    labels.length >= 2 &&
+    labels.every((l) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(l)) &&
+    /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(labels[labels.length - 1]!);
+  if (!valid) return { ok: false, error: "That is not a valid domain. Use letters, digits and hyphens, like music.example.com." };
+  const root = platformDomain.toLowerCase().replace(/:\d+$/, "");
+  if (host === root || host.endsWith(`.${root}`) || host === "localhost" || host.endsWith(".localhost")) {
+    return { ok: false, error: `Addresses under ${root} belong to the platform. Use a domain of your own.` };
+  }
+  return { ok: true, domain: host };
+}
+
+function isForbiddenAddress(address: string): boolean {
+  // Cloud metadata and "this host" addresses are never fetched.
+  return /^169\.254\./.test(address) || /^0\./.test(address) || /^fe80:/i.test(address) || address === "::";
+}
+
+/** GET http://<domain>/.well-known/encore-domain-verification with node:http (no redirects, 4 KB at most). */
+export async function fetchDomainVerification(
+  domain: string,
+  opts: { address?: string; timeoutMs?: number } = {},
+): Promise<{ ok: true; body: string } | { ok: false; error: string }> {
+  let host = domain;
+  let port = 80;
+  if (opts.address) {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(opts.address.trim());
+    if (!m) return { ok: false, error: "DOMAIN_VERIFY_ADDRESS must be host:port." };
+    host = m[1]!.replace(/^\[|\]$/g, "");
+    port = m[2] ? Number(m[2]) : 80;
+  } else {
+    try {
+      const resolved = await lookup(domain);
+      if (isForbiddenAddress(resolved.address)) return { ok: false, error: `${domain} points at an address the platform does not call.` };
+      host = resolved.address;
+    } catch {
+      return { ok: false, error: `${domain} does not resolve yet. DNS changes can take a while; try again later.` };
+    }
+  }
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (result: { ok: true; body: string } | { ok: false; error: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const req = http.request(
+      { host, port, path: DOMAIN_VERIFICATION_PATH, method: "GET", headers: { Host: domain, "User-Agent": "Encore-Domain-Verification/1", Accept: "text/plain" } },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          done({ ok: false, error: `http://${domain}${DOMAIN_VERIFICATION_PATH} answered ${res.statusCode}, not the token. Check the CNAME record.` });
+          return;
+        }
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+          if (body.length > 4096) {
+            req.destroy();
+            done({ ok: false, error: `http://${domain}${DOMAIN_VERIFICATION_PATH} answered something other than the token.` });
+          }
+        });
+        res.on("end", () => done({ ok: true, body }));
+        res.on("error", () => done({ ok: false, error: `The answer from ${domain} was cut off. Try again.` }));
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy();
+      done({ ok: false, error: `${domain} did not answer within ${Math.round(timeoutMs / 1000)} seconds.` });
+    }, timeoutMs);
+    req.on("error", (error: NodeJS.ErrnoException) =>
+      done({ ok: false, error: `Could not reach http://${domain} (${error.code ?? error.message}). Check the CNAME record; DNS changes can take a while.` }),
+    );
+    req.end();
+  });
 }
