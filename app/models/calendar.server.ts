@@ -1,56 +1,106 @@
-// The calendar's data: occurrences in a window, filtered. The query is bounded by
-// the window and served by the (schoolId, startsAt) / (instructorId, startsAt)
-// indexes, so its cost grows with what is shown, not with the school's history.
+// The calendar's data: occurrences in a window, filtered. One SQL query with joins
+// (RLS applies to every joined table), bounded by the window and served by the
+// (schoolId, startsAt) / (instructorId, startsAt) / (roomId, startsAt) indexes, so
+// its cost grows with what is shown, not with the school's history. (Prisma's
+// relation loading sent one query per relation with thousand-id IN lists; the
+// benchmark in bench/ measures both against a bare floor.)
+import { Prisma } from "../../prisma/generated/client";
 import type { Tx } from "../../server/db/school-db.server";
+import { sqlTimestamp } from "./sql.server";
+
+type LessonType = "INDIVIDUAL" | "GROUP" | "HYBRID" | "BAND_REHEARSAL" | "ENSEMBLE";
 
 export interface CalendarFilters {
   teacherId?: string | null;
   roomId?: string | null;
   locationId?: string | null;
-  type?: "INDIVIDUAL" | "GROUP" | "HYBRID" | "BAND_REHEARSAL" | "ENSEMBLE" | null;
-  /** Only lessons a student is enrolled in (the student's schedule). */
+  type?: LessonType | null;
+  /** Only what these students attend: enrolled lessons, their 1-on-1 sessions, make-up seats. */
   studentIds?: string[] | null;
   includeCancelled?: boolean;
 }
 
-export async function calendarOccurrences(tx: Tx, from: Date, to: Date, f: CalendarFilters = {}) {
-  return tx.lessonOccurrence.findMany({
-    where: {
-      startsAt: { gte: from, lt: to },
-      ...(f.includeCancelled ? {} : { status: { in: ["SCHEDULED", "COMPLETED"] } }),
-      ...(f.teacherId ? { instructorId: f.teacherId } : {}),
-      ...(f.roomId ? { roomId: f.roomId } : {}),
-      ...(f.locationId ? { room: { locationId: f.locationId } } : {}),
-      ...(f.type ? { lesson: { type: f.type } } : {}),
-      ...(f.studentIds
-        ? {
-            OR: [
-              { studentId: { in: f.studentIds } },
-              { kind: "LESSON", lesson: { enrollments: { some: { studentId: { in: f.studentIds }, status: "ACTIVE" } } } },
-              { kind: "LESSON", guests: { some: { studentId: { in: f.studentIds } } } },
-            ],
-          }
-        : {}),
-    },
-    orderBy: { startsAt: "asc" },
-    select: {
-      id: true,
-      kind: true,
-      startsAt: true,
-      endsAt: true,
-      status: true,
-      lessonId: true,
-      instructorId: true,
-      roomId: true,
-      lesson: { select: { title: true, type: true, maxStudents: true, _count: { select: { enrollments: { where: { status: "ACTIVE" } } } } } },
-      instructor: { select: { firstName: true, lastName: true } },
-      room: { select: { name: true, location: { select: { name: true } } } },
-      student: { select: { user: { select: { firstName: true, lastName: true } } } },
-    },
-  });
+export interface CalendarOccurrence {
+  id: string;
+  kind: "LESSON" | "INDIVIDUAL_SESSION";
+  startsAt: Date;
+  endsAt: Date;
+  status: "SCHEDULED" | "COMPLETED" | "CANCELLED" | "CANCELLED_BY_TEACHER";
+  lessonId: string;
+  instructorId: string;
+  roomId: string | null;
+  lesson: { title: string; type: LessonType; maxStudents: number | null; _count: { enrollments: number } };
+  instructor: { firstName: string; lastName: string };
+  room: { name: string; location: { name: string } } | null;
+  student: { user: { firstName: string; lastName: string } } | null;
 }
 
-export type CalendarOccurrence = Awaited<ReturnType<typeof calendarOccurrences>>[number];
+interface Row {
+  id: string;
+  kind: CalendarOccurrence["kind"];
+  startsAt: Date;
+  endsAt: Date;
+  status: CalendarOccurrence["status"];
+  lessonId: string;
+  instructorId: string;
+  roomId: string | null;
+  title: string;
+  type: LessonType;
+  maxStudents: number | null;
+  enrolled: number;
+  teacherFirst: string;
+  teacherLast: string;
+  roomName: string | null;
+  locationName: string | null;
+  studentFirst: string | null;
+  studentLast: string | null;
+}
+
+export async function calendarOccurrences(tx: Tx, from: Date, to: Date, f: CalendarFilters = {}): Promise<CalendarOccurrence[]> {
+  const where: Prisma.Sql[] = [Prisma.sql`o."startsAt" >= ${sqlTimestamp(from)}`, Prisma.sql`o."startsAt" < ${sqlTimestamp(to)}`];
+  if (!f.includeCancelled) where.push(Prisma.sql`o.status IN ('SCHEDULED', 'COMPLETED')`);
+  if (f.teacherId) where.push(Prisma.sql`o."instructorId" = ${f.teacherId}`);
+  if (f.roomId) where.push(Prisma.sql`o."roomId" = ${f.roomId}`);
+  if (f.locationId) where.push(Prisma.sql`r."locationId" = ${f.locationId}`);
+  if (f.type) where.push(Prisma.sql`l.type = CAST(${f.type} AS "LessonType")`);
+  if (f.studentIds) {
+    const ids = f.studentIds.length ? Prisma.join(f.studentIds) : Prisma.sql`NULL`;
+    where.push(Prisma.sql`(
+      o."studentId" IN (${ids})
+      OR (o.kind = 'LESSON' AND EXISTS (SELECT 1 FROM "Enrollment" e WHERE e."lessonId" = o."lessonId" AND e.status = 'ACTIVE' AND e."studentId" IN (${ids})))
+      OR (o.kind = 'LESSON' AND EXISTS (SELECT 1 FROM "OccurrenceGuest" g WHERE g."occurrenceId" = o.id AND g."studentId" IN (${ids}))))`);
+  }
+  const rows = await tx.$queryRaw<Row[]>`
+    SELECT o.id, o.kind::text AS kind, o."startsAt", o."endsAt", o.status::text AS status, o."lessonId", o."instructorId", o."roomId",
+           l.title, l.type::text AS type, l."maxStudents",
+           (SELECT count(*)::int FROM "Enrollment" e WHERE e."lessonId" = l.id AND e.status = 'ACTIVE') AS enrolled,
+           u."firstName" AS "teacherFirst", u."lastName" AS "teacherLast",
+           r.name AS "roomName", loc.name AS "locationName",
+           su."firstName" AS "studentFirst", su."lastName" AS "studentLast"
+      FROM "LessonOccurrence" o
+      JOIN "Lesson" l ON l.id = o."lessonId"
+      JOIN "User" u ON u.id = o."instructorId"
+      LEFT JOIN "Room" r ON r.id = o."roomId"
+      LEFT JOIN "Location" loc ON loc.id = r."locationId"
+      LEFT JOIN "Student" s ON s.id = o."studentId"
+      LEFT JOIN "User" su ON su.id = s."userId"
+     WHERE ${Prisma.join(where, " AND ")}
+     ORDER BY o."startsAt", o.id`;
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    startsAt: r.startsAt,
+    endsAt: r.endsAt,
+    status: r.status,
+    lessonId: r.lessonId,
+    instructorId: r.instructorId,
+    roomId: r.roomId,
+    lesson: { title: r.title, type: r.type, maxStudents: r.maxStudents, _count: { enrollments: r.enrolled } },
+    instructor: { firstName: r.teacherFirst, lastName: r.teacherLast },
+    room: r.roomName !== null ? { name: r.roomName, location: { name: r.locationName ?? "" } } : null,
+    student: r.studentFirst !== null ? { user: { firstName: r.studentFirst, lastName: r.studentLast ?? "" } } : null,
+  }));
+}
 
 /** Teachers, rooms and locations for the filter menus. */
 export async function calendarFilterOptions(tx: Tx) {

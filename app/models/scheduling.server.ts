@@ -11,7 +11,9 @@ import { expandSeries, expandSeriesDetailed, type RecurrenceRule } from "../doma
 import { describeSkippedDates } from "./lesson-form";
 import type { Closure, Term } from "../domain/terms";
 import { localDateTimeToUtc, MS_PER_DAY, toLocalDate } from "../domain/time";
+import { Prisma } from "../../prisma/generated/client";
 import type { Tx } from "../../server/db/school-db.server";
+import { sqlTimestamp } from "./sql.server";
 
 /** How far ahead occurrences exist; the horizon job keeps open-ended series this far out. */
 export const HORIZON_DAYS = 400;
@@ -66,35 +68,34 @@ export async function loadTeacherRules(tx: Tx, teacherIds: string[], from: Date,
   };
 }
 
-/** Scheduled occurrences of these teachers or rooms that overlap [from, to). */
+/**
+ * Scheduled occurrences of these teachers or rooms that overlap [from, to), with
+ * the names conflict messages need. One query with joins: a year-long series checks
+ * against thousands of bookings, and relation loading was most of its time (bench/).
+ */
 export async function loadBookings(tx: Tx, opts: { teacherIds: string[]; roomIds: string[]; from: Date; to: Date }): Promise<Booking[]> {
-  const rows = await tx.lessonOccurrence.findMany({
-    where: {
-      status: "SCHEDULED",
-      startsAt: { lt: opts.to },
-      endsAt: { gt: opts.from },
-      OR: [{ instructorId: { in: opts.teacherIds } }, ...(opts.roomIds.length ? [{ roomId: { in: opts.roomIds } }] : [])],
-    },
-    select: {
-      id: true,
-      lessonId: true,
-      startsAt: true,
-      endsAt: true,
-      instructorId: true,
-      roomId: true,
-      lesson: { select: { title: true } },
-      instructor: { select: { firstName: true, lastName: true } },
-      room: { select: { name: true } },
-    },
-  });
+  if (opts.teacherIds.length === 0 && opts.roomIds.length === 0) return [];
+  const teachers = opts.teacherIds.length ? Prisma.join(opts.teacherIds) : Prisma.sql`NULL`;
+  const rooms = opts.roomIds.length ? Prisma.join(opts.roomIds) : Prisma.sql`NULL`;
+  const rows = await tx.$queryRaw<
+    { id: string; lessonId: string; startsAt: Date; endsAt: Date; instructorId: string; roomId: string | null; title: string; firstName: string; lastName: string; roomName: string | null }[]
+  >`
+    SELECT o.id, o."lessonId", o."startsAt", o."endsAt", o."instructorId", o."roomId", l.title, u."firstName", u."lastName", r.name AS "roomName"
+      FROM "LessonOccurrence" o
+      JOIN "Lesson" l ON l.id = o."lessonId"
+      JOIN "User" u ON u.id = o."instructorId"
+      LEFT JOIN "Room" r ON r.id = o."roomId"
+     WHERE o.status = 'SCHEDULED'
+       AND o."startsAt" < ${sqlTimestamp(opts.to)} AND o."endsAt" > ${sqlTimestamp(opts.from)}
+       AND (o."instructorId" IN (${teachers}) OR o."roomId" IN (${rooms}))`;
   return rows.map((r) => ({
     occurrenceId: r.id,
     lessonId: r.lessonId,
-    lessonTitle: r.lesson.title,
+    lessonTitle: r.title,
     teacherId: r.instructorId,
-    teacherName: personName(r.instructor),
+    teacherName: personName(r),
     roomId: r.roomId,
-    roomName: r.room?.name ?? null,
+    roomName: r.roomName,
     start: r.startsAt,
     end: r.endsAt,
   }));

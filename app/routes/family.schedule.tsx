@@ -37,36 +37,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     });
     if (students.length === 0) return { students, occurrences: [], enrollments: [], guests: [] };
     const studentIds = students.map((s) => s.id);
-    const [enrolledIn, asGuest] = await Promise.all([
-      calendarOccurrences(tx, range.from, range.to, { studentIds, includeCancelled: true }),
-      // Make-up classes a child joins as a guest (calendarOccurrences leaves them out).
-      tx.lessonOccurrence.findMany({
-        where: { startsAt: { gte: range.from, lt: range.to }, kind: "LESSON", guests: { some: { studentId: { in: studentIds } } } },
-        select: {
-          id: true,
-          kind: true,
-          startsAt: true,
-          endsAt: true,
-          status: true,
-          lessonId: true,
-          instructorId: true,
-          roomId: true,
-          lesson: { select: { title: true, type: true, maxStudents: true, _count: { select: { enrollments: { where: { status: "ACTIVE" } } } } } },
-          instructor: { select: { firstName: true, lastName: true } },
-          room: { select: { name: true, location: { select: { name: true } } } },
-          student: { select: { user: { select: { firstName: true, lastName: true } } } },
-          guests: { where: { studentId: { in: studentIds } }, select: { studentId: true } },
-        },
-      }),
-    ]);
-    const seen = new Set(enrolledIn.map((o) => o.id));
-    const occurrences = [...enrolledIn, ...asGuest.filter((o) => !seen.has(o.id))].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    const occurrences = await calendarOccurrences(tx, range.from, range.to, { studentIds, includeCancelled: true });
+    const asGuest = await tx.occurrenceGuest.findMany({
+      where: { studentId: { in: studentIds }, occurrenceId: { in: occurrences.map((o) => o.id) } },
+      select: { occurrenceId: true, studentId: true },
+    });
     const enrollments = await tx.enrollment.findMany({
       where: { studentId: { in: studentIds }, status: "ACTIVE", lessonId: { in: [...new Set(occurrences.map((o) => o.lessonId))] } },
       select: { lessonId: true, studentId: true },
     });
-    const guests = asGuest.flatMap((o) => o.guests.map((g) => ({ occurrenceId: o.id, studentId: g.studentId })));
-    return { students, occurrences, enrollments, guests };
+    return { students, occurrences, enrollments, guests: asGuest };
   });
 
   const firstName = new Map(students.map((s) => [s.id, s.user.firstName]));
