@@ -84,6 +84,8 @@ export default defineConfig({
       SEED: "demo",
       // Every sign-in here comes from 127.0.0.1: keep the limiter out of the way.
       RATE_LIMIT_SIGNIN: "1000",
+      // No background jobs during journeys: an hourly reminder must not land in an outbox a test reads.
+      JOBS: "off",
       // Never a real database or email service from the developer's environment.
       DATABASE_URL: "",
       APP_DATABASE_URL: "",
