@@ -3,7 +3,10 @@
 // only decides when they run. Cross-school reads go through the privileged module;
 // each school's own work runs in that school's RLS-bound transaction.
 import { formatDate, formatTime } from "../../app/utils/format";
+import { remindUnbooked } from "../../app/models/hybrid.server";
+import { remindExpiringCredits } from "../../app/models/makeups.server";
 import { extendHorizon } from "../../app/models/scheduling.server";
+import { schoolOrigin } from "../../tenants/host";
 import type { Services } from "../context";
 import type { EmailOutcome, QueuedEmail } from "../db/privileged.server";
 import type { Tx } from "../db/school-db.server";
@@ -104,6 +107,47 @@ export async function extendAllHorizons(services: JobServices, now = new Date(),
       report.skipped.push(...r.skipped.map((s) => `${school.slug}: ${s}`));
     } catch (error) {
       // One school's failure must not hold the others back; the job reports it.
+      report.errors.push({ schoolId: school.id, error: (error as Error).message });
+    }
+  }
+  return report;
+}
+
+// ---- families' booking and credit reminders ---------------------------------------------
+
+export interface FamilyReminderReport {
+  schools: number;
+  unbookedWeeks: number;
+  expiringCredits: number;
+  errors: { schoolId: string; error: string }[];
+}
+
+/**
+ * The daily run: families who have not booked an individual week that starts in the
+ * hybrid lesson's reminder days, and make-up credits a week before they expire
+ * (each credit reminded once).
+ */
+export async function sendFamilyReminders(
+  services: JobServices & Pick<Services, "env">,
+  now = new Date(),
+  opts: TaskScope = {},
+): Promise<FamilyReminderReport> {
+  const { env } = services;
+  const schools = await services.platform.listActiveSchools(opts);
+  const report: FamilyReminderReport = { schools: schools.length, unbookedWeeks: 0, expiringCredits: 0, errors: [] };
+  for (const school of schools) {
+    const origin = schoolOrigin({ slug: school.slug, platformDomain: env.PLATFORM_DOMAIN, protocol: env.protocol, port: env.PORT });
+    try {
+      const r = await services.platform.schoolDb(school.id).run(
+        async (tx) => ({
+          hybrid: await remindUnbooked(tx, services.mailer, { timeZone: school.timezone, origin, now }),
+          credits: await remindExpiringCredits(tx, services.mailer, { timeZone: school.timezone, origin, now }),
+        }),
+        { timeout: 120_000 },
+      );
+      report.unbookedWeeks += r.hybrid.sent;
+      report.expiringCredits += r.credits.reminded;
+    } catch (error) {
       report.errors.push({ schoolId: school.id, error: (error as Error).message });
     }
   }

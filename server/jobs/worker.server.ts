@@ -8,9 +8,9 @@
 //   lesson-reminders  hourly: lessons starting 24–25 hours after the tick
 import PgBoss from "pg-boss";
 import type { Services } from "../context";
-import { deliverQueuedEmails, extendAllHorizons, floorToHour, sendLessonReminders, type TaskScope } from "./tasks.server";
+import { deliverQueuedEmails, extendAllHorizons, floorToHour, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
 
-export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders"] as const;
+export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface Jobs {
@@ -37,9 +37,11 @@ const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> 
   // Each hour is its own run (its tick is the hour the job was made in, or `data.tick`),
   // retried if a school failed; a retry sends nothing twice.
   "lesson-reminders": { cron: "0 * * * *", queue: { policy: "standard", retryLimit: 3, retryDelay: 120, retryBackoff: true, expireInSeconds: 30 * 60 } },
+  // Once a day; a credit is reminded once (remindedAt), an unbooked week on its reminder day.
+  "family-reminders": { cron: "0 14 * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 60 * 60 } },
 };
 
-export async function startJobs(services: Pick<Services, "platform" | "mailer">, opts: StartOptions): Promise<Jobs> {
+export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env">, opts: StartOptions): Promise<Jobs> {
   const log = opts.log ?? (() => {});
   const scope = opts.scope ?? {};
   const boss = new PgBoss({
@@ -81,6 +83,13 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer">,
     // A retry re-runs every school; those already done send nothing twice.
     if (r.errors.length) throw new Error(`${r.errors.length} school(s) failed`);
     return { emails: r.emails };
+  });
+
+  await boss.work("family-reminders", polling, async () => {
+    const r = await sendFamilyReminders(services, new Date(), scope);
+    if (r.unbookedWeeks || r.expiringCredits) log(`family-reminders: ${r.unbookedWeeks} booking reminder(s), ${r.expiringCredits} expiring credit(s)`);
+    for (const e of r.errors) log(`family-reminders: school ${e.schoolId} failed: ${e.error}`);
+    return r;
   });
 
   for (const [name, { cron }] of Object.entries(QUEUES)) await boss.schedule(name, cron, {}, { tz: "UTC" });
