@@ -32,7 +32,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db, school } = requireSchool(context);
   const feeds = await db.run((tx) => listCalendarFeeds(tx, user.id));
-  return { feeds, covers: COVERS[user.role], timeZone: school.timezone, origin: context.origin };
+  return {
+    feeds,
+    covers: COVERS[user.role],
+    timeZone: school.timezone,
+    origin: context.origin,
+    limits: { pastDays: FEED_PAST_DAYS, futureDays: FEED_FUTURE_DAYS, maxActive: MAX_ACTIVE_FEEDS },
+  };
 }
 
 const actionSchema = z.discriminatedUnion("intent", [
@@ -62,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function CalendarSubscription() {
-  const { feeds, covers, timeZone, origin } = useLoaderData<typeof loader>();
+  const { feeds, covers, timeZone, origin, limits } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const active = feeds.filter((f) => !f.revokedAt);
@@ -74,7 +80,7 @@ export default function CalendarSubscription() {
         <h1>Calendar subscription</h1>
         <p className="muted">
           Add {covers} to Google Calendar, Apple Calendar or Outlook. Your calendar app keeps itself up to date: moved and cancelled lessons change there too.
-          The calendar shows the last {FEED_PAST_DAYS} days and the next {FEED_FUTURE_DAYS} days.
+          The calendar shows the last {limits.pastDays} days and the next {limits.futureDays} days.
         </p>
       </div>
 
@@ -132,7 +138,7 @@ export default function CalendarSubscription() {
             </table>
           </div>
         )}
-        {active.length < MAX_ACTIVE_FEEDS ? (
+        {active.length < limits.maxActive ? (
           <Form method="post">
             <input type="hidden" name="intent" value="create" />
             <button className="button" disabled={busy}>
@@ -140,7 +146,7 @@ export default function CalendarSubscription() {
             </button>
           </Form>
         ) : (
-          <p className="muted">You have {MAX_ACTIVE_FEEDS} active links, the most allowed. Revoke one to make another.</p>
+          <p className="muted">You have {limits.maxActive} active links, the most allowed. Revoke one to make another.</p>
         )}
       </section>
     </div>

@@ -1,0 +1,160 @@
+// /teach/hybrid/:configId — the teacher of a hybrid lesson sees its term pattern
+// (group weeks, 1-on-1 weeks, closed weeks) and who has booked which 1-on-1 week.
+// Read-only; only the lesson's own teacher may open it (404 for anyone else).
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { formatWeekList } from "~/domain/hybrid";
+import { toLocalDate } from "~/domain/time";
+import { HybridError, hybridOverview } from "~/models/hybrid.server";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatDateTime, formatTime } from "~/utils/format";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `1-on-1 weeks · ${data.lesson.title}` : "1-on-1 weeks" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context, { role: ["TEACHER", "ADMIN"] });
+  const { db, school } = requireSchool(context);
+  const timeZone = school.timezone;
+  const notFound = () => new Response("There is no such hybrid lesson among yours.", { status: 404 });
+  return db.run(async (tx) => {
+    const owner = await tx.hybridLessonConfig.findUnique({ where: { id: params.configId ?? "" }, select: { lesson: { select: { instructorId: true } } } });
+    if (!owner || owner.lesson.instructorId !== user.id) throw notFound();
+    const overview = await hybridOverview(tx, timeZone, params.configId!).catch((error: unknown) => {
+      if (error instanceof HybridError) throw notFound();
+      throw error;
+    });
+    const { label } = await tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } }).then((s) => ({ label: s.oneOnOneWeekLabel }));
+    const { config, weeks, students } = overview;
+    return {
+      timeZone,
+      label,
+      today: toLocalDate(new Date(), timeZone),
+      lesson: { title: config.lesson.title },
+      term: config.term.name,
+      individualWeeks: formatWeekList(config.oneOnOneWeeks),
+      duration: config.individualDurationMinutes,
+      open: config.bookingsOpenedAt,
+      weeks: weeks.map((w) => ({ weekNumber: w.weekNumber, kind: w.kind, weekStart: w.weekStart, weekEnd: w.weekEnd, groupStart: w.groupStart ?? null })),
+      students: students.map((s) => ({
+        id: s.id,
+        name: s.name,
+        unbooked: s.unbookedWeeks,
+        sessions: s.sessions.map((x) => ({ week: x.hybridWeek, startsAt: x.startsAt, endsAt: x.endsAt })),
+      })),
+    };
+  });
+}
+
+function dayLabel(date: string, opts: Intl.DateTimeFormatOptions) {
+  return new Intl.DateTimeFormat("en-US", { timeZone: "UTC", ...opts }).format(new Date(`${date}T12:00:00Z`));
+}
+function rangeLabel(from: string, to: string) {
+  const short = { month: "short", day: "numeric" } as const;
+  if (from.slice(0, 7) === to.slice(0, 7)) return `${dayLabel(from, short)}–${dayLabel(to, { day: "numeric" })}`;
+  return `${dayLabel(from, short)} – ${dayLabel(to, short)}`;
+}
+
+const CSS = `
+.hy-kind { display: inline-block; padding: 0.1rem 0.55rem; border-radius: 999px; font-size: 0.8rem; font-weight: 700; white-space: nowrap; }
+.hy-kind.group { background: var(--brand-soft); color: var(--brand-ink); }
+.hy-kind.individual { background: #ede9fe; color: #5b21b6; }
+.hy-kind.closed { background: #f1f5f9; color: var(--muted); }
+.hy-booked { color: var(--ok); font-weight: 600; white-space: nowrap; }
+.hy-missing { color: #92400e; white-space: nowrap; }
+.hy-weeks { display: flex; flex-wrap: wrap; gap: 0.4rem; list-style: none; margin: 0; padding: 0; }
+.hy-weeks li { border: 1px solid var(--line); border-radius: 8px; padding: 0.35rem 0.6rem; font-size: 0.9rem; }
+.hy-weeks li.past { opacity: 0.6; }
+.hy-weeks strong { margin-right: 0.35rem; }
+th.hy-name { text-transform: none; color: var(--text); font-size: 0.95rem; letter-spacing: 0; }
+`;
+
+export default function TeacherHybridOverview() {
+  const d = useLoaderData<typeof loader>();
+  const individual = d.weeks.filter((w) => w.kind === "INDIVIDUAL");
+  const complete = d.students.filter((s) => s.unbooked.length === 0).length;
+  return (
+    <div className="stack">
+      <style dangerouslySetInnerHTML={{ __html: CSS }} />
+      <div>
+        <p className="eyebrow">Hybrid lesson · {d.term}</p>
+        <h1>{d.lesson.title}</h1>
+        <p className="muted" style={{ margin: 0 }}>
+          {d.label}s {d.individualWeeks} · {d.duration}-minute sessions ·{" "}
+          {d.open ? `bookings open since ${formatDateTime(d.open, d.timeZone, { hour: undefined, minute: undefined })}` : "bookings not open yet"}
+        </p>
+      </div>
+
+      <section className="card" aria-labelledby="weeks-heading">
+        <h2 id="weeks-heading">Weeks of {d.term}</h2>
+        <ul className="hy-weeks">
+          {d.weeks.map((w) => (
+            <li key={w.weekNumber} className={w.weekEnd < d.today ? "past" : ""}>
+              <strong>{w.weekNumber}</strong>
+              <span className={`hy-kind ${w.kind.toLowerCase()}`}>{w.kind === "INDIVIDUAL" ? "1-ON-1" : w.kind}</span> <span className="muted">{rangeLabel(w.weekStart, w.weekEnd)}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="card" aria-labelledby="who-heading">
+        <h2 id="who-heading">Who has booked</h2>
+        {d.students.length === 0 ? (
+          <p className="muted">No student is enrolled yet.</p>
+        ) : (
+          <>
+            <p>
+              <strong>
+                {complete} of {d.students.length}
+              </strong>{" "}
+              students have booked every 1-on-1 week.
+            </p>
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Student</th>
+                    {individual.map((w) => (
+                      <th scope="col" key={w.weekNumber}>
+                        Week {w.weekNumber}
+                        <br />
+                        <span style={{ textTransform: "none", fontWeight: 400 }}>{rangeLabel(w.weekStart, w.weekEnd)}</span>
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.students.map((s) => (
+                    <tr key={s.id}>
+                      <th scope="row" className="hy-name">
+                        {s.name}
+                      </th>
+                      {individual.map((w) => {
+                        const x = s.sessions.find((y) => y.week === w.weekNumber);
+                        return (
+                          <td key={w.weekNumber}>
+                            {x ? (
+                              <span className="hy-booked">
+                                {formatDateTime(x.startsAt, d.timeZone)}–{formatTime(x.endsAt, d.timeZone)}
+                              </span>
+                            ) : (
+                              <span className="hy-missing">Not booked</span>
+                            )}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
