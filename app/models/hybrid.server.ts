@@ -129,6 +129,8 @@ export async function saveHybridPattern(tx: Tx, timeZone: string, input: Pattern
     if (!w.groupStart || !w.groupEnd || w.groupStart < now) continue;
     const existing = byStart.get(w.groupStart.getTime());
     if (w.kind === "INDIVIDUAL" && existing && existing._count.attendance === 0) {
+      // Make-up guests of that meeting get their credits back (their seat goes with it).
+      await tx.makeUpCredit.updateMany({ where: { guests: { some: { occurrenceId: existing.id } } }, data: { usedAt: null } });
       await tx.lessonOccurrence.delete({ where: { id: existing.id } });
       removed++;
     } else if (w.kind === "GROUP" && !existing) {
@@ -273,6 +275,9 @@ export async function bookSession(tx: Tx, timeZone: string, input: { configId: s
     select: { id: true },
   });
   if (already) throw new HybridError(`Week ${input.week} is already booked for this student. Move that session instead.`);
+  const week = (await weeksOf(tx, config, timeZone)).find((w) => w.weekNumber === input.week);
+  if (!week) throw new HybridError(`The term has no week ${input.week}.`);
+  if (week.kind !== "INDIVIDUAL") throw new HybridError(`Week ${input.week} is ${week.kind === "GROUP" ? "a group week" : "closed"}: there is no 1-on-1 session to book.`);
   const slots = await freeSlotsForWeek(tx, timeZone, { configId: config.id, week: input.week, now: input.now });
   const slot = slots.find((s) => s.start.getTime() === input.start.getTime());
   if (!slot) throw new HybridError(TAKEN);

@@ -48,6 +48,13 @@ export async function cancelForFamily(tx: Tx, mailer: Mailer, input: { occurrenc
   });
   if (!occurrence || occurrence.status !== "SCHEDULED") throw new MakeUpError("This lesson is not scheduled any more.");
   if (occurrence.startsAt <= now) throw new MakeUpError("This lesson has already started; it can no longer be cancelled here.");
+  // A make-up guest cancelling: the seat is released and the credit comes back.
+  const guest = await tx.occurrenceGuest.findUnique({ where: { occurrenceId_studentId: { occurrenceId: occurrence.id, studentId: input.studentId } }, select: { id: true, creditId: true } });
+  if (guest) {
+    await tx.occurrenceGuest.delete({ where: { id: guest.id } });
+    if (guest.creditId) await tx.makeUpCredit.update({ where: { id: guest.creditId }, data: { usedAt: null } });
+    return { credit: null, reason: "The make-up is cancelled and the credit can be used again.", seatFreedOn: occurrence.id };
+  }
   const takesPart =
     occurrence.kind === "INDIVIDUAL_SESSION"
       ? occurrence.studentId === input.studentId
@@ -188,8 +195,10 @@ async function lockCredit(tx: Tx, creditId: string, now: Date) {
 export async function bookMakeUpSeat(tx: Tx, input: { creditId: string; occurrenceId: string; now?: Date }) {
   const now = input.now ?? new Date();
   const credit = await lockCredit(tx, input.creditId, now);
-  const occurrence = await tx.lessonOccurrence.findUnique({ where: { id: input.occurrenceId }, select: { id: true, lessonId: true, startsAt: true, status: true } });
-  if (!occurrence || occurrence.status !== "SCHEDULED" || occurrence.startsAt <= now) throw new MakeUpError("That class is no longer open for make-ups.");
+  const occurrence = await tx.lessonOccurrence.findUnique({ where: { id: input.occurrenceId }, select: { id: true, kind: true, lessonId: true, startsAt: true, status: true } });
+  if (!occurrence || occurrence.kind !== "LESSON" || occurrence.status !== "SCHEDULED" || occurrence.startsAt <= now) throw new MakeUpError("That class is no longer open for make-ups.");
+  const ownClass = await tx.enrollment.findFirst({ where: { lessonId: occurrence.lessonId, studentId: credit.studentId, status: "ACTIVE" }, select: { id: true } });
+  if (ownClass) throw new MakeUpError("This is the student's own class: a make-up has to be another class or a free slot.");
   if (occurrence.startsAt > credit.expiresAt) throw new MakeUpError("That class is after the credit expires.");
   // Seats of a class change one at a time: lock its series row like enrollments do.
   await tx.$queryRaw`SELECT id FROM "Lesson" WHERE id = ${occurrence.lessonId} FOR UPDATE`;
@@ -237,7 +246,7 @@ export async function grantCredit(tx: Tx, timeZone: string, input: { studentId: 
 export async function voidCredit(tx: Tx, input: { creditId: string; reason: string; actedById: string; now?: Date }) {
   const now = input.now ?? new Date();
   const credit = await lockCredit(tx, input.creditId, now);
-  await tx.makeUpCredit.update({ where: { id: credit.id }, data: { voidedAt: now, reason: input.reason, actedById: input.actedById } });
+  await tx.makeUpCredit.update({ where: { id: credit.id }, data: { voidedAt: now, voidReason: input.reason, voidedById: input.actedById } });
 }
 
 /** A student's credits with their state. */
@@ -253,6 +262,7 @@ export async function studentCredits(tx: Tx, studentIds: string[], now = new Dat
       usedAt: true,
       voidedAt: true,
       reason: true,
+      voidReason: true,
       sourceOccurrence: { select: { startsAt: true, lesson: { select: { title: true } } } },
     },
   });
@@ -289,7 +299,13 @@ export async function announceFreedSeat(tx: Tx, mailer: Mailer, input: { occurre
   const [waitlisted, holders] = await Promise.all([
     tx.enrollment.findMany({ where: { lessonId: o.lessonId, status: "WAITLISTED" }, orderBy: { enrolledAt: "asc" }, take: 5, select: { studentId: true } }),
     tx.makeUpCredit.findMany({
-      where: { usedAt: null, voidedAt: null, expiresAt: { gt: o.startsAt }, student: { instrument: o.lesson.instrument ?? undefined } },
+      where: {
+        usedAt: null,
+        voidedAt: null,
+        expiresAt: { gt: o.startsAt },
+        // Not the class's own students: their class is never their make-up.
+        student: { instrument: o.lesson.instrument ?? undefined, enrollments: { none: { lessonId: o.lessonId, status: "ACTIVE" } } },
+      },
       take: 20,
       select: { studentId: true },
     }),

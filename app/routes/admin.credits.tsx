@@ -65,6 +65,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         usedAt: c.usedAt,
         voidedAt: c.voidedAt,
         reason: c.reason,
+        voidReason: c.voidReason,
         actor: actorOf.get(c.id) ?? null,
         source: c.sourceOccurrence ? { title: c.sourceOccurrence.lesson.title, startsAt: c.sourceOccurrence.startsAt } : null,
       })),
@@ -330,12 +331,10 @@ export default function AdminCredits() {
                       </td>
                       <td data-label="Expires">{formatDateTime(c.expiresAt, timeZone, { year: "numeric", hour: undefined, minute: undefined })}</td>
                       <td data-label="Reason" className="cr-reason">
-                        {c.reason ? (
-                          <>
-                            {c.status === "VOID" ? "Voided: " : ""}
-                            {c.reason}
-                            {c.actor ? <div className="cr-sub">by {c.actor}</div> : null}
-                          </>
+                        {c.reason ? <div>{c.reason}</div> : null}
+                        {c.voidReason ? <div>Voided: {c.voidReason}</div> : null}
+                        {c.reason || c.voidReason ? (
+                          c.actor ? <div className="cr-sub">by {c.actor}</div> : null
                         ) : (
                           <span className="muted">—</span>
                         )}

@@ -292,11 +292,11 @@ describe("family access", () => {
   });
 });
 
-describe("known gaps (reported; remove `.fails` once fixed)", () => {
+describe("fixed gaps (regressions)", () => {
   // saveHybridPattern deletes a future group meeting in a new 1-on-1 week when it has
   // no attendance, but a make-up guest's booking is deleted with it (cascade) while
   // the guest's credit stays used: the family silently loses the credit.
-  it.fails("keeps a make-up guest's booking (or gives the credit back) when a group week becomes a 1-on-1 week", async () => {
+  it("keeps a make-up guest's booking (or gives the credit back) when a group week becomes a 1-on-1 week", async () => {
     const base = { lessonId: f.lessonId, termId: f.termId, individualDurationMinutes: 30, groupPrice: "20.00", individualPrice: "40.00", notifyDaysAhead: 7, bookingReminderDays: 3 };
     const meeting = (await groupMeetings()).find((m) => m.startsAt.getTime() === localDateTimeToUtc(addDays(FIRST_SATURDAY, 7 * 5), "10:00", ZONE).getTime())!;
     const credit = await run(async (tx) => {

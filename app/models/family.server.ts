@@ -1,0 +1,259 @@
+// The family pages: what a parent (or a student with their own login) sees first,
+// adding a second guardian or another child, and the family's billing details,
+// which only the family group's admin (the account holder) may change.
+import type { Tx } from "../../server/db/school-db.server";
+import type { Mailer } from "../../server/services/email.server";
+import { toLocalDate } from "../domain/time";
+import { createChild, enrollChild, OnlineEnrollmentError } from "./online-enrollment.server";
+import { enrollmentPolicy } from "./landing.server";
+import type { ChildInput } from "./online-enrollment-form";
+import { scheduleText } from "./online-enrollment-form";
+import { inviteUser, PersonExistsError } from "./people.server";
+
+export class FamilyError extends Error {
+  constructor(
+    message: string,
+    readonly field: string | null = null,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+const me = (tx: Tx, userId: string) =>
+  tx.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, role: true, firstName: true, lastName: true, email: true, phone: true, familyGroupId: true } });
+
+/**
+ * The family page. Parents see every child of their family group and the family's
+ * details; a student with their own login sees only themselves.
+ */
+export async function familyHome(tx: Tx, userId: string, timeZone: string, now = new Date()) {
+  const user = await me(tx, userId);
+  const isParent = user.role === "PARENT";
+  const familyId = isParent ? user.familyGroupId : null;
+  const today = toLocalDate(now, timeZone);
+
+  const [family, students] = await Promise.all([
+    familyId
+      ? tx.familyGroup.findUnique({
+          where: { id: familyId },
+          select: {
+            id: true,
+            name: true,
+            adminId: true,
+            billingEmail: true,
+            billingAddress: true,
+            emergencyContactName: true,
+            emergencyContactPhone: true,
+            emergencyContactRelation: true,
+            members: {
+              where: { role: "PARENT" },
+              orderBy: { createdAt: "asc" },
+              select: { id: true, firstName: true, lastName: true, email: true, phone: true, passwordHash: true },
+            },
+            payments: {
+              where: { status: "PENDING" },
+              orderBy: { createdAt: "asc" },
+              select: { id: true, amount: true, currency: true, description: true, invoiceDueDate: true },
+            },
+          },
+        })
+      : Promise.resolve(null),
+    tx.student.findMany({
+      where: familyId ? { user: { familyGroupId: familyId } } : { userId },
+      orderBy: [{ user: { firstName: "asc" } }],
+      select: {
+        id: true,
+        instrument: true,
+        secondaryInstruments: true,
+        skillLevel: true,
+        user: { select: { firstName: true, lastName: true } },
+        enrollments: {
+          where: { status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } },
+          orderBy: { enrolledAt: "asc" },
+          select: {
+            id: true,
+            status: true,
+            lesson: {
+              select: {
+                id: true,
+                title: true,
+                type: true,
+                startTime: true,
+                recurrence: true,
+                customDates: true,
+                instructor: { select: { firstName: true, lastName: true } },
+                // Hybrid: the current term's pattern, once bookings are open.
+                hybridConfigs: {
+                  where: { bookingsOpenedAt: { not: null }, term: { endDate: { gte: today } } },
+                  orderBy: { term: { startDate: "asc" } },
+                  take: 1,
+                  select: { id: true, term: { select: { name: true } } },
+                },
+              },
+            },
+          },
+        },
+      },
+    }),
+  ]);
+
+  const ids = students.map((s) => s.id);
+  const [attendance, credits, upcoming] = await Promise.all([
+    ids.length ? tx.attendance.groupBy({ by: ["studentId", "present"], where: { studentId: { in: ids } }, _count: { _all: true } }) : Promise.resolve([]),
+    ids.length
+      ? tx.makeUpCredit.groupBy({ by: ["studentId"], where: { studentId: { in: ids }, usedAt: null, voidedAt: null, expiresAt: { gt: now } }, _count: { _all: true } })
+      : Promise.resolve([]),
+    // A few next meetings per child: their classes, booked 1-on-1 sessions, make-up visits.
+    Promise.all(
+      ids.map((studentId) =>
+        tx.lessonOccurrence.findMany({
+          where: {
+            startsAt: { gte: now },
+            status: "SCHEDULED",
+            OR: [
+              { kind: "LESSON", lesson: { enrollments: { some: { studentId, status: "ACTIVE" } } } },
+              { kind: "INDIVIDUAL_SESSION", studentId },
+              { guests: { some: { studentId } } },
+            ],
+          },
+          orderBy: { startsAt: "asc" },
+          take: 3,
+          select: { id: true, startsAt: true, kind: true, lesson: { select: { title: true } }, room: { select: { name: true } } },
+        }),
+      ),
+    ),
+  ]);
+
+  const children = students.map((s, i) => {
+    const present = attendance.find((a) => a.studentId === s.id && a.present)?._count._all ?? 0;
+    const absent = attendance.find((a) => a.studentId === s.id && !a.present)?._count._all ?? 0;
+    return {
+      id: s.id,
+      name: `${s.user.firstName} ${s.user.lastName}`,
+      firstName: s.user.firstName,
+      instrument: s.instrument,
+      secondaryInstruments: s.secondaryInstruments,
+      skillLevel: s.skillLevel,
+      enrollments: s.enrollments.map((e) => ({
+        id: e.id,
+        status: e.status,
+        lessonId: e.lesson.id,
+        title: e.lesson.title,
+        type: e.lesson.type,
+        schedule: scheduleText(e.lesson, timeZone),
+        teacher: `${e.lesson.instructor.firstName} ${e.lesson.instructor.lastName}`,
+        hybrid: e.status === "ACTIVE" && e.lesson.type === "HYBRID" && e.lesson.hybridConfigs[0] ? { configId: e.lesson.hybridConfigs[0].id, term: e.lesson.hybridConfigs[0].term.name } : null,
+      })),
+      upcoming: (upcoming[i] ?? []).map((o) => ({ id: o.id, startsAt: o.startsAt, title: o.lesson.title, kind: o.kind, room: o.room?.name ?? null })),
+      attendance: { present, absent },
+      makeUpCredits: credits.find((c) => c.studentId === s.id)?._count._all ?? 0,
+    };
+  });
+
+  return {
+    me: { id: user.id, role: user.role, firstName: user.firstName },
+    family: family
+      ? {
+          id: family.id,
+          name: family.name,
+          isAdmin: family.adminId === user.id,
+          admin: family.members.find((m) => m.id === family.adminId) ?? null,
+          billingEmail: family.billingEmail,
+          billingAddress: family.billingAddress,
+          emergency: { name: family.emergencyContactName, phone: family.emergencyContactPhone, relation: family.emergencyContactRelation },
+          guardians: family.members.map(({ passwordHash, ...m }) => ({ ...m, isAdmin: m.id === family.adminId, invited: !passwordHash })),
+          due: family.payments.map((p) => ({ id: p.id, amount: p.amount.toFixed(2), currency: p.currency, description: p.description ?? "Payment", dueDate: p.invoiceDueDate })),
+        }
+      : null,
+    children,
+  };
+}
+
+/** The parent's family group, created (with them as its admin) if they have none yet. */
+export async function ensureFamily(tx: Tx, userId: string) {
+  const user = await me(tx, userId);
+  if (user.role !== "PARENT") throw new FamilyError("Only a parent can manage a family.", null, 403);
+  if (user.familyGroupId) {
+    const family = await tx.familyGroup.findUniqueOrThrow({
+      where: { id: user.familyGroupId },
+      select: { id: true, name: true, adminId: true, emergencyContactName: true, emergencyContactPhone: true, emergencyContactRelation: true },
+    });
+    return { user, family };
+  }
+  const family = await tx.familyGroup.create({
+    data: { name: `${user.lastName} family`, adminId: user.id, billingEmail: user.email },
+    select: { id: true, name: true, adminId: true, emergencyContactName: true, emergencyContactPhone: true, emergencyContactRelation: true },
+  });
+  await tx.user.update({ where: { id: user.id }, data: { familyGroupId: family.id } });
+  return { user, family };
+}
+
+export interface GuardianInput {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string | null;
+}
+
+/**
+ * Adds another parent to the family (a PARENT user in the family group) and emails
+ * them an invitation to set a password. Only the family's admin may.
+ */
+export async function addGuardian(tx: Tx, deps: { mailer: Mailer; origin: string; schoolName: string }, userId: string, input: GuardianInput) {
+  const { user, family } = await ensureFamily(tx, userId);
+  if (family.adminId !== user.id) throw new FamilyError("Only the family's account holder can add a guardian.", null, 403);
+  try {
+    const created = await inviteUser(tx, { ...deps, invitedBy: `${user.firstName} ${user.lastName}` }, { ...input, role: "PARENT" });
+    await tx.user.update({ where: { id: created.id }, data: { familyGroupId: family.id, phone: input.phone } });
+    return created;
+  } catch (error) {
+    if (error instanceof PersonExistsError) throw new FamilyError(`${input.email} already has an account at this school.`, "email", 409);
+    throw error;
+  }
+}
+
+/** Adds a child to the parent's family, and optionally enrolls them in a class (as the public form does). */
+export async function addChildToFamily(tx: Tx, deps: { slug: string }, userId: string, child: ChildInput) {
+  const { user, family } = await ensureFamily(tx, userId);
+  const admin = family.adminId === user.id ? user : await me(tx, family.adminId);
+  const created = await createChild(tx, {
+    familyGroupId: family.id,
+    child,
+    familyLastName: user.lastName,
+    parent: { name: `${admin.firstName} ${admin.lastName}`, email: admin.email, phone: admin.phone },
+    emergency: { name: family.emergencyContactName, phone: family.emergencyContactPhone, relation: family.emergencyContactRelation },
+    slug: deps.slug,
+  });
+  const policy = await enrollmentPolicy(tx);
+  try {
+    const enrolled = await enrollChild(tx, { studentId: created.studentId, program: child.program, requireApproval: policy.requireApproval, notes: "Added from the family page" });
+    return { ...created, ...enrolled };
+  } catch (error) {
+    if (error instanceof OnlineEnrollmentError) throw new FamilyError(error.message, "children.0.program", error.status);
+    throw error;
+  }
+}
+
+/** The family's billing details; only the family group's admin may change them. */
+export async function updateBilling(tx: Tx, userId: string, input: { billingEmail: string | null; billingAddress: string | null }) {
+  const user = await me(tx, userId);
+  if (!user.familyGroupId) throw new FamilyError("Your account is not part of a family yet.", null, 403);
+  const updated = await tx.familyGroup.updateMany({ where: { id: user.familyGroupId, adminId: user.id }, data: input });
+  if (updated.count !== 1) throw new FamilyError("Only the family's account holder can change the billing details.", null, 403);
+}
+
+/** The family's guardians, for the guardians page. */
+export async function familyGuardians(tx: Tx, userId: string) {
+  const user = await me(tx, userId);
+  if (!user.familyGroupId) return { familyName: null, isAdmin: true, guardians: [] as { id: string; firstName: string; lastName: string; email: string; phone: string | null; isAdmin: boolean; invited: boolean }[] };
+  const family = await tx.familyGroup.findUniqueOrThrow({
+    where: { id: user.familyGroupId },
+    select: { name: true, adminId: true, members: { where: { role: "PARENT" }, orderBy: { createdAt: "asc" }, select: { id: true, firstName: true, lastName: true, email: true, phone: true, passwordHash: true } } },
+  });
+  return {
+    familyName: family.name,
+    isAdmin: family.adminId === user.id,
+    guardians: family.members.map(({ passwordHash, ...m }) => ({ ...m, isAdmin: m.id === family.adminId, invited: !passwordHash })),
+  };
+}

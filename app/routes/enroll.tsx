@@ -1,0 +1,344 @@
+// The public enrollment form: a class or individual lessons per child, two
+// contacts (the first holds the account), an emergency contact and one or more
+// children. "Add another child" and "Remove" are submit buttons the server answers
+// by re-rendering the form, so the page works the same with or without JavaScript.
+// A hidden one-time key makes a double click harmless; a honeypot and a per-address
+// rate limit keep spam out.
+import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { AddChildButton, ChildFields, TextInput, type ProgramGroups } from "~/components/enrollment-fields";
+import { FormError } from "~/components/form";
+import { toLocalDate } from "~/domain/time";
+import { loadEnrollmentSettings } from "~/models/landing.server";
+import {
+  addChild,
+  childCount,
+  entry,
+  formatMoney,
+  formEntries,
+  HONEYPOT_FIELD,
+  outcomeSentence,
+  OUTCOME_LABEL,
+  parseEnrollmentForm,
+  parseIntent,
+  programValue,
+  removeChild,
+  type ChildOutcome,
+  type FormEntries,
+} from "~/models/online-enrollment-form";
+import {
+  enrollmentOptions,
+  EXISTING_ACCOUNT_MESSAGE,
+  OnlineEnrollmentError,
+  submitOnlineEnrollment,
+  type EnrollmentOptions,
+} from "~/models/online-enrollment.server";
+import familiesCss from "~/styles/families.css?url";
+import { pageTitle } from "~/utils/meta";
+import { getUser, requireSchool } from "~/utils/auth.server";
+import { checkRateLimit } from "~/utils/rate-limit.server";
+import { randomToken } from "~/utils/tokens.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  ...pageTitle(matches, "Enroll"),
+  { name: "description", content: data ? `Enroll your children at ${data.schoolName}: classes and individual lessons.` : "Enroll" },
+  { name: "robots", content: "noindex" },
+];
+
+// Every load carries a fresh one-time key: never cache the form.
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+
+function programGroups(options: EnrollmentOptions): ProgramGroups {
+  return {
+    classes: options.classes.map((c) => ({
+      value: programValue({ kind: "lesson", lessonId: c.id }),
+      label: `${c.title} — ${c.summary}${c.seatsLeft === 0 ? " (join the waitlist)" : ""}`,
+    })),
+    individual: options.instruments.map((i) => ({ value: programValue({ kind: "individual", instrument: i }), label: `Individual lessons in ${i}` })),
+  };
+}
+
+const newUid = () => randomToken().slice(0, 10);
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { db, school } = requireSchool(context);
+  const [user, { options, settings }] = await Promise.all([
+    getUser(request, context),
+    db.run(async (tx) => ({ options: await enrollmentOptions(tx, school.timezone), settings: await loadEnrollmentSettings(tx, school.id) })),
+  ]);
+  const asked = new URL(request.url).searchParams.get("program") ?? "";
+  const preselect = options.programs.includes(asked) ? asked : "";
+  const chosen = options.classes.find((c) => programValue({ kind: "lesson", lessonId: c.id }) === preselect);
+  return {
+    schoolName: school.name,
+    open: school.status === "ACTIVE",
+    instruments: options.instruments,
+    programs: programGroups(options),
+    chosen: chosen ? { title: chosen.title, summary: chosen.summary, full: chosen.seatsLeft === 0 } : preselect ? { title: preselect.replace(/^individual:/, "Individual lessons in "), summary: null, full: false } : null,
+    requireApproval: settings.requireEnrollmentApproval,
+    fee: settings.registrationFee && Number(settings.registrationFee) > 0 ? formatMoney(settings.registrationFee, school.currency) : null,
+    signedIn: user ? { firstName: user.firstName, role: user.role } : null,
+    initialValues: { key: randomToken(), "children.0.uid": newUid(), "children.0.program": preselect } as FormEntries,
+  };
+}
+
+interface DoneChild {
+  name: string;
+  program: string | null;
+  outcome: ChildOutcome;
+}
+
+type ActionResult =
+  | { state: "form"; values: FormEntries; errors: Record<string, string>; formError: string | null; existingAccount?: boolean; focusChild?: number }
+  | { state: "done"; accountEmail: string; children: DoneChild[]; fee: string | null; replayed: boolean };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { db, school } = requireSchool(context);
+  const formData = await request.formData();
+  const { intent: intentValue, ...values } = formEntries(formData);
+  const intent = parseIntent(typeof intentValue === "string" ? intentValue : null);
+  const form = (v: FormEntries, extra: Partial<Extract<ActionResult, { state: "form" }>> = {}, status = 200) =>
+    data<ActionResult>({ state: "form", values: v, errors: {}, formError: null, ...extra }, { status });
+
+  if (intent.kind === "add-child") {
+    const next = addChild(values, newUid(), { program: entry(values, "children.0.program") });
+    return form(next, { focusChild: childCount(next) - 1 });
+  }
+  if (intent.kind === "remove-child") return form(childCount(values) > 1 ? removeChild(values, intent.index) : values);
+
+  // A filled honeypot is a bot: answer as if it worked, write nothing.
+  if (entry(values, HONEYPOT_FIELD).trim()) {
+    const children = Array.from({ length: childCount(values) }, (_, i) => ({ name: entry(values, `children.${i}.firstName`) || "Your child", program: null, outcome: "NONE" as const }));
+    return data<ActionResult>({ state: "done", accountEmail: entry(values, "guardian.email"), children, fee: null, replayed: false });
+  }
+
+  const options = await db.run((tx) => enrollmentOptions(tx, school.timezone));
+  const parsed = parseEnrollmentForm(values, { instruments: options.instruments, programs: options.programs, today: toLocalDate(new Date(), school.timezone) });
+  if (!parsed.ok) {
+    return form(values, { errors: parsed.errors, formError: parsed.errors.key ?? "Please correct the fields marked below." }, 400);
+  }
+
+  const limited = await checkRateLimit(context, "enroll", [`ip:${context.clientIp}`]);
+  if (limited) return form(values, { formError: limited }, 429);
+
+  try {
+    const result = await submitOnlineEnrollment(db, { mailer: context.mailer, origin: context.origin, school: { name: school.name, slug: school.slug, email: school.email } }, parsed.data);
+    return data<ActionResult>({
+      state: "done",
+      accountEmail: result.accountEmail,
+      children: result.children.map((c) => ({ name: c.name, program: c.program, outcome: c.outcome })),
+      fee: result.registrationFee ? formatMoney(result.registrationFee.amount, result.registrationFee.currency) : null,
+      replayed: Boolean(result.replayed),
+    });
+  } catch (error) {
+    if (error instanceof OnlineEnrollmentError) {
+      return form(
+        // A spent key: the next attempt gets a fresh one.
+        error.field === "key" ? { ...values, key: randomToken() } : values,
+        { errors: error.field ? { [error.field]: error.message } : {}, formError: error.message, existingAccount: error.message === EXISTING_ACCOUNT_MESSAGE },
+        error.status,
+      );
+    }
+    throw error;
+  }
+}
+
+export default function Enroll() {
+  const loaderData = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "submit";
+  const formRef = useRef<HTMLFormElement>(null);
+  // After a refused submission, take the person to the first field to fix.
+  useEffect(() => {
+    if (actionData?.state === "form" && Object.keys(actionData.errors).length) {
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    }
+  }, [actionData]);
+
+  if (actionData?.state === "done") return <Done {...actionData} schoolName={loaderData.schoolName} />;
+
+  const { schoolName, instruments, programs, chosen, requireApproval, fee, signedIn, open } = loaderData;
+  const form = actionData?.state === "form" ? actionData : null;
+  const values = form?.values ?? loaderData.initialValues;
+  const errors = form?.errors ?? {};
+  const count = childCount(values);
+  const secondOpen = ["firstName", "lastName", "email", "phone"].some((f) => entry(values, `guardian2.${f}`).trim() || errors[`guardian2.${f}`]);
+  const uids = Array.from({ length: count }, (_, i) => entry(values, `children.${i}.uid`) || `child-${i}`);
+
+  if (!open) {
+    return (
+      <section className="card narrow">
+        <h1>Enrollment is closed</h1>
+        <p>{schoolName} is not taking enrollments online at the moment. Please contact the school.</p>
+        <Link to="/">Back to {schoolName}</Link>
+      </section>
+    );
+  }
+
+  return (
+    <div className="stack" style={{ maxWidth: "52rem", marginInline: "auto" }}>
+      <div>
+        <p className="eyebrow">{schoolName}</p>
+        <h1>Enroll</h1>
+        <p className="muted" style={{ margin: 0 }}>
+          {chosen ? (
+            <>
+              You chose <strong>{chosen.title}</strong>
+              {chosen.summary ? <> ({chosen.summary})</> : null}
+              {chosen.full ? " — it is full, so your child will join the waitlist" : ""}. You can choose something else for each child below.
+            </>
+          ) : (
+            "Tell us about your family and what your children would like to join."
+          )}{" "}
+          {requireApproval ? "The school confirms each new place by email." : ""}
+        </p>
+      </div>
+
+      {signedIn ? (
+        <p className="notice" role="status">
+          You are signed in as {signedIn.firstName}. To add a child to your family, use <Link to="/family/children">your family page</Link>.
+        </p>
+      ) : null}
+
+      <Form method="post" noValidate className="ef" aria-label="Enrollment form" ref={formRef}>
+        {/* Pressing Enter in a field submits the form: the first submit button is the
+            default one, so it must be "Enroll", not "Remove" or "Add another child". */}
+        <button type="submit" name="intent" value="submit" className="hp" tabIndex={-1} aria-hidden="true">
+          Enroll
+        </button>
+        <input type="hidden" name="key" value={entry(values, "key")} />
+        {/* Honeypot: hidden from people and assistive technology; bots fill it in. */}
+        <div className="hp" aria-hidden="true">
+          <label htmlFor="enroll-homepage">Leave this empty</label>
+          <input id="enroll-homepage" type="text" name={HONEYPOT_FIELD} tabIndex={-1} autoComplete="off" defaultValue="" />
+        </div>
+
+        {form?.formError ? (
+          <div className="form-error" role="alert">
+            {form.formError}
+            {form.existingAccount ? (
+              <>
+                {" "}
+                <Link to={`/login?redirectTo=${encodeURIComponent("/family/children")}`}>Sign in</Link> ·{" "}
+                <Link to="/forgot-password">Forgot your password?</Link>
+              </>
+            ) : null}
+          </div>
+        ) : null}
+
+        <fieldset>
+          <legend>Your details</legend>
+          <p className="muted">You hold the family account: we email you a link to set your password.</p>
+          <div className="grid two">
+            <TextInput name="guardian.firstName" label="First name" values={values} errors={errors} required autoComplete="given-name" maxLength={100} />
+            <TextInput name="guardian.lastName" label="Last name" values={values} errors={errors} required autoComplete="family-name" maxLength={100} />
+            <TextInput name="guardian.email" label="Email" type="email" values={values} errors={errors} required autoComplete="email" maxLength={254} />
+            <TextInput name="guardian.phone" label="Phone" type="tel" values={values} errors={errors} required autoComplete="tel" maxLength={30} />
+          </div>
+        </fieldset>
+
+        {/* Collapsed unless used: a native <details>, so it opens without JavaScript too. */}
+        <details className="ef-more" open={secondOpen}>
+          <summary>Add a second parent or guardian (optional)</summary>
+          <fieldset>
+            <legend>Second contact (optional)</legend>
+            <p className="muted">Another parent or guardian. They get their own sign-in to the family page.</p>
+            <div className="grid two">
+              <TextInput name="guardian2.firstName" label="First name" values={values} errors={errors} autoComplete="off" maxLength={100} />
+              <TextInput name="guardian2.lastName" label="Last name" values={values} errors={errors} autoComplete="off" maxLength={100} />
+              <TextInput name="guardian2.email" label="Email" type="email" values={values} errors={errors} autoComplete="off" maxLength={254} />
+              <TextInput name="guardian2.phone" label="Phone" type="tel" values={values} errors={errors} autoComplete="off" maxLength={30} />
+            </div>
+          </fieldset>
+        </details>
+
+        <fieldset>
+          <legend>Emergency contact</legend>
+          <p className="muted">Someone we can call if we cannot reach you.</p>
+          <div className="grid">
+            <TextInput name="emergency.name" label="Name" values={values} errors={errors} required autoComplete="off" maxLength={100} />
+            <TextInput name="emergency.phone" label="Phone" type="tel" values={values} errors={errors} required autoComplete="off" maxLength={30} />
+            <TextInput name="emergency.relation" label="Relation to the child" values={values} errors={errors} required autoComplete="off" maxLength={60} placeholder="e.g. grandparent" />
+          </div>
+        </fieldset>
+
+        {uids.map((uid, i) => (
+          <ChildFields
+            key={uid}
+            index={i}
+            count={count}
+            values={values}
+            errors={errors}
+            instruments={instruments}
+            programs={programs}
+            autoFocusName={form?.focusChild === i}
+          />
+        ))}
+        {errors.children ? <p className="field-error-inline">{errors.children}</p> : null}
+
+        <AddChildButton count={count} />
+
+        <div className="card ef-summary">
+          {fee ? (
+            <p style={{ margin: 0 }}>
+              A one-time registration fee of <strong>{fee}</strong> applies to new families. You will be able to pay it from your family page.
+            </p>
+          ) : null}
+          <p className="muted" style={{ margin: 0 }}>
+            We use these details only to run your children&rsquo;s lessons. You can change them later from your family page.
+          </p>
+          <div className="ef-submit" style={{ marginTop: "0.5rem" }}>
+            <button type="submit" name="intent" value="submit" className="button" disabled={submitting}>
+              {submitting ? "Sending…" : count > 1 ? `Enroll ${count} children` : "Enroll"}
+            </button>
+            <Link to="/">Cancel</Link>
+          </div>
+        </div>
+      </Form>
+    </div>
+  );
+}
+
+function Done({ accountEmail, children, fee, schoolName }: Extract<ActionResult, { state: "done" }> & { schoolName: string }) {
+  return (
+    <section className="stack" style={{ maxWidth: "44rem", marginInline: "auto" }} aria-labelledby="done-title">
+      <div className="card">
+        <p className="eyebrow">{schoolName}</p>
+        <h1 id="done-title">Thank you — we have your enrollment</h1>
+        <p role="status">
+          We have emailed <strong>{accountEmail}</strong> a link to set the password of your family account. The link works for 7 days.
+        </p>
+      </div>
+      <div className="card">
+        <h2>What happens next</h2>
+        <ul className="outcomes">
+          {children.map((c, i) => (
+            <li key={i}>
+              <strong>
+                {c.name} <span className={`badge${c.outcome === "ACTIVE" ? " ok" : c.outcome === "PENDING" || c.outcome === "WAITLISTED" ? " warn" : ""}`}>{OUTCOME_LABEL[c.outcome]}</span>
+              </strong>
+              {outcomeSentence(c.name.split(" ")[0]!, c.outcome, c.program ?? "the school")}
+            </li>
+          ))}
+        </ul>
+        {fee ? <p>A registration fee of {fee} is due; you will be able to pay it from your family page.</p> : null}
+        <p>
+          Once your password is set, your family page shows your children&rsquo;s lessons, and you can add another child or a second guardian there.
+        </p>
+        <Link className="button secondary" to="/">
+          Back to {schoolName}
+        </Link>
+      </div>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

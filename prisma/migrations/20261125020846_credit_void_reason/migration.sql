@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "MakeUpCredit" ADD COLUMN     "voidReason" TEXT,
+ADD COLUMN     "voidedById" TEXT;
+

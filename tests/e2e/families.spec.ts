@@ -1,0 +1,195 @@
+// A new family's journey, end to end against the production build: from harmony's
+// public page to the enrollment form (two children, "add another child"), the
+// confirmation email's set-password link, the family page, and an admin approving
+// the enrollments from the approval queue. Screens of the landing page and the form at phone and desktop
+// sizes go to test-results/families/. Also: the landing page and the form's
+// "add another child" without JavaScript.
+import path from "node:path";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { escapeRegExp, schoolUrl } from "./support";
+
+const SHOTS = path.join("test-results", "families");
+const SIZES = [
+  { name: "390x844", viewport: { width: 390, height: 844 } },
+  { name: "1280x800", viewport: { width: 1280, height: 800 } },
+] as const;
+
+async function screens(page: Page, name: string) {
+  const original = page.viewportSize();
+  for (const size of SIZES) {
+    await page.setViewportSize(size.viewport);
+    // Nothing may scroll sideways on a phone or a desktop.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.viewport.width);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${size.name}.png`), fullPage: true });
+  }
+  if (original) await page.setViewportSize(original);
+}
+
+/** The admin's enrollment settings page: approval on/off and the registration fee. */
+async function setEnrollmentSettings(admin: Page, opts: { approval: boolean; fee: string }) {
+  await admin.goto(schoolUrl("harmony", "/admin/settings/enrollment"));
+  await expect(admin.getByRole("heading", { level: 1, name: "Enrollment and public page" })).toBeVisible();
+  await admin.getByLabel("Approve each new enrollment").setChecked(opts.approval);
+  await admin.getByLabel(/^Registration fee/).fill(opts.fee);
+  await admin.getByRole("button", { name: "Save settings" }).click();
+  await expect(admin.getByRole("status")).toContainText("Saved.");
+}
+
+test("a new family enrolls two children from the landing page, sets its password, and an admin approves them", async ({ page, harmonyAdminPage: admin }) => {
+  test.setTimeout(120_000);
+  const tag = Date.now().toString(36);
+  const parent = { firstName: "Robin", lastName: `Okafor${tag.slice(-4)}`, email: `robin.${tag}@families.test` };
+
+  // The landing page: the school's name, its own meta tags, classes with open seats.
+  await page.goto(schoolUrl("harmony", "/"));
+  await expect(page).toHaveTitle("Harmony Music Academy");
+  await expect(page.getByRole("heading", { level: 1, name: "Harmony Music Academy" })).toBeVisible();
+  await expect(page.locator('meta[property="og:title"]')).toHaveAttribute("content", "Harmony Music Academy");
+  await expect(page.locator('meta[property="og:url"]')).toHaveAttribute("content", schoolUrl("harmony", "/"));
+  await expect(page.locator('meta[name="description"]')).toHaveAttribute("content", /.+/);
+  const programs = page.getByRole("region", { name: "Classes and lessons" });
+  await expect(programs.getByText(/seats? left/).first()).toBeVisible();
+  await expect(programs.getByRole("link", { name: "Enroll for individual lessons in Piano" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Our teachers" })).toContainText("Sarah Johnson");
+  await expect(page.getByRole("region", { name: "Our locations" })).toContainText("120 West 72nd Street");
+  await screens(page, "landing");
+
+  // The school approves each new place and charges a registration fee — only while
+  // this family submits, so other journeys are not affected.
+  await setEnrollmentSettings(admin, { approval: true, fee: "25" });
+  let classTitle = "";
+  try {
+    // The first class with open seats; its Enroll button preselects it on the form.
+    await page.reload();
+    const enroll = programs.getByRole("link", { name: /^Enroll in / }).first();
+    classTitle = ((await enroll.getAttribute("aria-label")) ?? "").replace(/^Enroll in /, "");
+    await enroll.click();
+    await expect(page).toHaveURL(/\/enroll\?program=lesson%3A/);
+    const program = decodeURIComponent(new URL(page.url()).searchParams.get("program") ?? "");
+    await expect(page.getByRole("heading", { level: 1, name: "Enroll" })).toBeVisible();
+    await expect(page).toHaveTitle("Enroll · Harmony Music Academy");
+    await expect(page.getByText(`You chose ${classTitle}`)).toBeVisible();
+    await expect(page.getByText("A one-time registration fee of $25.00")).toBeVisible();
+    await screens(page, "enroll-form");
+
+    const you = page.getByRole("group", { name: "Your details" });
+    await you.getByLabel("First name").fill(parent.firstName);
+    await you.getByLabel("Last name").fill(parent.lastName);
+    await you.getByLabel("Email").fill(parent.email);
+    await you.getByLabel("Phone").fill("(212) 555-0101");
+    const emergency = page.getByRole("group", { name: "Emergency contact" });
+    await emergency.getByLabel("Name").fill("Pat Okafor");
+    await emergency.getByLabel("Phone").fill("(212) 555-0199");
+    await emergency.getByLabel("Relation to the child").fill("Grandparent");
+
+    const first = page.getByRole("group", { name: "About your child" });
+    await first.getByLabel("First name").fill("Ada");
+    await first.getByLabel("Date of birth").fill("2016-09-02");
+    await expect(first.getByLabel("Class or lessons")).toHaveValue(program);
+    await first.getByLabel("Main instrument").selectOption("Piano");
+    await first.getByLabel(/parent or legal guardian/).check();
+
+    // Another child: the server adds a block, keeping everything typed.
+    await page.getByRole("button", { name: "+ Add another child" }).click();
+    const second = page.getByRole("group", { name: /^Child 2/ });
+    await expect(second).toBeVisible();
+    await expect(second.getByLabel("First name")).toBeFocused();
+    await expect(page.getByRole("group", { name: "Child 1: Ada" }).getByLabel("First name")).toHaveValue("Ada");
+    await expect(you.getByLabel("Email")).toHaveValue(parent.email);
+    await expect(second.getByLabel("Class or lessons")).toHaveValue(program);
+    await second.getByLabel("First name").fill("Ben");
+    await second.getByLabel("Date of birth").fill("2014-01-20");
+    await second.getByLabel("Main instrument").selectOption("Guitar");
+
+    // Forgetting the second child's consent: said next to the field, nothing lost.
+    await page.getByRole("button", { name: "Enroll 2 children" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Please correct the fields marked below.");
+    const consent = page.getByRole("group", { name: "Child 2: Ben" }).getByLabel(/parent or legal guardian/);
+    await expect(consent).toHaveAttribute("aria-invalid", "true");
+    await expect(consent).toHaveAccessibleDescription("A parent or guardian's consent is needed to enroll a child.");
+    await expect(consent).toBeFocused();
+    await expect(page.getByRole("group", { name: "Child 1: Ada" }).getByLabel("Date of birth")).toHaveValue("2016-09-02");
+    await consent.check();
+    await page.getByRole("button", { name: "Enroll 2 children" }).click();
+
+    // What happens next, per child.
+    await expect(page.getByRole("heading", { level: 1, name: "Thank you — we have your enrollment" })).toBeVisible();
+    await expect(page.getByRole("status")).toContainText(`We have emailed ${parent.email}`);
+    const outcomes = page.getByRole("list").filter({ hasText: "Waiting for approval" });
+    await expect(outcomes.getByRole("listitem")).toHaveCount(2);
+    await expect(outcomes).toContainText(`Ada's place in ${classTitle} is waiting for the school's approval.`);
+    await expect(outcomes).toContainText(`Ben's place in ${classTitle} is waiting for the school's approval.`);
+    await expect(page.getByText("A registration fee of $25.00 is due; you will be able to pay it from your family page.")).toBeVisible();
+  } finally {
+    await setEnrollmentSettings(admin, { approval: false, fee: "" });
+  }
+
+  // The confirmation email, in the school's outbox, carries the set-password link.
+  await admin.goto(schoolUrl("harmony", "/admin/outbox"));
+  const email = admin.getByRole("listitem", { name: `Email to ${parent.email}: Welcome to Harmony Music Academy: your enrollment` });
+  await expect(email).toContainText(`Ada's place in ${classTitle} is waiting for the school's approval.`);
+  await expect(email).toContainText("A registration fee of $25.00 is due");
+  const link = email.getByRole("link", { name: /\/set-password\?token=/ });
+  await expect(link).toHaveAttribute("href", new RegExp(`^${escapeRegExp(schoolUrl("harmony", "/set-password?token="))}[\\w-]+$`));
+  const setPassword = (await link.getAttribute("href")) ?? "";
+  await expect(admin.getByRole("listitem", { name: `Email to hello@harmony.test: New online enrollment: ${parent.lastName} family` })).toBeVisible();
+
+  // The parent sets a password from the link and lands on the family page.
+  await page.goto(setPassword);
+  await expect(page.getByRole("heading", { level: 1, name: "Welcome to Harmony Music Academy" })).toBeVisible();
+  await page.getByLabel("New password").fill("a-long-family-password");
+  await page.getByLabel("Repeat the password").fill("a-long-family-password");
+  await page.getByRole("button", { name: "Set password and sign in" }).click();
+  await expect(page).toHaveURL(schoolUrl("harmony", "/family"));
+  await expect(page.getByRole("heading", { level: 1, name: "Hello, Robin" })).toBeVisible();
+  const ada = page.getByRole("region", { name: `Ada ${parent.lastName}` });
+  const ben = page.getByRole("region", { name: `Ben ${parent.lastName}` });
+  await expect(ada).toContainText(classTitle);
+  await expect(ada).toContainText("Waiting for approval");
+  await expect(ben).toContainText("Waiting for approval");
+  await expect(page.getByRole("region", { name: "Amounts due" })).toContainText("Registration fee");
+  await expect(page.getByRole("region", { name: "Amounts due" })).toContainText("$25.00");
+
+  // An admin approves both from the approval queue.
+  await admin.goto(schoolUrl("harmony", "/admin/enrollments"));
+  await expect(admin.getByRole("heading", { level: 1, name: "Waiting for approval" })).toBeVisible();
+  for (const name of [`Ada ${parent.lastName}`, `Ben ${parent.lastName}`]) {
+    const request = admin.getByRole("listitem", { name: `${name} — ${classTitle}` });
+    await expect(request).toContainText("Online enrollment");
+    await request.getByRole("button", { name: "Approve" }).click();
+    await expect(admin.getByRole("status")).toContainText(name);
+    await expect(request).toHaveCount(0);
+  }
+
+  // The family sees the places confirmed.
+  await page.reload();
+  await expect(ada.getByText("Enrolled", { exact: true })).toBeVisible();
+  await expect(ben.getByText(/Enrolled|On the waitlist/)).toBeVisible();
+  await expect(page.getByText("Waiting for approval")).toHaveCount(0);
+});
+
+test("the landing page and the form's 'add another child' work without JavaScript", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(schoolUrl("harmony", "/"));
+    await expect(page.getByRole("heading", { level: 1, name: "Harmony Music Academy" })).toBeVisible();
+    await page.getByRole("link", { name: "Enroll for individual lessons in Guitar" }).click();
+    await expect(page).toHaveURL(/\/enroll\?program=individual%3AGuitar/);
+    const first = page.getByRole("group", { name: "About your child" });
+    await expect(first.getByLabel("Class or lessons")).toHaveValue("individual:Guitar");
+    await first.getByLabel("First name").fill("Cleo");
+    await page.getByRole("group", { name: "Your details" }).getByLabel("Email").fill("no-js@families.test");
+    await page.getByRole("button", { name: "+ Add another child" }).click();
+    await expect(page.getByRole("group", { name: /^Child 2/ })).toBeVisible();
+    await expect(page.getByRole("group", { name: "Child 1: Cleo" }).getByLabel("First name")).toHaveValue("Cleo");
+    await expect(page.getByRole("group", { name: "Your details" }).getByLabel("Email")).toHaveValue("no-js@families.test");
+    // And back to one child.
+    await page.getByRole("button", { name: "Remove child 2" }).click();
+    await expect(page.getByRole("group", { name: /^Child 2/ })).toHaveCount(0);
+    await expect(page.getByRole("group", { name: "About Cleo" }).getByLabel("First name")).toHaveValue("Cleo");
+  } finally {
+    await context.close();
+  }
+});
