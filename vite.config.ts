@@ -10,7 +10,9 @@ declare module "@remix-run/node" {
 
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
-  server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) } },
+  // Any host may reach the dev server: schools live on subdomains and custom domains,
+  // and the Hono tenant middleware (not Vite) decides what a host may see.
+  server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) }, allowedHosts: true },
   build: { target: "es2022" },
   // Pre-bundle what the browser needs up front (no reload mid-session), and never
   // try to bundle server-only native packages for the browser.

@@ -8,6 +8,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { csrf } from "hono/csrf";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import { resolveTenant, type TenantVariables } from "../tenants/resolve.server";
+import { uploadsHandler } from "./services/storage.server";
 import type { Services } from "./context";
 
 type Variables = TenantVariables & { secureHeadersNonce?: string };
@@ -63,6 +64,9 @@ export function createApp({ services, build, staticRoot }: AppOptions) {
     app.use("/assets/*", serveStatic({ root: staticRoot, onFound: (_p, c) => c.header("Cache-Control", "public, max-age=31536000, immutable") }));
     app.use("/icon.svg", serveStatic({ root: staticRoot }));
   }
+
+  // Uploaded images (the local store; keys are namespaced by school), on any host.
+  app.on(["GET", "HEAD"], "/uploads/*", uploadsHandler(services.storage));
 
   app.use("*", resolveTenant(services));
 

@@ -7,6 +7,7 @@ import type { Platform, SchoolSummary } from "./db/privileged.server";
 import type { SchoolDb } from "./db/school-db.server";
 import type { Mailer } from "./services/email.server";
 import type { RateLimiter } from "./services/rate-limit.server";
+import type { Storage } from "./services/storage.server";
 
 export type Tenant = { kind: "platform" } | { kind: "school"; school: SchoolSummary; brand: Brand };
 
@@ -15,6 +16,8 @@ export interface Services {
   platform: Platform;
   mailer: Mailer;
   limiter: RateLimiter;
+  /** Images (school logos): UploadThing, or a local folder served at /uploads. */
+  storage: Storage;
 }
 
 export interface EncoreContext extends Services {

@@ -33,6 +33,11 @@ const schema = z
     UPSTASH_REDIS_REST_URL: optional,
     UPSTASH_REDIS_REST_TOKEN: optional,
     UPLOADTHING_TOKEN: optional,
+    /** Tests only: UploadThing's API and ingest servers (a local stand-in). */
+    UPLOADTHING_API_URL: optional,
+    UPLOADTHING_INGEST_URL: optional,
+    /** Tests only: send custom-domain verification requests to this "host:port". */
+    DOMAIN_VERIFY_ADDRESS: optional,
     STRIPE_SECRET_KEY: optional,
     STRIPE_WEBHOOK_SECRET: optional,
     /** Rate limits (attempts per window) — tests raise or lower them. */

@@ -5,6 +5,7 @@ import type { DatabaseUrls } from "./db/setup.server";
 import type { Env } from "./env.server";
 import { Mailer } from "./services/email.server";
 import { createRateLimiter } from "./services/rate-limit.server";
+import { createStorage } from "./services/storage.server";
 
 export interface RunningServices extends Services {
   clients: { owner: PrismaClient; app: PrismaClient };
@@ -23,6 +24,13 @@ export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "ap
       windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
       upstashUrl: env.UPSTASH_REDIS_REST_URL,
       upstashToken: env.UPSTASH_REDIS_REST_TOKEN,
+    }),
+    storage: createStorage({
+      dataDir: env.DATA_DIR,
+      uploadthingToken: env.UPLOADTHING_TOKEN,
+      // Not in Env (optional, for tests against a local stand-in); UTApi reads the same names.
+      uploadthingApiUrl: process.env.UPLOADTHING_API_URL || undefined,
+      uploadthingIngestUrl: process.env.UPLOADTHING_INGEST_URL || undefined,
     }),
     clients: { owner, app },
     async close() {

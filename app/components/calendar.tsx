@@ -29,7 +29,8 @@ export type OccurrenceStatusName = "SCHEDULED" | "COMPLETED" | "CANCELLED" | "CA
 /** One occurrence as the calendar shows it (plain JSON, built by the loader). */
 export interface CalendarItem {
   id: string;
-  kind: "LESSON" | "INDIVIDUAL_SESSION";
+  /** WEEK_MARKER: a hybrid lesson's 1-on-1 week, shown at the group's usual time. */
+  kind: "LESSON" | "INDIVIDUAL_SESSION" | "WEEK_MARKER";
   /** ISO instants. */
   start: string;
   end: string;
@@ -81,7 +82,34 @@ export function isCancelled(item: Pick<CalendarItem, "status">): boolean {
 
 /** The headline of an occurrence: the series, or the student of a 1-on-1 session. */
 export function itemTitle(item: CalendarItem): string {
+  if (item.kind === "WEEK_MARKER") return `${item.note ?? "1-on-1 week"}: ${item.title}`;
   return item.kind === "INDIVIDUAL_SESSION" && item.studentName ? `${item.studentName} — 1-on-1` : item.title;
+}
+
+/** Loader side: a hybrid lesson's 1-on-1 week marker → a CalendarItem labelled with the school's wording. */
+export function markerItem(
+  m: { lessonId: string; configId: string; title: string; weekNumber: number; start: Date; end: Date; teacherId: string; teacherName: string; roomId: string | null; roomName: string | null; locationName: string | null },
+  label: string,
+): CalendarItem {
+  return {
+    id: `marker-${m.configId}-${m.weekNumber}`,
+    kind: "WEEK_MARKER",
+    start: m.start.toISOString(),
+    end: m.end.toISOString(),
+    status: "SCHEDULED",
+    lessonId: m.lessonId,
+    title: m.title,
+    type: "HYBRID",
+    teacherId: m.teacherId,
+    teacherName: m.teacherName,
+    roomId: m.roomId,
+    roomName: m.roomName,
+    locationName: m.locationName,
+    enrolled: null,
+    capacity: null,
+    studentName: null,
+    note: label,
+  };
 }
 
 export function timeRange(item: Pick<CalendarItem, "start" | "end">, timeZone: string): string {
@@ -107,12 +135,16 @@ function statusText(item: CalendarItem): string | null {
 export function itemLabel(item: CalendarItem, timeZone: string): string {
   const parts = [
     `${timeRange(item, timeZone)} ${itemTitle(item)}`,
-    item.kind === "INDIVIDUAL_SESSION" ? `1-on-1 session of ${item.title}` : LESSON_TYPE_STYLE[item.type].label,
+    item.kind === "INDIVIDUAL_SESSION"
+      ? `1-on-1 session of ${item.title}`
+      : item.kind === "WEEK_MARKER"
+        ? "the group does not meet this week; each student has a 1-on-1 session"
+        : LESSON_TYPE_STYLE[item.type].label,
     item.teacherName,
     item.roomName ? `${item.roomName}${item.locationName ? `, ${item.locationName}` : ""}` : "Online",
   ];
   if (item.enrolled !== null) parts.push(item.capacity ? `${item.enrolled} of ${item.capacity} enrolled` : `${item.enrolled} enrolled`);
-  if (item.note) parts.push(item.note);
+  if (item.note && item.kind !== "WEEK_MARKER") parts.push(item.note);
   const status = statusText(item);
   if (status) parts.push(status);
   return parts.join(", ");
@@ -124,7 +156,7 @@ function itemStyle(item: CalendarItem) {
 }
 
 function itemClass(item: CalendarItem, extra = ""): string {
-  return ["cal-item", isCancelled(item) ? "is-cancelled" : "", item.kind === "INDIVIDUAL_SESSION" ? "is-session" : "", extra].filter(Boolean).join(" ");
+  return ["cal-item", isCancelled(item) ? "is-cancelled" : "", item.kind === "INDIVIDUAL_SESSION" ? "is-session" : "", item.kind === "WEEK_MARKER" ? "is-marker" : "", extra].filter(Boolean).join(" ");
 }
 
 // ---------------------------------------------------------------------------

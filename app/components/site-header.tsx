@@ -15,6 +15,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/admin/lessons", label: "Lessons" },
     { to: "/admin/enrollments", label: "Enrollments" },
     { to: "/admin/attendance", label: "Attendance" },
+    { to: "/admin/students", label: "Students" },
     { to: "/admin/people", label: "People" },
     { to: "/admin/setup", label: "Setup" },
     { to: "/admin/outbox", label: "Outbox" },
@@ -28,6 +29,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
   PARENT: [
     { to: "/family", label: "My family" },
     { to: "/family/schedule", label: "Schedule" },
+    { to: "/family/makeups", label: "Make-ups" },
     { to: "/account/calendar", label: "Calendar feed" },
   ],
   STUDENT: [

@@ -363,3 +363,63 @@ export async function remindUnbooked(tx: Tx, mailer: Mailer, input: { timeZone: 
   }
   return { sent };
 }
+
+// ---- the calendar's "1-on-1 week" markers -------------------------------------------
+
+export interface WeekMarker {
+  lessonId: string;
+  configId: string;
+  title: string;
+  weekNumber: number;
+  start: Date;
+  end: Date;
+  teacherId: string;
+  teacherName: string;
+  roomId: string | null;
+  roomName: string | null;
+  locationName: string | null;
+}
+
+/**
+ * In an individual week the group does not meet; the calendar shows a marker at the
+ * group's usual time instead. Markers of the hybrid lessons whose term overlaps the
+ * window, optionally for one teacher or only the lessons these students attend.
+ */
+export async function hybridWeekMarkers(tx: Tx, timeZone: string, from: Date, to: Date, f: { teacherId?: string | null; roomId?: string | null; studentIds?: string[] | null } = {}): Promise<WeekMarker[]> {
+  const fromDate = toLocalDate(from, timeZone);
+  const toDate = toLocalDate(to, timeZone);
+  const configs = await tx.hybridLessonConfig.findMany({
+    where: {
+      term: { startDate: { lte: toDate }, endDate: { gte: fromDate } },
+      lesson: {
+        status: "SCHEDULED",
+        ...(f.teacherId ? { instructorId: f.teacherId } : {}),
+        ...(f.roomId ? { roomId: f.roomId } : {}),
+        ...(f.studentIds ? { enrollments: { some: { studentId: { in: f.studentIds }, status: "ACTIVE" } } } : {}),
+      },
+    },
+    select: { ...configSelect, lesson: { select: { ...configSelect.lesson.select, room: { select: { name: true, location: { select: { name: true } } } } } } },
+  });
+  if (configs.length === 0) return [];
+  const { closures } = await loadCalendarRules(tx);
+  const markers: WeekMarker[] = [];
+  for (const config of configs) {
+    for (const w of hybridWeeks(patternOf(config, timeZone), closures, timeZone)) {
+      if (w.kind !== "INDIVIDUAL" || !w.groupStart || !w.groupEnd || w.groupStart < from || w.groupStart >= to) continue;
+      markers.push({
+        lessonId: config.lessonId,
+        configId: config.id,
+        title: config.lesson.title,
+        weekNumber: w.weekNumber,
+        start: w.groupStart,
+        end: w.groupEnd,
+        teacherId: config.lesson.instructorId,
+        teacherName: `${config.lesson.instructor.firstName} ${config.lesson.instructor.lastName}`,
+        roomId: config.lesson.roomId,
+        roomName: config.lesson.room?.name ?? null,
+        locationName: config.lesson.room?.location.name ?? null,
+      });
+    }
+  }
+  return markers;
+}

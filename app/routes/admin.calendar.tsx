@@ -8,7 +8,8 @@ import { data } from "@remix-run/node";
 import { Form, Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useId, useState } from "react";
 import { z } from "zod";
-import { CalendarLegend, Dialog, MonthGrid, TimeGrid, itemTitle, timeRange, toCalendarItem, type CalendarItem, type DropTarget } from "~/components/calendar";
+import { CalendarLegend, Dialog, MonthGrid, TimeGrid, itemTitle, markerItem, timeRange, toCalendarItem, type CalendarItem, type DropTarget } from "~/components/calendar";
+import { hybridWeekMarkers } from "~/models/hybrid.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LESSON_TYPES, LESSON_TYPE_STYLE, parseAnchorDate, parseCalendarView, visibleRange, type CalendarView, type LessonTypeName } from "~/domain/calendar-view";
 import { daysBetween, formatLocalTime, formatShortDate, isValidLocalDate, localDateTimeToUtc, toLocalDate, tryParseTime } from "~/domain/time";
@@ -62,7 +63,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
   const noticeKind = url.searchParams.get("notice");
   const noticeId = url.searchParams.get("occurrence");
-  const [occurrences, options, noticeRow] = await db.run((tx) =>
+  const showMarkers = !f.location && (!f.type || f.type === "HYBRID");
+  const [occurrences, options, noticeRow, markers, label] = await db.run((tx) =>
     Promise.all([
       calendarOccurrences(tx, range.from, range.to, {
         locationId: f.location ?? null,
@@ -78,6 +80,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             select: { startsAt: true, endsAt: true, room: { select: { name: true } }, lesson: { select: { title: true } } },
           })
         : null,
+      showMarkers ? hybridWeekMarkers(tx, timeZone, range.from, range.to, { teacherId: f.teacher ?? null, roomId: f.room ?? null }) : [],
+      tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } }).then((s) => s.oneOnOneWeekLabel),
     ]),
   );
 
@@ -99,7 +103,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     view,
     range: { start: range.start, end: range.end, days: range.days, weeks: range.weeks, prev: range.prev, next: range.next, today: range.today, anchor: range.anchor, month: range.month, title: range.title },
     filters: f,
-    items: occurrences.map((o) => toCalendarItem(o)),
+    items: [...occurrences.map((o) => toCalendarItem(o)), ...markers.map((m) => markerItem(m, label))].sort((a, b) => a.start.localeCompare(b.start)),
     options,
     notice,
   };
@@ -190,7 +194,8 @@ export default function AdminCalendar() {
   const back = here.slice(here.indexOf("?") + 1);
   const dayHref = (d: string) => calendarHref("day", d, filters);
   const interaction = {
-    hrefFor: (item: CalendarItem) => `/admin/occurrences/${item.id}?back=${encodeURIComponent(back)}`,
+    hrefFor: (item: CalendarItem) =>
+      item.kind === "WEEK_MARKER" ? `/admin/lessons/${item.lessonId}/hybrid` : `/admin/occurrences/${item.id}?back=${encodeURIComponent(back)}`,
     showRoster: true,
   };
   const result = fetcher.state === "idle" && fetcher.data && fetcher.data !== dismissed ? fetcher.data : null;

@@ -17,6 +17,12 @@ const SECTIONS = [
   { to: "/admin/lists", title: "Instruments and durations", text: "The school's own lists used in lessons and enrollment forms." },
   { to: "/admin/availability", title: "Teacher availability", text: "When each teacher works, and their time off." },
   { to: "/admin/handover", title: "Hand over lessons", text: "Give a leaving teacher's future lessons to a colleague." },
+  { to: "/admin/credits", title: "Make-up credits", text: "Grant or void a family's make-up credits, with the reason kept." },
+  { to: "/admin/settings/makeups", title: "Make-up and move policy", text: "Notice for credits, credits per term, expiry, and 1-on-1 moves." },
+  { to: "/admin/settings/enrollment", title: "Enrollment and landing page", text: "Approval, registration fee, and what the public page shows." },
+  { to: "/admin/settings/branding", title: "Branding", text: "Logo, brand color, website and contact details." },
+  { to: "/admin/settings/domain", title: "Custom domain", text: "Serve the school at its own web address." },
+  { to: "/admin/import", title: "Import students", text: "Bring families and students in from a CSV file." },
 ];
 
 export default function Setup() {

@@ -4,11 +4,12 @@
 // says whose it is.
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { CalendarLegend, TimeGrid, toCalendarItem } from "~/components/calendar";
+import { CalendarLegend, markerItem, TimeGrid, toCalendarItem } from "~/components/calendar";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseAnchorDate, visibleRange } from "~/domain/calendar-view";
 import { toLocalDate } from "~/domain/time";
 import { calendarOccurrences } from "~/models/calendar.server";
+import { hybridWeekMarkers } from "~/models/hybrid.server";
 import calendarCss from "~/styles/calendar.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 
@@ -27,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const today = toLocalDate(new Date(), timeZone);
   const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), timeZone, today);
 
-  const { students, occurrences, enrollments, guests } = await db.run(async (tx) => {
+  const { students, occurrences, enrollments, guests, markers, label } = await db.run(async (tx) => {
     const me = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { role: true, familyGroupId: true } });
     // A student sees only themself; a parent every student of their family group.
     const students = await tx.student.findMany({
@@ -35,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       orderBy: { user: { firstName: "asc" } },
       select: { id: true, user: { select: { firstName: true } } },
     });
-    if (students.length === 0) return { students, occurrences: [], enrollments: [], guests: [] };
+    if (students.length === 0) return { students, occurrences: [], enrollments: [], guests: [], markers: [], label: "" };
     const studentIds = students.map((s) => s.id);
     const occurrences = await calendarOccurrences(tx, range.from, range.to, { studentIds, includeCancelled: true });
     const asGuest = await tx.occurrenceGuest.findMany({
@@ -46,7 +47,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       where: { studentId: { in: studentIds }, status: "ACTIVE", lessonId: { in: [...new Set(occurrences.map((o) => o.lessonId))] } },
       select: { lessonId: true, studentId: true },
     });
-    return { students, occurrences, enrollments, guests: asGuest };
+    const markers = await hybridWeekMarkers(tx, timeZone, range.from, range.to, { studentIds });
+    const { oneOnOneWeekLabel: label } = await tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } });
+    return { students, occurrences, enrollments, guests: asGuest, markers, label };
   });
 
   const firstName = new Map(students.map((s) => [s.id, s.user.firstName]));
@@ -61,6 +64,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }
     return toCalendarItem(o, { showRoster: false, note: notes.join(" · ") || null });
   });
+  items.push(...markers.map((m) => markerItem(m, label)));
+  items.sort((a, b) => a.start.localeCompare(b.start));
   return {
     timeZone,
     role: user.role,

@@ -1,11 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FormError } from "~/components/form";
 import { requireOperator } from "~/utils/auth.server";
+import { parseForm } from "~/utils/forms";
 import { schoolOrigin } from "../../tenants/host";
-import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Schools");
+export const meta: MetaFunction = () => [{ title: "Schools · Encore operator" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);
@@ -19,18 +22,73 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+const actionSchema = z.object({
+  intent: z.enum(["suspend", "reactivate", "release-domain"], { errorMap: () => ({ message: "Choose what to do." }) }),
+  schoolId: z.string({ required_error: "Choose a school." }).min(1, "Choose a school.").max(100),
+});
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const operator = await requireOperator(request, context);
+  const parsed = parseForm(await request.formData(), actionSchema);
+  if (!parsed.ok) return data({ ok: false, message: Object.values(parsed.errors)[0] ?? "That did not work." }, { status: 400 });
+  const school = (await context.platform.listSchools()).find((s) => s.id === parsed.data.schoolId);
+  if (!school) return data({ ok: false, message: "That school does not exist." }, { status: 404 });
+  if (parsed.data.intent === "release-domain") {
+    // E.g. a domain claimed by the wrong school: frees it for the right one (audited).
+    if (!school.customDomain) return data({ ok: true, message: `${school.name} has no custom domain.` });
+    await context.platform.removeCustomDomain(school.id, { operatorId: operator.id });
+    return data({ ok: true, message: `${school.customDomain} is no longer ${school.name}'s: another school can claim it now.` });
+  }
+  const next = parsed.data.intent === "suspend" ? "SUSPENDED" : "ACTIVE";
+  if (school.status === next) {
+    return data({ ok: true, message: `${school.name} is already ${next === "SUSPENDED" ? "suspended" : "active"}.` });
+  }
+  // Audited (school.suspend / school.reactivate) and the host cache is dropped.
+  await context.platform.setSchoolStatus(operator.id, school.id, next);
+  return data({
+    ok: true,
+    message:
+      next === "SUSPENDED"
+        ? `${school.name} is suspended: its address shows a notice and nobody can sign in there.`
+        : `${school.name} is active again.`,
+  });
+}
+
+const CSS = `
+@media (max-width: 640px) {
+  .schools-table thead { display: none; }
+  .schools-table tr { display: block; padding: 0.75rem 0; border-bottom: 1px solid var(--line); }
+  .schools-table td { display: block; border: 0; padding: 0.15rem 0; }
+  .schools-table td[data-label] { display: grid; grid-template-columns: 9rem 1fr; gap: 0.5rem; }
+  .schools-table td[data-label]::before { content: attr(data-label); color: var(--muted); font-size: 0.85rem; font-weight: 600; }
+}
+`;
+
 export default function OperatorSchools() {
   const { schools } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busySchool = navigation.state === "submitting" ? navigation.formData?.get("schoolId") : null;
   return (
     <div className="stack">
+      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div className="spread">
         <h1>Schools</h1>
         <Link className="button" to="/operator/schools/new">
           Onboard a school
         </Link>
       </div>
+      {result ? (
+        result.ok ? (
+          <p className="notice" role="status">
+            {result.message}
+          </p>
+        ) : (
+          <FormError message={result.message} />
+        )
+      ) : null}
       <section className="card table-wrap">
-        <table>
+        <table className="schools-table">
           <thead>
             <tr>
               <th scope="col">School</th>
@@ -50,13 +108,56 @@ export default function OperatorSchools() {
                     {s.timezone} · {s.currency}
                   </div>
                 </td>
-                <td>
-                  <a href={s.url}>{s.url.replace(/^https?:\/\//, "")}</a>
+                <td data-label="Address">
+                  <div>
+                    <a href={s.url}>{s.url.replace(/^https?:\/\//, "")}</a>
+                    {s.customDomain ? (
+                      <div className="muted" style={{ overflowWrap: "anywhere" }}>
+                        {s.customDomain} {s.customDomainVerifiedAt ? null : <span className="badge warn">unverified</span>}
+                        <Form
+                          method="post"
+                          style={{ margin: 0 }}
+                          onSubmit={(event) => {
+                            if (!window.confirm(`Release ${s.customDomain} from ${s.name}? The school stays at its platform address.`)) event.preventDefault();
+                          }}
+                        >
+                          <input type="hidden" name="schoolId" value={s.id} />
+                          <button className="link-button" name="intent" value="release-domain" disabled={busySchool === s.id} aria-label={`Release ${s.customDomain} from ${s.name}`}>
+                            Release domain
+                          </button>
+                        </Form>
+                      </div>
+                    ) : null}
+                  </div>
                 </td>
-                <td>{s.students}</td>
-                <td>{s.teachers}</td>
-                <td>{s.activeEnrollments}</td>
-                <td>{s.status === "ACTIVE" ? <span className="badge">Active</span> : <span className="badge danger">Suspended</span>}</td>
+                <td data-label="Students">{s.students}</td>
+                <td data-label="Teachers">{s.teachers}</td>
+                <td data-label="Active enrollments">{s.activeEnrollments}</td>
+                <td data-label="Status">
+                  <div style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem", alignItems: "center" }}>
+                    {s.status === "ACTIVE" ? <span className="badge">Active</span> : <span className="badge danger">Suspended</span>}
+                    <Form
+                      method="post"
+                      style={{ margin: 0 }}
+                      onSubmit={(event) => {
+                        if (s.status === "ACTIVE" && !window.confirm(`Suspend ${s.name}? Its address will show a notice and nobody can sign in until you reactivate it.`)) {
+                          event.preventDefault();
+                        }
+                      }}
+                    >
+                      <input type="hidden" name="schoolId" value={s.id} />
+                      <button
+                        className="link-button"
+                        name="intent"
+                        value={s.status === "ACTIVE" ? "suspend" : "reactivate"}
+                        disabled={busySchool === s.id}
+                        aria-label={`${s.status === "ACTIVE" ? "Suspend" : "Reactivate"} ${s.name}`}
+                      >
+                        {s.status === "ACTIVE" ? "Suspend" : "Reactivate"}
+                      </button>
+                    </Form>
+                  </div>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -2,11 +2,12 @@
 // teacher of each occurrence), never anyone else's schedule, and no prices.
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { CalendarLegend, TimeGrid, toCalendarItem } from "~/components/calendar";
+import { CalendarLegend, markerItem, TimeGrid, toCalendarItem } from "~/components/calendar";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseAnchorDate, visibleRange } from "~/domain/calendar-view";
 import { toLocalDate } from "~/domain/time";
 import { calendarOccurrences } from "~/models/calendar.server";
+import { hybridWeekMarkers } from "~/models/hybrid.server";
 import calendarCss from "~/styles/calendar.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 
@@ -20,11 +21,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const today = toLocalDate(new Date(), timeZone);
   const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), timeZone, today);
   // The filter is the signed-in teacher, never a parameter.
-  const occurrences = await db.run((tx) => calendarOccurrences(tx, range.from, range.to, { teacherId: user.id, includeCancelled: true }));
+  const [occurrences, markers, label] = await db.run(async (tx) => [
+    await calendarOccurrences(tx, range.from, range.to, { teacherId: user.id, includeCancelled: true }),
+    await hybridWeekMarkers(tx, timeZone, range.from, range.to, { teacherId: user.id }),
+    (await tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } })).oneOnOneWeekLabel,
+  ] as const);
   return {
     timeZone,
     range: { days: range.days, prev: range.prev, next: range.next, today: range.today, title: range.title },
-    items: occurrences.map((o) => toCalendarItem(o)),
+    items: [...occurrences.map((o) => toCalendarItem(o)), ...markers.map((m) => markerItem(m, label))].sort((a, b) => a.start.localeCompare(b.start)),
   };
 }
 

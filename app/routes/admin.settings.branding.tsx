@@ -1,0 +1,304 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { randomBytes } from "node:crypto";
+import { useEffect, useState } from "react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Field, FormError } from "~/components/form";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+import { fields, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
+import { isStorageError } from "../../server/services/storage.server";
+import { brandFor, contrastRatio, DEFAULT_BRAND, isHexColor } from "../../tenants/branding";
+
+export const meta: MetaFunction = () => [{ title: "Branding · Settings" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db } = requireSchool(context);
+  const school = await db.run((tx) =>
+    tx.school.findFirstOrThrow({ select: { id: true, name: true, logoUrl: true, brandColor: true, website: true, email: true, phone: true } }),
+  );
+  return { school: { ...school, brandColor: school.brandColor ?? DEFAULT_BRAND }, storage: context.storage.kind };
+}
+
+/** "#ABC", "abc", "#AABBCC" -> "#aabbcc"; anything else stays as typed (and is refused). */
+function normalizeHex(value: string): string {
+  let v = value.trim().toLowerCase();
+  if (/^[0-9a-f]{3}$|^[0-9a-f]{6}$/.test(v)) v = `#${v}`;
+  if (/^#[0-9a-f]{3}$/.test(v)) v = `#${v[1]}${v[1]}${v[2]}${v[2]}${v[3]}${v[3]}`;
+  return v;
+}
+
+const brandingSchema = z.object({
+  brandColor: z
+    .string({ required_error: "Choose a brand color." })
+    .transform(normalizeHex)
+    .refine(isHexColor, "Enter a color as # and six hex digits, like #6d28d9."),
+  email: fields.email,
+  phone: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim())
+    .refine((v) => v === "" || (v.length <= 40 && /^[0-9+()./\s-]*(?:(?:ext\.?|x)\s*\d+)?$/i.test(v) && /\d{3}/.test(v.replace(/\D/g, ""))), "Enter a phone number with digits, e.g. (212) 555-0142.")
+    .transform((v) => v || null),
+  website: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim())
+    .transform((v) => (v && !/^[a-z][a-z0-9+.-]*:/i.test(v) ? `https://${v}` : v))
+    .refine((v) => {
+      if (!v) return true;
+      try {
+        const u = new URL(v);
+        return (u.protocol === "https:" || u.protocol === "http:") && u.hostname.includes(".") && v.length <= 300;
+      } catch {
+        return false;
+      }
+    }, "Enter a web address like https://www.example.com.")
+    .transform((v) => v || null),
+  removeLogo: z.string().optional(),
+});
+
+type Result = { ok: boolean; errors: FieldErrors; values: FormValues; message: string | null };
+
+const MAX_FORM_BYTES = 4_000_000;
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db, school } = requireSchool(context);
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_FORM_BYTES) {
+    return data<Result>({ ok: false, errors: { logo: "The image is larger than 1 MB. Use a smaller one." }, values: {}, message: null }, { status: 413 });
+  }
+  let form: FormData;
+  try {
+    form = (request.headers.get("content-type") ?? "").startsWith("multipart/form-data")
+      ? await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: 3_000_000 }))
+      : await request.formData();
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) {
+      return data<Result>({ ok: false, errors: { logo: "The image is larger than 1 MB. Use a smaller one." }, values: {}, message: null }, { status: 413 });
+    }
+    throw new Response("The form could not be read.", { status: 400 });
+  }
+  const parsed = parseForm(form, brandingSchema);
+  if (!parsed.ok) return data<Result>({ ok: false, errors: parsed.errors, values: parsed.values, message: null }, { status: 400 });
+
+  let logoUrl: string | null | undefined;
+  const logo = form.get("logo");
+  if (logo && typeof logo !== "string" && logo.size > 0) {
+    try {
+      const key = `${school.id}/logo-${randomBytes(8).toString("hex")}`;
+      logoUrl = (await context.storage.put(key, new Uint8Array(await logo.arrayBuffer()), logo.type)).url;
+    } catch (error) {
+      if (isStorageError(error)) {
+        const status = error.reason === "upload-failed" ? 502 : error.reason === "too-large" ? 413 : 400;
+        return data<Result>({ ok: false, errors: { logo: error.message }, values: parsed.values, message: null }, { status });
+      }
+      throw error;
+    }
+  } else if (parsed.data.removeLogo === "on") {
+    logoUrl = null;
+  }
+
+  const { brandColor, email, phone, website } = parsed.data;
+  await db.run((tx) =>
+    tx.school.update({
+      where: { id: school.id },
+      data: { brandColor, email, phone, website, ...(logoUrl !== undefined ? { logoUrl } : {}) },
+    }),
+  );
+  // The host cache holds the school's brand and logo: drop it so every page follows now.
+  context.platform.forgetCachedSchools();
+  const brand = brandFor(brandColor);
+  return data<Result>({
+    ok: true,
+    errors: {},
+    values: {},
+    message: brand.lowContrast ? "Saved. Note: text on this brand color is hard to read; consider a darker or lighter shade." : "Saved. Your pages use the new branding now.",
+  });
+}
+
+const CSS = `
+.branding-layout { display: grid; gap: 1rem; grid-template-columns: minmax(0, 3fr) minmax(16rem, 2fr); align-items: start; }
+.branding-layout > * + * { margin-top: 0; }
+@media (max-width: 860px) { .branding-layout { grid-template-columns: 1fr; } }
+.color-row { display: flex; gap: 0.75rem; align-items: center; }
+.color-row input[type="color"] { width: 3.25rem; height: 2.75rem; padding: 0.2rem; flex: none; cursor: pointer; }
+.color-row input[type="text"] { max-width: 10rem; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+.preview { border: 1px solid var(--line); border-radius: var(--radius); overflow: hidden; }
+.preview-bar { display: flex; align-items: center; gap: 0.6rem; padding: 0.8rem 1rem; font-weight: 700; }
+.preview-bar img { height: 32px; width: auto; border-radius: 6px; background: #fff; }
+.preview-mark { display: inline-grid; place-items: center; width: 32px; height: 32px; border-radius: 8px; font-weight: 800; }
+.preview-body { padding: 1rem; display: grid; gap: 0.75rem; }
+.preview-body .button { justify-self: start; }
+.contrast { font-size: 0.9rem; margin: 0; }
+.contrast-note p { margin: 0.25rem 0 0; }
+.warning { background: #fffbeb; color: #92400e; border: 1px solid #fcd34d; padding: 0.6rem 0.85rem; border-radius: 8px; }
+.logo-current { display: flex; align-items: center; gap: 1rem; flex-wrap: wrap; margin-bottom: 0.75rem; }
+.logo-current img { height: 56px; width: auto; max-width: 220px; object-fit: contain; border: 1px solid var(--line); border-radius: 8px; padding: 4px; background: #fff; }
+.check { display: inline-flex; gap: 0.5rem; align-items: center; font-weight: 500; }
+.check input { width: 1.15rem; height: 1.15rem; }
+input[type="file"] { padding: 0.5rem; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;
+
+export default function Branding() {
+  const { school, storage } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const failed = result && !result.ok;
+  const e: FieldErrors = result?.errors ?? {};
+  const typed = (name: string, stored: string | null) => (failed && result.values[name] !== undefined ? result.values[name]! : (stored ?? ""));
+  const [color, setColor] = useState(typed("brandColor", school.brandColor));
+  // Follow the stored color when it changes (after a save)…
+  useEffect(() => setColor(school.brandColor), [school.brandColor]);
+  // …and show what was typed after a refused save.
+  useEffect(() => {
+    if (result && !result.ok && result.values.brandColor !== undefined) setColor(result.values.brandColor);
+  }, [result]);
+  const hex = normalizeHex(color);
+  const valid = isHexColor(hex);
+  const brand = brandFor(valid ? hex : school.brandColor);
+  const ratio = contrastRatio(brand.color, brand.onColor);
+
+  return (
+    <div className="stack">
+      <style dangerouslySetInnerHTML={{ __html: CSS }} />
+      <div>
+        <p style={{ margin: "0 0 0.25rem" }}>
+          <Link to="/admin/setup">← Setup</Link>
+        </p>
+        <h1>Branding</h1>
+        <p className="muted" style={{ marginTop: 0 }}>
+          Your logo, color and contact details, on every page of the school and on its public page. Your own address: <Link to="/admin/settings/domain">custom domain</Link>.
+        </p>
+      </div>
+      {result?.ok && result.message ? (
+        <p className="notice" role="status">
+          {result.message}
+        </p>
+      ) : null}
+      <div className="branding-layout">
+        <section className="card" aria-labelledby="brand-form-title">
+          <h2 id="brand-form-title" className="sr-only">
+            Branding settings
+          </h2>
+          <Form method="post" encType="multipart/form-data" noValidate>
+            <FormError message={failed ? "Please correct the fields marked below. Nothing was saved." : null} />
+            <div className="field">
+              <label htmlFor="logo">Logo</label>
+              <span className="hint" id="logo-hint">
+                PNG, JPEG or WebP, at most 1 MB. A wide logo about 64 px high looks best.
+                {storage === "local" ? " Stored on this server." : ""}
+              </span>
+              {school.logoUrl ? (
+                <div className="logo-current">
+                  <img src={school.logoUrl} alt={`Current logo of ${school.name}`} />
+                  <label className="check">
+                    <input type="checkbox" name="removeLogo" defaultChecked={failed ? result.values.removeLogo === "on" : false} /> Remove the logo
+                  </label>
+                </div>
+              ) : null}
+              <input
+                id="logo"
+                type="file"
+                name="logo"
+                accept="image/png,image/jpeg,image/webp"
+                aria-describedby={e.logo ? "logo-hint logo-error" : "logo-hint"}
+                aria-invalid={e.logo ? true : undefined}
+              />
+              {e.logo ? (
+                <p className="field-error" id="logo-error">
+                  {e.logo}
+                </p>
+              ) : null}
+            </div>
+
+            <div className="field">
+              <label htmlFor="brandColor">Brand color</label>
+              <span className="hint" id="brandColor-hint">
+                Used for the header and buttons. Pick it, or type it as # and six hex digits.
+              </span>
+              <div className="color-row">
+                <input
+                  type="color"
+                  aria-label="Pick the brand color"
+                  value={valid ? hex : school.brandColor}
+                  onChange={(event) => setColor(event.target.value)}
+                />
+                <input
+                  id="brandColor"
+                  type="text"
+                  name="brandColor"
+                  value={color}
+                  onChange={(event) => setColor(event.target.value)}
+                  autoComplete="off"
+                  spellCheck={false}
+                  maxLength={7}
+                  aria-invalid={e.brandColor || !valid ? true : undefined}
+                  aria-describedby={`brandColor-hint${e.brandColor ? " brandColor-error" : ""} contrast-note`}
+                />
+              </div>
+              {e.brandColor ? (
+                <p className="field-error" id="brandColor-error">
+                  {e.brandColor}
+                </p>
+              ) : null}
+              <div id="contrast-note" aria-live="polite" className="contrast-note">
+                {!valid ? (
+                  e.brandColor ? null : <p className="warning">“{color}” is not a color yet: use # and six hex digits, like #6d28d9.</p>
+                ) : brand.lowContrast ? (
+                  <p className="warning">
+                    Text on this color is hard to read (contrast {ratio.toFixed(1)}:1; 4.5:1 is needed). Choose a darker or lighter shade.
+                  </p>
+                ) : (
+                  <p className="contrast muted">
+                    Text contrast {ratio.toFixed(1)}:1 — easy to read ({brand.onColor === "#ffffff" ? "white" : "dark"} text).
+                  </p>
+                )}
+              </div>
+            </div>
+
+            <h2>Contact details</h2>
+            <div className="grid">
+              <Field label="Email" name="email" type="email" required defaultValue={typed("email", school.email)} error={e.email} autoComplete="email" />
+              <Field label="Phone" name="phone" type="tel" defaultValue={typed("phone", school.phone)} error={e.phone} autoComplete="tel" />
+            </div>
+            <Field label="Website" name="website" type="url" inputMode="url" defaultValue={typed("website", school.website)} error={e.website} placeholder="https://www.example.com" />
+            <button className="button" disabled={busy}>
+              {busy ? "Saving…" : "Save branding"}
+            </button>
+          </Form>
+        </section>
+
+        <section className="card" aria-labelledby="preview-title">
+          <h2 id="preview-title">Preview</h2>
+          <div className="preview" data-testid="brand-preview">
+            <div className="preview-bar" style={{ background: brand.color, color: brand.onColor }}>
+              {school.logoUrl ? (
+                <img src={school.logoUrl} alt="" />
+              ) : (
+                <span className="preview-mark" style={{ background: brand.onColor, color: brand.color }} aria-hidden="true">
+                  {school.name.slice(0, 1)}
+                </span>
+              )}
+              {school.name}
+            </div>
+            <div className="preview-body" style={{ background: brand.soft }}>
+              <span style={{ color: brand.ink, fontWeight: 700 }}>A link in your color</span>
+              <span className="button" style={{ background: brand.color, color: brand.onColor }}>
+                A button
+              </span>
+            </div>
+          </div>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

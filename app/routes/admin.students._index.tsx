@@ -1,0 +1,289 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SKILL_LEVELS } from "~/domain/roster-import";
+import { listRoster, rosterFacets, rosterFilters } from "~/models/roster.server";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "Students" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db } = requireSchool(context);
+  const filters = rosterFilters(new URL(request.url).searchParams);
+  const { roster, facets } = await db.run(async (tx) => {
+    const [roster, facets] = await Promise.all([listRoster(tx, filters), rosterFacets(tx)]);
+    return { roster, facets };
+  });
+  const today = new Date().toISOString().slice(0, 10);
+  return {
+    filters,
+    facets,
+    total: roster.total,
+    page: roster.page,
+    pages: roster.pages,
+    pageSize: roster.pageSize,
+    students: roster.students.map((s) => ({
+      id: s.id,
+      name: `${s.user.firstName} ${s.user.lastName}`,
+      age: s.dateOfBirth ? ageOn(s.dateOfBirth.toISOString().slice(0, 10), today) : null,
+      instruments: [s.instrument, ...s.secondaryInstruments].filter(Boolean) as string[],
+      skillLevel: s.skillLevel,
+      family: s.user.familyGroup?.name ?? null,
+      parentName: s.parentName,
+      parentEmail: s.parentEmail,
+      enrollments: s.enrollments.map((e) => ({ id: e.id, status: e.status, lessonId: e.lesson.id, title: e.lesson.title })),
+    })),
+  };
+}
+
+type Filters = { q: string; instrument: string; skillLevel: string; teacherId: string; status: string };
+
+const ROSTER_STATUSES = ["active", "pending", "waitlisted", "none"] as const;
+
+/** The filters as a query string (the page left out unless past the first). */
+function filtersQuery(f: Filters, page?: number): string {
+  const p = new URLSearchParams();
+  if (f.q) p.set("q", f.q);
+  if (f.instrument) p.set("instrument", f.instrument);
+  if (f.skillLevel) p.set("skill", f.skillLevel);
+  if (f.teacherId) p.set("teacher", f.teacherId);
+  if (f.status) p.set("status", f.status);
+  if (page && page > 1) p.set("page", String(page));
+  const s = p.toString();
+  return s ? `?${s}` : "";
+}
+
+function ageOn(dob: string, today: string): number {
+  const [y, m, d] = dob.split("-").map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split("-").map(Number) as [number, number, number];
+  return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0);
+}
+
+const LEVEL_LABEL: Record<string, string> = {
+  BEGINNER: "Beginner",
+  ELEMENTARY: "Elementary",
+  INTERMEDIATE: "Intermediate",
+  ADVANCED: "Advanced",
+  PROFESSIONAL: "Professional",
+};
+
+const STATUS_LABEL: Record<string, string> = { active: "Enrolled (active)", pending: "Waiting for approval", waitlisted: "On a waitlist", none: "Not enrolled" };
+const BADGE: Record<string, string> = { ACTIVE: "badge ok", PENDING: "badge warn", WAITLISTED: "badge muted" };
+const ENROLLMENT_LABEL: Record<string, string> = { ACTIVE: "Active", PENDING: "Pending", WAITLISTED: "Waitlisted" };
+
+const CSS = `
+.roster-filters { display: grid; gap: 0 1rem; grid-template-columns: minmax(14rem, 2fr) repeat(4, minmax(9rem, 1fr)); align-items: end; }
+.roster-filters .field { margin-bottom: 0.75rem; }
+.roster-filters .actions { display: flex; gap: 0.5rem; align-items: center; margin-bottom: 0.75rem; grid-column: 1 / -1; }
+@media (max-width: 900px) { .roster-filters { grid-template-columns: repeat(2, minmax(0, 1fr)); } .roster-filters .search { grid-column: 1 / -1; } }
+.badge.ok { background: var(--ok-soft); color: var(--ok); }
+.badge.muted { background: #f1f5f9; color: var(--muted); }
+.enrollment-badges { display: flex; flex-wrap: wrap; gap: 0.3rem; }
+.enrollment-badges a { text-decoration: none; }
+.page-head { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; justify-content: space-between; }
+.page-head h1 { margin: 0; }
+.pager { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; justify-content: center; margin-top: 1rem; }
+.pager a, .pager span { min-width: 2.4rem; text-align: center; padding: 0.35rem 0.6rem; border-radius: 8px; border: 1px solid var(--line); text-decoration: none; }
+.pager [aria-current="page"] { background: var(--brand); color: var(--brand-on); border-color: var(--brand); font-weight: 700; }
+.pager .gap { border: 0; }
+.student-name { font-weight: 600; }
+.roster-table td:first-child { min-width: 9.5rem; }
+@media (min-width: 641px) { .roster-table td[data-label="Family"] { min-width: 15rem; } }
+.roster-table .email { overflow-wrap: anywhere; }
+.roster-table td.nowrap { white-space: nowrap; }
+@media (max-width: 640px) {
+  .roster-table thead { display: none; }
+  .roster-table tr { display: block; padding: 0.7rem 0; border-bottom: 1px solid var(--line); }
+  .roster-table td { display: block; border: 0; padding: 0.1rem 0; }
+  .roster-table td[data-label] { display: grid; grid-template-columns: 6.5rem 1fr; gap: 0.5rem; }
+  .roster-table td[data-label]::before { content: attr(data-label); color: var(--muted); font-size: 0.85rem; font-weight: 600; }
+}
+`;
+
+function pageList(page: number, pages: number): (number | "gap")[] {
+  const wanted = new Set([1, pages, page - 1, page, page + 1].filter((p) => p >= 1 && p <= pages));
+  const sorted = [...wanted].sort((a, b) => a - b);
+  const out: (number | "gap")[] = [];
+  sorted.forEach((p, i) => {
+    if (i > 0 && p - sorted[i - 1]! > 1) out.push("gap");
+    out.push(p);
+  });
+  return out;
+}
+
+export default function Students() {
+  const { filters, facets, students, total, page, pages, pageSize } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const searching = navigation.state === "loading" && navigation.location.pathname === "/admin/students";
+  const filtered = Boolean(filters.q || filters.instrument || filters.skillLevel || filters.teacherId || filters.status);
+  const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const to = Math.min(total, page * pageSize);
+  return (
+    <div className="stack">
+      <style dangerouslySetInnerHTML={{ __html: CSS }} />
+      <div className="page-head">
+        <h1>Students</h1>
+        <div className="row">
+          <Link className="button secondary" to="/admin/import">
+            Import from CSV
+          </Link>
+          <a className="button secondary" href={`/admin/students.csv${filtersQuery(filters)}`} download>
+            Export CSV{filtered ? " (filtered)" : ""}
+          </a>
+        </div>
+      </div>
+
+      <section className="card" aria-label="Search and filters">
+        <Form method="get" className="roster-filters" role="search">
+          <div className="field search">
+            <label htmlFor="roster-q">Search</label>
+            <input id="roster-q" type="search" name="q" defaultValue={filters.q} placeholder="Student or parent name, parent email" />
+          </div>
+          <div className="field">
+            <label htmlFor="roster-instrument">Instrument</label>
+            <select id="roster-instrument" name="instrument" defaultValue={filters.instrument}>
+              <option value="">Any</option>
+              {facets.instruments.map((i) => (
+                <option key={i} value={i}>
+                  {i}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="roster-skill">Skill level</label>
+            <select id="roster-skill" name="skill" defaultValue={filters.skillLevel}>
+              <option value="">Any</option>
+              {SKILL_LEVELS.map((l) => (
+                <option key={l} value={l}>
+                  {LEVEL_LABEL[l]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="roster-teacher">Teacher</label>
+            <select id="roster-teacher" name="teacher" defaultValue={filters.teacherId}>
+              <option value="">Any</option>
+              {facets.teachers.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.firstName} {t.lastName}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="roster-status">Enrollment</label>
+            <select id="roster-status" name="status" defaultValue={filters.status}>
+              <option value="">Any</option>
+              {ROSTER_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="actions">
+            <button className="button" disabled={searching}>
+              {searching ? "Searching…" : "Search"}
+            </button>
+            {filtered ? <Link to="/admin/students">Clear filters</Link> : null}
+          </div>
+        </Form>
+      </section>
+
+      <section className="card">
+        <p className="muted" role="status" aria-live="polite" style={{ marginTop: 0 }}>
+          {total === 0
+            ? filtered
+              ? "No student matches these filters."
+              : "No students yet. Import a roster from a spreadsheet to get started."
+            : `Showing ${from}–${to} of ${total} student${total === 1 ? "" : "s"}`}
+        </p>
+        {students.length > 0 ? (
+          <div className="table-wrap">
+            <table className="roster-table">
+              <thead>
+                <tr>
+                  <th scope="col">Student</th>
+                  <th scope="col">Instruments</th>
+                  <th scope="col">Level</th>
+                  <th scope="col">Family</th>
+                  <th scope="col">Enrollments</th>
+                </tr>
+              </thead>
+              <tbody>
+                {students.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      <Link className="student-name" to={`/admin/students/${s.id}`}>
+                        {s.name}
+                      </Link>
+                      {s.age !== null ? <div className="muted">{s.age} years old</div> : null}
+                    </td>
+                    <td data-label="Instruments">{s.instruments.length ? s.instruments.join(", ") : <span className="muted">—</span>}</td>
+                    <td data-label="Level" className="nowrap">{s.skillLevel ? LEVEL_LABEL[s.skillLevel] : <span className="muted">—</span>}</td>
+                    <td data-label="Family">
+                      <div>
+                        {s.family ?? s.parentName ?? <span className="muted">—</span>}
+                        {s.parentEmail ? <div className="muted email">{s.parentEmail}</div> : null}
+                      </div>
+                    </td>
+                    <td data-label="Enrollments">
+                      {s.enrollments.length ? (
+                        <div className="enrollment-badges">
+                          {s.enrollments.map((e) => (
+                            <Link key={e.id} to={`/admin/lessons/${e.lessonId}`} className={BADGE[e.status]} title={`${e.title}: ${ENROLLMENT_LABEL[e.status]}`}>
+                              {e.title}
+                              {e.status !== "ACTIVE" ? ` · ${ENROLLMENT_LABEL[e.status]}` : ""}
+                            </Link>
+                          ))}
+                        </div>
+                      ) : (
+                        <span className="muted">Not enrolled</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+        {pages > 1 ? (
+          <nav className="pager" aria-label="Pages">
+            {page > 1 ? (
+              <Link to={`/admin/students${filtersQuery(filters, page - 1)}`} rel="prev">
+                ← Previous
+              </Link>
+            ) : null}
+            {pageList(page, pages).map((p, i) =>
+              p === "gap" ? (
+                <span key={`gap-${i}`} className="gap" aria-hidden="true">
+                  …
+                </span>
+              ) : p === page ? (
+                <span key={p} aria-current="page">
+                  {p}
+                </span>
+              ) : (
+                <Link key={p} to={`/admin/students${filtersQuery(filters, p)}`} aria-label={`Page ${p}`}>
+                  {p}
+                </Link>
+              ),
+            )}
+            {page < pages ? (
+              <Link to={`/admin/students${filtersQuery(filters, page + 1)}`} rel="next">
+                Next →
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
