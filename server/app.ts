@@ -7,7 +7,9 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { csrf } from "hono/csrf";
 import { NONCE, secureHeaders } from "hono/secure-headers";
+import { OPERATOR_COOKIE, SCHOOL_COOKIE } from "../app/utils/sessions.server";
 import { resolveTenant, type TenantVariables } from "../tenants/resolve.server";
+import { anonymousPageCache } from "./page-cache.server";
 import { uploadsHandler } from "./services/storage.server";
 import type { Services } from "./context";
 
@@ -32,6 +34,11 @@ export function createApp({ services, build, staticRoot }: AppOptions) {
   const { env } = services;
   const app = new Hono<{ Variables: Variables }>();
   const remix = createRequestHandler(build, env.isProduction ? "production" : "development");
+
+  // Landing pages for visitors who are not signed in: rendered once per few seconds.
+  const pageCache = anonymousPageCache({ ttlMs: 5_000, paths: ["/"], sessionCookies: [SCHOOL_COOKIE, OPERATOR_COOKIE] });
+  services.platform.onForgetSchools(pageCache.clear);
+  app.use("*", pageCache.middleware);
 
   app.use(
     "*",

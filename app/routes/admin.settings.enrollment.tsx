@@ -75,6 +75,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(formData, schema);
   if (!parsed.ok) return data({ ok: false as const, values, errors: parsed.errors, message: null }, { status: 400 });
   await db.run((tx) => saveEnrollmentSettings(tx, school.id, parsed.data));
+  context.platform.forgetCachedSchools(); // the public page shows the new texts at once
   return { ok: true as const, values, errors: {} as Record<string, string>, message: "Saved. The public page and the enrollment form use these settings now." };
 }
 

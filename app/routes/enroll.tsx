@@ -128,6 +128,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   try {
     const result = await submitOnlineEnrollment(db, { mailer: context.mailer, origin: context.origin, school: { name: school.name, slug: school.slug, email: school.email } }, parsed.data);
+    context.platform.forgetCachedSchools(); // seats were taken: the public page counts again
     return data<ActionResult>({
       state: "done",
       accountEmail: result.accountEmail,

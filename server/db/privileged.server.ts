@@ -94,9 +94,17 @@ export class Platform {
     return school;
   }
 
+  private readonly forgetListeners: (() => void)[] = [];
+
   /** Call after a school's name, branding, domain or status changes. */
   forgetCachedSchools() {
     this.hostCache.clear();
+    for (const listener of this.forgetListeners) listener();
+  }
+
+  /** Other caches of school pages (the public page cache) forget with the host cache. */
+  onForgetSchools(listener: () => void) {
+    this.forgetListeners.push(listener);
   }
 
   async health(): Promise<{ ok: boolean; latencyMs: number; error?: string }> {

@@ -1,0 +1,49 @@
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { anonymousPageCache } from "./page-cache.server";
+
+function appWithCache() {
+  let renders = 0;
+  const cache = anonymousPageCache({ ttlMs: 60_000, paths: ["/"], sessionCookies: ["encore_session"] });
+  const app = new Hono();
+  app.use("*", cache.middleware);
+  app.get("/", (c) => {
+    renders++;
+    c.header("content-security-policy", `script-src 'nonce-${renders}'`);
+    return c.html(`<p>render ${renders}</p>`);
+  });
+  app.get("/other", (c) => c.html(`<p>${++renders}</p>`));
+  return { app, cache, renders: () => renders };
+}
+
+describe("the anonymous page cache", () => {
+  it("serves the same page and headers to visitors who are not signed in", async () => {
+    const { app, renders } = appWithCache();
+    const first = await app.request("http://harmony.localhost/");
+    const second = await app.request("http://harmony.localhost/");
+    expect(await second.text()).toBe(await first.text());
+    expect(second.headers.get("content-security-policy")).toBe(first.headers.get("content-security-policy"));
+    expect(second.headers.get("x-encore-cache")).toBe("hit");
+    expect(renders()).toBe(1);
+  });
+
+  it("keeps schools apart and never caches for signed-in visitors or other paths", async () => {
+    const { app, renders } = appWithCache();
+    await app.request("http://harmony.localhost/");
+    expect(await (await app.request("http://riverside.localhost/")).text()).toContain("render 2");
+    const signedIn = await app.request("http://harmony.localhost/", { headers: { cookie: "encore_session=abc" } });
+    expect(signedIn.headers.get("x-encore-cache")).toBeNull();
+    await app.request("http://harmony.localhost/other");
+    await app.request("http://harmony.localhost/other");
+    expect(renders()).toBe(5);
+  });
+
+  it("forgets everything when told (a school changed)", async () => {
+    const { app, cache, renders } = appWithCache();
+    await app.request("http://harmony.localhost/");
+    cache.clear();
+    const after = await app.request("http://harmony.localhost/");
+    expect(after.headers.get("x-encore-cache")).toBeNull();
+    expect(renders()).toBe(2);
+  });
+});
