@@ -29,7 +29,7 @@ export default function AdminDashboard() {
         <p className="eyebrow">Dashboard</p>
         <h1>Good to see you, {firstName}</h1>
       </div>
-      <div className="grid">
+      <div className="grid stats">
         {stats.map((s) => (
           <section key={s.label} className="card" aria-label={s.label}>
             <p className="stat">{s.value}</p>
