@@ -31,10 +31,12 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/family/schedule", label: "Schedule" },
     { to: "/family/makeups", label: "Make-ups" },
     { to: "/account/calendar", label: "Calendar feed" },
+    { to: "/account/notifications", label: "Reminders" },
   ],
   STUDENT: [
     { to: "/family", label: "My lessons" },
     { to: "/family/schedule", label: "Schedule" },
+    { to: "/account/notifications", label: "Reminders" },
   ],
 };
 

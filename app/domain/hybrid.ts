@@ -4,14 +4,22 @@
  *
  * Pure and framework-free. Calendar dates are plain "yyyy-MM-dd" strings (local
  * dates in the school's time zone); instants are `Date`s (UTC). Local wall-clock
- * times are resolved in the school's IANA zone with luxon, so a 17:00 group
+ * times are resolved in the school's IANA zone (see ./time), so a 17:00 group
  * lesson stays at 17:00 local time on both sides of a DST change.
  *
  * Week numbering: week 1 is the 7-day block starting on the term's start date,
  * week n starts on `termStartDate + 7 * (n - 1)` days. The last week is clipped
  * to the term's end date.
  */
-import { DateTime } from "luxon";
+import {
+  addDays,
+  assertTimeZone,
+  daysBetween,
+  isValidLocalDate,
+  localDateTimeToUtc,
+  normalizeLocalDate,
+  weekdayOfLocalDate,
+} from "./time";
 
 // ---------------------------------------------------------------------------
 // Types
@@ -94,62 +102,20 @@ export interface WeekCounts {
 }
 
 // ---------------------------------------------------------------------------
-// Private date/time helpers (luxon)
+// Date/time helpers (shared implementations live in ./time)
 // ---------------------------------------------------------------------------
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** Strict "HH:mm" (00:00–23:59) for a group start time. */
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-function isValidDateString(value: string): boolean {
-  return DATE_RE.test(value) && DateTime.fromISO(value, { zone: "utc" }).isValid;
-}
 
 /** Normalise a `string | Date` calendar date to "yyyy-MM-dd". Throws on garbage. */
 export function toDateString(value: string | Date): string {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new RangeError("Invalid date");
-    return value.toISOString().slice(0, 10);
-  }
-  if (!isValidDateString(value)) {
+  } else if (!isValidLocalDate(value)) {
     throw new RangeError(`"${value}" is not a valid date (expected yyyy-MM-dd).`);
   }
-  return value;
-}
-
-function utcDate(date: string): DateTime {
-  return DateTime.fromISO(toDateString(date), { zone: "utc" });
-}
-
-function addDays(date: string, days: number): string {
-  return utcDate(date).plus({ days }).toISODate() as string;
-}
-
-/** Whole days from `a` to `b` (b − a). */
-function daysBetween(a: string, b: string): number {
-  return Math.round(utcDate(b).diff(utcDate(a), "days").days);
-}
-
-/** 0 = Sunday … 6 = Saturday. */
-function weekdayOf(date: string): number {
-  return utcDate(date).weekday % 7;
-}
-
-function assertZone(timeZone: string): void {
-  if (!DateTime.now().setZone(timeZone).isValid) {
-    throw new RangeError(`Unknown time zone "${timeZone}".`);
-  }
-}
-
-/**
- * Local date + "HH:mm" in `timeZone` -> instant. Times that do not exist
- * (inside a spring-forward gap) are shifted forward by the gap, as luxon does.
- */
-function localInstant(date: string, time: string, timeZone: string): Date {
-  const dt = DateTime.fromISO(`${date}T${time}`, { zone: timeZone });
-  if (!dt.isValid) {
-    throw new RangeError(`Cannot resolve ${date} ${time} in ${timeZone}: ${dt.invalidReason ?? "invalid"}`);
-  }
-  return dt.toJSDate();
+  return normalizeLocalDate(value);
 }
 
 /** True if `date` falls in a closure that applies to `locationId`. */
@@ -284,7 +250,7 @@ export function formatWeekList(weeks: readonly number[]): string {
 
 /** Number of (possibly partial) 7-day weeks between two local dates, inclusive. */
 export function termWeekCount(termStartDate: string, termEndDate: string): number {
-  const days = daysBetween(termStartDate, termEndDate) + 1;
+  const days = daysBetween(toDateString(termStartDate), toDateString(termEndDate)) + 1;
   if (days <= 0) throw new RangeError("The term ends before it starts.");
   return Math.ceil(days / 7);
 }
@@ -292,8 +258,8 @@ export function termWeekCount(termStartDate: string, termEndDate: string): numbe
 /** Readable validation errors; an empty array means the pattern is valid. */
 export function validatePattern(pattern: HybridPattern, termWeekCountValue: number): string[] {
   const errors: string[] = [];
-  const validStart = isValidDateString(pattern.termStartDate);
-  const validEnd = isValidDateString(pattern.termEndDate);
+  const validStart = isValidLocalDate(pattern.termStartDate);
+  const validEnd = isValidLocalDate(pattern.termEndDate);
   if (!validStart) errors.push(`Term start date "${pattern.termStartDate}" is not a valid date.`);
   if (!validEnd) errors.push(`Term end date "${pattern.termEndDate}" is not a valid date.`);
   if (validStart && validEnd && pattern.termEndDate < pattern.termStartDate) {
@@ -380,7 +346,7 @@ export function hybridWeeks(
   closures: readonly DateClosure[],
   timeZone: string,
 ): HybridWeek[] {
-  assertZone(timeZone);
+  assertTimeZone(timeZone);
   if (!TIME_RE.test(pattern.groupStartTime)) {
     throw new RangeError(`Group start time "${pattern.groupStartTime}" is not a valid time (HH:mm).`);
   }
@@ -400,7 +366,7 @@ export function hybridWeeks(
       if (isDateClosed(date, closures, pattern.locationId)) closedDates.push(date);
     }
 
-    const offset = (pattern.groupWeekday - weekdayOf(weekStart) + 7) % 7;
+    const offset = (pattern.groupWeekday - weekdayOfLocalDate(weekStart) + 7) % 7;
     const meetingDate = offset < length ? addDays(weekStart, offset) : undefined;
 
     const patternKind = individual.has(n) ? "INDIVIDUAL" : "GROUP";
@@ -412,7 +378,7 @@ export function hybridWeeks(
 
     const week: HybridWeek = { weekNumber: n, kind, patternKind, weekStart, weekEnd, closedDates };
     if (meetingDate !== undefined) {
-      const start = localInstant(meetingDate, pattern.groupStartTime, timeZone);
+      const start = localDateTimeToUtc(meetingDate, pattern.groupStartTime, timeZone);
       week.meetingDate = meetingDate;
       week.groupStart = start;
       week.groupEnd = new Date(start.getTime() + pattern.groupDurationMinutes * 60_000);

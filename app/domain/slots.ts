@@ -11,8 +11,16 @@
  *
  * Pure: no I/O, no clock (pass `now`).
  */
-import { DateTime } from "luxon";
 import { type DateClosure, isDateClosed, toDateString } from "./hybrid";
+import {
+  assertTimeZone,
+  fromDayNumber,
+  localDateTimeToUtc,
+  MS_PER_MINUTE,
+  toDayNumber,
+  tryParseTime,
+  weekdayOfDayNumber,
+} from "./time";
 
 export interface AvailabilityWindow {
   /** 0 = Sunday … 6 = Saturday. */
@@ -60,22 +68,13 @@ export interface FreeSlot {
   locationId: string | null;
 }
 
-const TIME_RE = /^(?:([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
-const MINUTE = 60_000;
+const MINUTE = MS_PER_MINUTE;
 
-function minutesOf(time: string): number {
-  if (!TIME_RE.test(time)) throw new RangeError(`"${time}" is not a valid time (HH:mm).`);
-  const [h, m] = time.split(":").map(Number) as [number, number];
-  return h * 60 + m;
-}
-
-/** Local date + minutes since local midnight -> instant, resolved in `zone`. */
-function localInstant(date: string, minutes: number, zone: string): Date {
-  const base = DateTime.fromISO(date, { zone }); // local midnight (or first instant of the day)
-  if (!base.isValid) throw new RangeError(`Cannot resolve ${date} in ${zone}: ${base.invalidReason ?? "invalid"}`);
-  if (minutes === 24 * 60) return base.plus({ days: 1 }).toJSDate();
-  // Set wall-clock fields (not elapsed time) so DST days keep local times.
-  return base.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 }).toJSDate();
+/** "HH:mm" (or "24:00" = end of day) -> minutes after local midnight. */
+function windowMinutes(time: string): number {
+  const minutes = tryParseTime(time);
+  if (minutes === null) throw new RangeError(`"${time}" is not a valid time (HH:mm).`);
+  return minutes;
 }
 
 function assertPositiveInt(value: number, label: string): void {
@@ -95,7 +94,7 @@ export function computeFreeSlots(input: FreeSlotsInput): FreeSlot[] {
   assertPositiveInt(durationMinutes, "Duration");
   assertPositiveInt(stepMinutes, "Step");
   if (!Number.isFinite(minNotice) || minNotice < 0) throw new RangeError("Minimum notice cannot be negative.");
-  if (!DateTime.now().setZone(timeZone).isValid) throw new RangeError(`Unknown time zone "${timeZone}".`);
+  assertTimeZone(timeZone);
 
   const weekStart = toDateString(input.weekStart);
   const weekEnd = toDateString(input.weekEnd);
@@ -105,22 +104,21 @@ export function computeFreeSlots(input: FreeSlotsInput): FreeSlot[] {
     .filter((b) => b.end > b.start);
 
   const byStart = new Map<number, FreeSlot>();
-  let date = DateTime.fromISO(weekStart, { zone: "utc" });
-  const last = DateTime.fromISO(weekEnd, { zone: "utc" });
-  for (; date <= last; date = date.plus({ days: 1 })) {
-    const day = date.toISODate() as string;
-    const weekday = date.weekday % 7;
+  const last = toDayNumber(weekEnd);
+  for (let dayNumber = toDayNumber(weekStart); dayNumber <= last; dayNumber++) {
+    const day = fromDayNumber(dayNumber);
+    const weekday = weekdayOfDayNumber(dayNumber);
     for (const window of input.availability) {
       if (window.dayOfWeek !== weekday) continue;
       if (window.validFrom != null && day < toDateString(window.validFrom)) continue;
       if (window.validUntil != null && day > toDateString(window.validUntil)) continue;
       if (isDateClosed(day, input.closures, window.locationId)) continue;
 
-      const from = minutesOf(window.startTime);
-      const to = minutesOf(window.endTime);
+      const from = windowMinutes(window.startTime);
+      const to = windowMinutes(window.endTime);
       if (to <= from) continue; // empty or inverted window
-      const windowStart = localInstant(day, from, timeZone).getTime();
-      const windowEnd = localInstant(day, to, timeZone).getTime();
+      const windowStart = localDateTimeToUtc(day, from, timeZone).getTime();
+      const windowEnd = localDateTimeToUtc(day, to, timeZone).getTime();
 
       for (let s = windowStart; s + durationMinutes * MINUTE <= windowEnd; s += stepMinutes * MINUTE) {
         const e = s + durationMinutes * MINUTE;

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { teacherUpcoming } from "~/models/dashboard.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -33,7 +33,14 @@ export default function TeacherHome() {
               <li key={o.id}>
                 <strong>{formatDateTime(o.startsAt, timeZone)}</strong>–{formatTime(o.endsAt, timeZone)} · {o.lesson.title} ·{" "}
                 {o.room?.name ?? o.lesson.room?.name ?? "Online"} · {o.lesson._count.enrollments} enrolled
-                {o.status !== "SCHEDULED" ? <span className="badge warn"> {o.status.toLowerCase().replaceAll("_", " ")}</span> : null}
+                {o.status !== "SCHEDULED" ? (
+                  <span className="badge warn"> {o.status.toLowerCase().replaceAll("_", " ")}</span>
+                ) : (
+                  <>
+                    {" "}
+                    · <Link to={`/teach/cancel/${o.id}`}>Cancel…</Link>
+                  </>
+                )}
               </li>
             ))}
           </ul>
