@@ -39,35 +39,3 @@ export function teacherUpcoming(tx: Tx, teacherId: string, now = new Date(), day
     select: { ...occurrenceSelect, lesson: { select: { ...occurrenceSelect.lesson.select, _count: { select: { enrollments: { where: { status: "ACTIVE" } } } } } } },
   });
 }
-
-/** A parent's children (or a student's own profile) with their next lessons. */
-export async function familyOverview(tx: Tx, userId: string, now = new Date()) {
-  const me = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { role: true, familyGroupId: true } });
-  const students = await tx.student.findMany({
-    where:
-      me.role === "STUDENT" || !me.familyGroupId
-        ? { userId }
-        : { user: { familyGroupId: me.familyGroupId } },
-    orderBy: { user: { firstName: "asc" } },
-    select: {
-      id: true,
-      instrument: true,
-      user: { select: { firstName: true, lastName: true } },
-      enrollments: {
-        where: { status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } },
-        select: {
-          status: true,
-          lesson: {
-            select: {
-              id: true,
-              title: true,
-              type: true,
-              occurrences: { where: { startsAt: { gte: now }, status: "SCHEDULED" }, orderBy: { startsAt: "asc" }, take: 1, select: { startsAt: true } },
-            },
-          },
-        },
-      },
-    },
-  });
-  return students;
-}

@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseAnchorDate, visibleRange } from "~/domain/calendar-view";
 import { toLocalDate } from "~/domain/time";
 import { calendarOccurrences } from "~/models/calendar.server";
+import { studentsOfAccount } from "~/models/family-access.server";
 import { hybridWeekMarkers } from "~/models/hybrid.server";
 import calendarCss from "~/styles/calendar.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -29,10 +30,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), timeZone, today);
 
   const { students, occurrences, enrollments, guests, markers, label } = await db.run(async (tx) => {
-    const me = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { role: true, familyGroupId: true } });
     // A student sees only themself; a parent every student of their family group.
     const students = await tx.student.findMany({
-      where: me.role === "STUDENT" || !me.familyGroupId ? { userId: user.id } : { user: { familyGroupId: me.familyGroupId } },
+      where: { id: { in: await studentsOfAccount(tx, user.id) } },
       orderBy: { user: { firstName: "asc" } },
       select: { id: true, user: { select: { firstName: true } } },
     });
