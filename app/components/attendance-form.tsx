@@ -29,34 +29,6 @@ export interface AttendanceResult {
   occurrenceId: string | null;
 }
 
-export const ATTENDANCE_CSS = `
-.att-card h2 { margin-bottom: 0.15rem; }
-.att-list { list-style: none; margin: 0 0 1rem; padding: 0; }
-.att-row { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 0.5rem 1rem; align-items: center; padding: 0.8rem 0; border-bottom: 1px solid var(--line); }
-.att-name { font-weight: 600; font-size: 1.05rem; }
-.att-extra { grid-column: 1 / -1; display: grid; gap: 0.5rem; }
-.att-toggle { display: inline-flex; border: 1px solid #94a3b8; border-radius: 12px; overflow: hidden; background: #fff; }
-.att-toggle input { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; }
-.att-toggle label { display: flex; align-items: center; justify-content: center; min-width: 6.25rem; min-height: 3rem; padding: 0 1rem; font-weight: 700; cursor: pointer; color: var(--muted); user-select: none; }
-.att-toggle label + input + label { border-left: 1px solid #94a3b8; }
-.att-toggle input:checked + label.present { background: var(--ok); color: #fff; }
-.att-toggle input:checked + label.absent { background: var(--danger); color: #fff; }
-.att-toggle input:focus-visible + label { outline: var(--focus); outline-offset: -4px; }
-.att-extra input, .att-extra textarea { font-size: 1rem; }
-.att-extra details summary { cursor: pointer; color: var(--brand-ink); font-weight: 600; padding: 0.35rem 0; min-height: 2.25rem; display: flex; align-items: center; }
-.att-tally { display: flex; gap: 1rem; font-weight: 600; margin: 0 0 0.75rem; }
-.att-save { min-height: 3.25rem; font-size: 1.1rem; }
-@media (max-width: 480px) {
-  .att-row { grid-template-columns: 1fr; }
-  .att-toggle { display: flex; }
-  .att-toggle label { flex: 1; }
-}
-`;
-
-export function AttendanceStyles() {
-  return <style dangerouslySetInnerHTML={{ __html: ATTENDANCE_CSS }} />;
-}
-
 function StudentRow({ student, disabled }: { student: RegisterStudent; disabled: boolean }) {
   const id = useId();
   const [absent, setAbsent] = useState(student.record ? !student.record.present : false);

@@ -19,54 +19,6 @@ export interface EndedEntry extends RosterEntry {
   decidedAt: string | Date | null;
 }
 
-/** Styles of the lesson pages that app.css does not have (kept here, next to their markup). */
-export const LESSON_PAGES_CSS = `
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.button.small { padding: 0.35rem 0.75rem; font-size: 0.9rem; }
-.button.danger { background: #fff; color: var(--danger); border-color: #fca5a5; }
-.roster-list { list-style: none; margin: 0; padding: 0; }
-.roster-list > li { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; justify-content: space-between; padding: 0.65rem 0; border-bottom: 1px solid var(--line); }
-.roster-list > li:last-child { border-bottom: 0; }
-.roster-who { min-width: 12rem; }
-.roster-actions { display: flex; flex-wrap: wrap; gap: 0.4rem; }
-.roster-actions form { margin: 0; }
-.position { display: inline-grid; place-items: center; min-width: 1.7rem; height: 1.7rem; border-radius: 999px; background: var(--brand-soft); color: var(--brand-ink); font-weight: 700; margin-right: 0.5rem; font-size: 0.85rem; }
-.conflict-list { margin: 0.5rem 0 0; padding-left: 1.2rem; }
-.conflict-list li + li { margin-top: 0.25rem; }
-.badge.ok { background: var(--ok-soft); color: var(--ok); }
-.badge.muted { background: #f1f5f9; color: var(--muted); }
-.filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end; }
-.filters .field { flex: 1 1 12rem; }
-.filters .button { margin-bottom: 1rem; }
-.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr)); gap: 0.75rem 1.5rem; margin: 0; }
-.facts dt { color: var(--muted); font-size: 0.85rem; font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; }
-.facts dd { margin: 0.1rem 0 0; }
-fieldset.group { border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem 1rem 0.25rem; margin: 0 0 1rem; }
-fieldset.group > legend { font-weight: 700; padding: 0 0.4rem; }
-.choice-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; margin: 0.25rem 0 1rem; }
-.choice-row label { display: inline-flex; gap: 0.4rem; align-items: center; font-weight: 500; min-height: 2.25rem; }
-.choice-row input[type="radio"], .choice-row input[type="checkbox"] { width: 1.15rem; height: 1.15rem; }
-textarea { min-height: 5rem; }
-.page-head { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: flex-end; justify-content: space-between; }
-.page-head h1 { margin: 0; }
-.enroll-box { background: var(--bg); border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem 1rem 0.25rem; margin-bottom: 1.5rem; }
-.enroll-box h3 { margin-bottom: 0.75rem; }
-.enroll-box .row { margin-bottom: 0.75rem; }
-.stat-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
-@media (max-width: 640px) {
-  .stack-table thead { display: none; }
-  .stack-table tr { display: block; padding: 0.6rem 0; border-bottom: 1px solid var(--line); }
-  .stack-table td { display: block; border: 0; padding: 0.15rem 0; }
-  .stack-table td[data-label] { position: relative; padding-left: 6.5rem; min-height: 1.6rem; }
-  .stack-table td[data-label]::before { content: attr(data-label); position: absolute; left: 0; top: 0.2rem; width: 6rem; color: var(--muted); font-size: 0.85rem; font-weight: 600; }
-}
-`;
-
-/** The lesson pages' extra styles, once per page. */
-export function LessonPagesStyles() {
-  return <style dangerouslySetInnerHTML={{ __html: LESSON_PAGES_CSS }} />;
-}
-
 const fullName = (e: { student: { user: { firstName: string; lastName: string } } }) => `${e.student.user.firstName} ${e.student.user.lastName}`;
 
 function ActionButton({ intent, id, label, tone = "secondary", confirm }: { intent: string; id: string; label: string; tone?: "secondary" | "danger" | "primary"; confirm?: string }) {

@@ -1,14 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField } from "~/components/form";
-import { LessonPagesStyles } from "~/components/roster";
 import { lessonAttendanceRates, missingAttendance, studentAttendance } from "~/models/attendance.server";
 import { formatRate } from "~/models/lesson-form";
+import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Attendance" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
@@ -55,7 +56,6 @@ export default function AttendanceOverview() {
   const noAttendance = missing.filter((m) => m.missingAttendance).length;
   return (
     <div className="stack">
-      <LessonPagesStyles />
       <div>
         <p className="eyebrow">Attendance</p>
         <h1>Attendance and lesson notes</h1>

@@ -1,6 +1,6 @@
 // /admin/credits — make-up credits per student: grant one (a reason is required and
 // kept, an expiry date is optional) or void an available one (with a reason).
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
@@ -10,11 +10,13 @@ import { Field, FormError } from "~/components/form";
 import { creditStatus } from "~/domain/makeup";
 import { isValidLocalDate, toLocalDate } from "~/domain/time";
 import { grantCredit, MakeUpError, studentCredits, voidCredit } from "~/models/makeups.server";
+import makeupsCss from "~/styles/makeups.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { noErrors, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Make-up credits" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: makeupsCss }];
 
 const STATUSES = ["AVAILABLE", "USED", "EXPIRED", "VOID"] as const;
 const STATUS_LABEL: Record<string, { label: string; tone: string }> = {
@@ -156,28 +158,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return fail({ intent: "grant", target: null, errors: { form: "Unknown action." }, values: {} }, 400);
 }
 
-const CSS = `
-.cr-filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end; }
-.cr-filters .field { flex: 1 1 14rem; }
-.cr-grid { display: grid; gap: 0 1rem; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); align-items: start; }
-.cr-void { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: flex-start; margin: 0; }
-.cr-void input { flex: 1 1 10rem; min-width: 8rem; padding: 0.35rem 0.6rem; }
-.cr-void .field-error { flex-basis: 100%; }
-.button.small { padding: 0.35rem 0.8rem; font-size: 0.9rem; }
-.button.danger { background: #fff; color: var(--danger); border-color: #fca5a5; }
-.badge.ok { background: var(--ok-soft); color: var(--ok); }
-.badge.muted { background: #f1f5f9; color: var(--muted); }
-.cr-reason { max-width: 22rem; }
-.cr-sub { color: var(--muted); font-size: 0.9rem; }
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-@media (max-width: 720px) {
-  .cr-table thead { display: none; }
-  .cr-table tr { display: block; padding: 0.6rem 0; border-bottom: 1px solid var(--line); }
-  .cr-table td { display: block; border: 0; padding: 0.15rem 0; }
-  .cr-table td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 0.85rem; font-weight: 600; }
-}
-`;
-
 export default function AdminCredits() {
   const { credits, students, filters, timeZone, today, policy } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -193,7 +173,6 @@ export default function AdminCredits() {
 
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div className="spread">
         <div>
           <p className="eyebrow">Make-ups</p>

@@ -1,15 +1,16 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { LessonPagesStyles } from "~/components/roster";
 import { decideEnrollment, EnrollmentError } from "~/models/enrollment.server";
 import { scheduleSummary } from "~/models/lesson-form";
+import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Enrollment requests" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
@@ -95,7 +96,6 @@ export default function Enrollments() {
   const deciding = nav.state === "submitting" ? String(nav.formData?.get("enrollmentId") ?? "") : null;
   return (
     <div className="stack">
-      <LessonPagesStyles />
       <div>
         <p className="eyebrow">Enrollments</p>
         <h1>Waiting for approval</h1>

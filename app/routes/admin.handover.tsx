@@ -1,17 +1,18 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
-import { LessonPagesStyles } from "~/components/roster";
 import { formatLongDate, isValidLocalDate, localDateTimeToUtc, toLocalDate } from "~/domain/time";
 import { scheduleSummary } from "~/models/lesson-form";
 import { notifyEnrolledFamilies } from "~/models/notify.server";
 import { handOverLessons, SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
+import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Hand over lessons" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
@@ -125,7 +126,6 @@ export default function Handover() {
   const teacherOptions = teachers.map((t) => ({ value: t.id, label: `${t.firstName} ${t.lastName}${t.role === "ADMIN" ? " (admin)" : ""}` }));
   return (
     <div className="stack">
-      <LessonPagesStyles />
       <div>
         <p className="eyebrow">Lessons</p>
         <h1>Hand over lessons</h1>

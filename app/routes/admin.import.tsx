@@ -1,13 +1,15 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { REQUIRED_COLUMNS, ROSTER_COLUMNS, type ImportPlan } from "~/domain/roster-import";
 import { importRoster, previewRosterImport } from "~/models/roster-import.server";
+import importCss from "~/styles/import.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Import students" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: importCss }];
 
 const MAX_BYTES = 2_000_000;
 const SAMPLE = 10;
@@ -130,26 +132,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data<Stage>({ stage: "preview", preview: toPreview(plan), csv: text, source, pasted }, { status: plan.fileError ? 400 : 200 });
 }
 
-const CSS = `
-.stat-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(8.5rem, 1fr)); gap: 0.75rem; margin: 0 0 1rem; }
-.stat-box { border: 1px solid var(--line); border-radius: var(--radius); padding: 0.75rem 1rem; background: #fff; }
-.stat-box .stat { font-size: 1.6rem; }
-.stat-box.bad .stat { color: var(--danger); }
-.stat-box p { margin: 0; }
-.rejected-list { margin: 0; padding-left: 1.2rem; color: var(--danger); }
-.rejected-list li + li { margin-top: 0.3rem; }
-.columns { display: flex; flex-wrap: wrap; gap: 0.35rem; padding: 0; margin: 0.25rem 0 1rem; list-style: none; }
-.columns code { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 0.1rem 0.4rem; font-size: 0.85rem; }
-.columns .req code { border-color: var(--brand-ink); }
-textarea { font: 0.9rem/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; min-height: 8rem; width: 100%; padding: 0.6rem 0.75rem; border: 1px solid #94a3b8; border-radius: 8px; }
-input[type="file"] { padding: 0.5rem; }
-.or { text-align: center; color: var(--muted); margin: 0.25rem 0 0.75rem; font-weight: 600; }
-.confirm-bar { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; }
-.confirm-bar form { margin: 0; }
-.import-preview h3 { margin-top: 1.5rem; }
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-`;
-
 export default function ImportStudents() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -158,7 +140,6 @@ export default function ImportStudents() {
   const preview = result?.stage === "preview" ? result.preview : null;
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div>
         <p style={{ margin: "0 0 0.25rem" }}>
           <Link to="/admin/students">← Students</Link>

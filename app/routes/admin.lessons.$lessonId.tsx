@@ -1,18 +1,20 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { LessonPagesStyles, Roster, StudentPicker } from "~/components/roster";
+import { Roster, StudentPicker } from "~/components/roster";
 import { toLocalDate } from "~/domain/time";
 import { EnrollmentError, endEnrollment, enrollStudent, decideEnrollment, lessonRoster } from "~/models/enrollment.server";
 import { createdNotice, enrollmentOutcomeMessage, formatDuration, LESSON_STATUS_LABEL, LESSON_TYPE_LABEL, scheduleSummary, type LessonTypeValue } from "~/models/lesson-form";
 import { notifyFirstWaitlisted, promoteFromWaitlist, waitlistPosition } from "~/models/waitlist.server";
+import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.lesson.title : "Lesson" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
 
 const PAGE = 12;
 
@@ -272,7 +274,6 @@ export default function LessonPage() {
   const showAllHref = `?${new URLSearchParams({ ...Object.fromEntries(params), all: "1" }).toString()}`;
   return (
     <div className="stack">
-      <LessonPagesStyles />
       <div className="page-head">
         <div>
           <p className="eyebrow">

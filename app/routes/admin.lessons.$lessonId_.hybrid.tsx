@@ -6,7 +6,7 @@
 // The file name ends the `$lessonId_` segment with an underscore so this page is not
 // nested inside the lesson page (admin.lessons.$lessonId.tsx has no <Outlet />); the
 // address is still /admin/lessons/:lessonId/hybrid.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useMemo, useState } from "react";
@@ -17,11 +17,13 @@ import { formatWeekList, hybridWeeks, termWeekCount, toCents, tryParseWeekList, 
 import { formatLocalTime, toLocalDate, toLocalParts } from "~/domain/time";
 import { HybridError, hybridOverview, openBookings, saveHybridPattern } from "~/models/hybrid.server";
 import { loadCalendarRules } from "~/models/scheduling.server";
+import hybridCss from "~/styles/hybrid.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
 import { noErrors, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.lesson ? `1-on-1 weeks · ${data.lesson.title}` : "1-on-1 weeks" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: hybridCss }];
 
 const WEEKDAYS = ["Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays"];
 
@@ -280,36 +282,6 @@ function rangeLabel(from: string, to: string) {
   return `${dayLabel(from, { month: "short", day: "numeric" })} – ${dayLabel(to, { month: "short", day: "numeric" })}`;
 }
 
-const CSS = `
-.hy-head { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-end; justify-content: space-between; }
-.hy-head h1 { margin: 0; }
-.hy-facts { display: flex; flex-wrap: wrap; gap: 0.25rem 1.5rem; margin: 0.5rem 0 0; padding: 0; list-style: none; color: var(--muted); }
-.hy-term { display: flex; flex-wrap: wrap; gap: 0.5rem 0.75rem; align-items: flex-end; }
-.hy-term .field { margin: 0; flex: 1 1 14rem; }
-.hy-grid { display: grid; gap: 0 1rem; grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr)); align-items: start; }
-.hy-when { white-space: nowrap; }
-.hy-links { margin-top: 0.75rem; }
-.hy-actions { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; }
-.hy-kind { display: inline-block; padding: 0.1rem 0.55rem; border-radius: 999px; font-size: 0.8rem; font-weight: 700; white-space: nowrap; }
-.hy-kind.group { background: var(--brand-soft); color: var(--brand-ink); }
-.hy-kind.individual { background: #ede9fe; color: #5b21b6; }
-.hy-kind.closed { background: #f1f5f9; color: var(--muted); }
-tr.hy-individual td { background: #faf5ff; }
-tr.hy-past td { color: var(--muted); }
-.hy-booked { color: var(--ok); font-weight: 600; white-space: nowrap; }
-.hy-missing { color: #92400e; white-space: nowrap; }
-.hy-links { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; }
-.hy-code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.9rem; word-break: break-all; }
-.hy-count { font-weight: 700; }
-.badge.ok { background: var(--ok-soft); color: var(--ok); }
-@media (max-width: 640px) {
-  .hy-preview thead { display: none; }
-  .hy-preview tr { display: grid; grid-template-columns: 3.5rem 1fr; gap: 0 0.5rem; padding: 0.5rem 0; border-bottom: 1px solid var(--line); }
-  .hy-preview td { border: 0; padding: 0.1rem 0; }
-  .hy-preview td:first-child { grid-row: span 3; font-weight: 700; }
-}
-`;
-
 export default function HybridPatternPage() {
   const loaderData = useLoaderData<typeof loader>();
   const { lesson, terms, term, config, overview, timeZone, label } = loaderData;
@@ -321,7 +293,6 @@ export default function HybridPatternPage() {
   if (lesson.type !== "HYBRID") {
     return (
       <div className="stack">
-        <style dangerouslySetInnerHTML={{ __html: CSS }} />
         <p className="eyebrow">1-on-1 weeks</p>
         <h1>{lesson.title}</h1>
         <section className="card">
@@ -334,7 +305,6 @@ export default function HybridPatternPage() {
 
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div>
         <p className="eyebrow">Hybrid lesson · 1-on-1 weeks</p>
         <div className="hy-head">

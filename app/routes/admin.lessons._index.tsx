@@ -1,13 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField } from "~/components/form";
-import { LessonPagesStyles } from "~/components/roster";
 import { LESSON_STATUS_LABEL, LESSON_TYPE_LABEL, LESSON_TYPES, scheduleSummary, type LessonTypeValue } from "~/models/lesson-form";
+import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Lessons" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
@@ -83,7 +84,6 @@ export default function Lessons() {
   const filtered = Boolean(filters.type || filters.teacher);
   return (
     <div className="stack">
-      <LessonPagesStyles />
       <div className="page-head">
         <div>
           <p className="eyebrow">Lessons</p>

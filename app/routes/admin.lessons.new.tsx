@@ -1,18 +1,19 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
-import { LessonPagesStyles } from "~/components/roster";
 import { expandSeriesDetailed } from "~/domain/recurrence";
 import { formatShortDate, localDateTimeToUtc, toLocalDate } from "~/domain/time";
 import { describeSkippedDates, LESSON_TYPE_LABEL, LESSON_TYPES, lessonFormSchema, RECURRENCE_LABEL, RECURRENCES, type LessonForm } from "~/models/lesson-form";
 import { createLessonSeries, loadCalendarRules, SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
+import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "New lesson series" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
 
 async function formOptions(db: ReturnType<typeof requireSchool>["db"], today: string) {
   return db.run(async (tx) => {
@@ -168,7 +169,6 @@ export default function NewLesson() {
 
   return (
     <div className="stack">
-      <LessonPagesStyles />
       <div>
         <p className="eyebrow">
           <Link to="/admin/lessons">Lessons</Link>

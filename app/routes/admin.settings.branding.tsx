@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { randomBytes } from "node:crypto";
@@ -6,12 +6,14 @@ import { useEffect, useState } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
+import settingsCss from "~/styles/settings.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { fields, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 import { isStorageError } from "../../server/services/storage.server";
 import { brandFor, contrastRatio, DEFAULT_BRAND, isHexColor } from "../../tenants/branding";
 
 export const meta: MetaFunction = () => [{ title: "Branding · Settings" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: settingsCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
@@ -119,30 +121,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
-const CSS = `
-.branding-layout { display: grid; gap: 1rem; grid-template-columns: minmax(0, 3fr) minmax(16rem, 2fr); align-items: start; }
-.branding-layout > * + * { margin-top: 0; }
-@media (max-width: 860px) { .branding-layout { grid-template-columns: 1fr; } }
-.color-row { display: flex; gap: 0.75rem; align-items: center; }
-.color-row input[type="color"] { width: 3.25rem; height: 2.75rem; padding: 0.2rem; flex: none; cursor: pointer; }
-.color-row input[type="text"] { max-width: 10rem; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
-.preview { border: 1px solid var(--line); border-radius: var(--radius); overflow: hidden; }
-.preview-bar { display: flex; align-items: center; gap: 0.6rem; padding: 0.8rem 1rem; font-weight: 700; }
-.preview-bar img { height: 32px; width: auto; border-radius: 6px; background: #fff; }
-.preview-mark { display: inline-grid; place-items: center; width: 32px; height: 32px; border-radius: 8px; font-weight: 800; }
-.preview-body { padding: 1rem; display: grid; gap: 0.75rem; }
-.preview-body .button { justify-self: start; }
-.contrast { font-size: 0.9rem; margin: 0; }
-.contrast-note p { margin: 0.25rem 0 0; }
-.warning { background: #fffbeb; color: #92400e; border: 1px solid #fcd34d; padding: 0.6rem 0.85rem; border-radius: 8px; }
-.logo-current { display: flex; align-items: center; gap: 1rem; flex-wrap: wrap; margin-bottom: 0.75rem; }
-.logo-current img { height: 56px; width: auto; max-width: 220px; object-fit: contain; border: 1px solid var(--line); border-radius: 8px; padding: 4px; background: #fff; }
-.check { display: inline-flex; gap: 0.5rem; align-items: center; font-weight: 500; }
-.check input { width: 1.15rem; height: 1.15rem; }
-input[type="file"] { padding: 0.5rem; }
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-`;
-
 export default function Branding() {
   const { school, storage } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -165,7 +143,6 @@ export default function Branding() {
 
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div>
         <p style={{ margin: "0 0 0.25rem" }}>
           <Link to="/admin/setup">← Setup</Link>

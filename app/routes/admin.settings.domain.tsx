@@ -1,14 +1,16 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { randomBytes } from "node:crypto";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
+import settingsCss from "~/styles/settings.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { DOMAIN_VERIFICATION_PATH, validateCustomDomain } from "../../server/db/privileged.server";
 
 export const meta: MetaFunction = () => [{ title: "Custom domain · Settings" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: settingsCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
@@ -81,17 +83,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data<Result>({ intent, ok: false, message: "", error: "That action is not known." }, { status: 400 });
 }
 
-const CSS = `
-.dns-table td, .dns-table th { white-space: nowrap; }
-.dns-table code, .token { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; word-break: break-all; white-space: normal; }
-.token { display: block; background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 0.5rem 0.75rem; }
-.badge.ok { background: var(--ok-soft); color: var(--ok); }
-.steps { padding-left: 1.25rem; }
-.steps li + li { margin-top: 0.5rem; }
-.inline-form { display: inline; margin: 0; }
-.button.danger { background: #fff; color: var(--danger); border-color: #fca5a5; }
-`;
-
 export default function DomainSettings() {
   const { domain, token, verifiedAt, target, platformDomain, protocol, timeZone, wellKnown } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -101,7 +92,6 @@ export default function DomainSettings() {
   const otherError = result && !result.ok && result.intent !== "claim" ? result.error : undefined;
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div>
         <p style={{ margin: "0 0 0.25rem" }}>
           <Link to="/admin/settings/branding">← Branding</Link>

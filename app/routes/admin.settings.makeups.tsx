@@ -3,16 +3,18 @@
 // families move a booked session, how late), and the calendar's label for a
 // 1-on-1 week. Stored on the school's own row (row-level security lets a school
 // update only itself).
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
+import makeupsCss from "~/styles/makeups.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { noErrors, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Make-up and move policy" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: makeupsCss }];
 
 const settingsSelect = {
   makeUpNoticeHours: true,
@@ -66,15 +68,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return result;
 }
 
-const CSS = `
-.st-grid { display: grid; gap: 0 1rem; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); align-items: end; }
-.st-check { display: flex; gap: 0.6rem; align-items: flex-start; margin: 0 0 1rem; }
-.st-check input { width: 1.2rem; height: 1.2rem; margin-top: 0.2rem; flex: none; }
-.st-check label { font-weight: 600; }
-fieldset.st-group { border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem 1rem 0.25rem; margin: 0 0 1rem; min-width: 0; }
-fieldset.st-group > legend { font-weight: 700; padding: 0 0.4rem; }
-`;
-
 export default function MakeUpSettings() {
   const { settings } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -86,7 +79,6 @@ export default function MakeUpSettings() {
 
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div className="spread">
         <div>
           <p className="eyebrow">Settings</p>

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -7,11 +7,13 @@ import { Field, FormError } from "~/components/form";
 import { SKILL_LEVELS } from "~/domain/roster-import";
 import { decideEnrollment, EnrollmentError } from "~/models/enrollment.server";
 import { getStudentProfile, studentEnrollment, studentProfileSchema, updateStudentProfile } from "~/models/roster.server";
+import rosterCss from "~/styles/roster.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { noErrors, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.student.user.firstName} ${data.student.user.lastName} · Students` : "Student" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: rosterCss }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
@@ -87,34 +89,6 @@ const STATUS_LABEL: Record<string, string> = {
 };
 const STATUS_BADGE: Record<string, string> = { ACTIVE: "badge ok", PENDING: "badge warn", WAITLISTED: "badge", REJECTED: "badge danger" };
 
-const CSS = `
-.profile-layout { display: grid; gap: 1rem; grid-template-columns: minmax(0, 3fr) minmax(16rem, 2fr); align-items: start; }
-.profile-layout > * + * { margin-top: 0; }
-.profile-side { display: grid; gap: 1rem; }
-.profile-side .card + .card { margin-top: 0; }
-@media (max-width: 860px) { .profile-layout { grid-template-columns: 1fr; } .profile-side { order: -1; } }
-@media (max-width: 520px) { fieldset.group { padding: 0.75rem 0.75rem 0.1rem; } }
-.badge.ok { background: var(--ok-soft); color: var(--ok); }
-.badge.muted { background: #f1f5f9; color: var(--muted); }
-fieldset.group { border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem 1rem 0.25rem; margin: 0 0 1rem; min-width: 0; }
-fieldset.group > legend { font-weight: 700; padding: 0 0.4rem; }
-.form-grid { display: grid; gap: 0 1rem; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); }
-.check { display: flex; gap: 0.6rem; align-items: flex-start; margin-bottom: 0.9rem; font-weight: 500; }
-.check input { width: 1.2rem; height: 1.2rem; margin-top: 0.15rem; flex: none; }
-.people-list, .enrollment-list { list-style: none; margin: 0; padding: 0; }
-.people-list li, .enrollment-list li { padding: 0.6rem 0; border-bottom: 1px solid var(--line); }
-.people-list li:last-child, .enrollment-list li:last-child { border-bottom: 0; }
-.people-list a { word-break: break-all; }
-.enrollment-list .head { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; align-items: center; justify-content: space-between; }
-.pending-card { border-color: #fcd34d; background: #fffbeb; }
-.pending-item { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; justify-content: space-between; padding: 0.6rem 0; border-top: 1px solid #fde68a; }
-.pending-item form { margin: 0; }
-.button.small { padding: 0.35rem 0.8rem; font-size: 0.9rem; }
-.button.danger { background: #fff; color: var(--danger); border-color: #fca5a5; }
-.crumb { margin: 0 0 0.25rem; }
-.meta-line { display: flex; flex-wrap: wrap; gap: 0.4rem 0.75rem; align-items: center; margin: 0; }
-`;
-
 function DecisionButton({ enrollmentId, intent, label, name, tone, busy }: { enrollmentId: string; intent: "approve" | "reject"; label: string; name: string; tone: string; busy: boolean }) {
   return (
     <Form method="post" preventScrollReset>
@@ -146,7 +120,6 @@ export default function StudentPage() {
 
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div>
         <p className="crumb">
           <Link to="/admin/students">← All students</Link>

@@ -1,11 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SKILL_LEVELS } from "~/domain/roster-import";
 import { listRoster, rosterFacets, rosterFilters } from "~/models/roster.server";
+import rosterCss from "~/styles/roster.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Students" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: rosterCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
@@ -72,35 +74,6 @@ const STATUS_LABEL: Record<string, string> = { active: "Enrolled (active)", pend
 const BADGE: Record<string, string> = { ACTIVE: "badge ok", PENDING: "badge warn", WAITLISTED: "badge muted" };
 const ENROLLMENT_LABEL: Record<string, string> = { ACTIVE: "Active", PENDING: "Pending", WAITLISTED: "Waitlisted" };
 
-const CSS = `
-.roster-filters { display: grid; gap: 0 1rem; grid-template-columns: minmax(14rem, 2fr) repeat(4, minmax(9rem, 1fr)); align-items: end; }
-.roster-filters .field { margin-bottom: 0.75rem; }
-.roster-filters .actions { display: flex; gap: 0.5rem; align-items: center; margin-bottom: 0.75rem; grid-column: 1 / -1; }
-@media (max-width: 900px) { .roster-filters { grid-template-columns: repeat(2, minmax(0, 1fr)); } .roster-filters .search { grid-column: 1 / -1; } }
-.badge.ok { background: var(--ok-soft); color: var(--ok); }
-.badge.muted { background: #f1f5f9; color: var(--muted); }
-.enrollment-badges { display: flex; flex-wrap: wrap; gap: 0.3rem; }
-.enrollment-badges a { text-decoration: none; }
-.page-head { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; justify-content: space-between; }
-.page-head h1 { margin: 0; }
-.pager { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; justify-content: center; margin-top: 1rem; }
-.pager a, .pager span { min-width: 2.4rem; text-align: center; padding: 0.35rem 0.6rem; border-radius: 8px; border: 1px solid var(--line); text-decoration: none; }
-.pager [aria-current="page"] { background: var(--brand); color: var(--brand-on); border-color: var(--brand); font-weight: 700; }
-.pager .gap { border: 0; }
-.student-name { font-weight: 600; }
-.roster-table td:first-child { min-width: 9.5rem; }
-@media (min-width: 641px) { .roster-table td[data-label="Family"] { min-width: 15rem; } }
-.roster-table .email { overflow-wrap: anywhere; }
-.roster-table td.nowrap { white-space: nowrap; }
-@media (max-width: 640px) {
-  .roster-table thead { display: none; }
-  .roster-table tr { display: block; padding: 0.7rem 0; border-bottom: 1px solid var(--line); }
-  .roster-table td { display: block; border: 0; padding: 0.1rem 0; }
-  .roster-table td[data-label] { display: grid; grid-template-columns: 6.5rem 1fr; gap: 0.5rem; }
-  .roster-table td[data-label]::before { content: attr(data-label); color: var(--muted); font-size: 0.85rem; font-weight: 600; }
-}
-`;
-
 function pageList(page: number, pages: number): (number | "gap")[] {
   const wanted = new Set([1, pages, page - 1, page, page + 1].filter((p) => p >= 1 && p <= pages));
   const sorted = [...wanted].sort((a, b) => a - b);
@@ -121,7 +94,6 @@ export default function Students() {
   const to = Math.min(total, page * pageSize);
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div className="page-head">
         <h1>Students</h1>
         <div className="row">

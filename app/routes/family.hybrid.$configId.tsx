@@ -5,7 +5,7 @@
 //
 // Each week is booked in its own transaction, so one taken time does not undo the
 // others; the result of every week is shown next to it.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -14,11 +14,13 @@ import { canMoveIndividualSession } from "~/domain/notice";
 import { toLocalDate } from "~/domain/time";
 import { assertMayActFor, forbiddenOr, studentsOfAccount } from "~/models/family-access.server";
 import { bookSession, freeSlotsForWeek, HybridError, hybridOverview, moveSession } from "~/models/hybrid.server";
+import familyHybridCss from "~/styles/family-hybrid.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
 import type { FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Book 1-on-1 sessions · ${data.lesson.title}` : "Book 1-on-1 sessions" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: familyHybridCss }];
 
 // ---- server -------------------------------------------------------------------------
 
@@ -200,40 +202,6 @@ function byDay<T extends { day: string }>(slots: T[]): [string, T[]][] {
   return [...map.entries()];
 }
 
-const CSS = `
-.hy-intro { display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; margin: 0.25rem 0 0; padding: 0; list-style: none; color: var(--muted); }
-.hy-child > h2 { margin-bottom: 0.25rem; }
-.hy-week { border: 1px solid var(--line); border-radius: var(--radius); padding: 0.75rem 1rem 1rem; margin: 1rem 0 0; min-width: 0; }
-.hy-week > legend { font-weight: 700; padding: 0 0.4rem; }
-.hy-week > legend .muted { font-weight: 400; }
-.hy-week.is-past { background: #f8fafc; padding-bottom: 0.25rem; }
-.hy-week.is-past p { margin: 0.25rem 0; }
-.hy-day { margin: 0.6rem 0 0; }
-.hy-day-name { font-weight: 600; font-size: 0.95rem; margin: 0 0 0.35rem; }
-.hy-slots { display: flex; flex-wrap: wrap; gap: 0.4rem; }
-.hy-slot { display: inline-flex; align-items: center; gap: 0.4rem; min-height: 2.5rem; padding: 0.3rem 0.7rem; border: 1px solid #94a3b8; border-radius: 8px; background: #fff; cursor: pointer; font-variant-numeric: tabular-nums; }
-.hy-slot input { width: 1.05rem; height: 1.05rem; margin: 0; accent-color: var(--brand); }
-.hy-slot:has(input:checked) { border-color: var(--brand); background: var(--brand-soft); color: var(--brand-ink); font-weight: 600; }
-.hy-slot:has(input:focus-visible) { outline: var(--focus); outline-offset: 2px; }
-.hy-booked { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; align-items: center; margin: 0.25rem 0 0; }
-.hy-booked strong { color: var(--ok); }
-.hy-week-actions { margin-top: 0.75rem; display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
-.hy-result { padding: 0.5rem 0.75rem; border-radius: 8px; margin: 0.25rem 0 0.5rem; font-weight: 500; }
-.hy-result.ok { background: var(--ok-soft); color: var(--ok); border: 1px solid #bbf7d0; }
-.hy-result.bad { background: var(--danger-soft); color: var(--danger); border: 1px solid #fecaca; }
-.hy-move { margin-top: 0.5rem; }
-.hy-move > summary { list-style: none; }
-.hy-move > summary::-webkit-details-marker { display: none; }
-.hy-move fieldset { border: 0; padding: 0; margin: 0.25rem 0 0; min-width: 0; }
-.hy-move legend { font-size: 0.95rem; padding: 0; }
-.hy-submit { padding: 0.75rem 0 0; margin-top: 1rem; border-top: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
-.button.small { padding: 0.35rem 0.8rem; font-size: 0.9rem; }
-@media (max-width: 640px) {
-  .hy-submit .button { width: 100%; }
-  .hy-week { padding: 0.6rem 0.75rem 0.85rem; }
-}
-`;
-
 export default function FamilyHybridBooking() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -243,7 +211,6 @@ export default function FamilyHybridBooking() {
 
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div>
         <p className="eyebrow">1-on-1 sessions · {d.term}</p>
         <h1>{d.lesson.title}</h1>

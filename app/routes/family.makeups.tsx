@@ -3,7 +3,7 @@
 // credit is issued at once), the child's credits, and for an available credit the
 // places it can be used: an open seat in a fitting group class or a free time of
 // the teacher.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -12,11 +12,13 @@ import { cancellationEarnsCredit } from "~/domain/notice";
 import { toLocalDate } from "~/domain/time";
 import { assertMayActFor, forbiddenOr, studentsOfAccount } from "~/models/family-access.server";
 import { announceFreedSeat, bookMakeUpSeat, bookMakeUpSlot, cancelForFamily, MakeUpError, makeUpOptions, studentCredits } from "~/models/makeups.server";
+import makeupsCss from "~/styles/makeups.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
 import { parseForm, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Cancellations and make-ups" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: makeupsCss }];
 
 const UPCOMING_WEEKS = 8;
 
@@ -234,50 +236,6 @@ const STATUS: Record<string, { label: string; tone: string }> = {
   VOID: { label: "Void", tone: "danger" },
 };
 
-const CSS = `
-.mk-list { list-style: none; margin: 0; padding: 0; }
-.mk-list > li { padding: 0.75rem 0; border-bottom: 1px solid var(--line); }
-.mk-list > li:last-child { border-bottom: 0; }
-.mk-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; justify-content: space-between; }
-.mk-when { font-weight: 600; }
-.mk-sub { color: var(--muted); font-size: 0.95rem; }
-.mk-cancel > summary { list-style: none; cursor: pointer; }
-.mk-cancel > summary::-webkit-details-marker { display: none; }
-.mk-cancel[open] { flex-basis: 100%; }
-.mk-cancel[open] > summary { margin-bottom: 0.25rem; }
-.mk-cancel-box { max-width: 34rem; }
-.mk-cancel-box { border: 1px solid var(--line); border-radius: 8px; padding: 0.75rem; margin-top: 0.5rem; background: #fafafa; }
-.mk-cancel-box .field { margin-bottom: 0.75rem; }
-.mk-hint { margin: 0 0 0.5rem; font-size: 0.95rem; }
-.mk-hint.ok { color: var(--ok); }
-.mk-hint.warn { color: #92400e; }
-.badge.ok { background: var(--ok-soft); color: var(--ok); }
-.badge.muted { background: #f1f5f9; color: var(--muted); }
-.button.small { padding: 0.35rem 0.8rem; font-size: 0.9rem; }
-.button.danger { background: #fff; color: var(--danger); border-color: #fca5a5; }
-.mk-credit { border: 1px solid var(--line); border-radius: var(--radius); padding: 0.75rem 1rem; margin-top: 0.75rem; }
-.mk-credit h4 { margin: 0.75rem 0 0.4rem; font-size: 1rem; }
-.mk-options { list-style: none; margin: 0; padding: 0; }
-.mk-options > li { display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: center; justify-content: space-between; padding: 0.5rem 0; border-top: 1px solid var(--line); }
-.mk-options form { margin: 0; }
-.hy-day { margin: 0.5rem 0 0; }
-.hy-day-name { font-weight: 600; font-size: 0.95rem; margin: 0 0 0.35rem; }
-.hy-slots { display: flex; flex-wrap: wrap; gap: 0.4rem; }
-.hy-slot { display: inline-flex; align-items: center; gap: 0.4rem; min-height: 2.5rem; padding: 0.3rem 0.7rem; border: 1px solid #94a3b8; border-radius: 8px; background: #fff; cursor: pointer; font-variant-numeric: tabular-nums; }
-.hy-slot input { width: 1.05rem; height: 1.05rem; margin: 0; accent-color: var(--brand); }
-.hy-slot:has(input:checked) { border-color: var(--brand); background: var(--brand-soft); color: var(--brand-ink); font-weight: 600; }
-.mk-slots-form fieldset { border: 0; padding: 0; margin: 0; min-width: 0; }
-.mk-slots-form legend { padding: 0; }
-.mk-result { padding: 0.6rem 0.85rem; border-radius: 8px; margin: 0.5rem 0; }
-.mk-result.ok { background: var(--ok-soft); color: var(--ok); border: 1px solid #bbf7d0; }
-.mk-result.bad { background: var(--danger-soft); color: var(--danger); border: 1px solid #fecaca; }
-h3.mk-h { margin-top: 1.25rem; font-size: 1.05rem; }
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-@media (max-width: 640px) {
-  .mk-row > .mk-actions, .mk-options form, .mk-options form .button { width: 100%; }
-}
-`;
-
 export default function FamilyMakeUps() {
   const { timeZone, policy, children, hybrid } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -286,7 +244,6 @@ export default function FamilyMakeUps() {
 
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div>
         <p className="eyebrow">Cancellations and make-ups</p>
         <h1>Can&apos;t make a lesson?</h1>

@@ -1,14 +1,16 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
+import operatorCss from "~/styles/operator.css?url";
 import { requireOperator } from "~/utils/auth.server";
 import { parseForm } from "~/utils/forms";
 import { schoolOrigin } from "../../tenants/host";
 
 export const meta: MetaFunction = () => [{ title: "Schools · Encore operator" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: operatorCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);
@@ -54,16 +56,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
-const CSS = `
-@media (max-width: 640px) {
-  .schools-table thead { display: none; }
-  .schools-table tr { display: block; padding: 0.75rem 0; border-bottom: 1px solid var(--line); }
-  .schools-table td { display: block; border: 0; padding: 0.15rem 0; }
-  .schools-table td[data-label] { display: grid; grid-template-columns: 9rem 1fr; gap: 0.5rem; }
-  .schools-table td[data-label]::before { content: attr(data-label); color: var(--muted); font-size: 0.85rem; font-weight: 600; }
-}
-`;
-
 export default function OperatorSchools() {
   const { schools } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -71,7 +63,6 @@ export default function OperatorSchools() {
   const busySchool = navigation.state === "submitting" ? navigation.formData?.get("schoolId") : null;
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div className="spread">
         <h1>Schools</h1>
         <Link className="button" to="/operator/schools/new">

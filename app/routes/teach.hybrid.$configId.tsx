@@ -1,16 +1,18 @@
 // /teach/hybrid/:configId — the teacher of a hybrid lesson sees its term pattern
 // (group weeks, 1-on-1 weeks, closed weeks) and who has booked which 1-on-1 week.
 // Read-only; only the lesson's own teacher may open it (404 for anyone else).
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatWeekList } from "~/domain/hybrid";
 import { toLocalDate } from "~/domain/time";
 import { HybridError, hybridOverview } from "~/models/hybrid.server";
+import hybridCss from "~/styles/hybrid.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `1-on-1 weeks · ${data.lesson.title}` : "1-on-1 weeks" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: hybridCss }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: ["TEACHER", "ADMIN"] });
@@ -55,27 +57,12 @@ function rangeLabel(from: string, to: string) {
   return `${dayLabel(from, short)} – ${dayLabel(to, short)}`;
 }
 
-const CSS = `
-.hy-kind { display: inline-block; padding: 0.1rem 0.55rem; border-radius: 999px; font-size: 0.8rem; font-weight: 700; white-space: nowrap; }
-.hy-kind.group { background: var(--brand-soft); color: var(--brand-ink); }
-.hy-kind.individual { background: #ede9fe; color: #5b21b6; }
-.hy-kind.closed { background: #f1f5f9; color: var(--muted); }
-.hy-booked { color: var(--ok); font-weight: 600; white-space: nowrap; }
-.hy-missing { color: #92400e; white-space: nowrap; }
-.hy-weeks { display: flex; flex-wrap: wrap; gap: 0.4rem; list-style: none; margin: 0; padding: 0; }
-.hy-weeks li { border: 1px solid var(--line); border-radius: 8px; padding: 0.35rem 0.6rem; font-size: 0.9rem; }
-.hy-weeks li.past { opacity: 0.6; }
-.hy-weeks strong { margin-right: 0.35rem; }
-th.hy-name { text-transform: none; color: var(--text); font-size: 0.95rem; letter-spacing: 0; }
-`;
-
 export default function TeacherHybridOverview() {
   const d = useLoaderData<typeof loader>();
   const individual = d.weeks.filter((w) => w.kind === "INDIVIDUAL");
   const complete = d.students.filter((s) => s.unbooked.length === 0).length;
   return (
     <div className="stack">
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
       <div>
         <p className="eyebrow">Hybrid lesson · {d.term}</p>
         <h1>{d.lesson.title}</h1>

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { AttendanceForm, AttendanceStyles, type AttendanceResult } from "~/components/attendance-form";
+import { AttendanceForm, type AttendanceResult } from "~/components/attendance-form";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { AttendanceError, occurrenceRegister, recordAttendance } from "~/models/attendance.server";
 import { attendanceSavedMessage, parseAttendanceForm } from "~/models/lesson-form";
@@ -56,7 +56,6 @@ export default function TeachOccurrence() {
   const { occurrence, students, timeZone, open, closedReason } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
-      <AttendanceStyles />
       <div>
         <p className="eyebrow">
           <Link to="/teach/today">Today</Link> · Attendance

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { AttendanceForm, AttendanceStyles, type AttendanceResult } from "~/components/attendance-form";
+import { AttendanceForm, type AttendanceResult } from "~/components/attendance-form";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { addDays, formatShortDate, localDateTimeToUtc, toLocalDate } from "~/domain/time";
 import { AttendanceError, missingAttendance, occurrenceRegister, recordAttendance } from "~/models/attendance.server";
@@ -107,7 +107,6 @@ export default function TeachToday() {
   const { registers, missing, timeZone, today, firstName } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
-      <AttendanceStyles />
       <div>
         <p className="eyebrow">
           <Link to="/teach">My teaching</Link> · {formatShortDate(today)}
