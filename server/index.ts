@@ -9,7 +9,7 @@ import { seedDemo } from "../prisma/seed/demo";
 import { createApp } from "./app";
 import { prepareDatabase } from "./db/setup.server";
 import { loadEnv } from "./env.server";
-import { startJobs, type Jobs } from "./jobs/worker.server";
+import { JOB_NAMES, startJobs, type Jobs } from "./jobs/worker.server";
 import { createServices } from "./services.server";
 
 const log = (m: string) => console.log(`[encore] ${m}`);
@@ -25,7 +25,7 @@ if (env.SEED === "demo") {
 let jobs: Jobs | null = null;
 if (env.JOBS === "on") {
   jobs = await startJobs(services, { connectionString: db.ownerUrl, log });
-  log("background jobs started (deliver-emails, extend-horizon, lesson-reminders)");
+  log(`background jobs started (${JOB_NAMES.join(", ")})`);
 }
 
 let build: ServerBuild | (() => Promise<ServerBuild>);
