@@ -12,20 +12,18 @@ const occurrenceSelect = {
 
 export async function adminOverview(tx: Tx, now = new Date()) {
   const weekAhead = new Date(now.getTime() + 7 * 24 * 3600_000);
-  const [students, teachers, lessons, activeEnrollments, pendingEnrollments, upcoming, invited] = await Promise.all([
-    tx.student.count(),
-    tx.user.count({ where: { role: "TEACHER" } }),
-    tx.lesson.count({ where: { status: { in: ["SCHEDULED", "IN_PROGRESS"] } } }),
-    tx.enrollment.count({ where: { status: "ACTIVE" } }),
-    tx.enrollment.count({ where: { status: "PENDING" } }),
-    tx.lessonOccurrence.findMany({
-      where: { startsAt: { gte: now, lt: weekAhead }, status: "SCHEDULED" },
-      orderBy: { startsAt: "asc" },
-      take: 12,
-      select: occurrenceSelect,
-    }),
-    tx.user.count({ where: { passwordHash: null, role: { in: ["ADMIN", "TEACHER", "PARENT"] } } }),
-  ]);
+  const students = await tx.student.count();
+  const teachers = await tx.user.count({ where: { role: "TEACHER" } });
+  const lessons = await tx.lesson.count({ where: { status: { in: ["SCHEDULED", "IN_PROGRESS"] } } });
+  const activeEnrollments = await tx.enrollment.count({ where: { status: "ACTIVE" } });
+  const pendingEnrollments = await tx.enrollment.count({ where: { status: "PENDING" } });
+  const upcoming = await tx.lessonOccurrence.findMany({
+    where: { startsAt: { gte: now, lt: weekAhead }, status: "SCHEDULED" },
+    orderBy: { startsAt: "asc" },
+    take: 12,
+    select: occurrenceSelect,
+  });
+  const invited = await tx.user.count({ where: { passwordHash: null, role: { in: ["ADMIN", "TEACHER", "PARENT"] } } });
   return { students, teachers, lessons, activeEnrollments, pendingEnrollments, upcoming, invited };
 }
 

@@ -33,97 +33,92 @@ export async function familyHome(tx: Tx, userId: string, timeZone: string, now =
   const familyId = isParent ? user.familyGroupId : null;
   const today = toLocalDate(now, timeZone);
 
-  const [family, students] = await Promise.all([
-    familyId
-      ? tx.familyGroup.findUnique({
-          where: { id: familyId },
-          select: {
-            id: true,
-            name: true,
-            adminId: true,
-            billingEmail: true,
-            billingAddress: true,
-            emergencyContactName: true,
-            emergencyContactPhone: true,
-            emergencyContactRelation: true,
-            members: {
-              where: { role: "PARENT" },
-              orderBy: { createdAt: "asc" },
-              select: { id: true, firstName: true, lastName: true, email: true, phone: true, passwordHash: true },
-            },
-            payments: {
-              where: { status: "PENDING" },
-              orderBy: { createdAt: "asc" },
-              select: { id: true, amount: true, currency: true, description: true, invoiceDueDate: true },
-            },
+  const family = await (familyId
+    ? tx.familyGroup.findUnique({
+        where: { id: familyId },
+        select: {
+          id: true,
+          name: true,
+          adminId: true,
+          billingEmail: true,
+          billingAddress: true,
+          emergencyContactName: true,
+          emergencyContactPhone: true,
+          emergencyContactRelation: true,
+          members: {
+            where: { role: "PARENT" },
+            orderBy: { createdAt: "asc" },
+            select: { id: true, firstName: true, lastName: true, email: true, phone: true, passwordHash: true },
           },
-        })
-      : Promise.resolve(null),
-    tx.student.findMany({
-      where: familyId ? { user: { familyGroupId: familyId } } : { userId },
-      orderBy: [{ user: { firstName: "asc" } }],
-      select: {
-        id: true,
-        instrument: true,
-        secondaryInstruments: true,
-        skillLevel: true,
-        user: { select: { firstName: true, lastName: true } },
-        enrollments: {
-          where: { status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } },
-          orderBy: { enrolledAt: "asc" },
-          select: {
-            id: true,
-            status: true,
-            lesson: {
-              select: {
-                id: true,
-                title: true,
-                type: true,
-                startTime: true,
-                recurrence: true,
-                customDates: true,
-                instructor: { select: { firstName: true, lastName: true } },
-                // Hybrid: the current term's pattern, once bookings are open.
-                hybridConfigs: {
-                  where: { bookingsOpenedAt: { not: null }, term: { endDate: { gte: today } } },
-                  orderBy: { term: { startDate: "asc" } },
-                  take: 1,
-                  select: { id: true, term: { select: { name: true } } },
-                },
+          payments: {
+            where: { status: "PENDING" },
+            orderBy: { createdAt: "asc" },
+            select: { id: true, amount: true, currency: true, description: true, invoiceDueDate: true },
+          },
+        },
+      })
+    : Promise.resolve(null));
+  const students = await tx.student.findMany({
+    where: familyId ? { user: { familyGroupId: familyId } } : { userId },
+    orderBy: [{ user: { firstName: "asc" } }],
+    select: {
+      id: true,
+      instrument: true,
+      secondaryInstruments: true,
+      skillLevel: true,
+      user: { select: { firstName: true, lastName: true } },
+      enrollments: {
+        where: { status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } },
+        orderBy: { enrolledAt: "asc" },
+        select: {
+          id: true,
+          status: true,
+          lesson: {
+            select: {
+              id: true,
+              title: true,
+              type: true,
+              startTime: true,
+              recurrence: true,
+              customDates: true,
+              instructor: { select: { firstName: true, lastName: true } },
+              // Hybrid: the current term's pattern, once bookings are open.
+              hybridConfigs: {
+                where: { bookingsOpenedAt: { not: null }, term: { endDate: { gte: today } } },
+                orderBy: { term: { startDate: "asc" } },
+                take: 1,
+                select: { id: true, term: { select: { name: true } } },
               },
             },
           },
         },
       },
-    }),
-  ]);
+    },
+  });
 
   const ids = students.map((s) => s.id);
-  const [attendance, credits, upcoming] = await Promise.all([
-    ids.length ? tx.attendance.groupBy({ by: ["studentId", "present"], where: { studentId: { in: ids } }, _count: { _all: true } }) : Promise.resolve([]),
-    ids.length
-      ? tx.makeUpCredit.groupBy({ by: ["studentId"], where: { studentId: { in: ids }, usedAt: null, voidedAt: null, expiresAt: { gt: now } }, _count: { _all: true } })
-      : Promise.resolve([]),
-    // A few next meetings per child: their classes, booked 1-on-1 sessions, make-up visits.
-    Promise.all(
-      ids.map((studentId) =>
-        tx.lessonOccurrence.findMany({
-          where: {
-            startsAt: { gte: now },
-            status: "SCHEDULED",
-            OR: [
-              { kind: "LESSON", lesson: { enrollments: { some: { studentId, status: "ACTIVE" } } } },
-              { kind: "INDIVIDUAL_SESSION", studentId },
-              { guests: { some: { studentId } } },
-            ],
-          },
-          orderBy: { startsAt: "asc" },
-          take: 3,
-          select: { id: true, startsAt: true, kind: true, lesson: { select: { title: true } }, room: { select: { name: true } } },
-        }),
-      ),
-    ),
-  ]);
+  const attendance = await (ids.length ? tx.attendance.groupBy({ by: ["studentId", "present"], where: { studentId: { in: ids } }, _count: { _all: true } }) : Promise.resolve([]));
+  const credits = await (ids.length
+    ? tx.makeUpCredit.groupBy({ by: ["studentId"], where: { studentId: { in: ids }, usedAt: null, voidedAt: null, expiresAt: { gt: now } }, _count: { _all: true } })
+    : Promise.resolve([]));
+  // A few next meetings per child: their classes, booked 1-on-1 sessions, make-up visits.
+  const nextMeetings = (studentId: string) =>
+    tx.lessonOccurrence.findMany({
+      where: {
+        startsAt: { gte: now },
+        status: "SCHEDULED",
+        OR: [
+          { kind: "LESSON", lesson: { enrollments: { some: { studentId, status: "ACTIVE" } } } },
+          { kind: "INDIVIDUAL_SESSION", studentId },
+          { guests: { some: { studentId } } },
+        ],
+      },
+      orderBy: { startsAt: "asc" },
+      take: 3,
+      select: { id: true, startsAt: true, kind: true, lesson: { select: { title: true } }, room: { select: { name: true } } },
+    });
+  const upcoming: Awaited<ReturnType<typeof nextMeetings>>[] = [];
+  for (const studentId of ids) upcoming.push(await nextMeetings(studentId));
 
   const children = students.map((s, i) => {
     const present = attendance.find((a) => a.studentId === s.id && a.present)?._count._all ?? 0;

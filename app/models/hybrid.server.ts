@@ -170,19 +170,17 @@ export async function openBookings(tx: Tx, mailer: Mailer, input: { configId: st
 /** Weeks, enrolled students and their sessions, for teachers, admins and the family page. */
 export async function hybridOverview(tx: Tx, timeZone: string, configId: string, studentIds?: string[]) {
   const config = await loadConfig(tx, configId);
-  const [weeks, enrollments, sessions] = await Promise.all([
-    weeksOf(tx, config, timeZone),
-    tx.enrollment.findMany({
-      where: { lessonId: config.lessonId, status: "ACTIVE", ...(studentIds ? { studentId: { in: studentIds } } : {}) },
-      orderBy: { student: { user: { lastName: "asc" } } },
-      select: { studentId: true, student: { select: { user: { select: { firstName: true, lastName: true } } } } },
-    }),
-    tx.lessonOccurrence.findMany({
-      where: { hybridConfigId: config.id, kind: "INDIVIDUAL_SESSION", status: "SCHEDULED", ...(studentIds ? { studentId: { in: studentIds } } : {}) },
-      orderBy: { startsAt: "asc" },
-      select: { id: true, startsAt: true, endsAt: true, studentId: true, hybridWeek: true },
-    }),
-  ]);
+  const weeks = await weeksOf(tx, config, timeZone);
+  const enrollments = await tx.enrollment.findMany({
+    where: { lessonId: config.lessonId, status: "ACTIVE", ...(studentIds ? { studentId: { in: studentIds } } : {}) },
+    orderBy: { student: { user: { lastName: "asc" } } },
+    select: { studentId: true, student: { select: { user: { select: { firstName: true, lastName: true } } } } },
+  });
+  const sessions = await tx.lessonOccurrence.findMany({
+    where: { hybridConfigId: config.id, kind: "INDIVIDUAL_SESSION", status: "SCHEDULED", ...(studentIds ? { studentId: { in: studentIds } } : {}) },
+    orderBy: { startsAt: "asc" },
+    select: { id: true, startsAt: true, endsAt: true, studentId: true, hybridWeek: true },
+  });
   const individualWeeks = weeks.filter((w) => w.kind === "INDIVIDUAL");
   const students = enrollments.map((e) => {
     const mine = sessions.filter((s) => s.studentId === e.studentId);
@@ -202,11 +200,9 @@ export async function hybridOverview(tx: Tx, timeZone: string, configId: string,
  */
 export async function studentWeekCounts(tx: Tx, timeZone: string, input: { configId: string; studentId: string; onlyBooked?: boolean }) {
   const config = await loadConfig(tx, input.configId);
-  const [enrollment, sessions, { closures }] = await Promise.all([
-    tx.enrollment.findUnique({ where: { lessonId_studentId: { lessonId: config.lessonId, studentId: input.studentId } }, select: { enrolledAt: true, unenrolledAt: true, droppedAt: true } }),
-    tx.lessonOccurrence.findMany({ where: { hybridConfigId: config.id, studentId: input.studentId, status: { in: ["SCHEDULED", "COMPLETED"] } }, select: { hybridWeek: true } }),
-    loadCalendarRules(tx),
-  ]);
+  const enrollment = await tx.enrollment.findUnique({ where: { lessonId_studentId: { lessonId: config.lessonId, studentId: input.studentId } }, select: { enrolledAt: true, unenrolledAt: true, droppedAt: true } });
+  const sessions = await tx.lessonOccurrence.findMany({ where: { hybridConfigId: config.id, studentId: input.studentId, status: { in: ["SCHEDULED", "COMPLETED"] } }, select: { hybridWeek: true } });
+  const { closures } = await loadCalendarRules(tx);
   if (!enrollment) throw new HybridError("This student is not enrolled in the lesson.");
   const ended = enrollment.unenrolledAt ?? enrollment.droppedAt;
   const pattern = patternOf(config, timeZone);
@@ -234,19 +230,17 @@ export async function freeSlotsForWeek(tx: Tx, timeZone: string, input: { config
   const from = localDateTimeToUtc(week.weekStart, "00:00", timeZone);
   const to = localDateTimeToUtc(addDays(week.weekEnd, 1), "00:00", timeZone);
   const teacherId = config.lesson.instructorId;
-  const [rules, busyRows] = await Promise.all([
-    loadTeacherRules(tx, [teacherId], from, to),
-    tx.lessonOccurrence.findMany({
-      where: {
-        status: "SCHEDULED",
-        startsAt: { lt: to },
-        endsAt: { gt: from },
-        OR: [{ instructorId: teacherId }, ...(config.lesson.roomId ? [{ roomId: config.lesson.roomId }] : [])],
-        ...(input.ignoreOccurrenceId ? { id: { not: input.ignoreOccurrenceId } } : {}),
-      },
-      select: { startsAt: true, endsAt: true },
-    }),
-  ]);
+  const rules = await loadTeacherRules(tx, [teacherId], from, to);
+  const busyRows = await tx.lessonOccurrence.findMany({
+    where: {
+      status: "SCHEDULED",
+      startsAt: { lt: to },
+      endsAt: { gt: from },
+      OR: [{ instructorId: teacherId }, ...(config.lesson.roomId ? [{ roomId: config.lesson.roomId }] : [])],
+      ...(input.ignoreOccurrenceId ? { id: { not: input.ignoreOccurrenceId } } : {}),
+    },
+    select: { startsAt: true, endsAt: true },
+  });
   const windows = rules.availability.filter((a) => !a.locationId || !config.lesson.locationId || a.locationId === config.lesson.locationId);
   return computeFreeSlots({
     timeZone,

@@ -296,20 +296,18 @@ export async function announceFreedSeat(tx: Tx, mailer: Mailer, input: { occurre
   const now = input.now ?? new Date();
   const o = await tx.lessonOccurrence.findUnique({ where: { id: input.occurrenceId }, select: { startsAt: true, lessonId: true, lesson: { select: { title: true, instrument: true } } } });
   if (!o || o.startsAt <= now) return { told: 0 };
-  const [waitlisted, holders] = await Promise.all([
-    tx.enrollment.findMany({ where: { lessonId: o.lessonId, status: "WAITLISTED" }, orderBy: { enrolledAt: "asc" }, take: 5, select: { studentId: true } }),
-    tx.makeUpCredit.findMany({
-      where: {
-        usedAt: null,
-        voidedAt: null,
-        expiresAt: { gt: o.startsAt },
-        // Not the class's own students: their class is never their make-up.
-        student: { instrument: o.lesson.instrument ?? undefined, enrollments: { none: { lessonId: o.lessonId, status: "ACTIVE" } } },
-      },
-      take: 20,
-      select: { studentId: true },
-    }),
-  ]);
+  const waitlisted = await tx.enrollment.findMany({ where: { lessonId: o.lessonId, status: "WAITLISTED" }, orderBy: { enrolledAt: "asc" }, take: 5, select: { studentId: true } });
+  const holders = await tx.makeUpCredit.findMany({
+    where: {
+      usedAt: null,
+      voidedAt: null,
+      expiresAt: { gt: o.startsAt },
+      // Not the class's own students: their class is never their make-up.
+      student: { instrument: o.lesson.instrument ?? undefined, enrollments: { none: { lessonId: o.lessonId, status: "ACTIVE" } } },
+    },
+    take: 20,
+    select: { studentId: true },
+  });
   const studentIds = [...new Set([...waitlisted, ...holders].map((s) => s.studentId))];
   const addresses = await familyAddresses(tx, studentIds);
   const unique = new Set([...addresses.values()].flat());

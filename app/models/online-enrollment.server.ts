@@ -78,7 +78,8 @@ export interface EnrollmentOptions {
 }
 
 export async function enrollmentOptions(tx: Tx, timeZone: string, now = new Date()): Promise<EnrollmentOptions> {
-  const [classes, instruments] = await Promise.all([publicClasses(tx, timeZone, now), instrumentNames(tx)]);
+  const classes = await publicClasses(tx, timeZone, now);
+  const instruments = await instrumentNames(tx);
   return {
     classes,
     instruments,

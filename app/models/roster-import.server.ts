@@ -7,26 +7,24 @@ import type { Tx } from "../../server/db/school-db.server";
 import { planRosterImport, type ExistingRoster, type ImportPlan, type ParseRosterOptions } from "../domain/roster-import";
 
 export async function loadExistingRoster(tx: Tx): Promise<ExistingRoster> {
-  const [families, accounts, instruments] = await Promise.all([
-    tx.familyGroup.findMany({
-      select: {
-        id: true,
-        name: true,
-        admin: { select: { email: true } },
-        members: {
-          select: {
-            email: true,
-            role: true,
-            firstName: true,
-            lastName: true,
-            studentProfile: { select: { id: true, dateOfBirth: true } },
-          },
+  const families = await tx.familyGroup.findMany({
+    select: {
+      id: true,
+      name: true,
+      admin: { select: { email: true } },
+      members: {
+        select: {
+          email: true,
+          role: true,
+          firstName: true,
+          lastName: true,
+          studentProfile: { select: { id: true, dateOfBirth: true } },
         },
       },
-    }),
-    tx.user.findMany({ select: { id: true, email: true, role: true, familyGroupId: true } }),
-    tx.instrument.findMany({ select: { name: true }, orderBy: { name: "asc" } }),
-  ]);
+    },
+  });
+  const accounts = await tx.user.findMany({ select: { id: true, email: true, role: true, familyGroupId: true } });
+  const instruments = await tx.instrument.findMany({ select: { name: true }, orderBy: { name: "asc" } });
   return {
     families: families.map((f) => ({
       id: f.id,

@@ -100,11 +100,9 @@ export async function listRoster(tx: Tx, f: RosterFilters) {
 
 /** Choices for the filters: instruments in use or on the school's list, and teachers. */
 export async function rosterFacets(tx: Tx) {
-  const [listed, used, teachers] = await Promise.all([
-    tx.instrument.findMany({ select: { name: true } }),
-    tx.student.findMany({ where: { instrument: { not: null } }, distinct: ["instrument"], select: { instrument: true } }),
-    tx.user.findMany({ where: { role: "TEACHER" }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } }),
-  ]);
+  const listed = await tx.instrument.findMany({ select: { name: true } });
+  const used = await tx.student.findMany({ where: { instrument: { not: null } }, distinct: ["instrument"], select: { instrument: true } });
+  const teachers = await tx.user.findMany({ where: { role: "TEACHER" }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } });
   const byKey = new Map<string, string>();
   for (const name of [...listed.map((i) => i.name), ...used.map((s) => s.instrument!)]) {
     const key = name.trim().toLowerCase();

@@ -44,24 +44,20 @@ const personName = (u: { firstName: string; lastName: string }) => `${u.firstNam
 // ---- what the rules need ------------------------------------------------------
 
 export async function loadCalendarRules(tx: Tx) {
-  const [terms, closures] = await Promise.all([
-    tx.term.findMany({ orderBy: { startDate: "asc" }, select: { id: true, name: true, startDate: true, endDate: true } }),
-    tx.closure.findMany({ select: { id: true, name: true, startDate: true, endDate: true, locationId: true } }),
-  ]);
+  const terms = await tx.term.findMany({ orderBy: { startDate: "asc" }, select: { id: true, name: true, startDate: true, endDate: true } });
+  const closures = await tx.closure.findMany({ select: { id: true, name: true, startDate: true, endDate: true, locationId: true } });
   return { terms: terms as Term[], closures: closures as Closure[] };
 }
 
 export async function loadTeacherRules(tx: Tx, teacherIds: string[], from: Date, to: Date) {
-  const [availability, timeOff] = await Promise.all([
-    tx.teacherAvailability.findMany({
-      where: { teacherId: { in: teacherIds } },
-      select: { teacherId: true, dayOfWeek: true, startTime: true, endTime: true, locationId: true, validFrom: true, validUntil: true },
-    }),
-    tx.teacherTimeOff.findMany({
-      where: { teacherId: { in: teacherIds }, startsAt: { lt: to }, endsAt: { gt: from } },
-      select: { teacherId: true, startsAt: true, endsAt: true, reason: true },
-    }),
-  ]);
+  const availability = await tx.teacherAvailability.findMany({
+    where: { teacherId: { in: teacherIds } },
+    select: { teacherId: true, dayOfWeek: true, startTime: true, endTime: true, locationId: true, validFrom: true, validUntil: true },
+  });
+  const timeOff = await tx.teacherTimeOff.findMany({
+    where: { teacherId: { in: teacherIds }, startsAt: { lt: to }, endsAt: { gt: from } },
+    select: { teacherId: true, startsAt: true, endsAt: true, reason: true },
+  });
   return {
     availability: availability as Availability[],
     timeOff: timeOff.map((t) => ({ teacherId: t.teacherId, start: t.startsAt, end: t.endsAt, reason: t.reason ?? undefined })),
@@ -102,11 +98,9 @@ export async function loadBookings(tx: Tx, opts: { teacherIds: string[]; roomIds
 }
 
 async function describePlace(tx: Tx, teacherId: string, roomId: string | null, locationId: string | null) {
-  const [teacher, room, location] = await Promise.all([
-    tx.user.findFirst({ where: { id: teacherId, role: { in: ["TEACHER", "ADMIN"] } }, select: { id: true, firstName: true, lastName: true } }),
-    roomId ? tx.room.findUnique({ where: { id: roomId }, select: { id: true, name: true, capacity: true, locationId: true } }) : null,
-    locationId ? tx.location.findUnique({ where: { id: locationId }, select: { id: true, name: true } }) : null,
-  ]);
+  const teacher = await tx.user.findFirst({ where: { id: teacherId, role: { in: ["TEACHER", "ADMIN"] } }, select: { id: true, firstName: true, lastName: true } });
+  const room = await (roomId ? tx.room.findUnique({ where: { id: roomId }, select: { id: true, name: true, capacity: true, locationId: true } }) : null);
+  const location = await (locationId ? tx.location.findUnique({ where: { id: locationId }, select: { id: true, name: true } }) : null);
   if (!teacher) throw new SchedulingInputError("Choose a teacher of this school.");
   if (roomId && !room) throw new SchedulingInputError("Choose a room of this school.");
   if (locationId && !location) throw new SchedulingInputError("Choose a location of this school.");
@@ -169,10 +163,8 @@ export async function createLessonSeries(tx: Tx, timeZone: string, input: Series
 
   const from = occurrences[0]!.start;
   const to = occurrences.at(-1)!.end;
-  const [rules, existing] = await Promise.all([
-    loadTeacherRules(tx, [teacher.id], from, to),
-    loadBookings(tx, { teacherIds: [teacher.id], roomIds: room ? [room.id] : [], from, to }),
-  ]);
+  const rules = await loadTeacherRules(tx, [teacher.id], from, to);
+  const existing = await loadBookings(tx, { teacherIds: [teacher.id], roomIds: room ? [room.id] : [], from, to });
   const check = createConflictChecker({ timeZone, existing, closures, ...rules });
   const base: Omit<ConflictCandidate, "start" | "end"> = {
     title: input.title,
@@ -273,13 +265,11 @@ export async function editOccurrences(tx: Tx, timeZone: string, input: EditInput
   const roomIds = [...new Set(finals.map((f) => f.roomId).filter((r): r is string => Boolean(r)))];
   const from = new Date(Math.min(...finals.map((f) => f.start.getTime())));
   const to = new Date(Math.max(...finals.map((f) => f.end.getTime())));
-  const [teachers, rooms, rules, bookings, { closures }] = await Promise.all([
-    tx.user.findMany({ where: { id: { in: teacherIds } }, select: { id: true, firstName: true, lastName: true } }),
-    tx.room.findMany({ where: { id: { in: roomIds } }, select: { id: true, name: true, capacity: true, locationId: true } }),
-    loadTeacherRules(tx, teacherIds, from, to),
-    loadBookings(tx, { teacherIds, roomIds, from, to }),
-    loadCalendarRules(tx),
-  ]);
+  const teachers = await tx.user.findMany({ where: { id: { in: teacherIds } }, select: { id: true, firstName: true, lastName: true } });
+  const rooms = await tx.room.findMany({ where: { id: { in: roomIds } }, select: { id: true, name: true, capacity: true, locationId: true } });
+  const rules = await loadTeacherRules(tx, teacherIds, from, to);
+  const bookings = await loadBookings(tx, { teacherIds, roomIds, from, to });
+  const { closures } = await loadCalendarRules(tx);
   if (teachers.length !== teacherIds.length) throw new SchedulingInputError("Choose a teacher of this school.");
   if (rooms.length !== roomIds.length) throw new SchedulingInputError("Choose a room of this school.");
   const moving = new Set(finals.map((f) => f.id));
@@ -369,11 +359,9 @@ export async function handOverLessons(tx: Tx, timeZone: string, input: { fromTea
   const to = await tx.user.findFirst({ where: { id: input.toTeacherId, role: { in: ["TEACHER", "ADMIN"] } }, select: { id: true, firstName: true, lastName: true } });
   if (!to) throw new SchedulingInputError("Choose a teacher of this school.");
   const end = occurrences.at(-1)!.endsAt;
-  const [rules, bookings, { closures }] = await Promise.all([
-    loadTeacherRules(tx, [to.id], from, end),
-    loadBookings(tx, { teacherIds: [to.id], roomIds: [], from, to: end }),
-    loadCalendarRules(tx),
-  ]);
+  const rules = await loadTeacherRules(tx, [to.id], from, end);
+  const bookings = await loadBookings(tx, { teacherIds: [to.id], roomIds: [], from, to: end });
+  const { closures } = await loadCalendarRules(tx);
   const check = createConflictChecker({ timeZone, closures, ...rules, existing: bookings });
   const conflicts = occurrences.flatMap((o) =>
     check({

@@ -19,11 +19,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return db.run(async (tx) => {
     const settings = await tx.school.findUnique({ where: { id: school.id }, select: { attendanceDeadline: true } });
     const rule: "END_OF_DAY" | "END_OF_WEEK" = settings?.attendanceDeadline === "END_OF_WEEK" ? "END_OF_WEEK" : "END_OF_DAY";
-    const [missing, rates, students] = await Promise.all([
-      missingAttendance(tx, { rule, timeZone: tz }),
-      lessonAttendanceRates(tx),
-      tx.student.findMany({ orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }], select: { id: true, user: { select: { firstName: true, lastName: true } } } }),
-    ]);
+    const missing = await missingAttendance(tx, { rule, timeZone: tz });
+    const rates = await lessonAttendanceRates(tx);
+    const students = await tx.student.findMany({ orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }], select: { id: true, user: { select: { firstName: true, lastName: true } } } });
     const student = studentId ? students.find((s) => s.id === studentId) : null;
     if (studentId && !student) throw new Response("That student was not found. Choose one from the list.", { status: 404 });
     const history = student ? await studentAttendance(tx, student.id) : null;

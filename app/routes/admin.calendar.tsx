@@ -64,26 +64,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const noticeKind = url.searchParams.get("notice");
   const noticeId = url.searchParams.get("occurrence");
   const showMarkers = !f.location && (!f.type || f.type === "HYBRID");
-  const [occurrences, options, noticeRow, markers, label] = await db.run((tx) =>
-    Promise.all([
-      calendarOccurrences(tx, range.from, range.to, {
-        locationId: f.location ?? null,
-        teacherId: f.teacher ?? null,
-        roomId: f.room ?? null,
-        type: (f.type as LessonTypeName | undefined) ?? null,
-        includeCancelled: true,
-      }),
-      calendarFilterOptions(tx),
+  const { occurrences, options, noticeRow, markers, label } = await db.run(async (tx) => {
+    const occurrences = await calendarOccurrences(tx, range.from, range.to, {
+      locationId: f.location ?? null,
+      teacherId: f.teacher ?? null,
+      roomId: f.room ?? null,
+      type: (f.type as LessonTypeName | undefined) ?? null,
+      includeCancelled: true,
+    });
+    const options = await calendarFilterOptions(tx);
+    const noticeRow =
       noticeKind && noticeId
-        ? tx.lessonOccurrence.findUnique({
+        ? await tx.lessonOccurrence.findUnique({
             where: { id: noticeId },
             select: { startsAt: true, endsAt: true, room: { select: { name: true } }, lesson: { select: { title: true } } },
           })
-        : null,
-      showMarkers ? hybridWeekMarkers(tx, timeZone, range.from, range.to, { teacherId: f.teacher ?? null, roomId: f.room ?? null }) : [],
-      tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } }).then((s) => s.oneOnOneWeekLabel),
-    ]),
-  );
+        : null;
+    const markers = showMarkers ? await hybridWeekMarkers(tx, timeZone, range.from, range.to, { teacherId: f.teacher ?? null, roomId: f.room ?? null }) : [];
+    const label = (await tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } })).oneOnOneWeekLabel;
+    return { occurrences, options, noticeRow, markers, label };
+  });
 
   let notice: string | null = null;
   if (noticeRow) {

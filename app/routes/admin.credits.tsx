@@ -34,13 +34,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const statusParam = url.searchParams.get("status") || "";
   const status = (STATUSES as readonly string[]).includes(statusParam) ? statusParam : "";
   return db.run(async (tx) => {
-    const [students, policy] = await Promise.all([
-      tx.student.findMany({
-        orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
-        select: { id: true, user: { select: { firstName: true, lastName: true } } },
-      }),
-      tx.school.findFirstOrThrow({ select: { makeUpExpiryDays: true, makeUpCreditsPerTerm: true, makeUpNoticeHours: true } }),
-    ]);
+    const students = await tx.student.findMany({
+      orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
+      select: { id: true, user: { select: { firstName: true, lastName: true } } },
+    });
+    const policy = await tx.school.findFirstOrThrow({ select: { makeUpExpiryDays: true, makeUpCreditsPerTerm: true, makeUpNoticeHours: true } });
     const names = new Map(students.map((s) => [s.id, `${s.user.firstName} ${s.user.lastName}`]));
     const ids = studentFilter && names.has(studentFilter) ? [studentFilter] : students.map((s) => s.id);
     const credits = (await studentCredits(tx, ids)).filter((c) => !status || c.status === status);

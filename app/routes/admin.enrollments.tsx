@@ -16,33 +16,31 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const { pending, settings } = await db.run(async (tx) => {
-    const [pending, settings] = await Promise.all([
-      tx.enrollment.findMany({
-        where: { status: "PENDING" },
-        orderBy: { enrolledAt: "asc" },
-        take: 500,
-        select: {
-          id: true,
-          enrolledAt: true,
-          notes: true,
-          student: { select: { instrument: true, parentName: true, user: { select: { firstName: true, lastName: true } } } },
-          lesson: {
-            select: {
-              id: true,
-              title: true,
-              recurrence: true,
-              startTime: true,
-              duration: true,
-              customDates: true,
-              maxStudents: true,
-              instructor: { select: { firstName: true, lastName: true } },
-              _count: { select: { enrollments: { where: { status: "ACTIVE" } } } },
-            },
+    const pending = await tx.enrollment.findMany({
+      where: { status: "PENDING" },
+      orderBy: { enrolledAt: "asc" },
+      take: 500,
+      select: {
+        id: true,
+        enrolledAt: true,
+        notes: true,
+        student: { select: { instrument: true, parentName: true, user: { select: { firstName: true, lastName: true } } } },
+        lesson: {
+          select: {
+            id: true,
+            title: true,
+            recurrence: true,
+            startTime: true,
+            duration: true,
+            customDates: true,
+            maxStudents: true,
+            instructor: { select: { firstName: true, lastName: true } },
+            _count: { select: { enrollments: { where: { status: "ACTIVE" } } } },
           },
         },
-      }),
-      tx.school.findUnique({ where: { id: school.id }, select: { requireEnrollmentApproval: true } }),
-    ]);
+      },
+    });
+    const settings = await tx.school.findUnique({ where: { id: school.id }, select: { requireEnrollmentApproval: true } });
     return { pending, settings };
   });
   return {

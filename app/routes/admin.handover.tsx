@@ -74,10 +74,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (Object.keys(errors).length) return reply(400, { errors, message: "Please correct the fields marked below." });
   try {
     const result = await db.run(async (tx) => {
-      const [from, to] = await Promise.all([
-        tx.user.findUnique({ where: { id: fromTeacherId }, select: { firstName: true, lastName: true } }),
-        tx.user.findUnique({ where: { id: toTeacherId }, select: { firstName: true, lastName: true } }),
-      ]);
+      const from = await tx.user.findUnique({ where: { id: fromTeacherId }, select: { firstName: true, lastName: true } });
+      const to = await tx.user.findUnique({ where: { id: toTeacherId }, select: { firstName: true, lastName: true } });
       if (!from || !to) throw new SchedulingInputError("Choose teachers of this school.");
       const moved = await handOverLessons(tx, tz, { fromTeacherId, toTeacherId, fromDate, lessonIds });
       const fromName = `${from.firstName} ${from.lastName}`;

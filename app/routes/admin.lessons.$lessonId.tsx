@@ -62,36 +62,34 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       instructor: { select: { firstName: true, lastName: true } },
       _count: { select: { attendance: true } },
     } as const;
-    const [upcoming, upcomingCount, past, pastCount, roster, ended, students, settings, allDates] = await Promise.all([
-      tx.lessonOccurrence.findMany({ where: { lessonId, startsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: showAll ? 1000 : PAGE, select: occurrenceSelect }),
-      tx.lessonOccurrence.count({ where: { lessonId, startsAt: { gte: now } } }),
-      tx.lessonOccurrence.findMany({ where: { lessonId, startsAt: { lt: now } }, orderBy: { startsAt: "desc" }, take: showAll ? 1000 : PAGE, select: occurrenceSelect }),
-      tx.lessonOccurrence.count({ where: { lessonId, startsAt: { lt: now } } }),
-      lessonRoster(tx, lessonId),
-      tx.enrollment.findMany({
-        where: { lessonId, status: { in: ["UNENROLLED", "DROPPED", "COMPLETED", "REJECTED"] } },
-        orderBy: { enrolledAt: "desc" },
-        select: {
-          id: true,
-          status: true,
-          enrolledAt: true,
-          unenrolledAt: true,
-          droppedAt: true,
-          completedAt: true,
-          decidedAt: true,
-          student: { select: { id: true, instrument: true, user: { select: { firstName: true, lastName: true } } } },
-        },
-      }),
-      tx.student.findMany({
-        where: { enrollments: { none: { lessonId, status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } } } },
-        orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
-        select: { id: true, instrument: true, skillLevel: true, user: { select: { firstName: true, lastName: true } } },
-      }),
-      tx.school.findUnique({ where: { id: school.id }, select: { requireEnrollmentApproval: true } }),
-      url.searchParams.get("created") === "1"
-        ? tx.lessonOccurrence.aggregate({ where: { lessonId }, _count: true, _min: { startsAt: true }, _max: { startsAt: true } })
-        : null,
-    ]);
+    const upcoming = await tx.lessonOccurrence.findMany({ where: { lessonId, startsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: showAll ? 1000 : PAGE, select: occurrenceSelect });
+    const upcomingCount = await tx.lessonOccurrence.count({ where: { lessonId, startsAt: { gte: now } } });
+    const past = await tx.lessonOccurrence.findMany({ where: { lessonId, startsAt: { lt: now } }, orderBy: { startsAt: "desc" }, take: showAll ? 1000 : PAGE, select: occurrenceSelect });
+    const pastCount = await tx.lessonOccurrence.count({ where: { lessonId, startsAt: { lt: now } } });
+    const roster = await lessonRoster(tx, lessonId);
+    const ended = await tx.enrollment.findMany({
+      where: { lessonId, status: { in: ["UNENROLLED", "DROPPED", "COMPLETED", "REJECTED"] } },
+      orderBy: { enrolledAt: "desc" },
+      select: {
+        id: true,
+        status: true,
+        enrolledAt: true,
+        unenrolledAt: true,
+        droppedAt: true,
+        completedAt: true,
+        decidedAt: true,
+        student: { select: { id: true, instrument: true, user: { select: { firstName: true, lastName: true } } } },
+      },
+    });
+    const students = await tx.student.findMany({
+      where: { enrollments: { none: { lessonId, status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } } } },
+      orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
+      select: { id: true, instrument: true, skillLevel: true, user: { select: { firstName: true, lastName: true } } },
+    });
+    const settings = await tx.school.findUnique({ where: { id: school.id }, select: { requireEnrollmentApproval: true } });
+    const allDates = await (url.searchParams.get("created") === "1"
+      ? tx.lessonOccurrence.aggregate({ where: { lessonId }, _count: true, _min: { startsAt: true }, _max: { startsAt: true } })
+      : null);
     return { lesson, upcoming, upcomingCount, past, pastCount, roster, ended, students, settings, allDates };
   });
   if (!result) throw new Response("That lesson was not found. It may have been deleted.", { status: 404 });

@@ -65,7 +65,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     });
     if (!lesson) throw new Response("There is no such lesson at this school.", { status: 404 });
     const settings = await tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } });
-    const [{ terms, closures }] = await Promise.all([loadCalendarRules(tx)]);
+    const { terms, closures } = await loadCalendarRules(tx);
     const today = toLocalDate(new Date(), timeZone);
     const configuredTerms = new Set(lesson.hybridConfigs.map((c) => c.termId));
     const asked = url.searchParams.get("term");

@@ -19,32 +19,30 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const teacher = url.searchParams.get("teacher") || null;
   const now = new Date();
   const { lessons, teachers } = await db.run(async (tx) => {
-    const [lessons, teachers] = await Promise.all([
-      tx.lesson.findMany({
-        where: { ...(type ? { type } : {}), ...(teacher ? { instructorId: teacher } : {}) },
-        orderBy: [{ title: "asc" }],
-        take: 500,
-        select: {
-          id: true,
-          title: true,
-          type: true,
-          instrument: true,
-          status: true,
-          recurrence: true,
-          startTime: true,
-          duration: true,
-          customDates: true,
-          maxStudents: true,
-          onlineUrl: true,
-          instructor: { select: { firstName: true, lastName: true } },
-          room: { select: { name: true } },
-          location: { select: { name: true } },
-          enrollments: { where: { status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } }, select: { status: true } },
-          occurrences: { where: { startsAt: { gte: now }, status: "SCHEDULED" }, orderBy: { startsAt: "asc" }, take: 1, select: { startsAt: true } },
-        },
-      }),
-      tx.user.findMany({ where: { role: { in: ["TEACHER", "ADMIN"] }, lessonsAsInstructor: { some: {} } }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } }),
-    ]);
+    const lessons = await tx.lesson.findMany({
+      where: { ...(type ? { type } : {}), ...(teacher ? { instructorId: teacher } : {}) },
+      orderBy: [{ title: "asc" }],
+      take: 500,
+      select: {
+        id: true,
+        title: true,
+        type: true,
+        instrument: true,
+        status: true,
+        recurrence: true,
+        startTime: true,
+        duration: true,
+        customDates: true,
+        maxStudents: true,
+        onlineUrl: true,
+        instructor: { select: { firstName: true, lastName: true } },
+        room: { select: { name: true } },
+        location: { select: { name: true } },
+        enrollments: { where: { status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } }, select: { status: true } },
+        occurrences: { where: { startsAt: { gte: now }, status: "SCHEDULED" }, orderBy: { startsAt: "asc" }, take: 1, select: { startsAt: true } },
+      },
+    });
+    const teachers = await tx.user.findMany({ where: { role: { in: ["TEACHER", "ADMIN"] }, lessonsAsInstructor: { some: {} } }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } });
     return { lessons, teachers };
   });
   return {

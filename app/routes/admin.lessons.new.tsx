@@ -17,13 +17,11 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss
 
 async function formOptions(db: ReturnType<typeof requireSchool>["db"], today: string) {
   return db.run(async (tx) => {
-    const [teachers, locations, instruments, durations, terms] = await Promise.all([
-      tx.user.findMany({ where: { role: "TEACHER" }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } }),
-      tx.location.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, rooms: { orderBy: { name: "asc" }, select: { id: true, name: true, capacity: true } } } }),
-      tx.instrument.findMany({ orderBy: { name: "asc" }, select: { name: true } }),
-      tx.lessonDuration.findMany({ orderBy: { minutes: "asc" }, select: { minutes: true } }),
-      tx.term.findMany({ where: { endDate: { gte: today } }, orderBy: { startDate: "asc" }, select: { id: true, name: true, startDate: true, endDate: true } }),
-    ]);
+    const teachers = await tx.user.findMany({ where: { role: "TEACHER" }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } });
+    const locations = await tx.location.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, rooms: { orderBy: { name: "asc" }, select: { id: true, name: true, capacity: true } } } });
+    const instruments = await tx.instrument.findMany({ orderBy: { name: "asc" }, select: { name: true } });
+    const durations = await tx.lessonDuration.findMany({ orderBy: { minutes: "asc" }, select: { minutes: true } });
+    const terms = await tx.term.findMany({ where: { endDate: { gte: today } }, orderBy: { startDate: "asc" }, select: { id: true, name: true, startDate: true, endDate: true } });
     return { teachers, locations, instruments: instruments.map((i) => i.name), durations: durations.map((d) => d.minutes), terms };
   });
 }

@@ -91,7 +91,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
-  const [o, options] = await db.run((tx) => Promise.all([loadOccurrence(tx, params.occurrenceId ?? ""), calendarFilterOptions(tx)]));
+  const { o, options } = await db.run(async (tx) => {
+    const o = await loadOccurrence(tx, params.occurrenceId ?? "");
+    const options = await calendarFilterOptions(tx);
+    return { o, options };
+  });
   if (!o) throw new Response("This lesson date does not exist any more.", { status: 404 });
   const date = toLocalDate(o.startsAt, timeZone);
   const teachers = options.teachers.map((t) => ({ id: t.id, name: `${t.firstName} ${t.lastName}` }));
@@ -233,10 +237,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const edit = await editOccurrences(tx, timeZone, { occurrenceId, scope: input.scope, change });
       if (edit.updated.length === 0) throw new SchedulingInputError("No date was changed: the dates in this choice are cancelled or already past.");
 
-      const [rooms, teachers] = await Promise.all([
-        tx.room.findMany({ where: { id: { in: edit.updated.map((u) => u.roomId).filter((r): r is string => Boolean(r)) } }, select: { id: true, name: true } }),
-        tx.user.findMany({ where: { id: { in: edit.updated.map((u) => u.teacherId) } }, select: { id: true, firstName: true, lastName: true } }),
-      ]);
+      const rooms = await tx.room.findMany({ where: { id: { in: edit.updated.map((u) => u.roomId).filter((r): r is string => Boolean(r)) } }, select: { id: true, name: true } });
+      const teachers = await tx.user.findMany({ where: { id: { in: edit.updated.map((u) => u.teacherId) } }, select: { id: true, firstName: true, lastName: true } });
       const roomName = (id: string | null) => (id ? (rooms.find((r) => r.id === id)?.name ?? "a room") : "online");
       const teacherName = (id: string) => {
         const t = teachers.find((x) => x.id === id);

@@ -14,7 +14,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db } = requireSchool(context);
   const filters = rosterFilters(new URL(request.url).searchParams);
   const { roster, facets } = await db.run(async (tx) => {
-    const [roster, facets] = await Promise.all([listRoster(tx, filters), rosterFacets(tx)]);
+    const roster = await listRoster(tx, filters);
+    const facets = await rosterFacets(tx);
     return { roster, facets };
   });
   const today = new Date().toISOString().slice(0, 10);

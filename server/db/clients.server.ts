@@ -4,6 +4,45 @@ import { PrismaClient } from "../../prisma/generated/client";
 export type { Prisma } from "../../prisma/generated/client";
 export { PrismaClient };
 
+type PgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+type PgTransaction = Awaited<ReturnType<PgAdapter["startTransaction"]>>;
+
+/**
+ * Runs the queries of one interactive transaction one after another. A transaction
+ * holds ONE pg client, and Prisma's query interpreter fetches the relations of a
+ * query (a `select`/`include` of two or more relations) with `Promise.all`: pg
+ * queues those anyway, but warns ("Calling client.query() when the client is
+ * already executing a query", pg 8.19+) and will refuse them in pg 9. Outside a
+ * transaction the pool gives each query its own client, so nothing changes there.
+ * (Upstream: prisma/orm#29468, prisma/orm#29979.)
+ */
+function serialized(tx: PgTransaction): PgTransaction {
+  let tail: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const turn = tail.then(work, work);
+    tail = turn.catch(() => undefined);
+    return turn;
+  };
+  const queryRaw = tx.queryRaw.bind(tx);
+  const executeRaw = tx.executeRaw.bind(tx);
+  const commit = tx.commit.bind(tx);
+  const rollback = tx.rollback.bind(tx);
+  tx.queryRaw = (query) => inTurn(() => queryRaw(query));
+  tx.executeRaw = (query) => inTurn(() => executeRaw(query));
+  tx.commit = () => inTurn(commit);
+  tx.rollback = () => inTurn(rollback);
+  return tx;
+}
+
+class SerialTransactionPg extends PrismaPg {
+  override async connect(): Promise<PgAdapter> {
+    const adapter = await super.connect();
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => serialized(await startTransaction(isolationLevel));
+    return adapter;
+  }
+}
+
 export function createPrismaClient(url: string, max = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max }) });
+  return new PrismaClient({ adapter: new SerialTransactionPg({ connectionString: url, max }) });
 }

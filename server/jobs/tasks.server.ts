@@ -230,10 +230,8 @@ async function remindSchool(tx: Tx, mailer: Mailer, school: { name: string; time
   };
   const allStudentIds = [...new Set(occurrences.flatMap(studentsOf))];
   if (allStudentIds.length === 0) return { occurrences: occurrences.length, emails: 0 };
-  const [addresses, names] = await Promise.all([
-    reminderAddresses(tx, allStudentIds),
-    tx.student.findMany({ where: { id: { in: allStudentIds } }, select: { id: true, user: { select: { firstName: true } } } }),
-  ]);
+  const addresses = await reminderAddresses(tx, allStudentIds);
+  const names = await tx.student.findMany({ where: { id: { in: allStudentIds } }, select: { id: true, user: { select: { firstName: true } } } });
   const firstName = new Map(names.map((s) => [s.id, s.user.firstName]));
 
   // What was already sent (a retried run): same address, subject and text.
