@@ -5,7 +5,7 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { addDays, formatShortDate, WEEKDAY_NAMES } from "~/domain/time";
 import type { SetupResult } from "~/models/setup.server";
-import { Field, FormError, SelectField } from "./form";
+import { Field, FormActions, FormError, SelectField } from "./form";
 
 // ---------------------------------------------------------------------------
 // Shared pieces
@@ -339,16 +339,7 @@ function HoursForm({
             hint="Empty: no end date."
           />
         </div>
-        <div className="row">
-          <button className="button" disabled={busy}>
-            {busy ? "Saving…" : editing ? "Save hours" : "Add hours"}
-          </button>
-          {editing ? (
-            <Link className="button secondary" to={baseUrl}>
-              Cancel
-            </Link>
-          ) : null}
-        </div>
+        <FormActions busy={busy} editing={!!editing} saveLabel="Save hours" addLabel="Add hours" cancelTo={baseUrl} />
       </Form>
     </div>
   );
@@ -505,16 +496,7 @@ function TimeOffForm({
           <Field label="End time (optional)" name="endTime" type="time" defaultValue={values.endTime} error={errors.endTime} />
         </div>
         <Field label="Reason (optional)" name="reason" defaultValue={values.reason} error={errors.reason} maxLength={200} />
-        <div className="row">
-          <button className="button" disabled={busy}>
-            {busy ? "Saving…" : editing ? "Save time off" : "Add time off"}
-          </button>
-          {editing ? (
-            <Link className="button secondary" to={baseUrl}>
-              Cancel
-            </Link>
-          ) : null}
-        </div>
+        <FormActions busy={busy} editing={!!editing} saveLabel="Save time off" addLabel="Add time off" cancelTo={baseUrl} />
       </Form>
     </div>
   );

@@ -314,6 +314,43 @@ function localDateOf(iso: string, timeZone: string) {
   return toLocalDate(new Date(iso), timeZone);
 }
 
+/** A read-only week page's header: eyebrow, title, the week shown and Previous / This week / Next links. */
+export function WeekToolbar({
+  eyebrow,
+  title,
+  range,
+  href,
+}: {
+  eyebrow: ReactNode;
+  title: ReactNode;
+  range: { title: string; prev: string; today: string; next: string };
+  /** The page's URL for a week (by any local date in it). */
+  href: (date: string) => string;
+}) {
+  return (
+    <div className="cal-toolbar">
+      <div>
+        <p className="eyebrow">{eyebrow}</p>
+        <h1>{title}</h1>
+        <p className="cal-range" aria-live="polite">
+          {range.title}
+        </p>
+      </div>
+      <nav aria-label="Weeks" className="cal-nav">
+        <Link className="button secondary" to={href(range.prev)} rel="prev">
+          <span aria-hidden="true">←</span> Previous<span className="visually-hidden"> week</span>
+        </Link>
+        <Link className="button secondary" to={href(range.today)}>
+          This week
+        </Link>
+        <Link className="button secondary" to={href(range.next)} rel="next">
+          Next<span className="visually-hidden"> week</span> <span aria-hidden="true">→</span>
+        </Link>
+      </nav>
+    </div>
+  );
+}
+
 // ---------------------------------------------------------------------------
 // Legend
 // ---------------------------------------------------------------------------

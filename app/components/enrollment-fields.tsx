@@ -3,7 +3,7 @@
 // Plain form controls named like `children.0.firstName`: everything works without
 // JavaScript, and what was typed comes back through `values` after a round trip.
 import { useId, type ComponentProps, type ReactNode } from "react";
-import { Field } from "~/components/form";
+import { describedByIds, Field, FieldFrame } from "~/components/form";
 import { entry, entryList, MAX_CHILDREN, SKILL_LEVELS, SKILL_LEVEL_LABEL, type FormEntries } from "~/models/online-enrollment-form";
 
 export type Errors = Record<string, string>;
@@ -32,22 +32,10 @@ export function TextInput({
 export function TextArea({ name, label, values, errors, hint, rows = 3, maxLength }: { name: string; label: string; values: FormEntries; errors: Errors; hint?: ReactNode; rows?: number; maxLength?: number }) {
   const id = `${name}-${useId()}`;
   const error = errors[name];
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <span className="hint" id={`${id}-hint`}>
-          {hint}
-        </span>
-      ) : null}
-      <textarea id={id} name={name} rows={rows} maxLength={maxLength} defaultValue={entry(values, name)} aria-invalid={error ? true : undefined} aria-describedby={describedBy} />
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <textarea id={id} name={name} rows={rows} maxLength={maxLength} defaultValue={entry(values, name)} aria-invalid={error ? true : undefined} aria-describedby={describedByIds(id, hint, error)} />
+    </FieldFrame>
   );
 }
 
@@ -81,8 +69,7 @@ function ProgramSelect({ name, values, errors, programs, optional }: { name: str
   const id = `${name}-${useId()}`;
   const error = errors[name];
   return (
-    <div className="field">
-      <label htmlFor={id}>{optional ? "Enroll in a class (optional)" : "Class or lessons"}</label>
+    <FieldFrame id={id} label={optional ? "Enroll in a class (optional)" : "Class or lessons"} error={error}>
       <select id={id} name={name} defaultValue={entry(values, name)} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}>
         <option value="">{optional ? "Not now" : "Choose…"}</option>
         {programs.classes.length ? (
@@ -104,12 +91,7 @@ function ProgramSelect({ name, values, errors, programs, optional }: { name: str
           </optgroup>
         ) : null}
       </select>
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -169,8 +151,7 @@ export function ChildFields({
       </div>
       <ProgramSelect name={p("program")} values={values} errors={errors} programs={programs} optional={programOptional} />
       <div className="grid">
-        <div className="field">
-          <label htmlFor={instrumentId}>Main instrument</label>
+        <FieldFrame id={instrumentId} label="Main instrument" error={errors[p("instrument")]}>
           <select id={instrumentId} name={p("instrument")} defaultValue={entry(values, p("instrument"))} aria-invalid={errors[p("instrument")] ? true : undefined} aria-describedby={errors[p("instrument")] ? `${instrumentId}-error` : undefined}>
             <option value="">Not sure yet</option>
             {instruments.map((i) => (
@@ -179,12 +160,7 @@ export function ChildFields({
               </option>
             ))}
           </select>
-          {errors[p("instrument")] ? (
-            <p className="field-error" id={`${instrumentId}-error`}>
-              {errors[p("instrument")]}
-            </p>
-          ) : null}
-        </div>
+        </FieldFrame>
         <div className="field">
           <label htmlFor={skillId}>Level</label>
           <select id={skillId} name={p("skillLevel")} defaultValue={entry(values, p("skillLevel")) || "BEGINNER"}>

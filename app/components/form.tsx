@@ -1,4 +1,5 @@
-import type { InputHTMLAttributes, ReactNode } from "react";
+import { Link } from "@remix-run/react";
+import type { CSSProperties, InputHTMLAttributes, ReactNode } from "react";
 import { useId } from "react";
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
@@ -8,28 +9,42 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   hint?: ReactNode;
 }
 
-/** A labelled input whose error is announced and tied to it (aria-describedby). */
-export function Field({ label, name, error, hint, id, ...input }: FieldProps) {
-  const autoId = useId();
-  const inputId = id ?? `${name}-${autoId}`;
-  const errorId = `${inputId}-error`;
-  const hintId = `${inputId}-hint`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+/** `aria-describedby` for a control framed by FieldFrame with this id. */
+export function describedByIds(id: string, hint: ReactNode, error: string | undefined): string | undefined {
+  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+}
+
+/**
+ * A form control's frame: its label, an optional hint and its error, tied to the
+ * control by id (`${id}-hint`, `${id}-error`; see describedByIds).
+ */
+export function FieldFrame({ id, label, hint, error, children }: { id: string; label: ReactNode; hint?: ReactNode; error?: string; children: ReactNode }) {
   return (
     <div className="field">
-      <label htmlFor={inputId}>{label}</label>
+      <label htmlFor={id}>{label}</label>
       {hint ? (
-        <span className="hint" id={hintId}>
+        <span className="hint" id={`${id}-hint`}>
           {hint}
         </span>
       ) : null}
-      <input id={inputId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {children}
       {error ? (
-        <p className="field-error" id={errorId}>
+        <p className="field-error" id={`${id}-error`}>
           {error}
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** A labelled input whose error is announced and tied to it (aria-describedby). */
+export function Field({ label, name, error, hint, id, ...input }: FieldProps) {
+  const autoId = useId();
+  const inputId = id ?? `${name}-${autoId}`;
+  return (
+    <FieldFrame id={inputId} label={label} hint={hint} error={error}>
+      <input id={inputId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedByIds(inputId, hint, error)} {...input} />
+    </FieldFrame>
   );
 }
 
@@ -45,8 +60,7 @@ interface SelectProps {
 export function SelectField({ label, name, error, options, ...rest }: SelectProps) {
   const id = `${name}-${useId()}`;
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
+    <FieldFrame id={id} label={label} error={error}>
       <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...rest}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -54,12 +68,7 @@ export function SelectField({ label, name, error, options, ...rest }: SelectProp
           </option>
         ))}
       </select>
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -68,6 +77,34 @@ export function FormError({ message }: { message?: string | null }) {
   return (
     <div className="form-error" role="alert">
       {message}
+    </div>
+  );
+}
+
+interface FormActionsProps {
+  /** The form is being sent: the button is disabled and says "Saving…". */
+  busy: boolean;
+  /** Changing an existing record: the button says `saveLabel` and a Cancel link shows. */
+  editing: boolean;
+  saveLabel: string;
+  addLabel: string;
+  /** Where Cancel goes (the page without the record being edited). */
+  cancelTo: string;
+  style?: CSSProperties;
+}
+
+/** The submit + Cancel row at the end of an add/change form. */
+export function FormActions({ busy, editing, saveLabel, addLabel, cancelTo, style }: FormActionsProps) {
+  return (
+    <div className="row" style={style}>
+      <button className="button" disabled={busy}>
+        {busy ? "Saving…" : editing ? saveLabel : addLabel}
+      </button>
+      {editing ? (
+        <Link className="button secondary" to={cancelTo}>
+          Cancel
+        </Link>
+      ) : null}
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { useMemo, useState } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
+import { HybridBookingsTable, weekRangeLabel } from "~/components/hybrid-bookings";
 import { formatWeekList, hybridWeeks, termWeekCount, toCents, tryParseWeekList, type HybridWeek } from "~/domain/hybrid";
 import { formatLocalTime, toLocalDate, toLocalParts } from "~/domain/time";
 import { HybridError, hybridOverview, openBookings, saveHybridPattern } from "~/models/hybrid.server";
@@ -275,13 +276,6 @@ function dayLabel(date: string, opts: Intl.DateTimeFormatOptions = { weekday: "s
   return new Intl.DateTimeFormat("en-US", { timeZone: "UTC", ...opts }).format(new Date(`${date}T12:00:00Z`));
 }
 
-/** "Sep 8–14", "Sep 29 – Oct 5" */
-function rangeLabel(from: string, to: string) {
-  if (from === to) return dayLabel(from, { month: "short", day: "numeric" });
-  if (from.slice(0, 7) === to.slice(0, 7)) return `${dayLabel(from, { month: "short", day: "numeric" })}–${dayLabel(to, { day: "numeric" })}`;
-  return `${dayLabel(from, { month: "short", day: "numeric" })} – ${dayLabel(to, { month: "short", day: "numeric" })}`;
-}
-
 export default function HybridPatternPage() {
   const loaderData = useLoaderData<typeof loader>();
   const { lesson, terms, term, config, overview, timeZone, label } = loaderData;
@@ -534,7 +528,7 @@ function PatternEditor({ data: d, actionData, busyIntent }: { data: LoaderData; 
               {preview.weeks.map((w) => (
                 <tr key={w.weekNumber} className={`${w.kind === "INDIVIDUAL" ? "hy-individual" : ""} ${w.weekEnd < today ? "hy-past" : ""}`}>
                   <td>{w.weekNumber}</td>
-                  <td className="hy-when">{rangeLabel(w.weekStart, w.weekEnd)}</td>
+                  <td className="hy-when">{weekRangeLabel(w.weekStart, w.weekEnd)}</td>
                   <td>
                     {w.kind === "GROUP" ? (
                       <span className="hy-kind group">GROUP</span>
@@ -582,53 +576,7 @@ function BookingOverview({ overview, timeZone }: { overview: NonNullable<LoaderD
         </span>{" "}
         students have booked every 1-on-1 week.
       </p>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Student</th>
-              {weeks.map((w) => (
-                <th scope="col" key={w.weekNumber}>
-                  Week {w.weekNumber}
-                  <br />
-                  <span style={{ textTransform: "none", fontWeight: 400 }}>{rangeLabel(w.weekStart, w.weekEnd)}</span>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {students.map((s) => (
-              <tr key={s.id}>
-                <th scope="row" style={{ textTransform: "none", color: "var(--text)", fontSize: "0.95rem", letterSpacing: 0 }}>
-                  {s.name}
-                </th>
-                {weeks.map((w) => {
-                  const session = s.sessions.find((x) => x.week === w.weekNumber);
-                  return (
-                    <td key={w.weekNumber}>
-                      {session ? (
-                        <span className="hy-booked">
-                          {formatDateTime(session.startsAt, timeZone)}–{formatTime(session.endsAt, timeZone)}
-                        </span>
-                      ) : (
-                        <span className="hy-missing">Not booked</span>
-                      )}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-            <tr>
-              <th scope="row">Booked</th>
-              {weeks.map((w) => (
-                <td key={w.weekNumber} className="hy-count">
-                  {students.filter((s) => !s.unbookedWeeks.includes(w.weekNumber)).length}/{students.length}
-                </td>
-              ))}
-            </tr>
-          </tbody>
-        </table>
-      </div>
+      <HybridBookingsTable weeks={weeks} students={students} timeZone={timeZone} showTotals />
     </>
   );
 }

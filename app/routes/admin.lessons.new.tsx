@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Field, FormError } from "~/components/form";
+import { describedByIds, Field, FieldFrame, FormError } from "~/components/form";
 import { expandSeriesDetailed } from "~/domain/recurrence";
 import { formatShortDate, localDateTimeToUtc, toLocalDate } from "~/domain/time";
 import { describeSkippedDates, LESSON_TYPE_LABEL, LESSON_TYPES, lessonFormSchema, RECURRENCE_LABEL, RECURRENCES, type LessonForm } from "~/models/lesson-form";
@@ -116,30 +116,18 @@ function Select({
   children: ReactNode;
 }) {
   const id = `${name}-${useId()}`;
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <span className="hint" id={`${id}-hint`}>
-          {hint}
-        </span>
-      ) : null}
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
       <select
         id={id}
         name={name}
         {...(value !== undefined ? { value, onChange: (e) => onChange?.(e.target.value) } : { defaultValue })}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedByIds(id, hint, error)}
       >
         {children}
       </select>
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
 }
 

@@ -14,7 +14,7 @@ import {
   withParam,
 } from "~/components/availability-forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Field } from "~/components/form";
+import { Field, FormActions } from "~/components/form";
 import {
   createLocation,
   createRoom,
@@ -236,16 +236,7 @@ function LocationForm({ editing, result }: { editing: Location | null; result: S
         <Field label="State (optional)" name="state" defaultValue={values.state} error={errors.state} maxLength={100} autoComplete="address-level1" />
         <Field label="Phone (optional)" name="phone" type="tel" defaultValue={values.phone} error={errors.phone} maxLength={40} autoComplete="tel" />
       </div>
-      <div className="row">
-        <button className="button" disabled={busy}>
-          {busy ? "Saving…" : editing ? "Save location" : "Add location"}
-        </button>
-        {editing ? (
-          <Link className="button secondary" to={BASE_URL}>
-            Cancel
-          </Link>
-        ) : null}
-      </div>
+      <FormActions busy={busy} editing={!!editing} saveLabel="Save location" addLabel="Add location" cancelTo={BASE_URL} />
     </Form>
   );
 }
@@ -292,16 +283,7 @@ function RoomForm({
             error={errors.capacity}
           />
         </div>
-        <div className="row" style={{ marginBottom: "1rem" }}>
-          <button className="button" disabled={busy}>
-            {busy ? "Saving…" : editing ? "Save room" : "Add room"}
-          </button>
-          {editing ? (
-            <Link className="button secondary" to={BASE_URL}>
-              Cancel
-            </Link>
-          ) : null}
-        </div>
+        <FormActions busy={busy} editing={!!editing} saveLabel="Save room" addLabel="Add room" cancelTo={BASE_URL} style={{ marginBottom: "1rem" }} />
       </div>
     </Form>
   );

@@ -16,7 +16,7 @@ import {
   withParam,
 } from "~/components/availability-forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Field, FormError, SelectField } from "~/components/form";
+import { Field, FormActions, FormError, SelectField } from "~/components/form";
 import { toLocalDate } from "~/domain/time";
 import {
   closureInput,
@@ -230,16 +230,7 @@ function TermForm({ editing, result }: { editing: Term | null; result: SetupResu
           <Field label="First day" name="startDate" type="date" required defaultValue={values.startDate} error={errors.startDate} />
           <Field label="Last day" name="endDate" type="date" required defaultValue={values.endDate} error={errors.endDate} />
         </div>
-        <div className="row">
-          <button className="button" disabled={busy}>
-            {busy ? "Saving…" : editing ? "Save term" : "Add term"}
-          </button>
-          {editing ? (
-            <Link className="button secondary" to={BASE_URL}>
-              Cancel
-            </Link>
-          ) : null}
-        </div>
+        <FormActions busy={busy} editing={!!editing} saveLabel="Save term" addLabel="Add term" cancelTo={BASE_URL} />
       </Form>
     </div>
   );
@@ -364,16 +355,7 @@ function ClosureForm({ editing, locations, result }: { editing: Closure | null; 
             options={[{ value: "", label: "The whole school" }, ...locations.map((l) => ({ value: l.id, label: `Only ${l.name}` }))]}
           />
         </div>
-        <div className="row">
-          <button className="button" disabled={busy}>
-            {busy ? "Saving…" : editing ? "Save closure" : "Add closure"}
-          </button>
-          {editing ? (
-            <Link className="button secondary" to={BASE_URL}>
-              Cancel
-            </Link>
-          ) : null}
-        </div>
+        <FormActions busy={busy} editing={!!editing} saveLabel="Save closure" addLabel="Add closure" cancelTo={BASE_URL} />
       </Form>
     </div>
   );

@@ -3,8 +3,8 @@
 // join as a guest, and their own booked 1-on-1 sessions. Read-only; each lesson
 // says whose it is.
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { CalendarLegend, markerItem, TimeGrid, toCalendarItem } from "~/components/calendar";
+import { useLoaderData } from "@remix-run/react";
+import { CalendarLegend, markerItem, TimeGrid, toCalendarItem, WeekToolbar } from "~/components/calendar";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseAnchorDate, visibleRange } from "~/domain/calendar-view";
 import { toLocalDate } from "~/domain/time";
@@ -80,26 +80,7 @@ export default function FamilySchedule() {
   const href = (date: string) => `/family/schedule?date=${date}`;
   return (
     <div className="stack">
-      <div className="cal-toolbar">
-        <div>
-          <p className="eyebrow">{role === "PARENT" ? "My family" : "My lessons"}</p>
-          <h1>Schedule</h1>
-          <p className="cal-range" aria-live="polite">
-            {range.title}
-          </p>
-        </div>
-        <nav aria-label="Weeks" className="cal-nav">
-          <Link className="button secondary" to={href(range.prev)} rel="prev">
-            <span aria-hidden="true">←</span> Previous<span className="visually-hidden"> week</span>
-          </Link>
-          <Link className="button secondary" to={href(range.today)}>
-            This week
-          </Link>
-          <Link className="button secondary" to={href(range.next)} rel="next">
-            Next<span className="visually-hidden"> week</span> <span aria-hidden="true">→</span>
-          </Link>
-        </nav>
-      </div>
+      <WeekToolbar eyebrow={role === "PARENT" ? "My family" : "My lessons"} title="Schedule" range={range} href={href} />
       {!hasStudents ? (
         <p className="card muted">No students are linked to your account yet.</p>
       ) : (

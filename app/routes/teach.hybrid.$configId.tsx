@@ -4,12 +4,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { HybridBookingsTable, weekRangeLabel } from "~/components/hybrid-bookings";
 import { formatWeekList } from "~/domain/hybrid";
 import { toLocalDate } from "~/domain/time";
 import { HybridError, hybridOverview } from "~/models/hybrid.server";
 import hybridCss from "~/styles/hybrid.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime, formatTime } from "~/utils/format";
+import { formatDateTime } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `1-on-1 weeks · ${data.lesson.title}` : "1-on-1 weeks" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: hybridCss }];
@@ -41,26 +42,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       students: students.map((s) => ({
         id: s.id,
         name: s.name,
-        unbooked: s.unbookedWeeks,
+        unbookedWeeks: s.unbookedWeeks,
         sessions: s.sessions.map((x) => ({ week: x.hybridWeek, startsAt: x.startsAt, endsAt: x.endsAt })),
       })),
     };
   });
 }
 
-function dayLabel(date: string, opts: Intl.DateTimeFormatOptions) {
-  return new Intl.DateTimeFormat("en-US", { timeZone: "UTC", ...opts }).format(new Date(`${date}T12:00:00Z`));
-}
-function rangeLabel(from: string, to: string) {
-  const short = { month: "short", day: "numeric" } as const;
-  if (from.slice(0, 7) === to.slice(0, 7)) return `${dayLabel(from, short)}–${dayLabel(to, { day: "numeric" })}`;
-  return `${dayLabel(from, short)} – ${dayLabel(to, short)}`;
-}
-
 export default function TeacherHybridOverview() {
   const d = useLoaderData<typeof loader>();
   const individual = d.weeks.filter((w) => w.kind === "INDIVIDUAL");
-  const complete = d.students.filter((s) => s.unbooked.length === 0).length;
+  const complete = d.students.filter((s) => s.unbookedWeeks.length === 0).length;
   return (
     <div className="stack">
       <div>
@@ -78,7 +70,7 @@ export default function TeacherHybridOverview() {
           {d.weeks.map((w) => (
             <li key={w.weekNumber} className={w.weekEnd < d.today ? "past" : ""}>
               <strong>{w.weekNumber}</strong>
-              <span className={`hy-kind ${w.kind.toLowerCase()}`}>{w.kind === "INDIVIDUAL" ? "1-ON-1" : w.kind}</span> <span className="muted">{rangeLabel(w.weekStart, w.weekEnd)}</span>
+              <span className={`hy-kind ${w.kind.toLowerCase()}`}>{w.kind === "INDIVIDUAL" ? "1-ON-1" : w.kind}</span> <span className="muted">{weekRangeLabel(w.weekStart, w.weekEnd)}</span>
             </li>
           ))}
         </ul>
@@ -96,45 +88,7 @@ export default function TeacherHybridOverview() {
               </strong>{" "}
               students have booked every 1-on-1 week.
             </p>
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Student</th>
-                    {individual.map((w) => (
-                      <th scope="col" key={w.weekNumber}>
-                        Week {w.weekNumber}
-                        <br />
-                        <span style={{ textTransform: "none", fontWeight: 400 }}>{rangeLabel(w.weekStart, w.weekEnd)}</span>
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.students.map((s) => (
-                    <tr key={s.id}>
-                      <th scope="row" className="hy-name">
-                        {s.name}
-                      </th>
-                      {individual.map((w) => {
-                        const x = s.sessions.find((y) => y.week === w.weekNumber);
-                        return (
-                          <td key={w.weekNumber}>
-                            {x ? (
-                              <span className="hy-booked">
-                                {formatDateTime(x.startsAt, d.timeZone)}–{formatTime(x.endsAt, d.timeZone)}
-                              </span>
-                            ) : (
-                              <span className="hy-missing">Not booked</span>
-                            )}
-                          </td>
-                        );
-                      })}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <HybridBookingsTable weeks={individual} students={d.students} timeZone={d.timeZone} />
           </>
         )}
       </section>

@@ -1,8 +1,8 @@
 // A teacher's own week, read-only: only the dates they teach (the effective
 // teacher of each occurrence), never anyone else's schedule, and no prices.
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { CalendarLegend, markerItem, TimeGrid, toCalendarItem } from "~/components/calendar";
+import { useLoaderData } from "@remix-run/react";
+import { CalendarLegend, markerItem, TimeGrid, toCalendarItem, WeekToolbar } from "~/components/calendar";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseAnchorDate, visibleRange } from "~/domain/calendar-view";
 import { toLocalDate } from "~/domain/time";
@@ -39,26 +39,7 @@ export default function TeacherWeek() {
   const active = items.filter((i) => i.status === "SCHEDULED" || i.status === "COMPLETED").length;
   return (
     <div className="stack">
-      <div className="cal-toolbar">
-        <div>
-          <p className="eyebrow">My teaching</p>
-          <h1>My week</h1>
-          <p className="cal-range" aria-live="polite">
-            {range.title}
-          </p>
-        </div>
-        <nav aria-label="Weeks" className="cal-nav">
-          <Link className="button secondary" to={href(range.prev)} rel="prev">
-            <span aria-hidden="true">←</span> Previous<span className="visually-hidden"> week</span>
-          </Link>
-          <Link className="button secondary" to={href(range.today)}>
-            This week
-          </Link>
-          <Link className="button secondary" to={href(range.next)} rel="next">
-            Next<span className="visually-hidden"> week</span> <span aria-hidden="true">→</span>
-          </Link>
-        </nav>
-      </div>
+      <WeekToolbar eyebrow="My teaching" title="My week" range={range} href={href} />
       <p className="muted">
         {active === 0 ? "You have no lessons this week." : `${active} ${active === 1 ? "lesson" : "lessons"} this week.`} Select a lesson for its details.
       </p>
