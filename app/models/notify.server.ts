@@ -2,8 +2,14 @@
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 
-/** Real addresses for a student: their parents (family admin, parentEmail) and their own login. */
-export async function familyAddresses(tx: Tx, studentIds: string[]): Promise<Map<string, string[]>> {
+/**
+ * Real addresses for each student: the family admin and parents of the student's
+ * family, the student's own login, and the student's `parentEmail` contact.
+ * With `reminders`, only people who keep `lessonReminders` on: a parentEmail that is
+ * some user's login follows that user's choice; one with no account follows the
+ * family admin's choice (it has no setting of its own), or is kept without a family.
+ */
+export async function familyAddresses(tx: Tx, studentIds: string[], opts: { reminders?: boolean } = {}): Promise<Map<string, string[]>> {
   const students = await tx.student.findMany({
     where: { id: { in: studentIds } },
     select: {
@@ -13,21 +19,35 @@ export async function familyAddresses(tx: Tx, studentIds: string[]): Promise<Map
         select: {
           email: true,
           passwordHash: true,
-          familyGroup: { select: { billingEmail: true, admin: { select: { email: true } }, members: { where: { role: "PARENT" }, select: { email: true } } } },
+          lessonReminders: true,
+          familyGroup: {
+            select: {
+              admin: { select: { email: true, lessonReminders: true } },
+              members: { where: { role: "PARENT" }, select: { email: true, lessonReminders: true } },
+            },
+          },
         },
       },
     },
   });
+  const wants = (person: { lessonReminders: boolean }) => !opts.reminders || person.lessonReminders;
+  let contactChoice = new Map<string, boolean>();
+  if (opts.reminders) {
+    const contacts = [...new Set(students.map((s) => s.parentEmail?.toLowerCase()).filter((e): e is string => Boolean(e)))];
+    const users = contacts.length ? await tx.user.findMany({ where: { email: { in: contacts } }, select: { email: true, lessonReminders: true } }) : [];
+    contactChoice = new Map(users.map((u) => [u.email, u.lessonReminders]));
+  }
   const out = new Map<string, string[]>();
   for (const s of students) {
     const emails = new Set<string>();
-    if (s.parentEmail) emails.add(s.parentEmail.toLowerCase());
-    const fam = s.user.familyGroup;
-    if (fam) {
-      emails.add(fam.admin.email);
-      for (const m of fam.members) emails.add(m.email);
+    const family = s.user.familyGroup;
+    if (family) {
+      if (wants(family.admin)) emails.add(family.admin.email);
+      for (const m of family.members) if (wants(m)) emails.add(m.email);
     }
-    if (s.user.passwordHash) emails.add(s.user.email);
+    if (s.user.passwordHash && wants(s.user)) emails.add(s.user.email);
+    const contact = s.parentEmail?.toLowerCase();
+    if (contact && (!opts.reminders || (contactChoice.get(contact) ?? family?.admin.lessonReminders ?? true))) emails.add(contact);
     out.set(s.id, [...emails].filter((e) => !e.endsWith(".invalid")));
   }
   return out;

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { Prisma } from "../../server/db/clients.server";
 import type { Tx } from "../../server/db/school-db.server";
-import { isIsoDate, SKILL_LEVELS } from "../domain/roster-import";
+import { isIsoDate, ROSTER_COLUMNS, SKILL_LEVELS } from "../domain/roster-import";
 import { fields } from "../utils/forms";
 
 export const PAGE_SIZE = 25;
@@ -285,17 +285,7 @@ export async function studentEnrollment(tx: Tx, studentId: string, enrollmentId:
 
 /** Import columns first (so an exported file imports back unchanged), then the rest. */
 export const EXPORT_HEADER = [
-  "parent_first_name",
-  "parent_last_name",
-  "parent_email",
-  "parent_phone",
-  "student_first_name",
-  "student_last_name",
-  "date_of_birth",
-  "instrument",
-  "skill_level",
-  "emergency_contact_name",
-  "emergency_contact_phone",
+  ...ROSTER_COLUMNS,
   "emergency_contact_relation",
   "secondary_instruments",
   "parental_consent",

@@ -4,6 +4,7 @@
 // each school's own work runs in that school's RLS-bound transaction.
 import { formatDate, formatTime } from "../../app/utils/format";
 import { remindUnbooked } from "../../app/models/hybrid.server";
+import { familyAddresses } from "../../app/models/notify.server";
 import { remindExpiringCredits } from "../../app/models/makeups.server";
 import { extendHorizon } from "../../app/models/scheduling.server";
 import { schoolOrigin } from "../../tenants/host";
@@ -230,7 +231,7 @@ async function remindSchool(tx: Tx, mailer: Mailer, school: { name: string; time
   };
   const allStudentIds = [...new Set(occurrences.flatMap(studentsOf))];
   if (allStudentIds.length === 0) return { occurrences: occurrences.length, emails: 0 };
-  const addresses = await reminderAddresses(tx, allStudentIds);
+  const addresses = await familyAddresses(tx, allStudentIds, { reminders: true });
   const names = await tx.student.findMany({ where: { id: { in: allStudentIds } }, select: { id: true, user: { select: { firstName: true } } } });
   const firstName = new Map(names.map((s) => [s.id, s.user.firstName]));
 
@@ -303,57 +304,6 @@ function reminderMessage(
 function joinNames(names: string[]) {
   if (names.length <= 1) return names[0] ?? "your child";
   return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-}
-
-/**
- * Like familyAddresses (app/models/notify.server.ts), honouring each person's
- * `lessonReminders` choice: the family admin and parents of the student's family,
- * the student's own login, and the student's `parentEmail` contact. A parentEmail
- * that is some user's login follows that user's choice; one with no account follows
- * the family admin's choice (it has no setting of its own), or is kept when the
- * student has no family.
- */
-export async function reminderAddresses(tx: Tx, studentIds: string[]): Promise<Map<string, string[]>> {
-  const students = await tx.student.findMany({
-    where: { id: { in: studentIds } },
-    select: {
-      id: true,
-      parentEmail: true,
-      user: {
-        select: {
-          email: true,
-          passwordHash: true,
-          lessonReminders: true,
-          familyGroup: {
-            select: {
-              admin: { select: { email: true, lessonReminders: true } },
-              members: { where: { role: "PARENT" }, select: { email: true, lessonReminders: true } },
-            },
-          },
-        },
-      },
-    },
-  });
-  const contactEmails = [...new Set(students.map((s) => s.parentEmail?.toLowerCase()).filter((e): e is string => Boolean(e)))];
-  const contactUsers = contactEmails.length
-    ? await tx.user.findMany({ where: { email: { in: contactEmails } }, select: { email: true, lessonReminders: true } })
-    : [];
-  const choiceOf = new Map(contactUsers.map((u) => [u.email, u.lessonReminders]));
-
-  const out = new Map<string, string[]>();
-  for (const s of students) {
-    const emails = new Set<string>();
-    const family = s.user.familyGroup;
-    if (family) {
-      if (family.admin.lessonReminders) emails.add(family.admin.email);
-      for (const m of family.members) if (m.lessonReminders) emails.add(m.email);
-    }
-    if (s.user.passwordHash && s.user.lessonReminders) emails.add(s.user.email);
-    const contact = s.parentEmail?.toLowerCase();
-    if (contact && (choiceOf.get(contact) ?? family?.admin.lessonReminders ?? true)) emails.add(contact);
-    out.set(s.id, [...emails].filter((e) => !e.endsWith(".invalid")));
-  }
-  return out;
 }
 
 // ---- helpers ---------------------------------------------------------------------------
