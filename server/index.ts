@@ -1,14 +1,14 @@
 // Entry point, development and production alike: one node:http server whose
 // requests go to Hono (and, in development, first to Vite for modules and HMR).
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { getRequestListener } from "@hono/node-server";
 import type { ServerBuild } from "@remix-run/node";
 import { seedDemo } from "../prisma/seed/demo";
 import { createApp } from "./app";
 import { prepareDatabase } from "./db/setup.server";
 import { loadEnv } from "./env.server";
+import { createNodeHandler, type NodeMiddleware } from "./http.server";
 import { JOB_NAMES, startJobs, type Jobs } from "./jobs/worker.server";
 import { createServices } from "./services.server";
 
@@ -29,7 +29,7 @@ if (env.JOBS === "on") {
 }
 
 let build: ServerBuild | (() => Promise<ServerBuild>);
-let handle: (req: IncomingMessage, res: ServerResponse, next: () => void) => void = (_q, _s, next) => next();
+let vite: NodeMiddleware | undefined;
 let staticRoot: string | undefined;
 let closeVite = async () => {};
 
@@ -39,15 +39,14 @@ if (env.isProduction) {
   staticRoot = path.relative(process.cwd(), path.join(buildDir, "client"));
 } else {
   const { createServer: createViteServer } = await import("vite");
-  const vite = await createViteServer({ server: { middlewareMode: true }, appType: "custom" });
-  build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
-  handle = vite.middlewares;
-  closeVite = () => vite.close();
+  const viteServer = await createViteServer({ server: { middlewareMode: true }, appType: "custom" });
+  build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  vite = viteServer.middlewares;
+  closeVite = () => viteServer.close();
 }
 
 const app = createApp({ services, build, staticRoot });
-const listener = getRequestListener(app.fetch);
-const server = createServer((req, res) => handle(req, res, () => void listener(req, res)));
+const server = createServer(createNodeHandler({ fetch: app.fetch, vite }));
 
 server.listen(env.PORT, env.HOST, () => {
   const port = env.PORT;
