@@ -13,8 +13,10 @@ export interface RunningServices extends Services {
 }
 
 export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "appUrl">): RunningServices {
-  const owner = createPrismaClient(db.ownerUrl, 5);
-  const app = createPrismaClient(db.appUrl, 20);
+  // The app role serves every school request; the owner's pool (host lookups, which
+  // are cached, operators, jobs' cross-school reads) needs a quarter of that.
+  const owner = createPrismaClient(db.ownerUrl, Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 4)), env.DATABASE_POOL_TIMEOUT_MS);
+  const app = createPrismaClient(db.appUrl, env.DATABASE_POOL_SIZE, env.DATABASE_POOL_TIMEOUT_MS);
   return {
     env,
     platform: new Platform(owner, app),

@@ -43,6 +43,13 @@ class SerialTransactionPg extends PrismaPg {
   }
 }
 
-export function createPrismaClient(url: string, max = 10): PrismaClient {
-  return new PrismaClient({ adapter: new SerialTransactionPg({ connectionString: url, max }) });
+/**
+ * `poolTimeoutMs` bounds the wait for a free connection (queries and transactions
+ * alike): past it, pg-pool throws "timeout exceeded when trying to connect", which
+ * the server answers 503 (server/busy.server.ts). Prisma's `maxWait` does not bound
+ * that wait with a driver adapter; without this, a request queues until a
+ * connection frees up, however long that takes.
+ */
+export function createPrismaClient(url: string, max = 10, poolTimeoutMs = 5_000): PrismaClient {
+  return new PrismaClient({ adapter: new SerialTransactionPg({ connectionString: url, max, connectionTimeoutMillis: poolTimeoutMs }) });
 }
