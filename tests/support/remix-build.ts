@@ -9,7 +9,7 @@ export function oneRouteBuild(path: string, loader: LoaderFunction): ServerBuild
     mode: "production",
     entry: { module: entry },
     routes: {
-      root: { id: "root", path: "", module: { default: () => null } },
+      root: { id: "root", path: "", module: { default: () => null, ErrorBoundary: () => null } },
       probe: { id: "probe", parentId: "root", path, module: { loader } },
     },
     assets: { entry: { imports: [], module: "" }, routes: {}, url: "", version: "test" },
