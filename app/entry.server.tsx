@@ -58,12 +58,12 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
     context.log?.warn({ err: error }, "database busy");
     return;
   }
-  const log = context.log ?? { error: console.error, info: console.info };
-  // Remix's own refusals (no route matches, method not allowed) carry their cause.
+  const log = context.log ?? { error: console.error };
+  // Remix's own refusals carry their cause.
   if (isRouteErrorResponse(error)) {
     const cause = (error as { error?: unknown }).error ?? error;
+    // Below 500 (no route matches, method not allowed) the access line says it all.
     if (error.status >= 500) log.error({ err: cause }, "unhandled error");
-    else log.info({ status: error.status, reason: cause instanceof Error ? cause.message : error.statusText }, "request refused");
     return;
   }
   log.error({ err: error }, "unhandled error");
