@@ -13,11 +13,18 @@ import { JOB_NAMES, startJobs, type Jobs } from "./jobs/worker.server";
 import { createServices } from "./services.server";
 
 const log = (m: string) => console.log(`[encore] ${m}`);
-const env = loadEnv();
+let env: ReturnType<typeof loadEnv>;
+try {
+  env = loadEnv();
+} catch (error) {
+  console.error(`[encore] ${(error as Error).message}`);
+  process.exit(1);
+}
 const db = await prepareDatabase(env, { log });
 const services = createServices(env, db);
 
 if (env.SEED === "demo") {
+  if (env.isProduction) log("SEED=demo in production: demo schools with public passwords are seeded into an empty database");
   const seeded = await seedDemo(services, { ifEmpty: true });
   if (seeded) log("seeded the demo schools");
 }

@@ -6,14 +6,16 @@ import type { Env } from "./env.server";
 import { Mailer } from "./services/email.server";
 import { createRateLimiter } from "./services/rate-limit.server";
 import { createStorage } from "./services/storage.server";
+import { PLATFORM_ROLE } from "./db/rls";
 
 export interface RunningServices extends Services {
-  clients: { owner: PrismaClient; app: PrismaClient };
+  /** `platform`: the owner's credentials as the platform role (privileged module only); `app`: RLS-bound. */
+  clients: { platform: PrismaClient; app: PrismaClient };
   close(): Promise<void>;
 }
 
 export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "appUrl">): RunningServices {
-  const owner = createPrismaClient(db.ownerUrl, 5);
+  const owner = createPrismaClient(db.ownerUrl, 5, { role: PLATFORM_ROLE });
   const app = createPrismaClient(db.appUrl, 20);
   return {
     env,
@@ -32,7 +34,7 @@ export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "ap
       uploadthingApiUrl: process.env.UPLOADTHING_API_URL || undefined,
       uploadthingIngestUrl: process.env.UPLOADTHING_INGEST_URL || undefined,
     }),
-    clients: { owner, app },
+    clients: { platform: owner, app },
     async close() {
       await Promise.all([owner.$disconnect(), app.$disconnect()]);
     },

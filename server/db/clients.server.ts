@@ -43,6 +43,13 @@ class SerialTransactionPg extends PrismaPg {
   }
 }
 
-export function createPrismaClient(url: string, max = 10): PrismaClient {
-  return new PrismaClient({ adapter: new SerialTransactionPg({ connectionString: url, max }) });
+/**
+ * A Prisma client over a pool of `max` connections. `role`: every connection assumes
+ * this role as it opens (a startup parameter, like `SET ROLE` before any query), so
+ * the privileged module works with the platform role's rights, not the owner's.
+ */
+export function createPrismaClient(url: string, max = 10, opts: { role?: string } = {}): PrismaClient {
+  if (opts.role && !/^[a-z_][a-z0-9_]*$/.test(opts.role)) throw new Error(`Invalid role name ${opts.role}`);
+  const options = opts.role ? `-c role=${opts.role}` : undefined;
+  return new PrismaClient({ adapter: new SerialTransactionPg({ connectionString: url, max, ...(options ? { options } : {}) }) });
 }

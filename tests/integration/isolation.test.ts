@@ -8,14 +8,17 @@
 // failure here cannot damage the demo data the other test files use.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { schoolOwnedModels } from "../../server/db/schema-models";
+import { readSchemaModels, schoolOwnedModels } from "../../server/db/schema-models";
+import { PLATFORM_ACCESS, PLATFORM_ROLE } from "../../server/db/rls";
 import type { Tx } from "../../server/db/school-db.server";
 import { connectOwner, createAdminSession, ident, newId, refusal, rolledBack, withoutSchool } from "../support/db";
 import { schoolId, testServices } from "../support/services";
 
 const MODELS = schoolOwnedModels();
 /** Tables that belong to no school but must still not be open to the app role. */
-const PLATFORM_ONLY_TABLES = ["Operator", "OperatorSession", "AuditLog", "_prisma_migrations"];
+// Every model no school owns (operators, their sessions and links, the audit log),
+// read from the schema like MODELS, and Prisma's migration table.
+const PLATFORM_ONLY_TABLES = [...readSchemaModels().filter((m) => !m.schoolOwned && m.name !== "School").map((m) => m.name), "_prisma_migrations"];
 
 const services = testServices();
 let owner: pg.Client;
@@ -173,16 +176,22 @@ describe("catalog", () => {
     );
     expect(flags, `no table for model ${name}`).toEqual([{ relrowsecurity: true, relforcerowsecurity: true }]);
 
-    const { rows: policies } = await owner.query<{ policyname: string; permissive: string; qual: string | null; with_check: string | null }>(
-      `SELECT policyname::text, permissive, qual, with_check FROM pg_policies WHERE schemaname = 'public' AND tablename = $1`,
+    const { rows: policies } = await owner.query<{ policyname: string; permissive: string; roles: string[]; cmd: string; qual: string | null; with_check: string | null }>(
+      `SELECT policyname::text, permissive, roles::text[] AS roles, cmd, qual, with_check FROM pg_policies WHERE schemaname = 'public' AND tablename = $1`,
       [name],
     );
     expect(policies.length, `${name} has no policy`).toBeGreaterThan(0);
-    // Permissive policies are OR-ed: one that does not test the school would open the table.
-    for (const p of policies.filter((p) => p.permissive === "PERMISSIVE")) {
+    // Permissive policies are OR-ed: one that does not test the school would open the
+    // table — except the platform role's, which server/db/rls.ts lists table by table.
+    const forEveryone = policies.filter((p) => p.permissive === "PERMISSIVE" && !p.roles.includes(PLATFORM_ROLE));
+    for (const p of forEveryone) {
+      expect(p.roles, `policy ${p.policyname} on ${name}`).toEqual(["public"]);
       expect(p.qual, `policy ${p.policyname} on ${name}`).toContain("app.school_id");
       if (p.with_check !== null) expect(p.with_check, `policy ${p.policyname} on ${name}`).toContain("app.school_id");
     }
+    const forPlatform = policies.filter((p) => p.roles.includes(PLATFORM_ROLE));
+    for (const p of forPlatform) expect(p.roles, `policy ${p.policyname} on ${name}`).toEqual([PLATFORM_ROLE]);
+    expect(forPlatform.map((p) => p.cmd).sort(), `platform policies on ${name}`).toEqual([...(PLATFORM_ACCESS[name]?.policies ?? [])].sort());
   });
 
   it("every public table with a schoolId column is a school-owned model, and every school-owned model has one", async () => {
