@@ -25,7 +25,8 @@ const log = (m: string) => console.log(`[bench] ${m}`);
 
 const started = performance.now();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "encore-bench-"));
-const env = loadEnv({ NODE_ENV: "production", DATA_DIR: dataDir, SEED: "none", JOBS: "off" });
+// "test": the embedded database is for development and tests (production requires DATABASE_URL).
+const env = loadEnv({ NODE_ENV: "test", DATA_DIR: dataDir, SEED: "none", JOBS: "off" });
 log(`starting PostgreSQL in ${dataDir}`);
 const db = await prepareDatabase(env, { ephemeral: true });
 const services = createServices(env, db);
