@@ -47,6 +47,7 @@ interface ModelDelegate {
   findMany(args: { select: { id: true; schoolId: true } }): Promise<{ id: string; schoolId: string }[]>;
   updateMany(args: { where: Record<string, unknown>; data: Record<string, unknown> }): Promise<{ count: number }>;
   deleteMany(args: { where: Record<string, unknown> }): Promise<{ count: number }>;
+  createMany(args: { data: Record<string, unknown>[] }): Promise<{ count: number }>;
 }
 
 function delegate(client: object, model: string): ModelDelegate {
@@ -147,6 +148,36 @@ describe.each(MODELS)("%s", (model) => {
     });
     expect(error.code).toBe("42501");
     expect(error.message).toMatch(/new row violates row-level security policy/);
+  });
+
+  it("Prisma in A's context cannot insert a row for B (row-level security, 42501)", async () => {
+    const error = await rolledBack(asSchoolA(), async (tx) => {
+      const [source] = await tx.$queryRawUnsafe<{ row: Record<string, unknown> }[]>(`SELECT to_jsonb(t) AS row FROM ${table} t LIMIT 1`);
+      if (!source) throw new Error(`school A sees no ${model} row to copy`);
+      // JSON has no date type: a timestamp without a zone or a date comes back as a bare
+      // string, which Prisma wants as an ISO instant; NULLs are left out (lists default).
+      const instant = (v: string) => (/^\d{4}-\d\d-\d\d$/.test(v) ? `${v}T00:00:00Z` : /^\d{4}-\d\d-\d\dT[\d:.]+$/.test(v) ? `${v}Z` : v);
+      const values = Object.entries(source.row)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, typeof v === "string" ? instant(v) : v]);
+      const forB = { ...Object.fromEntries(values), id: newId(), schoolId: B };
+      return refusal(() => delegate(tx, model).createMany({ data: [forB] }));
+    });
+    expect(error.code).toBe("42501");
+    expect(error.message).toMatch(/row-level security/);
+  });
+
+  it("an UPDATE in A's context cannot move one of A's rows to B (the policy's WITH CHECK), through Prisma or raw SQL", async () => {
+    const id = idsOfA[0]!;
+    const viaPrisma = await rolledBack(asSchoolA(), (tx) => refusal(() => delegate(tx, model).updateMany({ where: { id }, data: { schoolId: B } })));
+    const viaRaw = await rolledBack(asSchoolA(), (tx) => refusal(() => tx.$executeRawUnsafe(`UPDATE ${table} SET "schoolId" = $1 WHERE id = $2`, B, id)));
+    for (const error of [viaPrisma, viaRaw]) {
+      expect(error.code).toBe("42501");
+      expect(error.message).toMatch(/row-level security/);
+    }
+    // And the row is still A's.
+    const { rows } = await owner.query<{ schoolId: string }>(`SELECT "schoolId" FROM ${table} WHERE id = $1`, [id]);
+    expect(rows.map((r) => r.schoolId)).toEqual(rows.length ? [A] : []);
   });
 
   it("sees no rows with no school chosen (setting unset, or empty)", async () => {

@@ -31,7 +31,8 @@ export function pgErrorOf(error: unknown): PgErrorInfo | null {
     constraint?: unknown;
     meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown } } };
   };
-  const cause = e.meta?.driverAdapterError?.cause;
+  // Wrapped by Prisma (meta.driverAdapterError), or the adapter's own error (cause).
+  const cause = e.meta?.driverAdapterError?.cause ?? (error as { cause?: { originalCode?: unknown; originalMessage?: unknown } }).cause;
   if (cause && typeof cause.originalCode === "string") {
     return { code: cause.originalCode, message: String(cause.originalMessage ?? "") };
   }
