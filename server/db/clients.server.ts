@@ -43,6 +43,20 @@ class SerialTransactionPg extends PrismaPg {
   }
 }
 
+/**
+ * The connection URL with `TimeZone=UTC` for the session. Our columns are
+ * `timestamptz`, and Prisma's pg adapter (6.x) sends instants as UTC text with no
+ * offset and reads them back by replacing the offset with +00:00: both are right
+ * only in a UTC session, whatever the server's or the role's own TimeZone is.
+ * (Set in the URL, so the URL's own `options`, if any, are kept and this one wins.)
+ */
+export function utcSessionUrl(url: string): string {
+  const u = new URL(url);
+  const options = [u.searchParams.get("options"), "-c TimeZone=UTC"].filter(Boolean).join(" ");
+  u.searchParams.set("options", options);
+  return u.toString();
+}
+
 export function createPrismaClient(url: string, max = 10): PrismaClient {
-  return new PrismaClient({ adapter: new SerialTransactionPg({ connectionString: url, max }) });
+  return new PrismaClient({ adapter: new SerialTransactionPg({ connectionString: utcSessionUrl(url), max }) });
 }
