@@ -150,7 +150,7 @@ export default function TermsPage() {
                     <Link to={`${withParam(BASE_URL, "edit", t.id)}#term-form`} aria-label={`Change ${t.name}`}>
                       Change
                     </Link>
-                    <DeleteButton action={BASE_URL} intent="remove-term" id={t.id} label={`Remove ${t.name}`} confirmText={`Remove the term “${t.name}” from the calendar?`}>
+                    <DeleteButton action={BASE_URL} intent="remove-term" id={t.id} label={`Remove ${t.name}`} confirmText={`Remove the term “${t.name}” from the calendar?`} busyText="Removing…">
                       Remove
                     </DeleteButton>
                   </>
