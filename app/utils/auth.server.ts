@@ -124,7 +124,7 @@ export async function createUserToken(tx: Tx, userId: string, kind: keyof typeof
 }
 
 export async function findUsableToken(tx: Tx, token: string) {
-  const row = await tx.userToken.findUnique({
+  const row = await tx.userToken.findFirst({
     where: { tokenHash: hashToken(token) },
     select: { id: true, kind: true, usedAt: true, expiresAt: true, user: { select: { id: true, email: true, firstName: true } } },
   });
