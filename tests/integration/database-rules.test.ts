@@ -11,10 +11,11 @@
 //   with a past cannot be deleted (23503), while removing a whole school still can.
 //
 // Every statement that writes runs in a transaction that is rolled back.
-import type pg from "pg";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { sqlTimestamp } from "../../app/models/sql.server";
 import { createPrismaClient } from "../../server/db/clients.server";
+import { listMigrations } from "../../server/db/migrate.server";
 import { roleUrl } from "../../server/db/roles.server";
 import { SchoolDb } from "../../server/db/school-db.server";
 import { schoolOwnedModels } from "../../server/db/schema-models";
@@ -138,6 +139,49 @@ describe("instants", () => {
     } finally {
       await client.$disconnect();
       await owner.query(`DROP ROLE ${probe}`);
+    }
+  });
+
+  it("survive the migration to timestamptz unshifted, whatever the session's TimeZone", async () => {
+    // A database of its own on the same server, migrated up to just before the
+    // conversion, with rows written as the old `timestamp` columns held them (UTC);
+    // then the conversion runs in a session whose TimeZone is Tokyo.
+    const all = listMigrations();
+    const at = all.findIndex((m) => m.name.endsWith("_tighten"));
+    expect(at, "the timestamptz migration").toBeGreaterThan(0);
+    const database = `encore_upgrade_${newId("").slice(1, 13)}`;
+    await owner.query(`CREATE DATABASE ${database}`);
+    const url = new URL(inject("ownerUrl"));
+    url.pathname = `/${database}`;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      for (const m of all.slice(0, at)) await client.query(m.sql);
+      await client.query(`
+        INSERT INTO "School" (id, slug, name, email, "createdAt", "updatedAt") VALUES ('s1', 'upgrade', 'Upgrade', 'u@x.test', '2026-01-02 03:04:05.678', '2026-01-02 03:04:05.678');
+        INSERT INTO "User" (id, "schoolId", email, "firstName", "lastName", role, "updatedAt") VALUES ('t1', 's1', 't@x.test', 'T', 'One', 'TEACHER', '2026-01-02 03:04:05');
+        INSERT INTO "Lesson" (id, "schoolId", title, type, "instructorId", "startTime", "endTime", duration, "updatedAt")
+             VALUES ('l1', 's1', 'Piano', 'INDIVIDUAL', 't1', '2026-01-02 15:00', '2026-01-02 15:30', 30, '2026-01-02 03:04:05');
+        INSERT INTO "LessonOccurrence" (id, "schoolId", "lessonId", "startsAt", "endsAt", "instructorId", "updatedAt")
+             VALUES ('o1', 's1', 'l1', '2026-01-02 15:00', '2026-01-02 15:30', 't1', '2026-01-02 03:04:05');`);
+      await client.query(`SET TimeZone = 'Asia/Tokyo'`);
+      await client.query("BEGIN");
+      await client.query(all[at]!.sql);
+      await client.query("COMMIT");
+      const { rows } = await client.query<{ created: string; starts: string; type: string }>(`
+        SELECT to_char(s."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') AS created,
+               to_char(o."startsAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS starts, pg_typeof(o."startsAt")::text AS type
+          FROM "School" s, "LessonOccurrence" o`);
+      expect(rows).toEqual([{ created: "2026-01-02 03:04:05.678", starts: "2026-01-02 15:00", type: "timestamp with time zone" }]);
+      // The rebuilt exclusion constraint holds over the converted row.
+      const clash = await client
+        .query(`INSERT INTO "LessonOccurrence" (id, "schoolId", "lessonId", kind, "startsAt", "endsAt", "instructorId", "updatedAt")
+                VALUES ('o2', 's1', 'l1', 'INDIVIDUAL_SESSION', '2026-01-02T15:10:00Z', '2026-01-02T15:20:00Z', 't1', now())`)
+        .then(() => null, (error: { code?: string; constraint?: string }) => ({ code: error.code, constraint: error.constraint }));
+      expect(clash).toEqual({ code: "23P01", constraint: "LessonOccurrence_teacher_no_overlap" });
+    } finally {
+      await client.end();
+      await owner.query(`DROP DATABASE ${database}`);
     }
   });
 
