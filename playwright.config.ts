@@ -67,7 +67,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "node build/server.js",
+    // tests/e2e/server.ts: a throwaway PostgreSQL, then build/server.js in production mode on it.
+    command: "node --import tsx tests/e2e/server.ts",
     cwd: root,
     url: platformUrl("/healthz"),
     timeout: 120_000,
@@ -86,9 +87,8 @@ export default defineConfig({
       RATE_LIMIT_SIGNIN: "1000",
       // No background jobs during journeys: an hourly reminder must not land in an outbox a test reads.
       JOBS: "off",
-      // Never a real database or email service from the developer's environment.
-      DATABASE_URL: "",
-      APP_DATABASE_URL: "",
+      // Never a real email service from the developer's environment (the database is
+      // the launcher's own).
       RESEND_API_KEY: "",
       UPSTASH_REDIS_REST_URL: "",
     },

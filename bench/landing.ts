@@ -194,7 +194,8 @@ const port = await freePort();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "encore-bench-landing-"));
 const host = `harmony.localhost:${port}`;
 log(`starting the production server on 127.0.0.1:${port} (data in ${dataDir})`);
-const child = spawn(process.execPath, ["build/server.js"], {
+// tests/e2e/server.ts: a throwaway PostgreSQL, then build/server.js in production mode on it.
+const child = spawn(process.execPath, ["--import", "tsx", "tests/e2e/server.ts"], {
   cwd: root,
   stdio: ["ignore", "pipe", "pipe"],
   env: {
@@ -208,8 +209,6 @@ const child = spawn(process.execPath, ["build/server.js"], {
     JOBS: "off",
     // Every request comes from 127.0.0.1: the per-address limits would only measure 429s.
     RATE_LIMIT_SIGNIN: "100000000",
-    DATABASE_URL: "",
-    APP_DATABASE_URL: "",
     RESEND_API_KEY: "",
     UPSTASH_REDIS_REST_URL: "",
     UPLOADTHING_TOKEN: "",

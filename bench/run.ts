@@ -25,7 +25,8 @@ const log = (m: string) => console.log(`[bench] ${m}`);
 
 const started = performance.now();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "encore-bench-"));
-const env = loadEnv({ NODE_ENV: "production", DATA_DIR: dataDir, SEED: "none", JOBS: "off" });
+// "test": the embedded database is for development and tests (production requires DATABASE_URL).
+const env = loadEnv({ NODE_ENV: "test", DATA_DIR: dataDir, SEED: "none", JOBS: "off" });
 log(`starting PostgreSQL in ${dataDir}`);
 const db = await prepareDatabase(env, { ephemeral: true });
 const services = createServices(env, db);
@@ -61,9 +62,9 @@ try {
     }
   }
 
-  // The columns are `timestamp` (UTC, no zone): pass UTC text, never a Date, which
-  // node-postgres would render in the machine's local zone.
-  const utc = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
+  // The columns are `timestamptz`: pass ISO text with its "Z", so the instant never
+  // depends on the session's TimeZone.
+  const utc = (d: Date) => d.toISOString();
   const weekOf = (i: number) => {
     const k = (i * 17) % WEEKS;
     return { from: localDateTimeToUtc(addDays(YEAR_START, 7 * k), "00:00", ZONE), to: localDateTimeToUtc(addDays(YEAR_START, 7 * k + 7), "00:00", ZONE) };
@@ -212,7 +213,7 @@ try {
       );
       await client.query(
         `INSERT INTO "LessonOccurrence" ("id", "lessonId", "startsAt", "endsAt", "instructorId", "roomId", "updatedAt")
-         SELECT $1 || '-' || n, $1, s, s + interval '45 minutes', $2, $3, now() FROM unnest($4::timestamp[]) WITH ORDINALITY AS t(s, n)`,
+         SELECT $1 || '-' || n, $1, s, s + interval '45 minutes', $2, $3, now() FROM unnest($4::timestamptz[]) WITH ORDINALITY AS t(s, n)`,
         [lessonId, teacherId, roomId, starts.map(utc)],
       );
       await client.query("COMMIT");

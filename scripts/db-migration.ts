@@ -9,7 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../server/db/embedded.server";
 import { applyMigrations, listMigrations, MIGRATIONS_DIR } from "../server/db/migrate.server";
-import { rlsStatements, schoolTableRls } from "../server/db/rls";
+import { ensureDevAppRole } from "../server/db/roles.server";
+import { appGrantStatement, PLATFORM_ACCESS, platformAccessStatements, rlsStatements, schoolTableRls } from "../server/db/rls";
 import { schoolOwnedModels } from "../server/db/schema-models";
 
 const name = (process.argv[2] ?? "").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
@@ -30,6 +31,7 @@ if (listMigrations().length && !previousSnapshot) {
 const dir = mkdtempSync(path.join(os.tmpdir(), "encore-migration-"));
 const pgServer = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), ephemeral: true });
 try {
+  await ensureDevAppRole(pgServer.url, "encore_app");
   await applyMigrations(pgServer.url);
   const diff = execFileSync(
     process.execPath,
@@ -49,15 +51,19 @@ try {
   );
   const created = [...diff.matchAll(/^CREATE TABLE "(\w+)"/gm)].map((m) => m[1]!);
   const owned = new Set(schoolOwnedModels());
-  const rls = created.filter((t) => owned.has(t)).map((t) => rlsStatements(t));
+  // A new school-owned table gets row-level security and the app role's grant; a new
+  // table the privileged module needs gets the platform role's grant (server/db/rls.ts).
+  // Any other new table is reachable by neither role until a migration grants it.
+  const rls = created.filter((t) => owned.has(t)).map((t) => `${rlsStatements(t)}\n${appGrantStatement(t)}`);
   if (created.includes("School")) rls.unshift(schoolTableRls());
+  rls.push(...created.filter((t) => PLATFORM_ACCESS[t]).map(platformAccessStatements));
   if (!diff.trim() || /^-- This is an empty migration/m.test(diff)) {
     console.log("No schema changes.");
   } else {
     const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
     const out = path.join(MIGRATIONS_DIR, `${stamp}_${name}`);
     mkdirSync(out, { recursive: true });
-    const body = diff + (rls.length ? `\n-- Row-level security (scripts/db-migration.ts)\n${rls.join("\n\n")}\n` : "");
+    const body = diff + (rls.length ? `\n-- Row-level security and grants (scripts/db-migration.ts)\n${rls.join("\n\n")}\n` : "");
     writeFileSync(path.join(out, "migration.sql"), body);
     copyFileSync("prisma/schema.prisma", path.join(out, "schema.prisma"));
     writeFileSync(path.join(MIGRATIONS_DIR, "migration_lock.toml"), 'provider = "postgresql"\n');

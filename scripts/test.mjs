@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type check, unit + integration tests (Vitest, real PostgreSQL),
-// production build, then end-to-end journeys (Playwright in Chromium).
+// `npm test`: type check, production build, unit + integration tests (Vitest, real
+// PostgreSQL; one deploys the build), then end-to-end journeys (Playwright in Chromium).
 // Ends with one summary line: "Tests: N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
@@ -20,12 +20,13 @@ function run(label, cmd, args, env = {}) {
 
 const steps = [];
 steps.push(["typecheck", run("Type check", npx, ["tsc", "--noEmit"])]);
+// The build comes first: an integration test deploys it (tests/integration/production.test.ts).
+const built = run("Production build", "npm", ["run", "build", "--silent"]);
+steps.push(["build", built]);
 steps.push([
   "vitest",
   run("Unit and integration tests (Vitest)", npx, ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]),
 ]);
-const built = run("Production build", "npm", ["run", "build", "--silent"]);
-steps.push(["build", built]);
 if (built) {
   steps.push([
     "playwright",

@@ -111,12 +111,13 @@ export function createApp({ services, build, staticRoot, log = createLogger({ le
     }),
   );
 
-  // Both database roles, each with its own pool: the owner's (privileged module)
-  // and the app role's (every school request). Either failing makes the server unfit.
+  // Both database connections, each with its own pool: the privileged module's (the
+  // owner's credentials as the platform role) and the app role's (every school
+  // request). Either failing makes the server unfit.
   app.get("/healthz", async (c) => {
-    const [owner, appRole] = await Promise.all([services.platform.health(), services.platform.appHealth()]);
-    const ok = owner.ok && appRole.ok;
-    const database = { owner, app: appRole };
+    const [platformRole, appRole] = await Promise.all([services.platform.health(), services.platform.appHealth()]);
+    const ok = platformRole.ok && appRole.ok;
+    const database = { platform: platformRole, app: appRole };
     if (!ok) c.get("log").warn({ database }, "health check failed");
     return c.json({ status: ok ? "ok" : "degraded", database }, ok ? 200 : 503, { "Cache-Control": "no-store" });
   });

@@ -41,13 +41,13 @@ const schema = z
     PUBLIC_PROTOCOL: z.enum(["http", "https"]).optional(),
     /** Owner connection (migrations, privileged module). Unset: embedded PostgreSQL. */
     DATABASE_URL: optional,
-    /** The app role's connection (RLS applies). Unset: derived from DATABASE_URL. */
+    /** The app role's connection (RLS applies). Unset (development only): encore_app on DATABASE_URL's server. */
     APP_DATABASE_URL: optional,
-    APP_DATABASE_ROLE: z.string().default("encore_app"),
+    /** Development only: the password given to the encore_app role this server creates. */
     APP_DATABASE_PASSWORD: z.string().default("encore_app"),
     DATA_DIR: z.string().default(".data"),
-    /** "demo" seeds the demo schools into an empty database; "none" leaves it empty. */
-    SEED: z.enum(["demo", "none"]).default("demo"),
+    /** "demo" seeds the demo schools into an empty database; "none" leaves it empty. Default: demo in development, none in production. */
+    SEED: z.enum(["demo", "none"]).optional(),
     /** Background jobs (email delivery, reminders, the horizon); "off" for a server that must not run them. */
     JOBS: z.enum(["on", "off"]).default("on"),
     EMAIL_FROM: z.string().default("Encore <no-reply@encore.localhost>"),
@@ -68,17 +68,22 @@ const schema = z
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.APP_DATABASE_URL) {
-      ctx.addIssue({ code: "custom", path: ["APP_DATABASE_URL"], message: "required in production with DATABASE_URL" });
+    // The embedded database and the derived app role are for development only.
+    if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required in production (the owner role's connection; see docs/deploy.md)" });
+    }
+    if (env.NODE_ENV === "production" && !env.APP_DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["APP_DATABASE_URL"], message: "required in production (the encore_app role's connection; see docs/deploy.md)" });
     }
     if (env.UPSTASH_REDIS_REST_URL && !env.UPSTASH_REDIS_REST_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["UPSTASH_REDIS_REST_TOKEN"], message: "required with UPSTASH_REDIS_REST_URL" });
     }
   });
 
-export type Env = Omit<z.infer<typeof schema>, "HOST" | "LOG_LEVEL"> & {
+export type Env = Omit<z.infer<typeof schema>, "HOST" | "LOG_LEVEL" | "SEED"> & {
   HOST: string;
   LOG_LEVEL: NonNullable<z.infer<typeof schema>["LOG_LEVEL"]>;
+  SEED: "demo" | "none";
   protocol: "http" | "https";
   isProduction: boolean;
 };
@@ -95,6 +100,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     HOST: parsed.data.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
     LOG_LEVEL: parsed.data.LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "silent" : "info"),
     isProduction,
+    SEED: parsed.data.SEED ?? (isProduction ? "none" : "demo"),
     protocol: parsed.data.PUBLIC_PROTOCOL ?? (isProduction ? "https" : "http"),
   };
 }

@@ -32,6 +32,7 @@ const db = await withoutSignalHooks(() => prepareDatabase(env, { log: (m) => log
 const services = createServices(env, db);
 
 if (env.SEED === "demo") {
+  if (env.isProduction) log.warn("SEED=demo in production: demo schools with public passwords are seeded into an empty database");
   const seeded = await seedDemo(services, { ifEmpty: true });
   if (seeded) log.info("seeded the demo schools");
 }

@@ -6,17 +6,20 @@ import type { Env } from "./env.server";
 import { Mailer } from "./services/email.server";
 import { createRateLimiter } from "./services/rate-limit.server";
 import { createStorage } from "./services/storage.server";
+import { PLATFORM_ROLE } from "./db/rls";
 
 export interface RunningServices extends Services {
-  clients: { owner: PrismaClient; app: PrismaClient };
+  /** `platform`: the owner's credentials as the platform role (privileged module only); `app`: RLS-bound. */
+  clients: { platform: PrismaClient; app: PrismaClient };
   close(): Promise<void>;
 }
 
 export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "appUrl">): RunningServices {
-  // The app role serves every school request; the owner's pool (host lookups, which
-  // are cached, operators, jobs' cross-school reads) needs a quarter of that.
-  const owner = createPrismaClient(db.ownerUrl, Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 4)), env.DATABASE_POOL_TIMEOUT_MS);
-  const app = createPrismaClient(db.appUrl, env.DATABASE_POOL_SIZE, env.DATABASE_POOL_TIMEOUT_MS);
+  // The app role serves every school request; the privileged module's pool (host
+  // lookups, which are cached, operators, jobs' cross-school reads) needs a quarter of that.
+  const poolTimeoutMs = env.DATABASE_POOL_TIMEOUT_MS;
+  const owner = createPrismaClient(db.ownerUrl, Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 4)), { role: PLATFORM_ROLE, poolTimeoutMs });
+  const app = createPrismaClient(db.appUrl, env.DATABASE_POOL_SIZE, { poolTimeoutMs });
   return {
     env,
     platform: new Platform(owner, app),
@@ -34,7 +37,7 @@ export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "ap
       uploadthingApiUrl: process.env.UPLOADTHING_API_URL || undefined,
       uploadthingIngestUrl: process.env.UPLOADTHING_INGEST_URL || undefined,
     }),
-    clients: { owner, app },
+    clients: { platform: owner, app },
     async close() {
       await Promise.all([owner.$disconnect(), app.$disconnect()]);
     },

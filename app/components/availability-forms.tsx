@@ -62,6 +62,7 @@ export function DeleteButton({
   confirmText,
   extra = {},
   children = "Delete",
+  busyText = "Deleting…",
 }: {
   action: string;
   intent: string;
@@ -72,6 +73,7 @@ export function DeleteButton({
   /** More hidden fields (e.g. the room's location, so the answer shows in its card). */
   extra?: Record<string, string>;
   children?: ReactNode;
+  busyText?: string;
 }) {
   const busy = useBusy(intent, id);
   return (
@@ -89,7 +91,7 @@ export function DeleteButton({
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       <button className="link-button" aria-label={label} disabled={busy}>
-        {busy ? "Deleting…" : children}
+        {busy ? busyText : children}
       </button>
     </Form>
   );

@@ -21,6 +21,7 @@ export async function occurrenceRegister(tx: Tx, occurrenceId: string, teacherId
     where: { id: occurrenceId },
     select: {
       id: true,
+      schoolId: true,
       startsAt: true,
       endsAt: true,
       status: true,
@@ -71,7 +72,7 @@ export async function recordAttendance(
     const before = register.students.find((s) => s.id === e.studentId)?.record;
     const data = { present: e.present, absenceReason: e.present ? null : (e.absenceReason ?? null), notes: e.notes ?? null, recordedById: input.recordedById, recordedAt: new Date() };
     await tx.attendance.upsert({
-      where: { occurrenceId_studentId: { occurrenceId: occurrence.id, studentId: e.studentId } },
+      where: { schoolId_occurrenceId_studentId: { schoolId: occurrence.schoolId, occurrenceId: occurrence.id, studentId: e.studentId } },
       create: { occurrenceId: occurrence.id, studentId: e.studentId, ...data },
       update: data,
     });

@@ -81,7 +81,7 @@ const occurrenceSelect = (studentIds: string[]) =>
  */
 export async function resolveCalendarFeed(tx: Tx, token: string, now = new Date()) {
   if (!TOKEN_RE.test(token)) return null;
-  const feed = await tx.calendarFeed.findUnique({
+  const feed = await tx.calendarFeed.findFirst({
     where: { tokenHash: hashToken(token) },
     select: {
       revokedAt: true,

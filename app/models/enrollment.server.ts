@@ -31,7 +31,7 @@ export async function enrollStudent(
   if (lesson.status === "CANCELLED" || lesson.status === "COMPLETED") throw new EnrollmentError(`${lesson.title} is not taking enrollments.`);
   const student = await tx.student.findUnique({ where: { id: input.studentId }, select: { id: true } });
   if (!student) throw new EnrollmentError("That student is not at this school.");
-  const existing = await tx.enrollment.findUnique({ where: { lessonId_studentId: { lessonId: lesson.id, studentId: student.id } }, select: { id: true, status: true } });
+  const existing = await tx.enrollment.findFirst({ where: { lessonId: lesson.id, studentId: student.id }, select: { id: true, status: true } });
   if (existing && ["ACTIVE", "PENDING", "WAITLISTED"].includes(existing.status)) {
     throw new EnrollmentError(`This student is already ${existing.status === "ACTIVE" ? "enrolled in" : `${existing.status.toLowerCase()} for`} ${lesson.title}.`);
   }

@@ -84,12 +84,12 @@ export interface PatternInput {
  * teacher and room for 1-on-1s) and group weeks get their meeting back if missing.
  */
 export async function saveHybridPattern(tx: Tx, timeZone: string, input: PatternInput, now = new Date()) {
-  const lesson = await tx.lesson.findUnique({ where: { id: input.lessonId }, select: { id: true, type: true, startTime: true, duration: true, instructorId: true, roomId: true } });
+  const lesson = await tx.lesson.findUnique({ where: { id: input.lessonId }, select: { id: true, schoolId: true, type: true, startTime: true, duration: true, instructorId: true, roomId: true } });
   if (!lesson || lesson.type !== "HYBRID") throw new HybridError("Only hybrid lessons have a week pattern.");
-  const term = await tx.term.findUnique({ where: { id: input.termId }, select: { id: true, startDate: true, endDate: true } });
+  const term = await tx.term.findFirst({ where: { id: input.termId, archivedAt: null }, select: { id: true, startDate: true, endDate: true } });
   if (!term) throw new HybridError("Choose a term of this school.");
   const config = await tx.hybridLessonConfig.upsert({
-    where: { lessonId_termId: { lessonId: lesson.id, termId: term.id } },
+    where: { schoolId_lessonId_termId: { schoolId: lesson.schoolId, lessonId: lesson.id, termId: term.id } },
     create: {
       lessonId: lesson.id,
       termId: term.id,
@@ -131,6 +131,9 @@ export async function saveHybridPattern(tx: Tx, timeZone: string, input: Pattern
     if (w.kind === "INDIVIDUAL" && existing && existing._count.attendance === 0) {
       // Make-up guests of that meeting get their credits back (their seat goes with it).
       await tx.makeUpCredit.updateMany({ where: { guests: { some: { occurrenceId: existing.id } } }, data: { usedAt: null } });
+      // Their seats are bookings of a date that will not happen, not history: they go first
+      // (the database keeps guests of an occurrence from vanishing with it).
+      await tx.occurrenceGuest.deleteMany({ where: { occurrenceId: existing.id } });
       await tx.lessonOccurrence.delete({ where: { id: existing.id } });
       removed++;
     } else if (w.kind === "GROUP" && !existing) {
@@ -200,7 +203,7 @@ export async function hybridOverview(tx: Tx, timeZone: string, configId: string,
  */
 export async function studentWeekCounts(tx: Tx, timeZone: string, input: { configId: string; studentId: string; onlyBooked?: boolean }) {
   const config = await loadConfig(tx, input.configId);
-  const enrollment = await tx.enrollment.findUnique({ where: { lessonId_studentId: { lessonId: config.lessonId, studentId: input.studentId } }, select: { enrolledAt: true, unenrolledAt: true, droppedAt: true } });
+  const enrollment = await tx.enrollment.findFirst({ where: { lessonId: config.lessonId, studentId: input.studentId }, select: { enrolledAt: true, unenrolledAt: true, droppedAt: true } });
   const sessions = await tx.lessonOccurrence.findMany({ where: { hybridConfigId: config.id, studentId: input.studentId, status: { in: ["SCHEDULED", "COMPLETED"] } }, select: { hybridWeek: true } });
   const { closures } = await loadCalendarRules(tx);
   if (!enrollment) throw new HybridError("This student is not enrolled in the lesson.");

@@ -74,7 +74,7 @@ export async function publicClasses(tx: Tx, timeZone: string, now = new Date()):
           AND l.status = 'SCHEDULED'
           AND EXISTS (
             SELECT 1 FROM "LessonOccurrence" o
-            WHERE o."lessonId" = l.id AND o.kind = 'LESSON' AND o.status = 'SCHEDULED' AND o."startsAt" >= ${now.toISOString()}::timestamp
+            WHERE o."lessonId" = l.id AND o.kind = 'LESSON' AND o.status = 'SCHEDULED' AND o."startsAt" >= ${now.toISOString()}::timestamptz
           )
       ), '[]'::json) AS "classes"`;
   const lessons = row?.classes ?? [];

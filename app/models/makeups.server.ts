@@ -44,12 +44,12 @@ export async function cancelForFamily(tx: Tx, mailer: Mailer, input: { occurrenc
   const now = input.now ?? new Date();
   const occurrence = await tx.lessonOccurrence.findUnique({
     where: { id: input.occurrenceId },
-    select: { id: true, startsAt: true, status: true, kind: true, studentId: true, lessonId: true, lesson: { select: { title: true } } },
+    select: { id: true, schoolId: true, startsAt: true, status: true, kind: true, studentId: true, lessonId: true, lesson: { select: { title: true } } },
   });
   if (!occurrence || occurrence.status !== "SCHEDULED") throw new MakeUpError("This lesson is not scheduled any more.");
   if (occurrence.startsAt <= now) throw new MakeUpError("This lesson has already started; it can no longer be cancelled here.");
   // A make-up guest cancelling: the seat is released and the credit comes back.
-  const guest = await tx.occurrenceGuest.findUnique({ where: { occurrenceId_studentId: { occurrenceId: occurrence.id, studentId: input.studentId } }, select: { id: true, creditId: true } });
+  const guest = await tx.occurrenceGuest.findFirst({ where: { occurrenceId: occurrence.id, studentId: input.studentId }, select: { id: true, creditId: true } });
   if (guest) {
     await tx.occurrenceGuest.delete({ where: { id: guest.id } });
     if (guest.creditId) await tx.makeUpCredit.update({ where: { id: guest.creditId }, data: { usedAt: null } });
@@ -60,11 +60,11 @@ export async function cancelForFamily(tx: Tx, mailer: Mailer, input: { occurrenc
       ? occurrence.studentId === input.studentId
       : Boolean(await tx.enrollment.findFirst({ where: { lessonId: occurrence.lessonId, studentId: input.studentId, status: "ACTIVE" }, select: { id: true } }));
   if (!takesPart) throw new MakeUpError("This student is not in that lesson.");
-  const existing = await tx.attendance.findUnique({ where: { occurrenceId_studentId: { occurrenceId: occurrence.id, studentId: input.studentId } }, select: { absenceNotified: true } });
+  const existing = await tx.attendance.findFirst({ where: { occurrenceId: occurrence.id, studentId: input.studentId }, select: { absenceNotified: true } });
   if (existing?.absenceNotified) throw new MakeUpError("You have already cancelled this lesson.");
 
   await tx.attendance.upsert({
-    where: { occurrenceId_studentId: { occurrenceId: occurrence.id, studentId: input.studentId } },
+    where: { schoolId_occurrenceId_studentId: { schoolId: occurrence.schoolId, occurrenceId: occurrence.id, studentId: input.studentId } },
     create: { occurrenceId: occurrence.id, studentId: input.studentId, present: false, absenceNotified: true, absenceReason: input.reason ?? "Cancelled by the family" },
     update: { present: false, absenceNotified: true, absenceReason: input.reason ?? "Cancelled by the family" },
   });

@@ -44,7 +44,7 @@ const personName = (u: { firstName: string; lastName: string }) => `${u.firstNam
 // ---- what the rules need ------------------------------------------------------
 
 export async function loadCalendarRules(tx: Tx) {
-  const terms = await tx.term.findMany({ orderBy: { startDate: "asc" }, select: { id: true, name: true, startDate: true, endDate: true } });
+  const terms = await tx.term.findMany({ where: { archivedAt: null }, orderBy: { startDate: "asc" }, select: { id: true, name: true, startDate: true, endDate: true } });
   const closures = await tx.closure.findMany({ select: { id: true, name: true, startDate: true, endDate: true, locationId: true } });
   return { terms: terms as Term[], closures: closures as Closure[] };
 }

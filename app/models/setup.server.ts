@@ -261,6 +261,7 @@ export function unknownIntent(formData: FormData) {
 
 export async function listTerms(tx: Tx) {
   const terms = await tx.term.findMany({
+    where: { archivedAt: null },
     orderBy: [{ startDate: "asc" }, { name: "asc" }],
     select: { id: true, name: true, startDate: true, endDate: true, _count: { select: { lessons: true } } },
   });
@@ -279,9 +280,10 @@ function termFieldFor(message: string) {
   return "startDate";
 }
 
+/** The school's terms in use (archived ones neither show nor clash). */
 async function otherTerms(tx: Tx, exceptId?: string) {
   return tx.term.findMany({
-    where: exceptId ? { id: { not: exceptId } } : {},
+    where: { archivedAt: null, ...(exceptId ? { id: { not: exceptId } } : {}) },
     select: { name: true, startDate: true, endDate: true },
   });
 }
@@ -294,7 +296,7 @@ export async function createTerm(tx: Tx, input: TermInput) {
 }
 
 export async function updateTerm(tx: Tx, id: string, input: TermInput) {
-  const existing = await tx.term.findFirst({ where: { id }, select: { id: true } });
+  const existing = await tx.term.findFirst({ where: { id, archivedAt: null }, select: { id: true } });
   if (!existing) throw new SetupError("That term no longer exists. Reload the page.", undefined, 404);
   const term = { ...input, name: input.name.trim() };
   const problems = termProblems(await otherTerms(tx, id), [term]);
@@ -302,9 +304,15 @@ export async function updateTerm(tx: Tx, id: string, input: TermInput) {
   return tx.term.update({ where: { id }, data: term, select: { id: true, name: true } });
 }
 
-export async function deleteTerm(tx: Tx, id: string) {
+/**
+ * Removes a term from the school's calendar by archiving it: it leaves the lists,
+ * the pickers and the scheduling rules, while what happened in it (make-up credits
+ * counted per term) keeps pointing at it. Lessons and hybrid plans that still use
+ * the term must change first.
+ */
+export async function archiveTerm(tx: Tx, id: string, archivedById: string) {
   const term = await tx.term.findFirst({
-    where: { id },
+    where: { id, archivedAt: null },
     select: { name: true, _count: { select: { lessons: true, hybridConfigs: true } } },
   });
   if (!term) throw new SetupError("That term no longer exists. Reload the page.", undefined, 404);
@@ -314,9 +322,9 @@ export async function deleteTerm(tx: Tx, id: string) {
       lessons ? `${plural(lessons, "lesson")} ${lessons === 1 ? "runs" : "run"} until its end` : null,
       hybridConfigs ? `${plural(hybridConfigs, "hybrid lesson")} ${hybridConfigs === 1 ? "is" : "are"} planned in it` : null,
     ].filter(Boolean);
-    throw new SetupError(`“${term.name}” can’t be deleted: ${uses.join(" and ")}. Change those lessons first.`, undefined, 409);
+    throw new SetupError(`“${term.name}” can’t be removed: ${uses.join(" and ")}. Change those lessons first.`, undefined, 409);
   }
-  await deleteOrExplain(() => tx.term.delete({ where: { id } }), `“${term.name}” is still used by lessons and can’t be deleted.`);
+  await tx.term.update({ where: { id }, data: { archivedAt: new Date(), archivedById }, select: { id: true } });
   return term;
 }
 

@@ -3,9 +3,9 @@
 import { Prisma } from "../../prisma/generated/client";
 
 /**
- * A UTC instant as the `timestamp(3)` our DateTime columns use (they hold UTC):
- * independent of the session's TimeZone setting.
+ * An instant as the `timestamptz(3)` our DateTime columns use: ISO text with its
+ * "Z", so it never depends on the session's TimeZone setting.
  */
 export function sqlTimestamp(d: Date): Prisma.Sql {
-  return Prisma.sql`CAST(${d.toISOString().replace("Z", "")} AS timestamp(3))`;
+  return Prisma.sql`CAST(${d.toISOString()} AS timestamptz(3))`;
 }

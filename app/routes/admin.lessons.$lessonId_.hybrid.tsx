@@ -220,7 +220,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     data<ActionResult>({ ok: false, intent: "save", message: null, formError, errors, values: parsed.values }, { status });
   try {
     const saved = await db.run(async (tx) => {
-      const term = await tx.term.findUnique({ where: { id: input.termId }, select: { id: true, name: true, startDate: true, endDate: true } });
+      const term = await tx.term.findFirst({ where: { id: input.termId, archivedAt: null }, select: { id: true, name: true, startDate: true, endDate: true } });
       if (!term) return { problem: { termId: "Choose a term of this school." } as FieldErrors };
       const count = termWeekCount(term.startDate, term.endDate);
       const outside = input.individualWeeks.filter((w) => w > count);

@@ -21,7 +21,7 @@ async function formOptions(db: ReturnType<typeof requireSchool>["db"], today: st
     const locations = await tx.location.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, rooms: { orderBy: { name: "asc" }, select: { id: true, name: true, capacity: true } } } });
     const instruments = await tx.instrument.findMany({ orderBy: { name: "asc" }, select: { name: true } });
     const durations = await tx.lessonDuration.findMany({ orderBy: { minutes: "asc" }, select: { minutes: true } });
-    const terms = await tx.term.findMany({ where: { endDate: { gte: today } }, orderBy: { startDate: "asc" }, select: { id: true, name: true, startDate: true, endDate: true } });
+    const terms = await tx.term.findMany({ where: { endDate: { gte: today }, archivedAt: null }, orderBy: { startDate: "asc" }, select: { id: true, name: true, startDate: true, endDate: true } });
     return { teachers, locations, instruments: instruments.map((i) => i.name), durations: durations.map((d) => d.minutes), terms };
   });
 }

@@ -22,9 +22,9 @@ import {
   closureInput,
   createClosure,
   createGeneratedTerms,
+  archiveTerm,
   createTerm,
   deleteClosure,
-  deleteTerm,
   generateTermsInput,
   idInput,
   listClosures,
@@ -49,7 +49,7 @@ const PATTERN_LABEL: Record<GenerateTermsInput["pattern"], string> = {
   FOUR_TERMS_OF_TEN_WEEKS: "Four terms of ten weeks",
   THREE_TERMS_OF_TWELVE_WEEKS: "Three terms of twelve weeks",
 };
-const TERM_INTENTS = ["add-term", "edit-term", "delete-term", "generate-terms"] as const;
+const TERM_INTENTS = ["add-term", "edit-term", "remove-term", "generate-terms"] as const;
 const CLOSURE_INTENTS = ["add-closure", "edit-closure", "delete-closure"] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -65,7 +65,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await requireUser(request, context, { role: "ADMIN" });
+  const admin = await requireUser(request, context, { role: "ADMIN" });
   const { db } = requireSchool(context);
   const form = await request.formData();
   switch (form.get("intent")) {
@@ -79,10 +79,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const term = await updateTerm(tx, input.id, input);
         return `Saved ${term.name}.`;
       });
-    case "delete-term":
+    case "remove-term":
       return runSetupForm(db, form, idInput, async (tx, { id }) => {
-        const term = await deleteTerm(tx, id);
-        return `Deleted ${term.name}.`;
+        const term = await archiveTerm(tx, id, admin.id);
+        return `Removed ${term.name}. Make-up credits earned in it keep it in their history.`;
       });
     case "preview-terms":
       return runSetupForm(db, form, generateTermsInput, async (tx, input) => ({
@@ -150,7 +150,9 @@ export default function TermsPage() {
                     <Link to={`${withParam(BASE_URL, "edit", t.id)}#term-form`} aria-label={`Change ${t.name}`}>
                       Change
                     </Link>
-                    <DeleteButton action={BASE_URL} intent="delete-term" id={t.id} label={`Delete ${t.name}`} confirmText={`Delete the term “${t.name}”?`} />
+                    <DeleteButton action={BASE_URL} intent="remove-term" id={t.id} label={`Remove ${t.name}`} confirmText={`Remove the term “${t.name}” from the calendar?`} busyText="Removing…">
+                      Remove
+                    </DeleteButton>
                   </>
                 }
               >

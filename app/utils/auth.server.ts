@@ -124,7 +124,7 @@ export async function createUserToken(tx: Tx, userId: string, kind: keyof typeof
 }
 
 export async function findUsableToken(tx: Tx, token: string) {
-  const row = await tx.userToken.findUnique({
+  const row = await tx.userToken.findFirst({
     where: { tokenHash: hashToken(token) },
     select: { id: true, kind: true, usedAt: true, expiresAt: true, user: { select: { id: true, email: true, firstName: true } } },
   });
@@ -183,4 +183,22 @@ export async function signOutOperator(request: Request, context: AppLoadContext)
   const sessionId = readCookie(request, OPERATOR_COOKIE);
   if (sessionId) await lucia.invalidateSession(sessionId);
   return lucia.createBlankSessionCookie().serialize();
+}
+
+/** The operator a one-time set-password link belongs to (npm run create-operator), or null. */
+export async function findOperatorLink(context: AppLoadContext, token: string) {
+  requirePlatform(context);
+  if (!token) return null;
+  const row = await context.platform.findOperatorToken(hashToken(token));
+  return row?.operator ?? null;
+}
+
+/** Sets the operator's password from a one-time link and signs them in; null when the link is not usable. */
+export async function setOperatorPasswordWithLink(context: AppLoadContext, token: string, password: string) {
+  requirePlatform(context);
+  const done = await context.platform.setOperatorPasswordWithToken(hashToken(token), await hashPassword(password));
+  if (!done) return null;
+  const lucia = operatorLucia(context.platform, isSecure(context));
+  const session = await lucia.createSession(done.operatorId, {});
+  return lucia.createSessionCookie(session.id).serialize();
 }

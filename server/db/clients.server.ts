@@ -44,12 +44,35 @@ class SerialTransactionPg extends PrismaPg {
 }
 
 /**
+/**
+ * The connection URL with startup settings for every session of the pool:
+ * - `TimeZone=UTC`: our columns are `timestamptz`, and Prisma's pg adapter (6.x)
+ *   sends instants as UTC text with no offset and reads them back by replacing the
+ *   offset with +00:00: both are right only in a UTC session, whatever the server's or
+ *   the role's own TimeZone is;
+ * - `role`, when given: the session assumes this role as it opens (like `SET ROLE`
+ *   before any query), so the privileged module works with the platform role's
+ *   rights, not the owner's.
+ * (Set in the URL, so the URL's own `options`, if any, are kept and these win.)
+ */
+export function sessionUrl(url: string, opts: { role?: string } = {}): string {
+  if (opts.role && !/^[a-z_][a-z0-9_]*$/.test(opts.role)) throw new Error(`Invalid role name ${opts.role}`);
+  const u = new URL(url);
+  const options = [u.searchParams.get("options"), "-c TimeZone=UTC", opts.role ? `-c role=${opts.role}` : null].filter(Boolean).join(" ");
+  u.searchParams.set("options", options);
+  return u.toString();
+}
+
+/**
+ * A Prisma client over a pool of `max` connections (see `sessionUrl` for `role`).
  * `poolTimeoutMs` bounds the wait for a free connection (queries and transactions
  * alike): past it, pg-pool throws "timeout exceeded when trying to connect", which
  * the server answers 503 (server/busy.server.ts). Prisma's `maxWait` does not bound
  * that wait with a driver adapter; without this, a request queues until a
  * connection frees up, however long that takes.
  */
-export function createPrismaClient(url: string, max = 10, poolTimeoutMs = 5_000): PrismaClient {
-  return new PrismaClient({ adapter: new SerialTransactionPg({ connectionString: url, max, connectionTimeoutMillis: poolTimeoutMs }) });
+export function createPrismaClient(url: string, max = 10, opts: { role?: string; poolTimeoutMs?: number } = {}): PrismaClient {
+  return new PrismaClient({
+    adapter: new SerialTransactionPg({ connectionString: sessionUrl(url, opts), max, connectionTimeoutMillis: opts.poolTimeoutMs ?? 5_000 }),
+  });
 }

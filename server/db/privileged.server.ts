@@ -134,6 +134,50 @@ export class Platform {
     return this.owner.operator.findUnique({ where: { email: email.toLowerCase() } });
   }
 
+  /**
+   * The operator with this email (created without a password if new) and a one-time
+   * link token for them, valid until `expiresAt`. Their earlier unused links stop
+   * working. Only the token's hash is stored (npm run create-operator).
+   */
+  async issueOperatorToken(data: { email: string; name: string; tokenHash: string; expiresAt: Date }) {
+    const email = data.email.toLowerCase();
+    return this.owner.$transaction(async (tx) => {
+      const existing = await tx.operator.findUnique({ where: { email }, select: { id: true } });
+      const operator = existing ?? (await tx.operator.create({ data: { email, name: data.name }, select: { id: true } }));
+      await tx.operatorToken.updateMany({ where: { operatorId: operator.id, usedAt: null }, data: { usedAt: new Date() } });
+      await tx.operatorToken.create({ data: { operatorId: operator.id, tokenHash: data.tokenHash, expiresAt: data.expiresAt } });
+      await tx.auditLog.create({ data: { operatorId: null, action: existing ? "operator.link" : "operator.create", details: { email } } });
+      return { operatorId: operator.id, created: !existing };
+    });
+  }
+
+  /** The operator a usable (unused, unexpired) link token belongs to. */
+  findOperatorToken(tokenHash: string) {
+    return this.owner.operatorToken.findFirst({
+      where: { tokenHash, usedAt: null, expiresAt: { gt: new Date() } },
+      select: { operator: { select: { id: true, email: true, name: true } } },
+    });
+  }
+
+  /**
+   * Sets the password of the link's operator and uses the link up, at most once even
+   * when two requests race; every other link and session of that operator ends.
+   */
+  async setOperatorPasswordWithToken(tokenHash: string, passwordHash: string): Promise<{ operatorId: string } | null> {
+    return this.owner.$transaction(async (tx) => {
+      const now = new Date();
+      const token = await tx.operatorToken.findFirst({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } }, select: { id: true, operatorId: true } });
+      if (!token) return null;
+      const used = await tx.operatorToken.updateMany({ where: { id: token.id, usedAt: null }, data: { usedAt: now } });
+      if (used.count !== 1) return null;
+      await tx.operatorToken.updateMany({ where: { operatorId: token.operatorId, usedAt: null }, data: { usedAt: now } });
+      await tx.operator.update({ where: { id: token.operatorId }, data: { passwordHash } });
+      await tx.operatorSession.deleteMany({ where: { operatorId: token.operatorId } });
+      await tx.auditLog.create({ data: { operatorId: token.operatorId, action: "operator.password.set" } });
+      return { operatorId: token.operatorId };
+    });
+  }
+
   createOperator(data: { email: string; name: string; passwordHash: string }) {
     return this.owner.operator.upsert({
       where: { email: data.email.toLowerCase() },

@@ -1,7 +1,15 @@
-// SQL that puts a table under row-level security keyed on the per-transaction
-// setting `app.school_id` (see ARCHITECTURE.md, "Tenant isolation").
+// SQL for the database's access rules (see ARCHITECTURE.md, "Tenant isolation" and
+// "Database roles"): row-level security keyed on the per-transaction setting
+// `app.school_id`, the app role's table-by-table grants, and the platform role's
+// grants and policies. Migrations are written from these; the catalog tests read the
+// same constants, so what a migration grants and what a test expects cannot drift.
 export const SCHOOL_SETTING = "app.school_id";
 const current = `(SELECT NULLIF(current_setting('${SCHOOL_SETTING}', true), ''))`;
+
+/** The role every request's school-bound connection runs as (RLS applies). */
+export const APP_ROLE = "encore_app";
+/** The role the privileged module assumes on the owner's connection (RLS applies too). */
+export const PLATFORM_ROLE = "encore_platform";
 
 export function rlsStatements(table: string, column = "schoolId"): string {
   const t = `"${table}"`;
@@ -15,4 +23,57 @@ export function rlsStatements(table: string, column = "schoolId"): string {
 /** The School row itself is visible to its own school only. */
 export function schoolTableRls(): string {
   return rlsStatements("School", "id");
+}
+
+/** What the app role may do on a school-owned table (row-level security narrows it to one school). */
+export const APP_TABLE_PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE"] as const;
+
+export function appGrantStatement(table: string): string {
+  return `GRANT ${APP_TABLE_PRIVILEGES.join(", ")} ON TABLE "${table}" TO ${APP_ROLE};`;
+}
+
+/**
+ * School columns only the platform decides: its address, its status (suspension),
+ * whether its custom domain is verified, and when it was created. The app role may
+ * read its own School row and update every other column.
+ */
+export const PLATFORM_ONLY_SCHOOL_COLUMNS = ["id", "slug", "status", "customDomainVerifiedAt", "createdAt"];
+
+type Privilege = "SELECT" | "INSERT" | "UPDATE" | "DELETE";
+type PolicyCommand = "ALL" | "SELECT" | "UPDATE";
+
+/**
+ * Exactly what the privileged module (server/db/privileged.server.ts) needs, table by
+ * table. A table not listed here is out of the platform role's reach. `policies` admit
+ * the platform role past row-level security on school-owned tables (all schools' rows,
+ * for the listed commands only).
+ */
+export const PLATFORM_ACCESS: Record<string, { privileges: Privilege[]; policies?: PolicyCommand[] }> = {
+  // Host lookup, onboarding, suspension, custom-domain verification.
+  School: { privileges: ["SELECT", "INSERT", "UPDATE"], policies: ["ALL"] },
+  // Operator accounts and their sessions (no school owns them; no RLS).
+  Operator: { privileges: ["SELECT", "INSERT", "UPDATE"] },
+  OperatorSession: { privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+  // One-time links to set an operator's password (create-operator).
+  OperatorToken: { privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+  // The operator's audit log: written and read, never changed.
+  AuditLog: { privileges: ["SELECT", "INSERT"] },
+  // The operator's figures per school (counts).
+  Student: { privileges: ["SELECT"], policies: ["SELECT"] },
+  User: { privileges: ["SELECT"], policies: ["SELECT"] },
+  Enrollment: { privileges: ["SELECT"], policies: ["SELECT"] },
+  // Email delivery across schools (claim with FOR UPDATE, record the outcome).
+  EmailMessage: { privileges: ["SELECT", "UPDATE"], policies: ["SELECT", "UPDATE"] },
+};
+
+export function platformAccessStatements(table: string): string {
+  const access = PLATFORM_ACCESS[table];
+  if (!access) return "";
+  const lines = [`GRANT ${access.privileges.join(", ")} ON TABLE "${table}" TO ${PLATFORM_ROLE};`];
+  for (const command of access.policies ?? []) {
+    const name = `platform_${command.toLowerCase()}`;
+    const check = command === "ALL" || command === "UPDATE" ? " WITH CHECK (true)" : "";
+    lines.push(`CREATE POLICY ${name} ON "${table}" AS PERMISSIVE FOR ${command} TO ${PLATFORM_ROLE} USING (true)${check};`);
+  }
+  return lines.join("\n");
 }

@@ -1,10 +1,11 @@
-// The application's database role: LOGIN, NOSUPERUSER, NOBYPASSRLS, owns no table.
-// Row-level security therefore always applies to it. Operator tables are out of
-// its reach entirely; only the privileged module (owner connection) touches them.
+// The database roles (ARCHITECTURE.md, "Database roles"). The migrations grant each
+// role exactly what it needs, table by table; this module only
+// - creates the app role for the embedded/development database, where we are the
+//   administrator (in production an administrator creates it, docs/deploy.md), and
+// - checks at start-up that the app's connection really is bound by row-level
+//   security, and refuses to start when it is not.
 import pg from "pg";
-
-const PLATFORM_ONLY_TABLES = ["Operator", "OperatorSession", "AuditLog", "_prisma_migrations"];
-const PLATFORM_ONLY_SCHOOL_COLUMNS = ["id", "slug", "status", "customDomainVerifiedAt", "createdAt"];
+import { APP_ROLE, PLATFORM_ROLE } from "./rls";
 
 export function roleUrl(ownerUrl: string, role: string, password: string) {
   const u = new URL(ownerUrl);
@@ -13,39 +14,58 @@ export function roleUrl(ownerUrl: string, role: string, password: string) {
   return u.toString();
 }
 
-export async function ensureAppRole(ownerUrl: string, role: string, password: string) {
-  if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`Invalid role name ${role}`);
+/** Development and tests only: makes the app role LOGIN NOSUPERUSER NOBYPASSRLS with this password. */
+export async function ensureDevAppRole(ownerUrl: string, password: string) {
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock(727272)");
-    const exists = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);
-    const quotedPassword = client.escapeLiteral(password);
-    if (exists.rowCount === 0) {
-      await client.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD ${quotedPassword}`);
-    } else {
-      await client.query(`ALTER ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD ${quotedPassword}`);
-    }
-    const db = (await client.query<{ db: string }>("SELECT current_database() AS db")).rows[0]!.db;
-    await client.query(`GRANT CONNECT ON DATABASE "${db}" TO ${role}`);
-    await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
-    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
-    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
-    await client.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
-    for (const table of PLATFORM_ONLY_TABLES) {
-      await client.query(`REVOKE ALL ON TABLE "${table}" FROM ${role}`).catch(() => {});
-    }
-    // A school may read and edit its own row (branding, settings), never create or
-    // delete schools, and never change what only the platform decides: its address,
-    // its status (suspension) or whether its custom domain is verified.
-    await client.query(`REVOKE INSERT, DELETE, UPDATE ON TABLE "School" FROM ${role}`);
-    const columns = await client.query<{ column_name: string }>(
-      `SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'School'`,
-    );
-    const editable = columns.rows.map((r) => r.column_name).filter((c) => !PLATFORM_ONLY_SCHOOL_COLUMNS.includes(c));
-    await client.query(`GRANT UPDATE (${editable.map((c) => `"${c}"`).join(", ")}) ON TABLE "School" TO ${role}`);
+    const exists = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [APP_ROLE]);
+    const verb = exists.rowCount === 0 ? "CREATE" : "ALTER";
+    await client.query(`${verb} ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD ${client.escapeLiteral(password)}`);
   } finally {
     await client.query("SELECT pg_advisory_unlock(727272)").catch(() => {});
+    await client.end();
+  }
+}
+
+export interface RoleCheck {
+  ok: boolean;
+  problems: string[];
+}
+
+/**
+ * What the app's connection must be: a login that is neither superuser nor BYPASSRLS,
+ * owns no table, cannot assume the platform role, and holds the app role's grants.
+ */
+export async function checkAppConnection(appUrl: string): Promise<RoleCheck> {
+  const client = new pg.Client({ connectionString: appUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{
+      user: string;
+      superuser: boolean;
+      bypassrls: boolean;
+      owned: number;
+      platform: boolean;
+      app: boolean;
+    }>(
+      `SELECT current_user::text AS "user", r.rolsuper AS superuser, r.rolbypassrls AS bypassrls,
+              (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid AND c.relnamespace = 'public'::regnamespace) AS owned,
+              EXISTS (SELECT 1 FROM pg_roles p WHERE p.rolname = $1 AND pg_has_role(r.oid, p.oid, 'USAGE')) AS platform,
+              EXISTS (SELECT 1 FROM pg_roles a WHERE a.rolname = $2 AND pg_has_role(r.oid, a.oid, 'USAGE')) AS app
+         FROM pg_roles r WHERE r.rolname = current_user`,
+      [PLATFORM_ROLE, APP_ROLE],
+    );
+    const r = rows[0]!;
+    const problems: string[] = [];
+    if (r.superuser) problems.push(`${r.user} is a superuser (row-level security would not apply)`);
+    if (r.bypassrls) problems.push(`${r.user} has BYPASSRLS`);
+    if (r.owned > 0) problems.push(`${r.user} owns ${r.owned} relation(s) in schema public; the owner is the migration role`);
+    if (r.platform) problems.push(`${r.user} can assume ${PLATFORM_ROLE}`);
+    if (!r.app) problems.push(`${r.user} is not ${APP_ROLE} nor a member of it, so it has none of the app's grants`);
+    return { ok: problems.length === 0, problems };
+  } finally {
     await client.end();
   }
 }

@@ -186,3 +186,26 @@ test("a teacher takes attendance on /teach/today, and the absent student's famil
   await expect(admin.getByRole("listitem", { name: `Email to ${DEMO.harmony.parent}: Emma Smith was absent from ${title}` })).toBeVisible();
   await admin.context().close();
 });
+
+test("an admin removes a term: it leaves the list and the lesson form's term picker", async ({ page }) => {
+  const id = suffix();
+  const year = 2100 + Math.floor(Math.random() * 50);
+  const name = `E2E Removed ${id}`;
+  await signIn(page, "harmony", DEMO.harmony.admin);
+  await page.goto(url("/admin/terms"));
+  const termForm = page.locator("#term-form");
+  await termForm.getByLabel("Name").fill(name);
+  await termForm.getByLabel("First day").fill(`${year}-01-06`);
+  await termForm.getByLabel("Last day").fill(`${year}-03-20`);
+  await termForm.getByRole("button", { name: "Add term" }).click();
+  const terms = page.getByRole("list", { name: "Terms" });
+  await expect(terms).toContainText(name);
+
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: `Remove ${name}` }).click();
+  await expect(page.getByText(`Removed ${name}.`)).toBeVisible();
+  await expect(terms).not.toContainText(name);
+
+  await page.goto(url("/admin/lessons/new"));
+  await expect(page.getByLabel("Term", { exact: true }).locator("option", { hasText: name })).toHaveCount(0);
+});

@@ -15,8 +15,8 @@ describe("health and host resolution", () => {
     for (const host of ["localhost", "harmony.localhost", "unknown.localhost"]) {
       const res = await app.request(`http://${host}:3000/healthz`);
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { status: string; database: { owner: { ok: boolean }; app: { ok: boolean } } };
-      expect(body).toMatchObject({ status: "ok", database: { owner: { ok: true }, app: { ok: true } } });
+      const body = (await res.json()) as { status: string; database: { platform: { ok: boolean }; app: { ok: boolean } } };
+      expect(body).toMatchObject({ status: "ok", database: { platform: { ok: true }, app: { ok: true } } });
     }
   });
 
@@ -27,8 +27,8 @@ describe("health and host resolution", () => {
     try {
       const res = await createApp({ services: broken, build: async () => { throw new Error("not used"); } }).request("http://localhost:3000/healthz");
       expect(res.status).toBe(503);
-      const body = (await res.json()) as { status: string; database: { owner: { ok: boolean }; app: { ok: boolean; error?: string } } };
-      expect(body).toMatchObject({ status: "degraded", database: { owner: { ok: true }, app: { ok: false } } });
+      const body = (await res.json()) as { status: string; database: { platform: { ok: boolean }; app: { ok: boolean; error?: string } } };
+      expect(body).toMatchObject({ status: "degraded", database: { platform: { ok: true }, app: { ok: false } } });
       expect(body.database.app.error).toMatch(/password authentication failed/);
     } finally {
       await broken.close();

@@ -8,14 +8,17 @@
 // failure here cannot damage the demo data the other test files use.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { schoolOwnedModels } from "../../server/db/schema-models";
+import { readSchemaModels, schoolOwnedModels } from "../../server/db/schema-models";
+import { PLATFORM_ACCESS, PLATFORM_ROLE } from "../../server/db/rls";
 import type { Tx } from "../../server/db/school-db.server";
 import { connectOwner, createAdminSession, ident, newId, refusal, rolledBack, withoutSchool } from "../support/db";
 import { schoolId, testServices } from "../support/services";
 
 const MODELS = schoolOwnedModels();
 /** Tables that belong to no school but must still not be open to the app role. */
-const PLATFORM_ONLY_TABLES = ["Operator", "OperatorSession", "AuditLog", "_prisma_migrations"];
+// Every model no school owns (operators, their sessions and links, the audit log),
+// read from the schema like MODELS, and Prisma's migration table.
+const PLATFORM_ONLY_TABLES = [...readSchemaModels().filter((m) => !m.schoolOwned && m.name !== "School").map((m) => m.name), "_prisma_migrations"];
 
 const services = testServices();
 let owner: pg.Client;
@@ -44,6 +47,7 @@ interface ModelDelegate {
   findMany(args: { select: { id: true; schoolId: true } }): Promise<{ id: string; schoolId: string }[]>;
   updateMany(args: { where: Record<string, unknown>; data: Record<string, unknown> }): Promise<{ count: number }>;
   deleteMany(args: { where: Record<string, unknown> }): Promise<{ count: number }>;
+  createMany(args: { data: Record<string, unknown>[] }): Promise<{ count: number }>;
 }
 
 function delegate(client: object, model: string): ModelDelegate {
@@ -146,6 +150,36 @@ describe.each(MODELS)("%s", (model) => {
     expect(error.message).toMatch(/new row violates row-level security policy/);
   });
 
+  it("Prisma in A's context cannot insert a row for B (row-level security, 42501)", async () => {
+    const error = await rolledBack(asSchoolA(), async (tx) => {
+      const [source] = await tx.$queryRawUnsafe<{ row: Record<string, unknown> }[]>(`SELECT to_jsonb(t) AS row FROM ${table} t LIMIT 1`);
+      if (!source) throw new Error(`school A sees no ${model} row to copy`);
+      // JSON has no date type: a timestamp without a zone or a date comes back as a bare
+      // string, which Prisma wants as an ISO instant; NULLs are left out (lists default).
+      const instant = (v: string) => (/^\d{4}-\d\d-\d\d$/.test(v) ? `${v}T00:00:00Z` : /^\d{4}-\d\d-\d\dT[\d:.]+$/.test(v) ? `${v}Z` : v);
+      const values = Object.entries(source.row)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, typeof v === "string" ? instant(v) : v]);
+      const forB = { ...Object.fromEntries(values), id: newId(), schoolId: B };
+      return refusal(() => delegate(tx, model).createMany({ data: [forB] }));
+    });
+    expect(error.code).toBe("42501");
+    expect(error.message).toMatch(/row-level security/);
+  });
+
+  it("an UPDATE in A's context cannot move one of A's rows to B (the policy's WITH CHECK), through Prisma or raw SQL", async () => {
+    const id = idsOfA[0]!;
+    const viaPrisma = await rolledBack(asSchoolA(), (tx) => refusal(() => delegate(tx, model).updateMany({ where: { id }, data: { schoolId: B } })));
+    const viaRaw = await rolledBack(asSchoolA(), (tx) => refusal(() => tx.$executeRawUnsafe(`UPDATE ${table} SET "schoolId" = $1 WHERE id = $2`, B, id)));
+    for (const error of [viaPrisma, viaRaw]) {
+      expect(error.code).toBe("42501");
+      expect(error.message).toMatch(/row-level security/);
+    }
+    // And the row is still A's.
+    const { rows } = await owner.query<{ schoolId: string }>(`SELECT "schoolId" FROM ${table} WHERE id = $1`, [id]);
+    expect(rows.map((r) => r.schoolId)).toEqual(rows.length ? [A] : []);
+  });
+
   it("sees no rows with no school chosen (setting unset, or empty)", async () => {
     const app = services.clients.app;
     const counts = async (tx: Tx) => ({
@@ -173,16 +207,22 @@ describe("catalog", () => {
     );
     expect(flags, `no table for model ${name}`).toEqual([{ relrowsecurity: true, relforcerowsecurity: true }]);
 
-    const { rows: policies } = await owner.query<{ policyname: string; permissive: string; qual: string | null; with_check: string | null }>(
-      `SELECT policyname::text, permissive, qual, with_check FROM pg_policies WHERE schemaname = 'public' AND tablename = $1`,
+    const { rows: policies } = await owner.query<{ policyname: string; permissive: string; roles: string[]; cmd: string; qual: string | null; with_check: string | null }>(
+      `SELECT policyname::text, permissive, roles::text[] AS roles, cmd, qual, with_check FROM pg_policies WHERE schemaname = 'public' AND tablename = $1`,
       [name],
     );
     expect(policies.length, `${name} has no policy`).toBeGreaterThan(0);
-    // Permissive policies are OR-ed: one that does not test the school would open the table.
-    for (const p of policies.filter((p) => p.permissive === "PERMISSIVE")) {
+    // Permissive policies are OR-ed: one that does not test the school would open the
+    // table — except the platform role's, which server/db/rls.ts lists table by table.
+    const forEveryone = policies.filter((p) => p.permissive === "PERMISSIVE" && !p.roles.includes(PLATFORM_ROLE));
+    for (const p of forEveryone) {
+      expect(p.roles, `policy ${p.policyname} on ${name}`).toEqual(["public"]);
       expect(p.qual, `policy ${p.policyname} on ${name}`).toContain("app.school_id");
       if (p.with_check !== null) expect(p.with_check, `policy ${p.policyname} on ${name}`).toContain("app.school_id");
     }
+    const forPlatform = policies.filter((p) => p.roles.includes(PLATFORM_ROLE));
+    for (const p of forPlatform) expect(p.roles, `policy ${p.policyname} on ${name}`).toEqual([PLATFORM_ROLE]);
+    expect(forPlatform.map((p) => p.cmd).sort(), `platform policies on ${name}`).toEqual([...(PLATFORM_ACCESS[name]?.policies ?? [])].sort());
   });
 
   it("every public table with a schoolId column is a school-owned model, and every school-owned model has one", async () => {

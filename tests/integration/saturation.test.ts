@@ -20,7 +20,7 @@ beforeAll(async () => {
   harmonyId = await schoolId(services, "harmony"); // also warms the host cache
   // Open the pools' connections now: making one counts against the wait as well.
   await services.platform.schoolDb(harmonyId).run((tx) => tx.$queryRaw`SELECT 1`);
-  await Promise.all([1, 2].map(() => services.clients.owner.$transaction((tx) => tx.$executeRaw`SELECT pg_sleep(0.05)`)));
+  await Promise.all([1, 2].map(() => services.clients.platform.$transaction((tx) => tx.$executeRaw`SELECT pg_sleep(0.05)`)));
 });
 
 /** Holds `count` connections of a pool in open transactions until the returned release is called. */
@@ -62,11 +62,11 @@ describe("a saturated database", () => {
     expect(after.status).toBe(200);
   });
 
-  it("answers 503 with Retry-After when the owner's pool stays full (the host lookup)", async () => {
-    const owner = services.clients.owner;
-    const release = await hold(2, (gate) => owner.$transaction(() => gate, { timeout: 20_000 }));
+  it("answers 503 with Retry-After when the privileged module's pool stays full (the host lookup)", async () => {
+    const platform = services.clients.platform;
+    const release = await hold(2, (gate) => platform.$transaction(() => gate, { timeout: 20_000 }));
     try {
-      // riverside is not in the host cache yet: resolving it needs the owner's pool.
+      // riverside is not in the host cache yet: resolving it needs the privileged module's pool.
       const res = await app.request("http://riverside.localhost:3000/probe");
       expect(res.status).toBe(503);
       expect(res.headers.get("retry-after")).toBe(String(RETRY_AFTER_SECONDS));

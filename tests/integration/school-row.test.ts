@@ -5,14 +5,21 @@ const services = testServices();
 afterAll(() => services.close());
 
 describe("a school's own row", () => {
-  it("can be edited by the school (branding, contact)", async () => {
+  it("can be edited by the school (branding, contact), and only its own row changes", async () => {
     const id = await schoolId(services, "riverside");
-    const phone = await services.platform.schoolDb(id).run(async (tx) => {
-      const before = await tx.school.findFirstOrThrow({ select: { phone: true } });
-      await tx.school.updateMany({ data: { phone: before.phone } });
-      return before.phone;
-    });
-    expect(phone).toBeTruthy();
+    const other = await schoolId(services, "harmony");
+    const db = services.platform.schoolDb(id);
+    const before = await db.run((tx) => tx.school.findFirstOrThrow({ select: { phone: true, tagline: true } }));
+    const tagline = `Strings for everyone ${Date.now()}`;
+    const updated = await db.run((tx) => tx.school.updateMany({ data: { tagline } }));
+    expect(updated.count).toBe(1);
+    try {
+      expect(await db.run((tx) => tx.school.findFirstOrThrow({ select: { tagline: true } }))).toEqual({ tagline });
+      const harmony = await services.platform.schoolDb(other).run((tx) => tx.school.findFirstOrThrow({ select: { tagline: true } }));
+      expect(harmony.tagline).not.toBe(tagline);
+    } finally {
+      await db.run((tx) => tx.school.updateMany({ data: { tagline: before.tagline } }));
+    }
   });
 
   it.each([

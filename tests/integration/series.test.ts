@@ -160,19 +160,34 @@ describe("a weekly series across the end of daylight saving time (Sun 1 Nov 2026
 });
 
 describe("two admins book the same room at the same time", () => {
-  it("exactly one wins; the other gets a SchedulingConflictError", async () => {
-    // Several rounds on different dates, so the race really is raced at least once.
-    for (const [i, date] of ["2027-06-14", "2027-06-15", "2027-06-16", "2027-06-17"].entries()) {
+  it("exactly one wins; the database's constraint refuses the other with a SchedulingConflictError", async () => {
+    // Both transactions start together at one barrier and each holds its transaction
+    // open a moment after writing: the application's own conflict check passes for
+    // both (neither sees the other's uncommitted row), so only the database's
+    // exclusion constraint can refuse the second.
+    for (const [i, date] of ["2027-06-14", "2027-06-15"].entries()) {
+      let arrived = 0;
+      let release!: () => void;
+      const bothIn = new Promise<void>((resolve) => (release = resolve));
       const attempt = (teacher: { id: string }, who: string) =>
-        db.run((tx) =>
-          createLessonSeries(tx, TZ, series({ title: `Race ${i} ${who} ${tag}`, instructorId: teacher.id, roomId: fx.free.id, firstDate: date, startTime: "18:00", recurrence: "ONCE" })),
-        );
+        db.run(async (tx) => {
+          if (++arrived === 2) release();
+          await bothIn;
+          const created = await createLessonSeries(
+            tx,
+            TZ,
+            series({ title: `Race ${i} ${who} ${tag}`, instructorId: teacher.id, roomId: fx.free.id, firstDate: date, startTime: "18:00", recurrence: "ONCE" }),
+          );
+          await new Promise((r) => setTimeout(r, 400));
+          return created;
+        });
       const results = await Promise.allSettled([attempt(fx.anna, "Anna"), attempt(fx.ben, "Ben")]);
       const won = results.filter((r) => r.status === "fulfilled");
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(1);
       expect(lost[0]!.reason).toBeInstanceOf(SchedulingConflictError);
+      expect((lost[0]!.reason as Error).message).toMatch(/Someone else just booked/);
       const booked = await db.run((tx) =>
         tx.lessonOccurrence.count({ where: { roomId: fx.free.id, status: "SCHEDULED", startsAt: localDateTimeToUtc(date, "18:00", TZ) } }),
       );

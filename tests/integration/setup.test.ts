@@ -7,6 +7,7 @@ import type { SchoolDb } from "../../server/db/school-db.server";
 import {
   addDuration,
   addInstrument,
+  archiveTerm,
   createAvailability,
   createClosure,
   createGeneratedTerms,
@@ -16,7 +17,6 @@ import {
   createTimeOff,
   deleteLocation,
   deleteRoom,
-  deleteTerm,
   instrumentInput,
   listClosures,
   listTerms,
@@ -28,6 +28,7 @@ import {
   type SetupResult,
 } from "../../app/models/setup.server";
 import { addDays } from "../../app/domain/time";
+import { loadCalendarRules } from "../../app/models/scheduling.server";
 import { testServices, schoolId } from "../support/services";
 
 const services = testServices();
@@ -40,10 +41,13 @@ const day = (monthDay: string) => `${year}-${monthDay}`;
 
 let harmony: SchoolDb;
 let riverside: SchoolDb;
+let adminId = ""; // harmony's admin: who removes terms
 beforeAll(async () => {
   harmony = services.platform.schoolDb(await schoolId(services, "harmony"));
   riverside = services.platform.schoolDb(await schoolId(services, "riverside"));
+  adminId = (await harmony.run((tx) => tx.user.findFirstOrThrow({ where: { role: "ADMIN" }, orderBy: { createdAt: "asc" }, select: { id: true } }))).id;
 });
+const removeTerm = (id: string) => harmony.run((tx) => archiveTerm(tx, id, adminId));
 
 /** The SetupError a promise is refused with (fails the test if it is not refused). */
 async function refusal(promise: Promise<unknown>): Promise<SetupError> {
@@ -75,9 +79,9 @@ describe("terms", () => {
 
       const terms = await harmony.run(listTerms);
       expect(terms.find((t) => t.id === first.id)).toMatchObject({ weeks: 15, lessons: 0 });
-      await harmony.run((tx) => deleteTerm(tx, second.id));
+      await removeTerm(second.id);
     } finally {
-      await harmony.run((tx) => deleteTerm(tx, first.id));
+      await removeTerm(first.id);
     }
   });
 
@@ -96,7 +100,34 @@ describe("terms", () => {
       expect(again.field).toBe("firstStart");
     } finally {
       const ids = (await harmony.run(listTerms)).filter((t) => t.name.endsWith(` ${year}`) && t.name.startsWith("Term ")).map((t) => t.id);
-      for (const id of ids) await harmony.run((tx) => deleteTerm(tx, id));
+      for (const id of ids) await removeTerm(id);
+    }
+  });
+
+  it("removes a term by archiving it: gone from the lists, the rules and the overlap check; credits earned in it keep it", async () => {
+    const term = await harmony.run((tx) => createTerm(tx, { name: `Spring ${tag}`, startDate: day("03-02"), endDate: day("05-29") }));
+    const student = await harmony.run((tx) => tx.student.findFirstOrThrow({ orderBy: { id: "asc" }, select: { id: true } }));
+    const credit = await harmony.run((tx) =>
+      tx.makeUpCredit.create({ data: { studentId: student.id, termId: term.id, expiresAt: new Date(`${day("06-30")}T12:00:00Z`), reason: `Test ${tag}` }, select: { id: true } }),
+    );
+    try {
+      const removed = await removeTerm(term.id);
+      expect(removed.name).toBe(`Spring ${tag}`);
+
+      const kept = await harmony.run((tx) => tx.term.findUniqueOrThrow({ where: { id: term.id }, select: { archivedAt: true, archivedById: true } }));
+      expect(kept.archivedAt).toBeInstanceOf(Date);
+      expect(kept.archivedById).toBe(adminId);
+      expect(await harmony.run((tx) => tx.makeUpCredit.findUniqueOrThrow({ where: { id: credit.id }, select: { termId: true } }))).toEqual({ termId: term.id });
+
+      expect((await harmony.run(listTerms)).map((t) => t.id)).not.toContain(term.id);
+      expect((await harmony.run(loadCalendarRules)).terms.map((t) => t.id)).not.toContain(term.id);
+      // Its dates are free again, and it cannot be changed or removed twice.
+      const again = await harmony.run((tx) => createTerm(tx, { name: `Spring ${tag}`, startDate: day("03-02"), endDate: day("05-29") }));
+      await removeTerm(again.id);
+      expect((await refusal(harmony.run((tx) => updateTerm(tx, term.id, { name: "x", startDate: day("03-02"), endDate: day("05-29") })))).status).toBe(404);
+      expect((await refusal(removeTerm(term.id))).status).toBe(404);
+    } finally {
+      await harmony.run((tx) => tx.makeUpCredit.delete({ where: { id: credit.id } }));
     }
   });
 });
@@ -271,7 +302,7 @@ describe("teacher availability and time off", () => {
 });
 
 describe("terms in use", () => {
-  it("refuses to delete a term that lessons run until, with a message", async () => {
+  it("refuses to remove a term that lessons run until, with a message", async () => {
     const term = await harmony.run((tx) => createTerm(tx, { name: `Busy ${tag}`, startDate: day("06-01"), endDate: day("06-30") }));
     const teacher = await harmony.run((tx) => tx.user.findFirstOrThrow({ where: { role: "TEACHER" }, select: { id: true } }));
     const lesson = await harmony.run((tx) =>
@@ -289,11 +320,11 @@ describe("terms in use", () => {
       }),
     );
     try {
-      const error = await refusal(harmony.run((tx) => deleteTerm(tx, term.id)));
-      expect(error.message).toBe(`“Busy ${tag}” can’t be deleted: 1 lesson runs until its end. Change those lessons first.`);
+      const error = await refusal(removeTerm(term.id));
+      expect(error.message).toBe(`“Busy ${tag}” can’t be removed: 1 lesson runs until its end. Change those lessons first.`);
     } finally {
       await harmony.run((tx) => tx.lesson.delete({ where: { id: lesson.id } }));
-      await harmony.run((tx) => deleteTerm(tx, term.id));
+      await removeTerm(term.id);
     }
   });
 });

@@ -22,16 +22,23 @@ export interface PgErrorInfo {
   constraint?: string;
 }
 
-/** The Postgres error behind `error`: thrown by `pg` itself, or wrapped by Prisma's driver adapter. */
+/**
+ * The Postgres error behind `error`: thrown by `pg` itself, wrapped by Prisma's
+ * driver adapter (known kinds: P2xxx with `meta.driverAdapterError`), or the
+ * adapter's own DriverAdapterError (others, e.g. a CHECK violation).
+ */
 export function pgErrorOf(error: unknown): PgErrorInfo | null {
   if (typeof error !== "object" || error === null) return null;
   const e = error as {
+    name?: unknown;
     code?: unknown;
     message?: unknown;
     constraint?: unknown;
+    cause?: { originalCode?: unknown; originalMessage?: unknown };
     meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown } } };
   };
-  const cause = e.meta?.driverAdapterError?.cause;
+  // Wrapped by Prisma (meta.driverAdapterError), or the adapter's own error (cause).
+  const cause = e.meta?.driverAdapterError?.cause ?? (e.name === "DriverAdapterError" ? e.cause : undefined);
   if (cause && typeof cause.originalCode === "string") {
     return { code: cause.originalCode, message: String(cause.originalMessage ?? "") };
   }

@@ -1,0 +1,26 @@
+// The server the journeys run against: the PRODUCTION build (build/server.js) with
+// NODE_ENV=production, which takes its database from DATABASE_URL and
+// APP_DATABASE_URL like any deployment. This launcher plays the administrator: it
+// starts a throwaway PostgreSQL in E2E data folder, makes the app role, hands both
+// addresses to the server, and stops the database when the server has exited.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { startEmbeddedPostgres } from "../../server/db/embedded.server";
+import { APP_ROLE } from "../../server/db/rls";
+import { ensureDevAppRole, roleUrl } from "../../server/db/roles.server";
+
+const dataDir = process.env.DATA_DIR;
+if (!dataDir) throw new Error("DATA_DIR is required");
+const pgServer = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), ephemeral: true });
+const appPassword = "e2e-app";
+await ensureDevAppRole(pgServer.url, appPassword);
+
+const child = spawn(process.execPath, ["build/server.js"], {
+  stdio: "inherit",
+  env: { ...process.env, NODE_ENV: "production", DATABASE_URL: pgServer.url, APP_DATABASE_URL: roleUrl(pgServer.url, APP_ROLE, appPassword) },
+});
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => child.kill(signal));
+child.on("exit", async (code) => {
+  await pgServer.stop().catch(() => {});
+  process.exit(code ?? 0);
+});
