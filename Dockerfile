@@ -52,6 +52,8 @@ ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0 SEED=none DATA_DIR=/data
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 COPY --from=build /app/prisma/migrations ./prisma/migrations
+# `npm run db:deploy` and `npm run create-operator` run build/<task>.js through this.
+COPY scripts/task.mjs ./scripts/task.mjs
 COPY package.json ./
 # Only DATA_DIR is writable by the server's user; the code stays owned by root.
 RUN mkdir -p /data/uploads && chown -R node:node /data

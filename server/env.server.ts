@@ -31,7 +31,7 @@ const schema = z
       }),
     /** JSON log lines at this level and above ("silent" turns them off; tests default to it). */
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
-    /** Connections of the app role's pool (the owner's pool gets a quarter, at least 2). */
+    /** Connections of the app role's pool (the privileged module's gets a quarter, at least 2). */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
     /** How long a request may wait for a free connection before it is answered 503. */
     DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
