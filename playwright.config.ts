@@ -87,6 +87,8 @@ export default defineConfig({
       RATE_LIMIT_SIGNIN: "1000",
       // No background jobs during journeys: an hourly reminder must not land in an outbox a test reads.
       JOBS: "off",
+      // Warnings and errors only: one access line per request would drown the report.
+      LOG_LEVEL: "warn",
       // Never a real email service from the developer's environment (the database is
       // the launcher's own).
       RESEND_API_KEY: "",
