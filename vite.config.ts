@@ -10,9 +10,21 @@ declare module "@remix-run/node" {
 
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
-  // Any host may reach the dev server: schools live on subdomains and custom domains,
-  // and the Hono tenant middleware (not Vite) decides what a host may see.
-  server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) }, allowedHosts: true },
+  server: {
+    hmr: { port: Number(process.env.HMR_PORT ?? 24678) },
+    // Schools live on subdomains and custom domains: server/index.ts refuses every
+    // host the platform does not serve before a request reaches Vite.
+    allowedHosts: true,
+    // Vite serves files (plain, ?raw, ?url, /@fs/) from these folders only: the
+    // browser's sources and the packages. Never the data directory (the embedded
+    // database's files), .env, the server's code or anything outside the project;
+    // nor server-only modules inside app/.
+    fs: {
+      strict: true,
+      allow: ["app", "public", "node_modules"],
+      deny: [".env", ".env.*", "*.{crt,pem,key}", "**/.git/**", "**/.data/**", "**/*.server.ts", "**/*.server.tsx"],
+    },
+  },
   build: { target: "es2022" },
   // Pre-bundle what the browser needs up front (no reload mid-session), and never
   // try to bundle server-only native packages for the browser.

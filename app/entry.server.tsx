@@ -1,9 +1,10 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { isDatabaseBusy, markDatabaseBusy } from "../server/busy.server";
 import { NonceProvider } from "./utils/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -37,10 +38,33 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) loadContext.log.error({ err: error }, "render failed");
         },
       },
     );
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+/**
+ * Errors thrown in loaders and actions (and rendering), reported with the request's
+ * id through its logger. A saturated database is no server error: the request is
+ * marked, and the Hono handler around Remix answers it 503 (server/busy.server.ts).
+ */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return;
+  if (isDatabaseBusy(error)) {
+    markDatabaseBusy(context);
+    context.log?.warn({ err: error }, "database busy");
+    return;
+  }
+  const log = context.log ?? { error: console.error };
+  // Remix's own refusals carry their cause.
+  if (isRouteErrorResponse(error)) {
+    const cause = (error as { error?: unknown }).error ?? error;
+    // Below 500 (no route matches, method not allowed) the access line says it all.
+    if (error.status >= 500) log.error({ err: cause }, "unhandled error");
+    return;
+  }
+  log.error({ err: error }, "unhandled error");
+};

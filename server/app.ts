@@ -6,34 +6,83 @@ import { Hono, type Context } from "hono";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import { OPERATOR_COOKIE, SCHOOL_COOKIE } from "../app/utils/sessions.server";
 import { resolveTenant, type TenantVariables } from "../tenants/resolve.server";
+import { databaseBusyResponse, isDatabaseBusy, wasDatabaseBusy } from "./busy.server";
+import { chooseClientIp } from "./client-ip";
+import { createLogger, loggablePath, REQUEST_ID_HEADER, requestIdFor, type Logger } from "./log.server";
 import { anonymousPageCache } from "./page-cache.server";
 import { uploadsHandler } from "./services/storage.server";
 import type { Services } from "./context";
 
-type Variables = TenantVariables & { secureHeadersNonce?: string };
+type Variables = TenantVariables & { secureHeadersNonce?: string; log: Logger; requestId: string };
 
 export interface AppOptions {
   services: Services;
   build: ServerBuild | (() => Promise<ServerBuild>);
   /** Production: serve build/client from here. */
   staticRoot?: string;
+  /** The process's logger; one at LOG_LEVEL on stdout when not given. */
+  log?: Logger;
 }
 
-export function clientIp(c: Context<{ Variables: Variables }>): string {
+/** The client's address: the socket's peer, or the one TRUST_PROXY picks from X-Forwarded-For. */
+export function clientIp(c: Context<{ Variables: Variables }>, trustProxy: boolean | number): string {
+  let socket: string | undefined;
   try {
-    return getConnInfo(c).remote.address ?? "unknown";
+    socket = getConnInfo(c).remote.address;
   } catch {
-    return "unknown";
+    socket = undefined;
   }
+  return chooseClientIp(socket, c.req.header("x-forwarded-for"), trustProxy);
 }
 
-export function createApp({ services, build, staticRoot }: AppOptions) {
+export function createApp({ services, build, staticRoot, log = createLogger({ level: services.env.LOG_LEVEL }) }: AppOptions) {
   const { env } = services;
   const app = new Hono<{ Variables: Variables }>();
   const remix = createRequestHandler(build, env.isProduction ? "production" : "development");
+
+  // First of all: the request's id and logger, and one access line when it is answered.
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    const requestId = requestIdFor(c.req.header(REQUEST_ID_HEADER), env.TRUST_PROXY);
+    c.set("requestId", requestId);
+    c.set("log", log.child({ requestId }));
+    await next();
+    try {
+      c.res.headers.set(REQUEST_ID_HEADER, requestId);
+    } catch {
+      c.res = new Response(c.res.body, c.res); // immutable headers (a fetched response)
+      c.res.headers.set(REQUEST_ID_HEADER, requestId);
+    }
+    const tenant = c.get("tenant");
+    c.get("log").info(
+      {
+        method: c.req.method,
+        path: loggablePath(c.req.path),
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        host: new URL(c.req.url).host,
+        school: tenant?.kind === "school" ? tenant.school.slug : null,
+        ip: clientIp(c, env.TRUST_PROXY),
+      },
+      "request",
+    );
+  });
+
+  app.onError((error, c) => {
+    // Deliberate refusals by middleware (CSRF's 403, …) are answers, not errors.
+    if (error instanceof HTTPException) return error.getResponse();
+    const requestLog = c.get("log") ?? log;
+    if (isDatabaseBusy(error)) {
+      requestLog.warn({ err: error }, "database busy");
+      return databaseBusyResponse(c.req.raw);
+    }
+    requestLog.error({ err: error }, "unhandled error");
+    return c.text("Internal Server Error", 500);
+  });
 
   // Landing pages for visitors who are not signed in: rendered once per few seconds.
   const pageCache = anonymousPageCache({ ttlMs: 5_000, paths: ["/"], sessionCookies: [SCHOOL_COOKIE, OPERATOR_COOKIE] });
@@ -62,9 +111,14 @@ export function createApp({ services, build, staticRoot }: AppOptions) {
     }),
   );
 
+  // Both database roles, each with its own pool: the owner's (privileged module)
+  // and the app role's (every school request). Either failing makes the server unfit.
   app.get("/healthz", async (c) => {
-    const database = await services.platform.health();
-    return c.json({ status: database.ok ? "ok" : "degraded", database }, database.ok ? 200 : 503);
+    const [owner, appRole] = await Promise.all([services.platform.health(), services.platform.appHealth()]);
+    const ok = owner.ok && appRole.ok;
+    const database = { owner, app: appRole };
+    if (!ok) c.get("log").warn({ database }, "health check failed");
+    return c.json({ status: ok ? "ok" : "degraded", database }, ok ? 200 : 503, { "Cache-Control": "no-store" });
   });
 
   if (staticRoot) {
@@ -100,9 +154,17 @@ export function createApp({ services, build, staticRoot }: AppOptions) {
       db: tenant.kind === "school" ? services.platform.schoolDb(tenant.school.id) : null,
       cspNonce: c.get("secureHeadersNonce") ?? "",
       origin: url.origin,
-      clientIp: clientIp(c),
+      clientIp: clientIp(c, env.TRUST_PROXY),
+      log: c.get("log"),
+      requestId: c.get("requestId"),
     };
-    return remix(c.req.raw, context);
+    const response = await remix(c.req.raw, context);
+    // A loader or action found the database saturated (marked by handleError).
+    if (wasDatabaseBusy(context)) {
+      await response.body?.cancel().catch(() => {});
+      return databaseBusyResponse(c.req.raw);
+    }
+    return response;
   });
 
   return app;

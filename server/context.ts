@@ -3,6 +3,7 @@
 // it up again and never take it from anything the client sends.
 import type { Brand } from "../tenants/branding";
 import type { Env } from "./env.server";
+import type { Logger } from "./log.server";
 import type { Platform, SchoolSummary } from "./db/privileged.server";
 import type { SchoolDb } from "./db/school-db.server";
 import type { Mailer } from "./services/email.server";
@@ -28,6 +29,10 @@ export interface EncoreContext extends Services {
   /** The origin the request came to, e.g. http://harmony.localhost:3000 */
   origin: string;
   clientIp: string;
+  /** This request's logger: JSON lines carrying its requestId. */
+  log: Logger;
+  /** This request's id, also in the X-Request-Id response header. */
+  requestId: string;
 }
 
 declare module "@remix-run/server-runtime" {

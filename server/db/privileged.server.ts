@@ -117,6 +117,17 @@ export class Platform {
     }
   }
 
+  /** The app role's connection (the one every school request uses), checked the same way. */
+  async appHealth(): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+    const started = performance.now();
+    try {
+      await this.app.$queryRaw`SELECT 1`;
+      return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    } catch (error) {
+      return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
+    }
+  }
+
   // ---- operators -------------------------------------------------------------
 
   findOperatorByEmail(email: string) {

@@ -8,6 +8,7 @@
 //   lesson-reminders  hourly: lessons starting 24–25 hours after the tick
 import PgBoss from "pg-boss";
 import type { Services } from "../context";
+import type { Logger } from "../log.server";
 import { deliverQueuedEmails, extendAllHorizons, floorToHour, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
 
 export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders"] as const;
@@ -22,7 +23,8 @@ export interface Jobs {
 interface StartOptions {
   /** The owner connection string (DatabaseUrls.ownerUrl). */
   connectionString: string;
-  log?: (message: string) => void;
+  /** JSON lines, one per run that did something and per failure; silent when unset. */
+  log?: Logger;
   /** How often idle workers look for new jobs (seconds, default 2). */
   pollingIntervalSeconds?: number;
   /** Only these schools (tests); every active school when unset. */
@@ -42,7 +44,11 @@ const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> 
 };
 
 export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env">, opts: StartOptions): Promise<Jobs> {
-  const log = opts.log ?? (() => {});
+  const root = opts.log;
+  const log = (job: JobName | "pg-boss") => ({
+    info: (fields: object, msg: string) => root?.info({ job, ...fields }, msg),
+    error: (fields: object, msg: string) => root?.error({ job, ...fields }, msg),
+  });
   const scope = opts.scope ?? {};
   const boss = new PgBoss({
     connectionString: opts.connectionString,
@@ -50,7 +56,7 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
     max: 4,
     schema: "pgboss",
   });
-  boss.on("error", (error) => log(`jobs: ${error.message}`));
+  boss.on("error", (error) => log("pg-boss").error({ err: error }, "job queue error"));
   await boss.start();
 
   for (const [name, { queue }] of Object.entries(QUEUES)) await boss.createQueue(name, { name, ...queue });
@@ -59,16 +65,16 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
 
   await boss.work("deliver-emails", polling, async () => {
     const r = await deliverQueuedEmails(services, 25, scope);
-    if (r.claimed) log(`deliver-emails: ${r.sent} sent, ${r.retrying} to retry, ${r.failed} failed`);
+    if (r.claimed) log("deliver-emails").info({ sent: r.sent, retrying: r.retrying, failed: r.failed }, "emails delivered");
     return r;
   });
 
   await boss.work("extend-horizon", polling, async () => {
     const r = await extendAllHorizons(services, new Date(), scope);
     if (r.created || r.skipped.length || r.errors.length) {
-      log(`extend-horizon: ${r.created} occurrence(s) added in ${r.schools} school(s), ${r.skipped.length} skipped (clash)`);
+      log("extend-horizon").info({ created: r.created, schools: r.schools, skipped: r.skipped.length }, "occurrences added (skipped: clashes)");
     }
-    for (const e of r.errors) log(`extend-horizon: school ${e.schoolId} failed: ${e.error}`);
+    for (const e of r.errors) log("extend-horizon").error({ schoolId: e.schoolId, error: e.error }, "school failed");
     if (r.errors.length) throw new Error(`${r.errors.length} school(s) failed`);
     return { created: r.created, skipped: r.skipped.length };
   });
@@ -78,8 +84,8 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
     // The cron tick the job was made for (a late or retried run keeps its own hour).
     const tick = job.data?.tick ? new Date(job.data.tick) : floorToHour(job.createdOn);
     const r = await sendLessonReminders(services, tick, scope);
-    if (r.emails) log(`lesson-reminders: ${r.emails} reminder(s) for ${r.occurrences} lesson(s) on ${tick.toISOString()}`);
-    for (const e of r.errors) log(`lesson-reminders: school ${e.schoolId} failed: ${e.error}`);
+    if (r.emails) log("lesson-reminders").info({ emails: r.emails, occurrences: r.occurrences, tick: tick.toISOString() }, "reminders sent");
+    for (const e of r.errors) log("lesson-reminders").error({ schoolId: e.schoolId, error: e.error }, "school failed");
     // A retry re-runs every school; those already done send nothing twice.
     if (r.errors.length) throw new Error(`${r.errors.length} school(s) failed`);
     return { emails: r.emails };
@@ -87,8 +93,8 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
 
   await boss.work("family-reminders", polling, async () => {
     const r = await sendFamilyReminders(services, new Date(), scope);
-    if (r.unbookedWeeks || r.expiringCredits) log(`family-reminders: ${r.unbookedWeeks} booking reminder(s), ${r.expiringCredits} expiring credit(s)`);
-    for (const e of r.errors) log(`family-reminders: school ${e.schoolId} failed: ${e.error}`);
+    if (r.unbookedWeeks || r.expiringCredits) log("family-reminders").info({ unbookedWeeks: r.unbookedWeeks, expiringCredits: r.expiringCredits }, "reminders sent");
+    for (const e of r.errors) log("family-reminders").error({ schoolId: e.schoolId, error: e.error }, "school failed");
     return r;
   });
 

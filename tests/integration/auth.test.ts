@@ -12,6 +12,7 @@ import { checkRateLimit } from "../../app/utils/rate-limit.server";
 import { hashToken } from "../../app/utils/tokens.server";
 import { DEMO_PASSWORD } from "../../prisma/seed/demo";
 import type { SchoolSummary } from "../../server/db/privileged.server";
+import { createLogger } from "../../server/log.server";
 import type { RunningServices } from "../../server/services.server";
 import { brandFor } from "../../tenants/branding";
 import { testServices } from "../support/services";
@@ -40,6 +41,8 @@ function contextFor(school: SchoolSummary, from: RunningServices = services): Ap
     cspNonce: "",
     origin: `http://${school.slug}.localhost:3000`,
     clientIp: "127.0.0.1",
+    log: createLogger({ level: "silent" }),
+    requestId: "test",
   } as AppLoadContext;
 }
 

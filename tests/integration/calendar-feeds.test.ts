@@ -14,6 +14,7 @@ import {
 import { loader } from "../../app/routes/calendar.$token[.]ics";
 import type { SchoolSummary } from "../../server/db/privileged.server";
 import type { Tx } from "../../server/db/school-db.server";
+import { createLogger } from "../../server/log.server";
 import { brandFor } from "../../tenants/branding";
 import { testServices } from "../support/services";
 
@@ -101,6 +102,8 @@ function contextFor(school: SchoolSummary): AppLoadContext {
     cspNonce: "",
     origin: `http://${school.slug}.localhost:3000`,
     clientIp: "127.0.0.1",
+    log: createLogger({ level: "silent" }),
+    requestId: "test",
   };
 }
 

@@ -1,5 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../../server/app";
+import { loadEnv } from "../../server/env.server";
+import { createServices } from "../../server/services.server";
 import { testServices } from "../support/services";
 
 const services = testServices();
@@ -13,8 +15,23 @@ describe("health and host resolution", () => {
     for (const host of ["localhost", "harmony.localhost", "unknown.localhost"]) {
       const res = await app.request(`http://${host}:3000/healthz`);
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { status: string; database: { ok: boolean } };
-      expect(body).toMatchObject({ status: "ok", database: { ok: true } });
+      const body = (await res.json()) as { status: string; database: { owner: { ok: boolean }; app: { ok: boolean } } };
+      expect(body).toMatchObject({ status: "ok", database: { owner: { ok: true }, app: { ok: true } } });
+    }
+  });
+
+  it("answers 503 naming the database role whose connection fails", async () => {
+    const appUrl = new URL(inject("appUrl"));
+    appUrl.password = "not-the-password";
+    const broken = createServices(loadEnv({ NODE_ENV: "test" }), { ownerUrl: inject("ownerUrl"), appUrl: appUrl.toString() });
+    try {
+      const res = await createApp({ services: broken, build: async () => { throw new Error("not used"); } }).request("http://localhost:3000/healthz");
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { status: string; database: { owner: { ok: boolean }; app: { ok: boolean; error?: string } } };
+      expect(body).toMatchObject({ status: "degraded", database: { owner: { ok: true }, app: { ok: false } } });
+      expect(body.database.app.error).toMatch(/password authentication failed/);
+    } finally {
+      await broken.close();
     }
   });
 
