@@ -99,8 +99,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     ...parsed.data,
     HOST: parsed.data.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
     LOG_LEVEL: parsed.data.LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "silent" : "info"),
-    isProduction,
     SEED: parsed.data.SEED ?? (isProduction ? "none" : "demo"),
+    isProduction,
     protocol: parsed.data.PUBLIC_PROTOCOL ?? (isProduction ? "https" : "http"),
   };
 }

@@ -166,15 +166,15 @@ describe("a production deployment on a managed-style PostgreSQL", () => {
   it("refuses to start in production without DATABASE_URL or APP_DATABASE_URL, naming the variable", async () => {
     const noDb = await run(serverJs, [], prodEnv({ PORT: String(await freePort()), APP_DATABASE_URL: urls.app }));
     expect(noDb.code).not.toBe(0);
-    expect(noDb.stderr).toContain("DATABASE_URL: required in production");
+    expect(noDb.stdout + noDb.stderr).toContain("DATABASE_URL: required in production");
     const noApp = await run(serverJs, [], prodEnv({ PORT: String(await freePort()), DATABASE_URL: urls.owner }));
     expect(noApp.code).not.toBe(0);
-    expect(noApp.stderr).toContain("APP_DATABASE_URL: required in production");
+    expect(noApp.stdout + noApp.stderr).toContain("APP_DATABASE_URL: required in production");
   });
 
   it("refuses an app connection that is not bound by row-level security", async () => {
     const bad = await run(serverJs, [], prodEnv({ PORT: String(await freePort()), DATABASE_URL: urls.owner, APP_DATABASE_URL: urls.owner }));
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toContain("APP_DATABASE_URL cannot be used");
+    expect(bad.stdout + bad.stderr).toContain("APP_DATABASE_URL cannot be used");
   });
 });
