@@ -11,6 +11,7 @@ import { OPERATOR_COOKIE, SCHOOL_COOKIE } from "../app/utils/sessions.server";
 import { resolveTenant, type TenantVariables } from "../tenants/resolve.server";
 import { anonymousPageCache } from "./page-cache.server";
 import { uploadsHandler } from "./services/storage.server";
+import { tenantContext } from "./capabilities.server";
 import type { Services } from "./context";
 
 type Variables = TenantVariables & { secureHeadersNonce?: string };
@@ -92,14 +93,10 @@ export function createApp({ services, build, staticRoot }: AppOptions) {
   );
 
   app.all("*", async (c) => {
-    const tenant = c.get("tenant");
-    const url = new URL(c.req.url);
+    // Narrow on purpose: no Platform, database client or environment (server/capabilities.server.ts).
     const context: AppLoadContext = {
-      ...services,
-      tenant,
-      db: tenant.kind === "school" ? services.platform.schoolDb(tenant.school.id) : null,
+      ...tenantContext(services, c.get("tenant")),
       cspNonce: c.get("secureHeadersNonce") ?? "",
-      origin: url.origin,
       clientIp: clientIp(c),
     };
     return remix(c.req.raw, context);

@@ -16,6 +16,12 @@ const schema = z
     PLATFORM_DOMAIN: z.string().default("localhost").transform((v) => v.toLowerCase()),
     /** Public scheme for links in emails. */
     PUBLIC_PROTOCOL: z.enum(["http", "https"]).optional(),
+    /** Public port for links (emails, feeds, invitations); unset: PORT in development, none (80/443) in production. */
+    PUBLIC_PORT: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() ? v.trim() : undefined))
+      .pipe(z.coerce.number().int().min(1).max(65535).optional()),
     /** Owner connection (migrations, privileged module). Unset: embedded PostgreSQL. */
     DATABASE_URL: optional,
     /** The app role's connection (RLS applies). Unset: derived from DATABASE_URL. */
@@ -53,7 +59,12 @@ const schema = z
     }
   });
 
-export type Env = z.infer<typeof schema> & { protocol: "http" | "https"; isProduction: boolean };
+export type Env = z.infer<typeof schema> & {
+  protocol: "http" | "https";
+  /** The port in public links, or null for the protocol's default (443/80). */
+  publicPort: number | null;
+  isProduction: boolean;
+};
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);
@@ -62,5 +73,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const isProduction = parsed.data.NODE_ENV === "production";
-  return { ...parsed.data, isProduction, protocol: parsed.data.PUBLIC_PROTOCOL ?? (isProduction ? "https" : "http") };
+  const protocol = parsed.data.PUBLIC_PROTOCOL ?? (isProduction ? "https" : "http");
+  const port = parsed.data.PUBLIC_PORT ?? (isProduction ? null : parsed.data.PORT);
+  const publicPort = port === null || port === (protocol === "https" ? 443 : 80) ? null : port;
+  return { ...parsed.data, isProduction, protocol, publicPort };
 }

@@ -11,6 +11,7 @@ import { prepareDatabase } from "./db/setup.server";
 import { loadEnv } from "./env.server";
 import { JOB_NAMES, startJobs, type Jobs } from "./jobs/worker.server";
 import { createServices } from "./services.server";
+import { publicAddressOf, publicLinks } from "../tenants/links";
 
 const log = (m: string) => console.log(`[encore] ${m}`);
 const env = loadEnv();
@@ -50,11 +51,10 @@ const listener = getRequestListener(app.fetch);
 const server = createServer((req, res) => handle(req, res, () => void listener(req, res)));
 
 server.listen(env.PORT, env.HOST, () => {
-  const port = env.PORT;
-  const at = (host: string) => `${env.protocol}://${host}${[80, 443].includes(port) ? "" : `:${port}`}`;
+  const links = publicLinks(publicAddressOf(env));
   log(`ready (${env.NODE_ENV}, email: ${services.mailer.transport.toLowerCase()}, database: ${db.embedded ? "embedded" : "DATABASE_URL"})`);
-  log(`operator console  ${at(env.PLATFORM_DOMAIN)}`);
-  log(`demo school       ${at(`harmony.${env.PLATFORM_DOMAIN}`)}`);
+  log(`operator console  ${links.platform()}`);
+  log(`demo school       ${links.school({ slug: "harmony" })}`);
 });
 
 let closing = false;

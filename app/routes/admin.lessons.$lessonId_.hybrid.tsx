@@ -185,7 +185,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const { notified } = await db.run(async (tx) => {
         const config = await tx.hybridLessonConfig.findFirst({ where: { id: configId, lessonId }, select: { id: true } });
         if (!config) throw new HybridError("Save the term's pattern before opening bookings.");
-        return openBookings(tx, context.mailer, { configId: config.id, origin: context.origin, timeZone });
+        return openBookings(tx, context.mailer, { configId: config.id, origin: context.links.origin, timeZone });
       });
       const result: ActionResult = {
         ok: true,

@@ -68,7 +68,7 @@ const MAX_FORM_BYTES = 4_000_000;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
-  const { db, school } = requireSchool(context);
+  const { db, school, schoolPlatform } = requireSchool(context);
   if (Number(request.headers.get("content-length") ?? "0") > MAX_FORM_BYTES) {
     return data<Result>({ ok: false, errors: { logo: "The image is larger than 1 MB. Use a smaller one." }, values: {}, message: null }, { status: 413 });
   }
@@ -111,7 +111,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }),
   );
   // The host cache holds the school's brand and logo: drop it so every page follows now.
-  context.platform.forgetCachedSchools();
+  schoolPlatform.forgetCachedSchool();
   const brand = brandFor(brandColor);
   return data<Result>({
     ok: true,

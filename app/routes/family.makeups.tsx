@@ -166,7 +166,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (result.seatFreedOn) {
         const occurrenceId = result.seatFreedOn;
         // Telling others about the free seat must never undo the cancellation itself.
-        await db.run((tx) => announceFreedSeat(tx, context.mailer, { occurrenceId, timeZone, origin: context.origin })).catch((error: unknown) => {
+        await db.run((tx) => announceFreedSeat(tx, context.mailer, { occurrenceId, timeZone, origin: context.links.origin })).catch((error: unknown) => {
           console.error("announceFreedSeat failed", error);
         });
       }

@@ -12,6 +12,7 @@ import {
   revokeCalendarFeed,
 } from "../../app/models/calendar-feeds.server";
 import { loader } from "../../app/routes/calendar.$token[.]ics";
+import { tenantContext } from "../../server/capabilities.server";
 import type { SchoolSummary } from "../../server/db/privileged.server";
 import type { Tx } from "../../server/db/school-db.server";
 import { brandFor } from "../../tenants/branding";
@@ -94,14 +95,7 @@ async function makeWorld(name: string): Promise<World> {
 }
 
 function contextFor(school: SchoolSummary): AppLoadContext {
-  return {
-    ...services,
-    tenant: { kind: "school", school, brand: brandFor(school.brandColor) },
-    db: services.platform.schoolDb(school.id),
-    cspNonce: "",
-    origin: `http://${school.slug}.localhost:3000`,
-    clientIp: "127.0.0.1",
-  };
+  return { ...tenantContext(services, { kind: "school", school, brand: brandFor(school.brandColor) }), cspNonce: "", clientIp: "127.0.0.1" };
 }
 
 async function fetchFeed(school: SchoolSummary, token: string) {
