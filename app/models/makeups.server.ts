@@ -10,6 +10,7 @@ import { formatDateTime } from "../utils/format";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { studentsOfAccount } from "./family-access.server";
+import { studentOptions } from "./roster.server";
 import { familyAddresses } from "./notify.server";
 import { isOverlapViolation, loadCalendarRules, loadTeacherRules } from "./scheduling.server";
 
@@ -439,3 +440,43 @@ export async function bookOfferedMakeUpSeat(tx: Tx, timeZone: string, input: { c
   await bookMakeUpSeat(tx, { creditId: input.creditId, occurrenceId: option.occurrenceId });
   return option;
 }
+
+// ---- the admin's credits page -------------------------------------------------------
+
+/** Credits of one student (or of all when `studentFilter` is none of them), in one state or all, with who granted or voided each. */
+export async function adminCredits(tx: Tx, input: { studentFilter: string; status: string; now?: Date }) {
+  const students = await studentOptions(tx);
+  const policy = await tx.school.findFirstOrThrow({ select: { makeUpExpiryDays: true, makeUpCreditsPerTerm: true, makeUpNoticeHours: true } });
+  const ids = input.studentFilter && students.some((s) => s.id === input.studentFilter) ? [input.studentFilter] : students.map((s) => s.id);
+  const credits = (await studentCredits(tx, ids, input.now)).filter((c) => !input.status || c.status === input.status);
+  // Who granted or voided (studentCredits does not say).
+  const acted = await tx.makeUpCredit.findMany({ where: { id: { in: credits.map((c) => c.id) }, actedById: { not: null } }, select: { id: true, actedById: true } });
+  const actorIds = [...new Set(acted.map((a) => a.actedById!))];
+  const actors = new Map(
+    (await tx.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, firstName: true, lastName: true } })).map((u) => [u.id, `${u.firstName} ${u.lastName}`]),
+  );
+  const actorOf = new Map(acted.map((a) => [a.id, actors.get(a.actedById!) ?? null]));
+  return { students, policy, ids, credits: credits.map((c) => ({ ...c, actor: actorOf.get(c.id) ?? null })) };
+}
+
+/** An admin grants a credit to a student of this school; null when there is no such student. */
+export async function grantStudentCredit(tx: Tx, timeZone: string, input: { studentId: string; reason: string; actedById: string; expiresOn: string | null }) {
+  const student = await tx.student.findUnique({ where: { id: input.studentId }, select: { id: true, user: { select: { firstName: true, lastName: true } } } });
+  if (!student) return null;
+  const created = await grantCredit(tx, timeZone, { ...input, studentId: student.id });
+  return { ...created, name: `${student.user.firstName} ${student.user.lastName}` };
+}
+
+/** An admin voids an available credit (the reason is kept); `problem` says why not. */
+export async function voidAvailableCredit(tx: Tx, input: { creditId: string; reason: string; actedById: string; now?: Date }) {
+  const credit = await tx.makeUpCredit.findUnique({
+    where: { id: input.creditId },
+    select: { id: true, expiresAt: true, usedAt: true, voidedAt: true, student: { select: { user: { select: { firstName: true, lastName: true } } } } },
+  });
+  if (!credit) return { problem: "That credit does not exist any more." };
+  const status = creditStatus(credit, input.now ?? new Date());
+  if (status !== "AVAILABLE") return { problem: `Only an available credit can be voided; this one is ${status.toLowerCase()}.` };
+  await voidCredit(tx, { creditId: credit.id, reason: input.reason, actedById: input.actedById, now: input.now });
+  return { name: `${credit.student.user.firstName} ${credit.student.user.lastName}` };
+}
+
