@@ -8,6 +8,8 @@ import type { SchoolPlatform } from "../../server/capabilities.server";
 import type { Tx } from "../../server/db/school-db.server";
 import { isUniqueViolation } from "./sql.server";
 
+export { DOMAIN_VERIFICATION_PATH, validateCustomDomain } from "../../server/db/privileged.server";
+
 export function customDomainState(tx: Tx) {
   return tx.school.findFirstOrThrow({ select: { slug: true, customDomain: true, customDomainToken: true, customDomainVerifiedAt: true } });
 }

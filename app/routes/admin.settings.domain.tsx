@@ -5,11 +5,10 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import settingsCss from "~/styles/settings.css?url";
-import { claimCustomDomain, customDomainState } from "~/models/custom-domain.server";
+import { claimCustomDomain, customDomainState, DOMAIN_VERIFICATION_PATH, validateCustomDomain } from "~/models/custom-domain.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
-import { DOMAIN_VERIFICATION_PATH, validateCustomDomain } from "../../server/db/privileged.server";
 
 export const meta: MetaFunction = () => [{ title: "Custom domain · Settings" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: settingsCss }];
