@@ -81,6 +81,8 @@ export default defineConfig({
       NODE_ENV: "production",
       PUBLIC_PROTOCOL: "http",
       PORT: String(PORT),
+      // Links in emails (production has no port in them by default) lead back to this server.
+      PUBLIC_PORT: String(PORT),
       DATA_DIR: dataDir,
       SEED: "demo",
       // Every sign-in here comes from 127.0.0.1: keep the limiter out of the way.

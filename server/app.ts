@@ -15,6 +15,7 @@ import { chooseClientIp } from "./client-ip";
 import { createLogger, loggablePath, REQUEST_ID_HEADER, requestIdFor, type Logger } from "./log.server";
 import { anonymousPageCache } from "./page-cache.server";
 import { uploadsHandler } from "./services/storage.server";
+import { tenantContext } from "./capabilities.server";
 import type { Services } from "./context";
 
 type Variables = TenantVariables & { secureHeadersNonce?: string; log: Logger; requestId: string };
@@ -147,14 +148,10 @@ export function createApp({ services, build, staticRoot, log = createLogger({ le
   );
 
   app.all("*", async (c) => {
-    const tenant = c.get("tenant");
-    const url = new URL(c.req.url);
+    // Narrow on purpose: no Platform, database client or environment (server/capabilities.server.ts).
     const context: AppLoadContext = {
-      ...services,
-      tenant,
-      db: tenant.kind === "school" ? services.platform.schoolDb(tenant.school.id) : null,
+      ...tenantContext(services, c.get("tenant")),
       cspNonce: c.get("secureHeadersNonce") ?? "",
-      origin: url.origin,
       clientIp: clientIp(c, env.TRUST_PROXY),
       log: c.get("log"),
       requestId: c.get("requestId"),

@@ -1,7 +1,14 @@
 // What Hono hands to every Remix loader and action (getLoadContext). The school
 // is resolved once, from the host, by tenants/resolve.server.ts; loaders never look
 // it up again and never take it from anything the client sends.
+//
+// The context is narrow on purpose: the school-bound database, the tenant, and a few
+// capabilities built by server/capabilities.server.ts, each bound to this request's
+// school or checking its own caller. No database client, no Platform, no environment
+// (it holds the owner's connection string) and no way to open another school is
+// reachable from it: tests/integration/load-context.test.ts walks it to prove so.
 import type { Brand } from "../tenants/branding";
+import type { PublicLinks } from "../tenants/links";
 import type { Env } from "./env.server";
 import type { Logger } from "./log.server";
 import type { Platform, SchoolSummary } from "./db/privileged.server";
@@ -9,9 +16,11 @@ import type { SchoolDb } from "./db/school-db.server";
 import type { Mailer } from "./services/email.server";
 import type { RateLimiter } from "./services/rate-limit.server";
 import type { Storage } from "./services/storage.server";
+import type { OperatorAuth, OperatorCapabilities, SchoolPlatform } from "./capabilities.server";
 
 export type Tenant = { kind: "platform" } | { kind: "school"; school: SchoolSummary; brand: Brand };
 
+/** What the server process holds (app.ts, jobs, seed). Never handed to a route as such. */
 export interface Services {
   env: Env;
   platform: Platform;
@@ -21,13 +30,37 @@ export interface Services {
   storage: Storage;
 }
 
-export interface EncoreContext extends Services {
+/** The school-bound database as routes see it: run work in this school's RLS-bound transaction. */
+export type SchoolBoundDb = Pick<SchoolDb, "schoolId" | "run">;
+
+/** Everything of the context that depends on the tenant, built by `tenantContext` (server/capabilities.server.ts). */
+export interface TenantContext {
   tenant: Tenant;
   /** Bound to the host's school; null on the platform's own domain. */
-  db: SchoolDb | null;
+  db: SchoolBoundDb | null;
+  /**
+   * Absolute addresses from configuration (PUBLIC_PROTOCOL, PUBLIC_PORT, PLATFORM_DOMAIN),
+   * never from the request's Host; also the public protocol and the platform's domain.
+   */
+  links: RequestLinks;
+  mailer: Mailer;
+  limiter: RateLimiter;
+  storage: Storage;
+  /** Operator sign-in, sign-out and the current operator (platform domain only). */
+  auth: OperatorAuth;
+  /** The operator's cross-school work; every function checks the operator's session itself. */
+  operator: OperatorCapabilities;
+  /** Privileged work for THIS school only (host cache, custom domain); null on the platform's domain. */
+  schoolPlatform: SchoolPlatform | null;
+}
+
+export interface RequestLinks extends PublicLinks {
+  /** This request's own public origin: its school's address, or the platform's. */
+  readonly origin: string;
+}
+
+export interface EncoreContext extends TenantContext {
   cspNonce: string;
-  /** The origin the request came to, e.g. http://harmony.localhost:3000 */
-  origin: string;
   clientIp: string;
   /** This request's logger: JSON lines carrying its requestId. */
   log: Logger;

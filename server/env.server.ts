@@ -39,6 +39,12 @@ const schema = z
     PLATFORM_DOMAIN: z.string().default("localhost").transform((v) => v.toLowerCase()),
     /** Public scheme for links in emails. */
     PUBLIC_PROTOCOL: z.enum(["http", "https"]).optional(),
+    /** Public port for links (emails, feeds, invitations); unset: PORT in development, none (80/443) in production. */
+    PUBLIC_PORT: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() ? v.trim() : undefined))
+      .pipe(z.coerce.number().int().min(1).max(65535).optional()),
     /** Owner connection (migrations, privileged module). Unset: embedded PostgreSQL. */
     DATABASE_URL: optional,
     /** The app role's connection (RLS applies). Unset (development only): encore_app on DATABASE_URL's server. */
@@ -85,6 +91,8 @@ export type Env = Omit<z.infer<typeof schema>, "HOST" | "LOG_LEVEL" | "SEED"> & 
   LOG_LEVEL: NonNullable<z.infer<typeof schema>["LOG_LEVEL"]>;
   SEED: "demo" | "none";
   protocol: "http" | "https";
+  /** The port in public links, or null for the protocol's default (443/80). */
+  publicPort: number | null;
   isProduction: boolean;
 };
 
@@ -95,12 +103,16 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const isProduction = parsed.data.NODE_ENV === "production";
+  const protocol = parsed.data.PUBLIC_PROTOCOL ?? (isProduction ? "https" : "http");
+  const port = parsed.data.PUBLIC_PORT ?? (isProduction ? null : parsed.data.PORT);
+  const publicPort = port === null || port === (protocol === "https" ? 443 : 80) ? null : port;
   return {
     ...parsed.data,
     HOST: parsed.data.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
     LOG_LEVEL: parsed.data.LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "silent" : "info"),
     SEED: parsed.data.SEED ?? (isProduction ? "none" : "demo"),
     isProduction,
-    protocol: parsed.data.PUBLIC_PROTOCOL ?? (isProduction ? "https" : "http"),
+    protocol,
+    publicPort,
   };
 }

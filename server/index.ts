@@ -13,6 +13,7 @@ import { JOB_NAMES, startJobs, type Jobs } from "./jobs/worker.server";
 import { createLogger } from "./log.server";
 import { createServices } from "./services.server";
 import { gracefulShutdown, withoutSignalHooks } from "./shutdown.server";
+import { publicAddressOf, publicLinks } from "../tenants/links";
 
 /** How long requests in flight may take to finish on SIGTERM before their connections are cut. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -71,19 +72,18 @@ const server = createServer(
 );
 
 server.listen(env.PORT, env.HOST, () => {
-  const port = env.PORT;
-  const at = (host: string) => `${env.protocol}://${host}${[80, 443].includes(port) ? "" : `:${port}`}`;
+  const links = publicLinks(publicAddressOf(env));
   log.info(
     {
       env: env.NODE_ENV,
       host: env.HOST,
-      port,
+      port: env.PORT,
       email: services.mailer.transport.toLowerCase(),
       database: db.embedded ? "embedded" : "DATABASE_URL",
-      operatorConsole: at(env.PLATFORM_DOMAIN),
-      demoSchool: at(`harmony.${env.PLATFORM_DOMAIN}`),
+      operatorConsole: links.platform(),
+      demoSchool: links.school({ slug: "harmony" }),
     },
-    `ready: operator console ${at(env.PLATFORM_DOMAIN)}`,
+    `ready: operator console ${links.platform()}`,
   );
 });
 

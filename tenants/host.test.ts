@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyHost, normalizeHost, schoolOrigin, validateSlug } from "./host";
+import { classifyHost, normalizeHost, validateSlug } from "./host";
 
 describe("classifyHost", () => {
   it("recognises the platform's own domain, ignoring case and port", () => {
@@ -31,12 +31,5 @@ describe("validateSlug", () => {
     expect(validateSlug("harmony")).toBeNull();
     expect(validateSlug("-bad")).toMatch(/letters/);
     expect(validateSlug("www")).toMatch(/reserved/);
-  });
-});
-
-describe("schoolOrigin", () => {
-  it("builds the subdomain origin with a port, or the custom domain", () => {
-    expect(schoolOrigin({ slug: "harmony", platformDomain: "localhost", protocol: "http", port: 3000 })).toBe("http://harmony.localhost:3000");
-    expect(schoolOrigin({ slug: "harmony", customDomain: "music.example", platformDomain: "localhost", protocol: "https" })).toBe("https://music.example");
   });
 });

@@ -42,10 +42,3 @@ export function validateSlug(slug: string): string | null {
   if (RESERVED_SLUGS.has(slug)) return `"${slug}" is reserved. Choose another address.`;
   return null;
 }
-
-/** The school's own origin, e.g. http://harmony.localhost:3000 */
-export function schoolOrigin(opts: { slug: string; customDomain?: string | null; platformDomain: string; protocol: string; port?: number | null }) {
-  const portPart = opts.port && ![80, 443].includes(opts.port) ? `:${opts.port}` : "";
-  if (opts.customDomain) return `${opts.protocol}://${opts.customDomain}`;
-  return `${opts.protocol}://${opts.slug}.${opts.platformDomain}${portPart}`;
-}

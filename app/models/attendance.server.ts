@@ -5,6 +5,8 @@ import type { Mailer } from "../../server/services/email.server";
 import { toDayNumber, toLocalDate, weekdayOfLocalDate } from "../domain/time";
 import { formatDateTime } from "../utils/format";
 import { familyAddresses } from "./notify.server";
+import { studentOptions } from "./roster.server";
+import { attendanceRule } from "./school-settings.server";
 
 export class AttendanceError extends Error {}
 
@@ -156,4 +158,35 @@ export async function missingAttendance(tx: Tx, opts: { now?: Date; rule: "END_O
     missingNotes: !r.notes,
     overdue: opts.rule === "END_OF_DAY" ? localDay(r.endsAt) < localDay(now) : weekKey(r.endsAt) < weekKey(now),
   }));
+}
+
+/**
+ * The admin's attendance page: what is missing or overdue, the rates per lesson, the
+ * students, and one student's history. Null when `studentId` is no student here.
+ */
+export async function attendanceOverview(tx: Tx, opts: { timeZone: string; studentId: string | null }) {
+  const rule = await attendanceRule(tx);
+  const missing = await missingAttendance(tx, { rule, timeZone: opts.timeZone });
+  const rates = await lessonAttendanceRates(tx);
+  const students = await studentOptions(tx);
+  const student = opts.studentId ? (students.find((s) => s.id === opts.studentId) ?? null) : null;
+  if (opts.studentId && !student) return null;
+  const history = student ? await studentAttendance(tx, student.id) : null;
+  return { rule, missing, rates, students, student, history };
+}
+
+/** A teacher's day: the register of each of their occurrences in [from, to), and what is still missing. */
+export async function teacherDay(tx: Tx, opts: { teacherId: string; from: Date; to: Date; timeZone: string; now: Date }) {
+  const todays = await tx.lessonOccurrence.findMany({
+    where: { instructorId: opts.teacherId, startsAt: { gte: opts.from, lt: opts.to } },
+    orderBy: { startsAt: "asc" },
+    select: { id: true },
+  });
+  const registers = [];
+  for (const o of todays) {
+    const r = await occurrenceRegister(tx, o.id, opts.teacherId);
+    if (r) registers.push(r);
+  }
+  const missing = await missingAttendance(tx, { rule: await attendanceRule(tx), timeZone: opts.timeZone, teacherId: opts.teacherId, now: opts.now });
+  return { registers, missing };
 }

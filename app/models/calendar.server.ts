@@ -6,6 +6,9 @@
 // benchmark in bench/ measures both against a bare floor.)
 import { Prisma } from "../../prisma/generated/client";
 import type { Tx } from "../../server/db/school-db.server";
+import { studentsOfAccount } from "./family-access.server";
+import { hybridWeekMarkers } from "./hybrid.server";
+import { oneOnOneWeekLabel } from "./school-settings.server";
 import { sqlTimestamp } from "./sql.server";
 
 type LessonType = "INDIVIDUAL" | "GROUP" | "HYBRID" | "BAND_REHEARSAL" | "ENSEMBLE";
@@ -107,4 +110,32 @@ export async function calendarFilterOptions(tx: Tx) {
   const teachers = await tx.user.findMany({ where: { role: "TEACHER" }, orderBy: [{ lastName: "asc" }], select: { id: true, firstName: true, lastName: true } });
   const locations = await tx.location.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, rooms: { orderBy: { name: "asc" }, select: { id: true, name: true, capacity: true } } } });
   return { teachers, locations };
+}
+
+/**
+ * A family's week: the students this account may act for, their occurrences in
+ * [from, to) (group lessons, make-up guest seats, 1-on-1 sessions), who is enrolled
+ * in or a guest of which, and the hybrid lessons' 1-on-1 week markers.
+ */
+export async function familyWeek(tx: Tx, input: { accountId: string; timeZone: string; from: Date; to: Date }) {
+  // A student sees only themself; a parent every student of their family group.
+  const students = await tx.student.findMany({
+    where: { id: { in: await studentsOfAccount(tx, input.accountId) } },
+    orderBy: { user: { firstName: "asc" } },
+    select: { id: true, user: { select: { firstName: true } } },
+  });
+  if (students.length === 0) return { students, occurrences: [], enrollments: [], guests: [], markers: [], label: "" };
+  const studentIds = students.map((s) => s.id);
+  const occurrences = await calendarOccurrences(tx, input.from, input.to, { studentIds, includeCancelled: true });
+  const asGuest = await tx.occurrenceGuest.findMany({
+    where: { studentId: { in: studentIds }, occurrenceId: { in: occurrences.map((o) => o.id) } },
+    select: { occurrenceId: true, studentId: true },
+  });
+  const enrollments = await tx.enrollment.findMany({
+    where: { studentId: { in: studentIds }, status: "ACTIVE", lessonId: { in: [...new Set(occurrences.map((o) => o.lessonId))] } },
+    select: { lessonId: true, studentId: true },
+  });
+  const markers = await hybridWeekMarkers(tx, input.timeZone, input.from, input.to, { studentIds });
+  const label = await oneOnOneWeekLabel(tx);
+  return { students, occurrences, enrollments, guests: asGuest, markers, label };
 }

@@ -1,6 +1,7 @@
 // Make-up lessons: a family cancels with notice and earns a credit at once, then
 // books the make-up into an open seat of a fitting group class or a free slot of
 // the teacher. The policy rules are pure (app/domain/makeup.ts, notice.ts).
+import { cancellationEarnsCredit } from "../domain/notice";
 import { creditsDueForReminder, creditStatus, decideCredit, fittingMakeUpOptions, type MakeUpPolicy } from "../domain/makeup";
 import { computeFreeSlots } from "../domain/slots";
 import { addDays, localDateTimeToUtc, toLocalDate } from "../domain/time";
@@ -8,6 +9,8 @@ import { findTermForDate } from "../domain/terms";
 import { formatDateTime } from "../utils/format";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
+import { studentsOfAccount } from "./family-access.server";
+import { studentOptions } from "./roster.server";
 import { familyAddresses } from "./notify.server";
 import { isOverlapViolation, loadCalendarRules, loadTeacherRules } from "./scheduling.server";
 
@@ -321,3 +324,159 @@ export async function announceFreedSeat(tx: Tx, mailer: Mailer, input: { occurre
   }
   return { told: unique.size };
 }
+
+// ---- the family's page ---------------------------------------------------------------
+
+/**
+ * A family's make-up page: for each student the account may act for, the coming
+ * lessons (and whether cancelling now earns a credit), the credits with where an
+ * available one can be used, and the hybrid lessons open for booking.
+ */
+export async function familyMakeUpsPage(tx: Tx, input: { accountId: string; timeZone: string; now: Date; weeksAhead: number }) {
+  const { timeZone, now } = input;
+  const horizon = new Date(now.getTime() + input.weeksAhead * 7 * 86_400_000);
+  const ids = await studentsOfAccount(tx, input.accountId);
+  const policy = await tx.school.findFirstOrThrow({ select: { makeUpNoticeHours: true, makeUpCreditsPerTerm: true, makeUpExpiryDays: true } });
+  const students = await tx.student.findMany({
+    where: { id: { in: ids } },
+    orderBy: [{ user: { firstName: "asc" } }, { id: "asc" }],
+    select: { id: true, user: { select: { firstName: true, lastName: true } } },
+  });
+  const credits = await studentCredits(tx, ids, now);
+  const children = [];
+  for (const s of students) {
+    const occurrences = await tx.lessonOccurrence.findMany({
+      where: {
+        status: "SCHEDULED",
+        startsAt: { gt: now, lt: horizon },
+        OR: [
+          { kind: "LESSON", lesson: { enrollments: { some: { studentId: s.id, status: "ACTIVE" } } } },
+          { kind: "INDIVIDUAL_SESSION", studentId: s.id },
+          { guests: { some: { studentId: s.id } } },
+        ],
+      },
+      orderBy: { startsAt: "asc" },
+      take: 12,
+      select: {
+        id: true,
+        startsAt: true,
+        endsAt: true,
+        kind: true,
+        lesson: { select: { title: true } },
+        room: { select: { name: true } },
+        instructor: { select: { firstName: true, lastName: true } },
+        attendance: { where: { studentId: s.id }, select: { absenceNotified: true } },
+        guests: { where: { studentId: s.id }, select: { id: true } },
+      },
+    });
+    const mine = credits.filter((c) => c.studentId === s.id);
+    const withOptions = [];
+    for (const c of mine) {
+      if (c.status !== "AVAILABLE") {
+        withOptions.push({ ...c, options: null });
+        continue;
+      }
+      const options = await makeUpOptions(tx, timeZone, { creditId: c.id, now });
+      withOptions.push({
+        ...c,
+        options: {
+          groups: options.groupOccurrences.slice(0, 8).map((g) => ({
+            occurrenceId: g.occurrenceId,
+            start: g.start,
+            end: g.end,
+            title: g.title,
+            teacher: g.teacher,
+            room: g.room,
+            seatsLeft: g.capacity === null ? null : g.capacity - g.enrolledCount - (g.makeUpCount ?? 0),
+          })),
+          slots: options.individualSlots.slice(0, 24).map((x) => ({ start: x.start.toISOString(), end: x.end.toISOString(), day: toLocalDate(x.start, timeZone) })),
+        },
+      });
+    }
+    children.push({
+      id: s.id,
+      name: `${s.user.firstName} ${s.user.lastName}`,
+      firstName: s.user.firstName,
+      upcoming: occurrences.map((o) => ({
+        id: o.id,
+        startsAt: o.startsAt,
+        endsAt: o.endsAt,
+        title: o.lesson.title,
+        kind: o.kind,
+        place: o.room?.name ?? "Online",
+        teacher: `${o.instructor.firstName} ${o.instructor.lastName}`,
+        cancelled: o.attendance.some((a) => a.absenceNotified),
+        makeUp: o.guests.length > 0,
+        earnsCredit: policy.makeUpCreditsPerTerm > 0 && cancellationEarnsCredit({ occurrenceStart: o.startsAt, now, requiredNoticeHours: policy.makeUpNoticeHours }),
+      })),
+      credits: withOptions,
+    });
+  }
+  // Hybrid lessons whose 1-on-1 weeks are open for booking (this term or later).
+  const today = toLocalDate(now, timeZone);
+  const hybrid = await tx.hybridLessonConfig.findMany({
+    where: {
+      bookingsOpenedAt: { not: null },
+      term: { endDate: { gte: today } },
+      lesson: { enrollments: { some: { studentId: { in: ids }, status: "ACTIVE" } } },
+    },
+    orderBy: { term: { startDate: "asc" } },
+    select: { id: true, term: { select: { name: true } }, lesson: { select: { title: true } } },
+  });
+  return { policy, children, hybrid: hybrid.map((h) => ({ id: h.id, title: h.lesson.title, term: h.term.name })) };
+}
+
+/** The student a credit belongs to, or null when it does not exist. */
+export async function creditOwner(tx: Tx, creditId: string): Promise<string | null> {
+  const credit = await tx.makeUpCredit.findUnique({ where: { id: creditId }, select: { studentId: true } });
+  return credit?.studentId ?? null;
+}
+
+/** Books the credit on a group class it may be used for (fitting, open, before expiry); the class booked. */
+export async function bookOfferedMakeUpSeat(tx: Tx, timeZone: string, input: { creditId: string; occurrenceId: string }) {
+  const options = await makeUpOptions(tx, timeZone, { creditId: input.creditId });
+  const option = options.groupOccurrences.find((g) => g.occurrenceId === input.occurrenceId);
+  if (!option) throw new MakeUpError("That class is no longer open for this make-up. Please choose another.");
+  await bookMakeUpSeat(tx, { creditId: input.creditId, occurrenceId: option.occurrenceId });
+  return option;
+}
+
+// ---- the admin's credits page -------------------------------------------------------
+
+/** Credits of one student (or of all when `studentFilter` is none of them), in one state or all, with who granted or voided each. */
+export async function adminCredits(tx: Tx, input: { studentFilter: string; status: string; now?: Date }) {
+  const students = await studentOptions(tx);
+  const policy = await tx.school.findFirstOrThrow({ select: { makeUpExpiryDays: true, makeUpCreditsPerTerm: true, makeUpNoticeHours: true } });
+  const ids = input.studentFilter && students.some((s) => s.id === input.studentFilter) ? [input.studentFilter] : students.map((s) => s.id);
+  const credits = (await studentCredits(tx, ids, input.now)).filter((c) => !input.status || c.status === input.status);
+  // Who granted or voided (studentCredits does not say).
+  const acted = await tx.makeUpCredit.findMany({ where: { id: { in: credits.map((c) => c.id) }, actedById: { not: null } }, select: { id: true, actedById: true } });
+  const actorIds = [...new Set(acted.map((a) => a.actedById!))];
+  const actors = new Map(
+    (await tx.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, firstName: true, lastName: true } })).map((u) => [u.id, `${u.firstName} ${u.lastName}`]),
+  );
+  const actorOf = new Map(acted.map((a) => [a.id, actors.get(a.actedById!) ?? null]));
+  return { students, policy, ids, credits: credits.map((c) => ({ ...c, actor: actorOf.get(c.id) ?? null })) };
+}
+
+/** An admin grants a credit to a student of this school; null when there is no such student. */
+export async function grantStudentCredit(tx: Tx, timeZone: string, input: { studentId: string; reason: string; actedById: string; expiresOn: string | null }) {
+  const student = await tx.student.findUnique({ where: { id: input.studentId }, select: { id: true, user: { select: { firstName: true, lastName: true } } } });
+  if (!student) return null;
+  const created = await grantCredit(tx, timeZone, { ...input, studentId: student.id });
+  return { ...created, name: `${student.user.firstName} ${student.user.lastName}` };
+}
+
+/** An admin voids an available credit (the reason is kept); `problem` says why not. */
+export async function voidAvailableCredit(tx: Tx, input: { creditId: string; reason: string; actedById: string; now?: Date }) {
+  const credit = await tx.makeUpCredit.findUnique({
+    where: { id: input.creditId },
+    select: { id: true, expiresAt: true, usedAt: true, voidedAt: true, student: { select: { user: { select: { firstName: true, lastName: true } } } } },
+  });
+  if (!credit) return { problem: "That credit does not exist any more." };
+  const status = creditStatus(credit, input.now ?? new Date());
+  if (status !== "AVAILABLE") return { problem: `Only an available credit can be voided; this one is ${status.toLowerCase()}.` };
+  await voidCredit(tx, { creditId: credit.id, reason: input.reason, actedById: input.actedById, now: input.now });
+  return { name: `${credit.student.user.firstName} ${credit.student.user.lastName}` };
+}
+

@@ -23,6 +23,7 @@ import {
   type Program,
 } from "./online-enrollment-form";
 import { escapeHtml } from "./people.server";
+import { isUniqueViolation } from "./sql.server";
 
 /** A refusal the form shows; `field` names the input it is about, if any. */
 export class OnlineEnrollmentError extends Error {
@@ -176,18 +177,6 @@ export async function enrollChild(
 }
 
 // ---- the enrollment itself ----------------------------------------------------------
-
-function isUniqueViolation(error: unknown): boolean {
-  let e: unknown = error;
-  for (let i = 0; i < 6 && e; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === "P2002" || code === "23505") return true;
-    const text = `${(e as { message?: unknown }).message ?? ""} ${JSON.stringify((e as { meta?: unknown }).meta ?? "")}`;
-    if (/23505|unique constraint/i.test(text)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
 
 async function storedResult(tx: Tx, key: string): Promise<EnrollmentResult | null> {
   const row = await tx.formSubmission.findFirst({ where: { key }, select: { kind: true, result: true } });

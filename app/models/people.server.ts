@@ -73,3 +73,12 @@ export function listPeople(tx: Tx) {
 export function escapeHtml(s: string) {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
+
+/** The signed-in person's reminder choice (/account/notifications). */
+export function reminderPreference(tx: Tx, userId: string) {
+  return tx.user.findUniqueOrThrow({ where: { id: userId }, select: { lessonReminders: true, email: true } });
+}
+
+export async function setReminderPreference(tx: Tx, userId: string, lessonReminders: boolean) {
+  await tx.user.update({ where: { id: userId }, data: { lessonReminders }, select: { id: true } });
+}

@@ -98,6 +98,12 @@ export async function listRoster(tx: Tx, f: RosterFilters) {
   return { students, total, page, pages, pageSize: PAGE_SIZE };
 }
 
+/** Every student of the school, by last and first name, for a picker. */
+export async function studentOptions(tx: Tx): Promise<{ id: string; name: string }[]> {
+  const students = await tx.student.findMany({ orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }], select: { id: true, user: { select: { firstName: true, lastName: true } } } });
+  return students.map((s) => ({ id: s.id, name: `${s.user.firstName} ${s.user.lastName}` }));
+}
+
 /** Choices for the filters: instruments in use or on the school's list, and teachers. */
 export async function rosterFacets(tx: Tx) {
   const listed = await tx.instrument.findMany({ select: { name: true } });

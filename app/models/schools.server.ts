@@ -1,7 +1,7 @@
 // Onboarding a school: the operator's one form, end to end.
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
-import { schoolOrigin, validateSlug } from "../../tenants/host";
+import { validateSlug } from "../../tenants/host";
 import { CURRENCIES } from "../utils/currencies";
 import { fields } from "../utils/forms";
 import { inviteUser } from "./people.server";
@@ -32,25 +32,24 @@ export type NewSchool = z.infer<typeof newSchoolSchema>;
 
 export class SlugTakenError extends Error {}
 
-export async function onboardSchool(context: AppLoadContext, operatorId: string, input: NewSchool) {
-  const { platform, env } = context;
-  if (await platform.isSlugTaken(input.slug)) throw new SlugTakenError(`${input.slug}.${env.PLATFORM_DOMAIN} is already taken.`);
-  const school = await platform.createSchool(operatorId, {
-    name: input.name,
-    slug: input.slug,
-    email: input.adminEmail,
-    timezone: input.timezone,
-    currency: input.currency,
-  });
-  const port = Number(new URL(context.origin).port) || null;
-  const origin = schoolOrigin({ slug: school.slug, platformDomain: env.PLATFORM_DOMAIN, protocol: env.protocol, port });
-  await platform.schoolDb(school.id).run((tx) =>
-    inviteUser(tx, { mailer: context.mailer, origin, schoolName: school.name }, {
-      email: input.adminEmail,
-      firstName: input.adminFirstName,
-      lastName: input.adminLastName,
-      role: "ADMIN",
-    }),
+/**
+ * Creates the school (as the operator signed in by `request`: the capability checks
+ * the session itself) and invites its first admin, by email, to the school's own
+ * configured address.
+ */
+export async function onboardSchool(context: Pick<AppLoadContext, "operator" | "mailer" | "links">, request: Request, input: NewSchool) {
+  const { operator, links } = context;
+  if (await operator.isSlugTaken(request, input.slug)) throw new SlugTakenError(`${input.slug}.${links.platformDomain} is already taken.`);
+  const { school } = await operator.createSchool(
+    request,
+    { name: input.name, slug: input.slug, email: input.adminEmail, timezone: input.timezone, currency: input.currency },
+    (tx, created) =>
+      inviteUser(tx, { mailer: context.mailer, origin: links.school(created), schoolName: created.name }, {
+        email: input.adminEmail,
+        firstName: input.adminFirstName,
+        lastName: input.adminLastName,
+        role: "ADMIN",
+      }),
   );
-  return { school, origin };
+  return { school, origin: links.school(school) };
 }

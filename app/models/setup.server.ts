@@ -205,7 +205,7 @@ export interface GeneratedTermsPreview {
  * typed (400 for bad input, the SetupError's status for refusals).
  */
 export async function runSetupForm<S extends z.ZodTypeAny>(
-  db: SchoolDb,
+  db: Pick<SchoolDb, "run">,
   formData: FormData,
   schema: S,
   work: (tx: Tx, input: z.infer<S>) => Promise<string | { message: string | null; preview: GeneratedTermsPreview }>,
@@ -755,7 +755,7 @@ const availabilityEdit = availabilityInput.and(idInput);
 const timeOffEdit = timeOffInput.and(idInput);
 
 /** Dispatches the availability and time-off forms (by `intent`) for one teacher. */
-export function availabilityAction(db: SchoolDb, formData: FormData, teacherId: string, timeZone: string) {
+export function availabilityAction(db: Pick<SchoolDb, "run">, formData: FormData, teacherId: string, timeZone: string) {
   switch (formData.get("intent")) {
     case "add-hours":
       return runSetupForm(db, formData, availabilityInput, async (tx, input) => {

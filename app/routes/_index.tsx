@@ -60,7 +60,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return {
     school: { name: school.name, email: school.email, phone: school.phone, website: school.website, logoUrl: school.logoUrl, currency: school.currency, active: school.status === "ACTIVE" },
     ...page,
-    meta: { title: school.name, description, url: `${context.origin}/`, image: absolute(context.origin, school.logoUrl) },
+    meta: { title: school.name, description, url: `${context.links.origin}/`, image: absolute(context.links.origin, school.logoUrl) },
   };
 }
 

@@ -36,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     feeds,
     covers: COVERS[user.role],
     timeZone: school.timezone,
-    origin: context.origin,
+    origin: context.links.origin,
     limits: { pastDays: FEED_PAST_DAYS, futureDays: FEED_FUTURE_DAYS, maxActive: MAX_ACTIVE_FEEDS },
   };
 }
@@ -59,7 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   try {
     const feed = await db.run((tx) => createCalendarFeed(tx, user.id));
-    const url = `${context.origin}${feedPath(feed.token)}`;
+    const url = `${context.links.origin}${feedPath(feed.token)}`;
     return { ok: true as const, error: null, created: { id: feed.id, url, webcal: url.replace(/^https?:/, "webcal:") }, message: null };
   } catch (error) {
     if (error instanceof CalendarFeedError) return data({ ok: false as const, error: error.message, created: null, message: null }, { status: 409 });

@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { reminderPreference, setReminderPreference } from "~/models/people.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -10,15 +11,14 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Reminders
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db } = requireSchool(context);
-  const me = await db.run((tx) => tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { lessonReminders: true, email: true } }));
-  return me;
+  return db.run((tx) => reminderPreference(tx, user.id));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const { db } = requireSchool(context);
   const lessonReminders = (await request.formData()).get("lessonReminders") === "on";
-  await db.run((tx) => tx.user.update({ where: { id: user.id }, data: { lessonReminders } }));
+  await db.run((tx) => setReminderPreference(tx, user.id, lessonReminders));
   return { saved: lessonReminders ? "You will get a reminder the day before each lesson." : "You will no longer get lesson reminders." };
 }
 

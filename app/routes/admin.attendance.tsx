@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField } from "~/components/form";
-import { lessonAttendanceRates, missingAttendance, studentAttendance } from "~/models/attendance.server";
+import { attendanceOverview } from "~/models/attendance.server";
 import { formatRate } from "~/models/lesson-form";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -16,33 +16,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const tz = school.timezone;
   const studentId = new URL(request.url).searchParams.get("student") || null;
-  return db.run(async (tx) => {
-    const settings = await tx.school.findUnique({ where: { id: school.id }, select: { attendanceDeadline: true } });
-    const rule: "END_OF_DAY" | "END_OF_WEEK" = settings?.attendanceDeadline === "END_OF_WEEK" ? "END_OF_WEEK" : "END_OF_DAY";
-    const missing = await missingAttendance(tx, { rule, timeZone: tz });
-    const rates = await lessonAttendanceRates(tx);
-    const students = await tx.student.findMany({ orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }], select: { id: true, user: { select: { firstName: true, lastName: true } } } });
-    const student = studentId ? students.find((s) => s.id === studentId) : null;
-    if (studentId && !student) throw new Response("That student was not found. Choose one from the list.", { status: 404 });
-    const history = student ? await studentAttendance(tx, student.id) : null;
-    return {
-      timeZone: tz,
-      rule,
-      missing: missing.map((m) => ({
-        id: m.id,
-        startsAt: m.startsAt,
-        title: m.lesson.title,
-        teacher: `${m.instructor.firstName} ${m.instructor.lastName}`,
-        missingAttendance: m.missingAttendance,
-        missingNotes: m.missingNotes,
-        overdue: m.overdue,
-      })),
-      rates,
-      students: students.map((s) => ({ id: s.id, name: `${s.user.firstName} ${s.user.lastName}` })),
-      student: student ? { id: student.id, name: `${student.user.firstName} ${student.user.lastName}` } : null,
-      history,
-    };
-  });
+  const overview = await db.run((tx) => attendanceOverview(tx, { timeZone: tz, studentId }));
+  if (!overview) throw new Response("That student was not found. Choose one from the list.", { status: 404 });
+  const { rule, missing, rates, students, student, history } = overview;
+  return {
+    timeZone: tz,
+    rule,
+    missing: missing.map((m) => ({
+      id: m.id,
+      startsAt: m.startsAt,
+      title: m.lesson.title,
+      teacher: `${m.instructor.firstName} ${m.instructor.lastName}`,
+      missingAttendance: m.missingAttendance,
+      missingNotes: m.missingNotes,
+      overdue: m.overdue,
+    })),
+    rates,
+    students,
+    student,
+    history,
+  };
 }
 
 const RULE_LABEL = { END_OF_DAY: "by the end of the lesson’s day", END_OF_WEEK: "by the end of the lesson’s week" } as const;

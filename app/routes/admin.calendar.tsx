@@ -12,10 +12,11 @@ import { CalendarLegend, Dialog, MonthGrid, TimeGrid, itemTitle, markerItem, tim
 import { hybridWeekMarkers } from "~/models/hybrid.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LESSON_TYPES, LESSON_TYPE_STYLE, parseAnchorDate, parseCalendarView, visibleRange, type CalendarView, type LessonTypeName } from "~/domain/calendar-view";
-import { daysBetween, formatLocalTime, formatShortDate, isValidLocalDate, localDateTimeToUtc, toLocalDate, tryParseTime } from "~/domain/time";
+import { formatLocalTime, formatShortDate, isValidLocalDate, localDateTimeToUtc, toLocalDate, tryParseTime } from "~/domain/time";
 import { calendarFilterOptions, calendarOccurrences } from "~/models/calendar.server";
-import { notifyOccurrenceFamilies } from "~/models/notify.server";
-import { editOccurrences, SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
+import { moveOccurrence, occurrenceSummary } from "~/models/occurrence-changes.server";
+import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
+import { oneOnOneWeekLabel } from "~/models/school-settings.server";
 import calendarCss from "~/styles/calendar.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 
@@ -73,15 +74,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       includeCancelled: true,
     });
     const options = await calendarFilterOptions(tx);
-    const noticeRow =
-      noticeKind && noticeId
-        ? await tx.lessonOccurrence.findUnique({
-            where: { id: noticeId },
-            select: { startsAt: true, endsAt: true, room: { select: { name: true } }, lesson: { select: { title: true } } },
-          })
-        : null;
+    const noticeRow = noticeKind && noticeId ? await occurrenceSummary(tx, noticeId) : null;
     const markers = showMarkers ? await hybridWeekMarkers(tx, timeZone, range.from, range.to, { teacherId: f.teacher ?? null, roomId: f.room ?? null }) : [];
-    const label = (await tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } })).oneOnOneWeekLabel;
+    const label = await oneOnOneWeekLabel(tx);
     return { occurrences, options, noticeRow, markers, label };
   });
 
@@ -134,37 +129,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const input = parsed.data;
   try {
-    const result = await db.run(async (tx) => {
-      const occurrence = await tx.lessonOccurrence.findUnique({
-        where: { id: input.occurrenceId },
-        select: { id: true, kind: true, status: true, startsAt: true, endsAt: true, roomId: true, lessonId: true, lesson: { select: { title: true } } },
-      });
-      if (!occurrence) throw new SchedulingInputError("That lesson date no longer exists. Reload the calendar.");
-      if (occurrence.kind !== "LESSON") throw new SchedulingInputError("A booked 1-on-1 session cannot be dragged; change it from its lesson's booking page.");
-      if (occurrence.status !== "SCHEDULED") throw new SchedulingInputError("Only scheduled lesson dates can be moved; this one is cancelled or already held.");
-      const fromDate = toLocalDate(occurrence.startsAt, timeZone);
-      const roomId = input.roomId === "none" ? null : input.roomId ? input.roomId : undefined;
-      const edit = await editOccurrences(tx, timeZone, {
-        occurrenceId: occurrence.id,
-        scope: "THIS",
-        change: {
-          shiftDays: daysBetween(fromDate, input.date),
-          startTime: input.time,
-          ...(roomId !== undefined && roomId !== occurrence.roomId ? { roomId } : {}),
-        },
-      });
-      const moved = edit.updated.find((u) => u.id === occurrence.id);
-      if (!moved) return { title: occurrence.lesson.title, moved: null, emailed: 0 };
-      const room = moved.roomId ? await tx.room.findUnique({ where: { id: moved.roomId }, select: { name: true } }) : null;
-      const before = `${formatShortDate(fromDate)} at ${formatLocalTime(occurrence.startsAt, timeZone)}`;
-      const after = `${formatShortDate(moved.localDate)}, ${formatLocalTime(moved.start, timeZone)}–${formatLocalTime(moved.end, timeZone)}`;
-      const where = room ? ` in ${room.name}` : " (online)";
-      const emailed = await notifyOccurrenceFamilies(tx, context.mailer, occurrence.id, {
-        subject: `${occurrence.lesson.title} has moved to ${formatShortDate(moved.localDate)}`,
-        text: `Hello,\n\n${occurrence.lesson.title} on ${before} has moved. It now takes place on ${after}${where}.\n\nIf this time does not work for you, please reply to let us know.\n\n${school.name}`,
-      });
-      return { title: occurrence.lesson.title, moved: { after, where }, emailed };
-    });
+    const { occurrenceId, date, time, roomId } = input;
+    const result = await db.run((tx) => moveOccurrence(tx, context.mailer, { occurrenceId, date, time, roomId, timeZone, schoolName: school.name }));
     const message = result.moved
       ? `${result.title} moved to ${result.moved.after}${result.moved.where}. ${emailedText(result.emailed)}`
       : `${result.title} is already at that time and room; nothing changed.`;

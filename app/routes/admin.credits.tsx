@@ -7,9 +7,8 @@ import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
-import { creditStatus } from "~/domain/makeup";
 import { isValidLocalDate, toLocalDate } from "~/domain/time";
-import { grantCredit, MakeUpError, studentCredits, voidCredit } from "~/models/makeups.server";
+import { adminCredits, grantStudentCredit, MakeUpError, voidAvailableCredit } from "~/models/makeups.server";
 import makeupsCss from "~/styles/makeups.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
@@ -33,44 +32,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const studentFilter = url.searchParams.get("student") || "";
   const statusParam = url.searchParams.get("status") || "";
   const status = (STATUSES as readonly string[]).includes(statusParam) ? statusParam : "";
-  return db.run(async (tx) => {
-    const students = await tx.student.findMany({
-      orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
-      select: { id: true, user: { select: { firstName: true, lastName: true } } },
-    });
-    const policy = await tx.school.findFirstOrThrow({ select: { makeUpExpiryDays: true, makeUpCreditsPerTerm: true, makeUpNoticeHours: true } });
-    const names = new Map(students.map((s) => [s.id, `${s.user.firstName} ${s.user.lastName}`]));
-    const ids = studentFilter && names.has(studentFilter) ? [studentFilter] : students.map((s) => s.id);
-    const credits = (await studentCredits(tx, ids)).filter((c) => !status || c.status === status);
-    // Who granted or voided (studentCredits does not say).
-    const acted = await tx.makeUpCredit.findMany({ where: { id: { in: credits.map((c) => c.id) }, actedById: { not: null } }, select: { id: true, actedById: true } });
-    const actorIds = [...new Set(acted.map((a) => a.actedById!))];
-    const actors = new Map(
-      (await tx.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, firstName: true, lastName: true } })).map((u) => [u.id, `${u.firstName} ${u.lastName}`]),
-    );
-    const actorOf = new Map(acted.map((a) => [a.id, actors.get(a.actedById!) ?? null]));
-    return {
-      timeZone: school.timezone,
-      today: toLocalDate(new Date(), school.timezone),
-      policy,
-      filters: { student: ids.length === 1 ? studentFilter : "", status },
-      students: students.map((s) => ({ id: s.id, name: names.get(s.id)! })),
-      credits: credits.map((c) => ({
-        id: c.id,
-        student: names.get(c.studentId) ?? "—",
-        studentId: c.studentId,
-        status: c.status,
-        issuedAt: c.issuedAt,
-        expiresAt: c.expiresAt,
-        usedAt: c.usedAt,
-        voidedAt: c.voidedAt,
-        reason: c.reason,
-        voidReason: c.voidReason,
-        actor: actorOf.get(c.id) ?? null,
-        source: c.sourceOccurrence ? { title: c.sourceOccurrence.lesson.title, startsAt: c.sourceOccurrence.startsAt } : null,
-      })),
-    };
-  });
+  const { students, policy, ids, credits } = await db.run((tx) => adminCredits(tx, { studentFilter, status }));
+  const names = new Map(students.map((s) => [s.id, s.name]));
+  return {
+    timeZone: school.timezone,
+    today: toLocalDate(new Date(), school.timezone),
+    policy,
+    filters: { student: ids.length === 1 ? studentFilter : "", status },
+    students,
+    credits: credits.map((c) => ({
+      id: c.id,
+      student: names.get(c.studentId) ?? "—",
+      studentId: c.studentId,
+      status: c.status,
+      issuedAt: c.issuedAt,
+      expiresAt: c.expiresAt,
+      usedAt: c.usedAt,
+      voidedAt: c.voidedAt,
+      reason: c.reason,
+      voidReason: c.voidReason,
+      actor: c.actor,
+      source: c.sourceOccurrence ? { title: c.sourceOccurrence.lesson.title, startsAt: c.sourceOccurrence.startsAt } : null,
+    })),
+  };
 }
 
 const reason = z
@@ -106,12 +90,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const parsed = parseForm(formData, grantSchema);
     if (!parsed.ok) return fail({ intent: "grant", target: null, errors: parsed.errors, values: parsed.values }, 400);
     try {
-      const credit = await db.run(async (tx) => {
-        const student = await tx.student.findUnique({ where: { id: parsed.data.studentId }, select: { id: true, user: { select: { firstName: true, lastName: true } } } });
-        if (!student) return null;
-        const created = await grantCredit(tx, timeZone, { studentId: student.id, reason: parsed.data.reason, actedById: admin.id, expiresOn: parsed.data.expiresOn });
-        return { ...created, name: `${student.user.firstName} ${student.user.lastName}` };
-      });
+      const { studentId, reason, expiresOn } = parsed.data;
+      const credit = await db.run((tx) => grantStudentCredit(tx, timeZone, { studentId, reason, actedById: admin.id, expiresOn }));
       if (!credit) return fail({ intent: "grant", target: null, errors: { studentId: "Choose a student of this school." }, values: parsed.values }, 400);
       const result: ActionResult = {
         ok: true,
@@ -133,17 +113,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const target = String(formData.get("creditId") ?? "");
     if (!parsed.ok) return fail({ intent: "void", target, errors: parsed.errors, values: parsed.values }, 400);
     try {
-      const outcome = await db.run(async (tx) => {
-        const credit = await tx.makeUpCredit.findUnique({
-          where: { id: parsed.data.creditId },
-          select: { id: true, expiresAt: true, usedAt: true, voidedAt: true, student: { select: { user: { select: { firstName: true, lastName: true } } } } },
-        });
-        if (!credit) return { problem: "That credit does not exist any more." };
-        const status = creditStatus(credit, new Date());
-        if (status !== "AVAILABLE") return { problem: `Only an available credit can be voided; this one is ${status.toLowerCase()}.` };
-        await voidCredit(tx, { creditId: credit.id, reason: parsed.data.reason, actedById: admin.id });
-        return { name: `${credit.student.user.firstName} ${credit.student.user.lastName}` };
-      });
+      const outcome = await db.run((tx) => voidAvailableCredit(tx, { creditId: parsed.data.creditId, reason: parsed.data.reason, actedById: admin.id }));
       if ("problem" in outcome) return fail({ intent: "void", target, errors: { reason: outcome.problem ?? "" }, values: parsed.values }, 409);
       const result: ActionResult = { ok: true, intent: "void", target, message: `Voided ${outcome.name}'s credit. The reason is kept with it.`, errors: noErrors, values: {} };
       return result;

@@ -3,7 +3,8 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { decideEnrollment, EnrollmentError } from "~/models/enrollment.server";
+import { EnrollmentError } from "~/models/enrollment.server";
+import { decideEnrollmentRequest, pendingEnrollments } from "~/models/lessons.server";
 import { scheduleSummary } from "~/models/lesson-form";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -15,37 +16,10 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const { pending, settings } = await db.run(async (tx) => {
-    const pending = await tx.enrollment.findMany({
-      where: { status: "PENDING" },
-      orderBy: { enrolledAt: "asc" },
-      take: 500,
-      select: {
-        id: true,
-        enrolledAt: true,
-        notes: true,
-        student: { select: { instrument: true, parentName: true, user: { select: { firstName: true, lastName: true } } } },
-        lesson: {
-          select: {
-            id: true,
-            title: true,
-            recurrence: true,
-            startTime: true,
-            duration: true,
-            customDates: true,
-            maxStudents: true,
-            instructor: { select: { firstName: true, lastName: true } },
-            _count: { select: { enrollments: { where: { status: "ACTIVE" } } } },
-          },
-        },
-      },
-    });
-    const settings = await tx.school.findUnique({ where: { id: school.id }, select: { requireEnrollmentApproval: true } });
-    return { pending, settings };
-  });
+  const { pending, requireApproval } = await db.run(pendingEnrollments);
   return {
     timeZone: school.timezone,
-    requireApproval: settings?.requireEnrollmentApproval ?? false,
+    requireApproval,
     pending: pending.map((p) => ({
       id: p.id,
       enrolledAt: p.enrolledAt,
@@ -71,15 +45,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const enrollmentId = String(form.get("enrollmentId") ?? "");
   if (intent !== "approve" && intent !== "reject") return data({ ok: false, message: "That action is not known. Reload the page and try again." }, { status: 400 });
   try {
-    const message = await db.run(async (tx) => {
-      const e = await tx.enrollment.findUnique({ where: { id: enrollmentId }, select: { student: { select: { user: { select: { firstName: true, lastName: true } } } } } });
-      if (!e) throw new EnrollmentError("This enrollment no longer exists.");
-      const who = `${e.student.user.firstName} ${e.student.user.lastName}`;
-      const r = await decideEnrollment(tx, context.mailer, enrollmentId, intent === "approve" ? "APPROVE" : "REJECT");
-      if (r.status === "ACTIVE") return `${who} is enrolled in ${r.lessonTitle}. The family was emailed.`;
-      if (r.status === "WAITLISTED") return `Approved, but ${r.lessonTitle} is full: ${who} is on the waitlist. The family was emailed.`;
-      return `${who}’s request for ${r.lessonTitle} was rejected. The family was emailed.`;
-    });
+    const decision = intent === "approve" ? "APPROVE" : "REJECT";
+    const r = await db.run((tx) => decideEnrollmentRequest(tx, context.mailer, { enrollmentId, decision }));
+    const who = r.studentName;
+    const message =
+      r.status === "ACTIVE"
+        ? `${who} is enrolled in ${r.lessonTitle}. The family was emailed.`
+        : r.status === "WAITLISTED"
+          ? `Approved, but ${r.lessonTitle} is full: ${who} is on the waitlist. The family was emailed.`
+          : `${who}’s request for ${r.lessonTitle} was rejected. The family was emailed.`;
     return { ok: true, message };
   } catch (error) {
     if (error instanceof EnrollmentError) return data({ ok: false, message: error.message }, { status: 409 });

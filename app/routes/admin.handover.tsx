@@ -3,10 +3,9 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
-import { formatLongDate, isValidLocalDate, localDateTimeToUtc, toLocalDate } from "~/domain/time";
-import { scheduleSummary } from "~/models/lesson-form";
-import { notifyEnrolledFamilies } from "~/models/notify.server";
-import { handOverLessons, SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
+import { formatLongDate, isValidLocalDate, toLocalDate } from "~/domain/time";
+import { handOverAndTell, handoverCandidates } from "~/models/lessons.server";
+import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
@@ -23,33 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const fromParam = url.searchParams.get("fromDate") ?? "";
   const fromDate = isValidLocalDate(fromParam) ? fromParam : today;
   const fromTeacherId = url.searchParams.get("teacher") ?? "";
-  const { teachers, lessons } = await db.run(async (tx) => {
-    const teachers = await tx.user.findMany({
-      where: { role: { in: ["TEACHER", "ADMIN"] }, OR: [{ role: "TEACHER" }, { lessonsAsInstructor: { some: {} } }] },
-      orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
-      select: { id: true, firstName: true, lastName: true, role: true },
-    });
-    if (!fromTeacherId) return { teachers, lessons: [] };
-    const from = localDateTimeToUtc(fromDate, "00:00", tz);
-    const occurrences = await tx.lessonOccurrence.groupBy({
-      by: ["lessonId"],
-      where: { instructorId: fromTeacherId, status: "SCHEDULED", startsAt: { gte: from } },
-      _count: true,
-      _min: { startsAt: true },
-      _max: { startsAt: true },
-    });
-    const details = await tx.lesson.findMany({
-      where: { id: { in: occurrences.map((o) => o.lessonId) } },
-      select: { id: true, title: true, recurrence: true, startTime: true, duration: true, customDates: true, _count: { select: { enrollments: { where: { status: "ACTIVE" } } } } },
-    });
-    const lessons = occurrences
-      .map((o) => {
-        const l = details.find((d) => d.id === o.lessonId)!;
-        return { id: l.id, title: l.title, schedule: scheduleSummary(l, tz), dates: o._count, first: o._min.startsAt, last: o._max.startsAt, students: l._count.enrollments };
-      })
-      .sort((a, b) => a.title.localeCompare(b.title));
-    return { teachers, lessons };
-  });
+  const { teachers, lessons } = await db.run((tx) => handoverCandidates(tx, { fromTeacherId, fromDate, timeZone: tz }));
   return { teachers, lessons, fromDate, fromTeacherId, today, timeZone: tz };
 }
 
@@ -73,31 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const reply = (status: number, r: Partial<Result>) => data<Result>({ ok: false, message: "", conflicts: [], errors: {}, ...r }, { status });
   if (Object.keys(errors).length) return reply(400, { errors, message: "Please correct the fields marked below." });
   try {
-    const result = await db.run(async (tx) => {
-      const from = await tx.user.findUnique({ where: { id: fromTeacherId }, select: { firstName: true, lastName: true } });
-      const to = await tx.user.findUnique({ where: { id: toTeacherId }, select: { firstName: true, lastName: true } });
-      if (!from || !to) throw new SchedulingInputError("Choose teachers of this school.");
-      const moved = await handOverLessons(tx, tz, { fromTeacherId, toTeacherId, fromDate, lessonIds });
-      const fromName = `${from.firstName} ${from.lastName}`;
-      const toName = `${to.firstName} ${to.lastName}`;
-      let emailed = 0;
-      for (const lessonId of moved.lessonIds) {
-        const lesson = await tx.lesson.findUniqueOrThrow({ where: { id: lessonId }, select: { title: true } });
-        emailed += await notifyEnrolledFamilies(
-          tx,
-          context.mailer,
-          lessonId,
-          {
-            subject: `${lesson.title}: a new teacher from ${formatLongDate(fromDate)}`,
-            text:
-              `From ${formatLongDate(fromDate)}, ${toName} will teach ${lesson.title}, taking over from ${fromName}. ` +
-              `Days, times and rooms stay the same.\n\nIf you have any questions, please contact the school.\n\n${school.name}`,
-          },
-          ["ACTIVE", "PENDING"],
-        );
-      }
-      return { ...moved, fromName, toName, emailed };
-    });
+    const result = await db.run((tx) => handOverAndTell(tx, context.mailer, { fromTeacherId, toTeacherId, fromDate, lessonIds, timeZone: tz, schoolName: school.name }));
     if (result.moved === 0) return reply(409, { message: "There were no scheduled lessons to hand over from that date." });
     return data<Result>({
       ok: true,

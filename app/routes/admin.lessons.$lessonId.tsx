@@ -6,9 +6,9 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { Roster, StudentPicker } from "~/components/roster";
 import { toLocalDate } from "~/domain/time";
-import { EnrollmentError, endEnrollment, enrollStudent, decideEnrollment, lessonRoster } from "~/models/enrollment.server";
+import { EnrollmentError } from "~/models/enrollment.server";
 import { createdNotice, enrollmentOutcomeMessage, formatDuration, LESSON_STATUS_LABEL, LESSON_TYPE_LABEL, scheduleSummary, type LessonTypeValue } from "~/models/lesson-form";
-import { notifyFirstWaitlisted, promoteFromWaitlist, waitlistPosition } from "~/models/waitlist.server";
+import { decideEnrollmentRequest, endLessonEnrollment, enrollStudentAsAdmin, lessonPage, promoteLessonEnrollment } from "~/models/lessons.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
@@ -25,75 +25,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const showAll = url.searchParams.get("all") === "1";
   const lessonId = params.lessonId ?? "";
   const now = new Date();
-  const result = await db.run(async (tx) => {
-    const lesson = await tx.lesson.findUnique({
-      where: { id: lessonId },
-      select: {
-        id: true,
-        title: true,
-        description: true,
-        type: true,
-        instrument: true,
-        status: true,
-        recurrence: true,
-        startTime: true,
-        duration: true,
-        customDates: true,
-        recurrenceEndDate: true,
-        maxStudents: true,
-        pricePerStudent: true,
-        onlineUrl: true,
-        instructor: { select: { firstName: true, lastName: true } },
-        room: { select: { name: true, capacity: true } },
-        location: { select: { name: true } },
-        term: { select: { name: true } },
-      },
-    });
-    if (!lesson) return null;
-    const occurrenceSelect = {
-      id: true,
-      startsAt: true,
-      endsAt: true,
-      status: true,
-      kind: true,
-      notes: true,
-      cancelReason: true,
-      room: { select: { name: true } },
-      instructor: { select: { firstName: true, lastName: true } },
-      _count: { select: { attendance: true } },
-    } as const;
-    const upcoming = await tx.lessonOccurrence.findMany({ where: { lessonId, startsAt: { gte: now } }, orderBy: { startsAt: "asc" }, take: showAll ? 1000 : PAGE, select: occurrenceSelect });
-    const upcomingCount = await tx.lessonOccurrence.count({ where: { lessonId, startsAt: { gte: now } } });
-    const past = await tx.lessonOccurrence.findMany({ where: { lessonId, startsAt: { lt: now } }, orderBy: { startsAt: "desc" }, take: showAll ? 1000 : PAGE, select: occurrenceSelect });
-    const pastCount = await tx.lessonOccurrence.count({ where: { lessonId, startsAt: { lt: now } } });
-    const roster = await lessonRoster(tx, lessonId);
-    const ended = await tx.enrollment.findMany({
-      where: { lessonId, status: { in: ["UNENROLLED", "DROPPED", "COMPLETED", "REJECTED"] } },
-      orderBy: { enrolledAt: "desc" },
-      select: {
-        id: true,
-        status: true,
-        enrolledAt: true,
-        unenrolledAt: true,
-        droppedAt: true,
-        completedAt: true,
-        decidedAt: true,
-        student: { select: { id: true, instrument: true, user: { select: { firstName: true, lastName: true } } } },
-      },
-    });
-    const students = await tx.student.findMany({
-      where: { enrollments: { none: { lessonId, status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } } } },
-      orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
-      select: { id: true, instrument: true, skillLevel: true, user: { select: { firstName: true, lastName: true } } },
-    });
-    const settings = await tx.school.findUnique({ where: { id: school.id }, select: { requireEnrollmentApproval: true } });
-    const allDates = await (url.searchParams.get("created") === "1"
-      ? tx.lessonOccurrence.aggregate({ where: { lessonId }, _count: true, _min: { startsAt: true }, _max: { startsAt: true } })
-      : null);
-    return { lesson, upcoming, upcomingCount, past, pastCount, roster, ended, students, settings, allDates };
-  });
+  const result = await db.run((tx) => lessonPage(tx, { lessonId, showAll, pageSize: PAGE, withDateSpan: url.searchParams.get("created") === "1", now }));
   if (!result) throw new Response("That lesson was not found. It may have been deleted.", { status: 404 });
-  const { allDates, settings, students, ...rest } = result;
+  const { allDates, requireApproval, students, ...rest } = result;
   const tz = school.timezone;
   const notice =
     allDates && allDates._count && allDates._min.startsAt && allDates._max.startsAt
@@ -107,7 +41,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     showAll,
     timeZone: tz,
     schedule: scheduleSummary(result.lesson, tz),
-    requireApproval: settings?.requireEnrollmentApproval ?? false,
+    requireApproval,
     students: students.map((s) => ({
       id: s.id,
       name: `${s.user.firstName} ${s.user.lastName}`,
@@ -126,63 +60,40 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   const enrollmentId = String(form.get("enrollmentId") ?? "");
   const reply = (status: number, r: Omit<Result, "intent">) => data<Result>({ ...r, intent }, { status });
-  const nameOf = (s: { user: { firstName: string; lastName: string } }) => `${s.user.firstName} ${s.user.lastName}`;
-
-  /** The enrollment named by the form, if it belongs to this lesson. */
-  const mine = (tx: Parameters<Parameters<typeof db.run>[0]>[0]) =>
-    tx.enrollment.findFirst({ where: { id: enrollmentId, lessonId }, select: { id: true, student: { select: { user: { select: { firstName: true, lastName: true } } } } } });
 
   try {
     if (intent === "enroll") {
       const studentId = String(form.get("studentId") ?? "");
       if (!studentId) return reply(400, { ok: false, message: "Choose a student to enroll.", field: "studentId" });
       const waitlist = form.get("waitlist") === "on";
-      const message = await db.run(async (tx) => {
-        const settings = await tx.school.findUnique({ where: { id: school.id }, select: { requireEnrollmentApproval: true } });
-        const student = await tx.student.findUnique({ where: { id: studentId }, select: { user: { select: { firstName: true, lastName: true } } } });
-        if (!student) throw new EnrollmentError("That student is not at this school.");
-        const r = await enrollStudent(tx, { lessonId, studentId, requireApproval: settings?.requireEnrollmentApproval ?? false, waitlist });
-        const position = r.outcome === "WAITLISTED" && r.enrollmentId ? await waitlistPosition(tx, r.enrollmentId) : null;
-        return { text: enrollmentOutcomeMessage(r.outcome, nameOf(student), r.lessonTitle, position), ok: r.outcome !== "FULL" };
-      });
+      const r = await db.run((tx) => enrollStudentAsAdmin(tx, { lessonId, studentId, waitlist }));
+      const message = { text: enrollmentOutcomeMessage(r.outcome, r.studentName, r.lessonTitle, r.position), ok: r.outcome !== "FULL" };
       return reply(message.ok ? 200 : 409, { ok: message.ok, message: message.text });
     }
     if (intent === "approve" || intent === "reject") {
-      const message = await db.run(async (tx) => {
-        const e = await mine(tx);
-        if (!e) throw new EnrollmentError("This enrollment is not part of this lesson any more.");
-        const r = await decideEnrollment(tx, context.mailer, e.id, intent === "approve" ? "APPROVE" : "REJECT");
-        const who = nameOf(e.student);
-        if (r.status === "ACTIVE") return `${who} is enrolled. The family was emailed.`;
-        if (r.status === "WAITLISTED") return `Approved, but the class is full: ${who} is on the waitlist. The family was emailed.`;
-        return `${who}’s enrollment was rejected. The family was emailed.`;
-      });
+      const decision = intent === "approve" ? "APPROVE" : "REJECT";
+      const r = await db.run((tx) => decideEnrollmentRequest(tx, context.mailer, { enrollmentId, decision, lessonId }));
+      const who = r.studentName;
+      const message =
+        r.status === "ACTIVE"
+          ? `${who} is enrolled. The family was emailed.`
+          : r.status === "WAITLISTED"
+            ? `Approved, but the class is full: ${who} is on the waitlist. The family was emailed.`
+            : `${who}’s enrollment was rejected. The family was emailed.`;
       return reply(200, { ok: true, message });
     }
     if (intent === "promote") {
-      const message = await db.run(async (tx) => {
-        const e = await mine(tx);
-        if (!e) throw new EnrollmentError("This enrollment is not part of this lesson any more.");
-        const r = await promoteFromWaitlist(tx, context.mailer, e.id);
-        return `${r.studentName} now has a seat in ${r.lessonTitle}. The family was emailed.`;
-      });
+      const r = await db.run((tx) => promoteLessonEnrollment(tx, context.mailer, { lessonId, enrollmentId }));
+      const message = `${r.studentName} now has a seat in ${r.lessonTitle}. The family was emailed.`;
       return reply(200, { ok: true, message });
     }
     const end = /^end-(UNENROLLED|DROPPED|COMPLETED)$/.exec(intent);
     if (end) {
       const how = end[1] as "UNENROLLED" | "DROPPED" | "COMPLETED";
-      const message = await db.run(async (tx) => {
-        const e = await mine(tx);
-        if (!e) throw new EnrollmentError("This enrollment is not part of this lesson any more.");
-        const r = await endEnrollment(tx, e.id, how);
-        const done = { UNENROLLED: "was unenrolled", DROPPED: "is marked as dropped out", COMPLETED: "is marked as completed" }[how];
-        let text = `${nameOf(e.student)} ${done} (${formatDateTime(new Date(), school.timezone, { hour: undefined, minute: undefined, year: "numeric" })}).`;
-        if (r.freedSeat) {
-          const told = await notifyFirstWaitlisted(tx, context.mailer, lessonId, school.name);
-          if (told) text += ` A seat is free: we emailed the family of ${told.studentName}, first on the waitlist.`;
-        }
-        return text;
-      });
+      const r = await db.run((tx) => endLessonEnrollment(tx, context.mailer, { lessonId, enrollmentId, how, schoolName: school.name }));
+      const done = { UNENROLLED: "was unenrolled", DROPPED: "is marked as dropped out", COMPLETED: "is marked as completed" }[how];
+      let message = `${r.studentName} ${done} (${formatDateTime(new Date(), school.timezone, { hour: undefined, minute: undefined, year: "numeric" })}).`;
+      if (r.told) message += ` A seat is free: we emailed the family of ${r.told.studentName}, first on the waitlist.`;
       return reply(200, { ok: true, message });
     }
     return reply(400, { ok: false, message: "That action is not known. Reload the page and try again." });

@@ -15,9 +15,9 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import { HybridBookingsTable, weekRangeLabel } from "~/components/hybrid-bookings";
 import { formatWeekList, hybridWeeks, termWeekCount, toCents, tryParseWeekList, type HybridWeek } from "~/domain/hybrid";
-import { formatLocalTime, toLocalDate, toLocalParts } from "~/domain/time";
-import { HybridError, hybridOverview, openBookings, saveHybridPattern } from "~/models/hybrid.server";
-import { loadCalendarRules } from "~/models/scheduling.server";
+import { formatLocalTime, toLocalParts } from "~/domain/time";
+import { HybridError } from "~/models/hybrid.server";
+import { adminHybridPage, openLessonBookings, saveLessonPattern } from "~/models/hybrid-pages.server";
 import hybridCss from "~/styles/hybrid.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
@@ -35,94 +35,52 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
   const url = new URL(request.url);
-  return db.run(async (tx) => {
-    const lesson = await tx.lesson.findUnique({
-      where: { id: params.lessonId ?? "" },
-      select: {
-        id: true,
-        title: true,
-        type: true,
-        startTime: true,
-        duration: true,
-        locationId: true,
-        termId: true,
-        instructor: { select: { firstName: true, lastName: true } },
-        room: { select: { name: true } },
-        location: { select: { name: true } },
-        hybridConfigs: {
-          select: {
-            id: true,
-            termId: true,
-            oneOnOneWeeks: true,
-            individualDurationMinutes: true,
-            groupPricePerStudent: true,
-            oneOnOnePricePerStudent: true,
-            notifyParentsInAdvance: true,
-            bookingReminderDays: true,
-            bookingsOpenedAt: true,
-          },
-        },
-      },
-    });
-    if (!lesson) throw new Response("There is no such lesson at this school.", { status: 404 });
-    const settings = await tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } });
-    const { terms, closures } = await loadCalendarRules(tx);
-    const today = toLocalDate(new Date(), timeZone);
-    const configuredTerms = new Set(lesson.hybridConfigs.map((c) => c.termId));
-    const asked = url.searchParams.get("term");
-    const term =
-      terms.find((t) => t.id === asked) ??
-      terms.find((t) => configuredTerms.has(t.id) && t.endDate >= today) ??
-      terms.find((t) => t.id === lesson.termId && t.endDate >= today) ??
-      terms.find((t) => t.endDate >= today) ??
-      terms.at(-1) ??
-      null;
-    const config = term ? (lesson.hybridConfigs.find((c) => c.termId === term.id) ?? null) : null;
-    const overview = config ? await hybridOverview(tx, timeZone, config.id) : null;
-    const local = toLocalParts(lesson.startTime, timeZone);
-    return {
-      timeZone,
-      label: settings.oneOnOneWeekLabel,
-      lesson: {
-        id: lesson.id,
-        title: lesson.title,
-        type: lesson.type,
-        duration: lesson.duration,
-        locationId: lesson.locationId,
-        teacher: `${lesson.instructor.firstName} ${lesson.instructor.lastName}`,
-        place: lesson.room ? `${lesson.room.name}${lesson.location ? `, ${lesson.location.name}` : ""}` : (lesson.location?.name ?? "Online"),
-        weekday: local.weekday,
-        time: formatLocalTime(lesson.startTime, timeZone),
-      },
-      terms: terms.map((t) => ({ id: t.id, name: t.name, startDate: t.startDate, endDate: t.endDate, configured: configuredTerms.has(t.id) })),
-      term: term ? { id: term.id, name: term.name, startDate: term.startDate, endDate: term.endDate } : null,
-      closures: closures.map((c) => ({ startDate: String(c.startDate), endDate: String(c.endDate), locationId: c.locationId ?? null, name: c.name })),
-      config: config
-        ? {
-            id: config.id,
-            individualWeeks: formatWeekList(config.oneOnOneWeeks).replaceAll("–", "-"),
-            individualDurationMinutes: String(config.individualDurationMinutes),
-            groupPrice: config.groupPricePerStudent?.toFixed(2) ?? "",
-            individualPrice: config.oneOnOnePricePerStudent?.toFixed(2) ?? "",
-            notifyDaysAhead: String(config.notifyParentsInAdvance ?? 7),
-            bookingReminderDays: String(config.bookingReminderDays),
-            bookingsOpenedAt: config.bookingsOpenedAt,
-          }
-        : null,
-      overview: overview
-        ? {
-            weeks: overview.weeks.filter((w) => w.kind === "INDIVIDUAL").map((w) => ({ weekNumber: w.weekNumber, weekStart: w.weekStart, weekEnd: w.weekEnd })),
-            students: overview.students.map((s) => ({
-              id: s.id,
-              name: s.name,
-              unbookedWeeks: s.unbookedWeeks,
-              sessions: s.sessions.map((x) => ({ id: x.id, week: x.hybridWeek, startsAt: x.startsAt, endsAt: x.endsAt })),
-            })),
-          }
-        : null,
-      today,
-    };
-  });
+  const page = await db.run((tx) => adminHybridPage(tx, { lessonId: params.lessonId ?? "", timeZone, askedTermId: url.searchParams.get("term") }));
+  if (!page) throw new Response("There is no such lesson at this school.", { status: 404 });
+  const { lesson, label, terms, closures, configuredTerms, term, config, overview, today } = page;
+  const local = toLocalParts(lesson.startTime, timeZone);
+  return {
+    timeZone,
+    label,
+    lesson: {
+      id: lesson.id,
+      title: lesson.title,
+      type: lesson.type,
+      duration: lesson.duration,
+      locationId: lesson.locationId,
+      teacher: `${lesson.instructor.firstName} ${lesson.instructor.lastName}`,
+      place: lesson.room ? `${lesson.room.name}${lesson.location ? `, ${lesson.location.name}` : ""}` : (lesson.location?.name ?? "Online"),
+      weekday: local.weekday,
+      time: formatLocalTime(lesson.startTime, timeZone),
+    },
+    terms: terms.map((t) => ({ id: t.id, name: t.name, startDate: t.startDate, endDate: t.endDate, configured: configuredTerms.has(t.id) })),
+    term: term ? { id: term.id, name: term.name, startDate: term.startDate, endDate: term.endDate } : null,
+    closures: closures.map((c) => ({ startDate: String(c.startDate), endDate: String(c.endDate), locationId: c.locationId ?? null, name: c.name })),
+    config: config
+      ? {
+          id: config.id,
+          individualWeeks: formatWeekList(config.oneOnOneWeeks).replaceAll("–", "-"),
+          individualDurationMinutes: String(config.individualDurationMinutes),
+          groupPrice: config.groupPricePerStudent?.toFixed(2) ?? "",
+          individualPrice: config.oneOnOnePricePerStudent?.toFixed(2) ?? "",
+          notifyDaysAhead: String(config.notifyParentsInAdvance ?? 7),
+          bookingReminderDays: String(config.bookingReminderDays),
+          bookingsOpenedAt: config.bookingsOpenedAt,
+        }
+      : null,
+    overview: overview
+      ? {
+          weeks: overview.weeks.filter((w) => w.kind === "INDIVIDUAL").map((w) => ({ weekNumber: w.weekNumber, weekStart: w.weekStart, weekEnd: w.weekEnd })),
+          students: overview.students.map((s) => ({
+            id: s.id,
+            name: s.name,
+            unbookedWeeks: s.unbookedWeeks,
+            sessions: s.sessions.map((x) => ({ id: x.id, week: x.hybridWeek, startsAt: x.startsAt, endsAt: x.endsAt })),
+          })),
+        }
+      : null,
+    today,
+  };
 }
 
 const wholeNumber = (message: string, min: number, max: number) =>
@@ -182,11 +140,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent === "open") {
     const configId = String(formData.get("configId") ?? "");
     try {
-      const { notified } = await db.run(async (tx) => {
-        const config = await tx.hybridLessonConfig.findFirst({ where: { id: configId, lessonId }, select: { id: true } });
-        if (!config) throw new HybridError("Save the term's pattern before opening bookings.");
-        return openBookings(tx, context.mailer, { configId: config.id, origin: context.origin, timeZone });
-      });
+      const { notified } = await db.run((tx) => openLessonBookings(tx, context.mailer, { lessonId, configId, origin: context.links.origin, timeZone }));
       const result: ActionResult = {
         ok: true,
         intent: "open",
@@ -219,35 +173,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const fail = (status: number, errors: FieldErrors, formError: string) =>
     data<ActionResult>({ ok: false, intent: "save", message: null, formError, errors, values: parsed.values }, { status });
   try {
-    const saved = await db.run(async (tx) => {
-      const term = await tx.term.findFirst({ where: { id: input.termId, archivedAt: null }, select: { id: true, name: true, startDate: true, endDate: true } });
-      if (!term) return { problem: { termId: "Choose a term of this school." } as FieldErrors };
-      const count = termWeekCount(term.startDate, term.endDate);
-      const outside = input.individualWeeks.filter((w) => w > count);
-      if (outside.length) {
-        const list = outside.join(", ");
-        return {
-          problem: { individualWeeks: `${outside.length > 1 ? "Weeks" : "Week"} ${list} ${outside.length > 1 ? "are" : "is"} outside ${term.name}, which has weeks 1–${count}.` },
-        };
-      }
-      if (input.individualWeeks.length === 0) {
-        return { problem: { individualWeeks: "Choose at least one 1-on-1 week (otherwise this is a plain group lesson)." } };
-      }
-      if (input.individualWeeks.length >= count) {
-        return { problem: { individualWeeks: `At least one of the ${count} weeks must be a group week.` } };
-      }
-      const result = await saveHybridPattern(tx, timeZone, {
-        lessonId,
-        termId: term.id,
-        individualWeeks: input.individualWeeks,
-        individualDurationMinutes: input.individualDurationMinutes,
-        groupPrice: input.groupPrice,
-        individualPrice: input.individualPrice,
-        notifyDaysAhead: input.notifyDaysAhead,
-        bookingReminderDays: input.bookingReminderDays,
-      });
-      return { result, termName: term.name };
-    });
+    const saved = await db.run((tx) => saveLessonPattern(tx, timeZone, lessonId, input));
     if ("problem" in saved) return fail(400, saved.problem ?? noErrors, "Please correct the fields marked below.");
     const { removed, added } = saved.result;
     const changes = [

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField } from "~/components/form";
 import { LESSON_STATUS_LABEL, LESSON_TYPE_LABEL, LESSON_TYPES, scheduleSummary, type LessonTypeValue } from "~/models/lesson-form";
+import { listLessons } from "~/models/lessons.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
@@ -18,33 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const type = (LESSON_TYPES as readonly string[]).includes(typeParam) ? (typeParam as LessonTypeValue) : null;
   const teacher = url.searchParams.get("teacher") || null;
   const now = new Date();
-  const { lessons, teachers } = await db.run(async (tx) => {
-    const lessons = await tx.lesson.findMany({
-      where: { ...(type ? { type } : {}), ...(teacher ? { instructorId: teacher } : {}) },
-      orderBy: [{ title: "asc" }],
-      take: 500,
-      select: {
-        id: true,
-        title: true,
-        type: true,
-        instrument: true,
-        status: true,
-        recurrence: true,
-        startTime: true,
-        duration: true,
-        customDates: true,
-        maxStudents: true,
-        onlineUrl: true,
-        instructor: { select: { firstName: true, lastName: true } },
-        room: { select: { name: true } },
-        location: { select: { name: true } },
-        enrollments: { where: { status: { in: ["ACTIVE", "PENDING", "WAITLISTED"] } }, select: { status: true } },
-        occurrences: { where: { startsAt: { gte: now }, status: "SCHEDULED" }, orderBy: { startsAt: "asc" }, take: 1, select: { startsAt: true } },
-      },
-    });
-    const teachers = await tx.user.findMany({ where: { role: { in: ["TEACHER", "ADMIN"] }, lessonsAsInstructor: { some: {} } }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } });
-    return { lessons, teachers };
-  });
+  const { lessons, teachers } = await db.run((tx) => listLessons(tx, { type, teacherId: teacher, now }));
   return {
     timeZone: school.timezone,
     filters: { type: type ?? "", teacher: teacher ?? "" },

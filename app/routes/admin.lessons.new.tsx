@@ -7,7 +7,9 @@ import { describedByIds, Field, FieldFrame, FormError } from "~/components/form"
 import { expandSeriesDetailed } from "~/domain/recurrence";
 import { formatShortDate, localDateTimeToUtc, toLocalDate } from "~/domain/time";
 import { describeSkippedDates, LESSON_TYPE_LABEL, LESSON_TYPES, lessonFormSchema, RECURRENCE_LABEL, RECURRENCES, type LessonForm } from "~/models/lesson-form";
-import { createLessonSeries, loadCalendarRules, SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
+import { instrumentNames } from "~/models/landing.server";
+import { createLessonFromForm, lessonFormOptions } from "~/models/lessons.server";
+import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
@@ -15,22 +17,11 @@ import { parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 export const meta: MetaFunction = () => [{ title: "New lesson series" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
 
-async function formOptions(db: ReturnType<typeof requireSchool>["db"], today: string) {
-  return db.run(async (tx) => {
-    const teachers = await tx.user.findMany({ where: { role: "TEACHER" }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } });
-    const locations = await tx.location.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, rooms: { orderBy: { name: "asc" }, select: { id: true, name: true, capacity: true } } } });
-    const instruments = await tx.instrument.findMany({ orderBy: { name: "asc" }, select: { name: true } });
-    const durations = await tx.lessonDuration.findMany({ orderBy: { minutes: "asc" }, select: { minutes: true } });
-    const terms = await tx.term.findMany({ where: { endDate: { gte: today }, archivedAt: null }, orderBy: { startDate: "asc" }, select: { id: true, name: true, startDate: true, endDate: true } });
-    return { teachers, locations, instruments: instruments.map((i) => i.name), durations: durations.map((d) => d.minutes), terms };
-  });
-}
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const today = toLocalDate(new Date(), school.timezone);
-  return { ...(await formOptions(db, today)), today, timeZone: school.timezone };
+  return { ...(await db.run((tx) => lessonFormOptions(tx, today))), today, timeZone: school.timezone };
 }
 
 type ActionResult = { ok: false; errors: FieldErrors; values: FormValues; conflicts: string[]; message: string | null };
@@ -46,44 +37,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const formData = await request.formData();
-  const instruments = await db.run((tx) => tx.instrument.findMany({ select: { name: true } }));
-  const parsed = parseForm(formData, lessonFormSchema({ instruments: instruments.map((i) => i.name) }));
+  const instruments = await db.run(instrumentNames);
+  const parsed = parseForm(formData, lessonFormSchema({ instruments }));
   const fail = (status: number, result: Omit<ActionResult, "ok" | "values">) => data<ActionResult>({ ok: false, values: parsed.values, ...result }, { status });
   if (!parsed.ok) return fail(400, { errors: parsed.errors, conflicts: [], message: null });
   const f = parsed.data;
   let created;
   try {
-    created = await db.run(async (tx) => {
-      let roomId: string | null = null;
-      let locationId: string | null = null;
-      if (f.place.kind === "room") {
-        const room = await tx.room.findUnique({ where: { id: f.place.roomId }, select: { id: true, locationId: true } });
-        if (!room) throw new SchedulingInputError("That room no longer exists. Choose another.");
-        roomId = room.id;
-        locationId = room.locationId;
-      } else if (f.place.kind === "location") {
-        locationId = f.place.locationId;
-      }
-      return createLessonSeries(tx, school.timezone, {
-        title: f.title,
-        description: f.description,
-        type: f.type,
-        instrument: f.instrument,
-        instructorId: f.instructorId,
-        locationId,
-        roomId,
-        onlineUrl: f.onlineUrl,
-        firstDate: f.firstDate,
-        startTime: f.startTime,
-        durationMinutes: f.durationMinutes,
-        recurrence: f.recurrence,
-        customDates: f.customDates,
-        endDate: f.endDate,
-        termId: f.termId,
-        maxStudents: f.maxStudents,
-        pricePerStudent: f.pricePerStudent,
-      });
-    });
+    created = await db.run((tx) => createLessonFromForm(tx, school.timezone, f));
   } catch (error) {
     if (error instanceof SchedulingConflictError) {
       return fail(409, { errors: {}, conflicts: summariseConflicts(error.conflicts.map((c) => c.message)), message: `${error.conflicts.length === 1 ? "1 clash" : `${error.conflicts.length} clashes`} with the calendar — nothing was created:` });

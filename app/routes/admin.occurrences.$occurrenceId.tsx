@@ -9,15 +9,14 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import { LESSON_TYPE_STYLE } from "~/domain/calendar-view";
-import { daysBetween, formatLocalTime, formatShortDate, isValidLocalDate, toLocalDate, tryParseTime } from "~/domain/time";
+import { formatLocalTime, formatShortDate, isValidLocalDate, toLocalDate, tryParseTime } from "~/domain/time";
 import { calendarFilterOptions } from "~/models/calendar.server";
-import { notifyEnrolledFamilies, notifyOccurrenceFamilies } from "~/models/notify.server";
-import { cancelOccurrence, editOccurrences, SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
+import { cancelOccurrenceForSchool, editOccurrence, occurrenceDetails } from "~/models/occurrence-changes.server";
+import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import type { FieldErrors, FormValues } from "~/utils/forms";
 import { parseForm } from "~/utils/forms";
 import calendarCss from "~/styles/calendar.css?url";
-import type { Tx } from "../../server/db/school-db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.occurrence.title} · ${data.occurrence.dateLabel}` : "Lesson date" }];
 
@@ -56,43 +55,12 @@ function backUrl(back: string | null | undefined, fallbackDate: string) {
   return `/admin/calendar?${params}`;
 }
 
-async function loadOccurrence(tx: Tx, id: string) {
-  return tx.lessonOccurrence.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      kind: true,
-      status: true,
-      startsAt: true,
-      endsAt: true,
-      roomId: true,
-      instructorId: true,
-      studentId: true,
-      cancelReason: true,
-      lessonId: true,
-      instructor: { select: { firstName: true, lastName: true } },
-      room: { select: { name: true } },
-      student: { select: { user: { select: { firstName: true, lastName: true } } } },
-      lesson: {
-        select: {
-          title: true,
-          type: true,
-          maxStudents: true,
-          recurrence: true,
-          _count: { select: { enrollments: { where: { status: "ACTIVE" } }, occurrences: { where: { kind: "LESSON" } } } },
-        },
-      },
-      _count: { select: { guests: true } },
-    },
-  });
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
   const { o, options } = await db.run(async (tx) => {
-    const o = await loadOccurrence(tx, params.occurrenceId ?? "");
+    const o = await occurrenceDetails(tx, params.occurrenceId ?? "");
     const options = await calendarFilterOptions(tx);
     return { o, options };
   });
@@ -192,17 +160,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const parsed = parseForm(form, cancelSchema);
     if (!parsed.ok) return failure("cancel", 400, { errors: parsed.errors, values: parsed.values });
     try {
-      const result = await db.run(async (tx) => {
-        const cancelled = await cancelOccurrence(tx, occurrenceId, parsed.data.by, parsed.data.reason);
-        const date = toLocalDate(cancelled.startsAt, timeZone);
-        const when = `${formatShortDate(date)} at ${formatLocalTime(cancelled.startsAt, timeZone)}`;
-        const who = parsed.data.by === "TEACHER" ? "The teacher has cancelled" : "We have cancelled";
-        const emailed = await notifyOccurrenceFamilies(tx, context.mailer, occurrenceId, {
-          subject: `${cancelled.lesson.title} on ${formatShortDate(date)} is cancelled`,
-          text: `Hello,\n\n${who} ${cancelled.lesson.title} on ${when}.${parsed.data.reason ? `\n\nReason: ${parsed.data.reason}` : ""}\n\nWe are sorry for the change. Other dates are not affected.\n\n${school.name}`,
-        });
-        return { date, emailed };
-      });
+      const { by, reason } = parsed.data;
+      const result = await db.run((tx) => cancelOccurrenceForSchool(tx, context.mailer, { occurrenceId, by, reason, timeZone, schoolName: school.name }));
       return redirect(calendarUrl(parsed.data.back, result.date, { notice: "cancelled", occurrence: occurrenceId, emailed: String(result.emailed) }));
     } catch (error) {
       if (error instanceof SchedulingInputError) return failure("cancel", 409, { message: error.message, values: parsed.values });
@@ -216,47 +175,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const input = parsed.data;
   try {
-    const result = await db.run(async (tx) => {
-      const o = await loadOccurrence(tx, occurrenceId);
-      if (!o) throw new SchedulingInputError("This lesson date does not exist any more.");
-      if (o.kind !== "LESSON") throw new SchedulingInputError("A booked 1-on-1 session cannot be moved here; change it from its lesson's booking page, or cancel it below.");
-      const currentDate = toLocalDate(o.startsAt, timeZone);
-      const currentTime = formatLocalTime(o.startsAt, timeZone);
-      const currentDuration = Math.round((o.endsAt.getTime() - o.startsAt.getTime()) / 60_000);
-      const roomId = input.roomId === "none" ? null : input.roomId;
-      // Only what was changed is applied: other dates of the series keep their own values.
-      const shiftDays = daysBetween(currentDate, input.date);
-      const change = {
-        ...(shiftDays !== 0 ? { shiftDays } : {}),
-        ...(input.startTime !== currentTime ? { startTime: input.startTime } : {}),
-        ...(input.durationMinutes !== currentDuration ? { durationMinutes: input.durationMinutes } : {}),
-        ...(roomId !== o.roomId ? { roomId } : {}),
-        ...(input.teacherId !== o.instructorId ? { teacherId: input.teacherId } : {}),
-      };
-      if (Object.keys(change).length === 0) throw new SchedulingInputError("Nothing was changed: edit the date, time, length, room or teacher first.");
-      const edit = await editOccurrences(tx, timeZone, { occurrenceId, scope: input.scope, change });
-      if (edit.updated.length === 0) throw new SchedulingInputError("No date was changed: the dates in this choice are cancelled or already past.");
-
-      const rooms = await tx.room.findMany({ where: { id: { in: edit.updated.map((u) => u.roomId).filter((r): r is string => Boolean(r)) } }, select: { id: true, name: true } });
-      const teachers = await tx.user.findMany({ where: { id: { in: edit.updated.map((u) => u.teacherId) } }, select: { id: true, firstName: true, lastName: true } });
-      const roomName = (id: string | null) => (id ? (rooms.find((r) => r.id === id)?.name ?? "a room") : "online");
-      const teacherName = (id: string) => {
-        const t = teachers.find((x) => x.id === id);
-        return t ? `${t.firstName} ${t.lastName}` : "another teacher";
-      };
-      const line = (u: (typeof edit.updated)[number]) =>
-        `- ${formatShortDate(toLocalDate(u.previousStart, timeZone))} at ${formatLocalTime(u.previousStart, timeZone)} → ${formatShortDate(u.localDate)}, ${formatLocalTime(u.start, timeZone)}–${formatLocalTime(u.end, timeZone)}, ${roomName(u.roomId)}${change.teacherId ? `, with ${teacherName(u.teacherId)}` : ""}`;
-      const shown = edit.updated.slice(0, 12).map(line);
-      if (edit.updated.length > shown.length) shown.push(`…and ${edit.updated.length - shown.length} more dates.`);
-      const single = edit.updated.length === 1 ? edit.updated[0]! : null;
-      const message = {
-        subject: single ? `${o.lesson.title} has moved to ${formatShortDate(single.localDate)}` : `${o.lesson.title}: ${edit.updated.length} dates have changed`,
-        text: `Hello,\n\n${single ? "This lesson date has changed" : "These lesson dates have changed"}:\n\n${shown.join("\n")}\n\nIf the new time does not work for you, please reply to let us know.\n\n${school.name}`,
-      };
-      const emailed = single && single.id === occurrenceId ? await notifyOccurrenceFamilies(tx, context.mailer, occurrenceId, message) : await notifyEnrolledFamilies(tx, context.mailer, o.lessonId, message);
-      const target = edit.updated.find((u) => u.id === occurrenceId);
-      return { date: target?.localDate ?? input.date, changed: edit.updated.length, emailed };
-    });
+    const result = await db.run((tx) => editOccurrence(tx, context.mailer, occurrenceId, { ...input, timeZone, schoolName: school.name }));
     return redirect(
       calendarUrl(input.back, result.date, { notice: "moved", occurrence: occurrenceId, changed: String(result.changed), emailed: String(result.emailed) }),
     );

@@ -33,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, values: parsed.values, message: null }, { status: 400 });
   try {
     await db.run((tx) =>
-      inviteUser(tx, { mailer: context.mailer, origin: context.origin, schoolName: school.name, invitedBy: `${admin.firstName} ${admin.lastName}` }, parsed.data),
+      inviteUser(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: school.name, invitedBy: `${admin.firstName} ${admin.lastName}` }, parsed.data),
     );
   } catch (error) {
     if (error instanceof PersonExistsError) {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import settingsCss from "~/styles/settings.css?url";
+import { brandingSettings, saveBranding } from "~/models/school-settings.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { fields, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 import { isStorageError } from "../../server/services/storage.server";
@@ -18,9 +19,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: settingsCs
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db } = requireSchool(context);
-  const school = await db.run((tx) =>
-    tx.school.findFirstOrThrow({ select: { id: true, name: true, logoUrl: true, brandColor: true, website: true, email: true, phone: true } }),
-  );
+  const school = await db.run(brandingSettings);
   return { school: { ...school, brandColor: school.brandColor ?? DEFAULT_BRAND }, storage: context.storage.kind };
 }
 
@@ -68,7 +67,7 @@ const MAX_FORM_BYTES = 4_000_000;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
-  const { db, school } = requireSchool(context);
+  const { db, school, schoolPlatform } = requireSchool(context);
   if (Number(request.headers.get("content-length") ?? "0") > MAX_FORM_BYTES) {
     return data<Result>({ ok: false, errors: { logo: "The image is larger than 1 MB. Use a smaller one." }, values: {}, message: null }, { status: 413 });
   }
@@ -104,14 +103,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   const { brandColor, email, phone, website } = parsed.data;
-  await db.run((tx) =>
-    tx.school.update({
-      where: { id: school.id },
-      data: { brandColor, email, phone, website, ...(logoUrl !== undefined ? { logoUrl } : {}) },
-    }),
-  );
+  await db.run((tx) => saveBranding(tx, { brandColor, email, phone, website, logoUrl }));
   // The host cache holds the school's brand and logo: drop it so every page follows now.
-  context.platform.forgetCachedSchools();
+  schoolPlatform.forgetCachedSchool();
   const brand = brandFor(brandColor);
   return data<Result>({
     ok: true,

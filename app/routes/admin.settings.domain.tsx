@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { randomBytes } from "node:crypto";
+import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import settingsCss from "~/styles/settings.css?url";
+import { claimCustomDomain, customDomainState, DOMAIN_VERIFICATION_PATH, validateCustomDomain } from "~/models/custom-domain.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
-import { DOMAIN_VERIFICATION_PATH, validateCustomDomain } from "../../server/db/privileged.server";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Custom domain · Settings" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: settingsCss }];
@@ -15,16 +16,14 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: settingsCs
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const state = await db.run((tx) =>
-    tx.school.findFirstOrThrow({ select: { slug: true, customDomain: true, customDomainToken: true, customDomainVerifiedAt: true } }),
-  );
+  const state = await db.run(customDomainState);
   return {
     domain: state.customDomain,
     token: state.customDomainToken,
     verifiedAt: state.customDomainVerifiedAt,
-    target: `${state.slug}.${context.env.PLATFORM_DOMAIN}`,
-    platformDomain: context.env.PLATFORM_DOMAIN,
-    protocol: context.env.protocol,
+    target: `${state.slug}.${context.links.platformDomain}`,
+    servedAt: state.customDomainVerifiedAt ? context.links.school(state) : null,
+    platformDomain: context.links.platformDomain,
     timeZone: school.timezone,
     wellKnown: DOMAIN_VERIFICATION_PATH,
   };
@@ -32,59 +31,40 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type Result = { intent: string; ok: boolean; message: string; error?: string; value?: string };
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } } };
-  return e?.code === "P2002" || e?.meta?.driverAdapterError?.cause?.originalCode === "23505" || e?.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation";
-}
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("claim"), domain: z.string().default("").transform((v) => v.slice(0, 300)) }),
+  z.object({ intent: z.literal("verify") }),
+  z.object({ intent: z.literal("remove") }),
+]);
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = await requireUser(request, context, { role: "ADMIN" });
-  const { db, school } = requireSchool(context);
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  const by = admin.email;
+  await requireUser(request, context, { role: "ADMIN" });
+  const { db, schoolPlatform } = requireSchool(context);
+  const parsed = parseForm(await request.formData(), actionSchema);
+  if (!parsed.ok) return data<Result>({ intent: parsed.values.intent ?? "", ok: false, message: "", error: "That action is not known." }, { status: 400 });
+  const { intent } = parsed.data;
 
-  if (intent === "claim") {
-    const value = String(form.get("domain") ?? "").slice(0, 300);
-    const checked = validateCustomDomain(value, context.env.PLATFORM_DOMAIN);
+  if (parsed.data.intent === "claim") {
+    const value = parsed.data.domain;
+    const checked = validateCustomDomain(value, context.links.platformDomain);
     if (!checked.ok) return data<Result>({ intent, ok: false, message: "", error: checked.error, value }, { status: 400 });
-    const domain = checked.domain;
-    const current = await db.run((tx) => tx.school.findFirstOrThrow({ select: { customDomain: true } }));
-    if (current.customDomain === domain) return data<Result>({ intent, ok: true, message: `${domain} is already this school's domain.` });
-    if (await context.platform.isCustomDomainTaken(domain, school.id)) {
-      return data<Result>({ intent, ok: false, message: "", error: `${domain} is already used by another school on this platform.`, value }, { status: 409 });
-    }
-    // The old domain's verification must not carry over to the new one.
-    await context.platform.resetCustomDomainVerification(school.id, domain);
-    const token = `encore-${randomBytes(16).toString("hex")}`;
-    try {
-      await db.run((tx) => tx.school.update({ where: { id: school.id }, data: { customDomain: domain, customDomainToken: token } }));
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        return data<Result>({ intent, ok: false, message: "", error: `${domain} is already used by another school on this platform.`, value }, { status: 409 });
-      }
-      throw error;
-    }
-    context.platform.forgetCachedSchools();
-    return data<Result>({ intent, ok: true, message: `Saved ${domain}. Now create the DNS record below, then verify.` });
+    const outcome = await claimCustomDomain({ db, schoolPlatform }, request, checked.domain);
+    if (!outcome.ok) return data<Result>({ intent, ok: false, message: "", error: outcome.error, value }, { status: outcome.status });
+    return data<Result>({ intent, ok: true, message: outcome.message });
   }
 
-  if (intent === "verify") {
-    const outcome = await context.platform.verifyCustomDomain(school.id, { by });
+  if (parsed.data.intent === "verify") {
+    const outcome = await schoolPlatform.verifyCustomDomain(request);
     if (!outcome.ok) return data<Result>({ intent, ok: false, message: "", error: outcome.error }, { status: 422 });
     return data<Result>({ intent, ok: true, message: `${outcome.domain} is verified: your school is now served there.` });
   }
 
-  if (intent === "remove") {
-    await context.platform.removeCustomDomain(school.id, { by });
-    return data<Result>({ intent, ok: true, message: "The custom domain was removed. Your school stays at its platform address." });
-  }
-
-  return data<Result>({ intent, ok: false, message: "", error: "That action is not known." }, { status: 400 });
+  await schoolPlatform.removeCustomDomain(request);
+  return data<Result>({ intent, ok: true, message: "The custom domain was removed. Your school stays at its platform address." });
 }
 
 export default function DomainSettings() {
-  const { domain, token, verifiedAt, target, platformDomain, protocol, timeZone, wellKnown } = useLoaderData<typeof loader>();
+  const { domain, token, verifiedAt, target, servedAt, platformDomain, timeZone, wellKnown } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
@@ -119,9 +99,7 @@ export default function DomainSettings() {
           {verifiedAt ? (
             <p>
               Verified {formatDateTime(verifiedAt, timeZone, { year: "numeric" })}. Your school is served at{" "}
-              <a href={`${protocol}://${domain}`}>
-                {protocol}://{domain}
-              </a>
+              <a href={servedAt ?? undefined}>{servedAt}</a>
               . Keep the DNS record in place.
             </p>
           ) : (

@@ -69,13 +69,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
-  const { db, school } = requireSchool(context);
+  const { db, school, schoolPlatform } = requireSchool(context);
   const formData = await request.formData();
   const values = formEntries(formData);
   const parsed = parseForm(formData, schema);
   if (!parsed.ok) return data({ ok: false as const, values, errors: parsed.errors, message: null }, { status: 400 });
   await db.run((tx) => saveEnrollmentSettings(tx, school.id, parsed.data));
-  context.platform.forgetCachedSchools(); // the public page shows the new texts at once
+  schoolPlatform.forgetCachedSchool(); // the public page shows the new texts at once
   return { ok: true as const, values, errors: {} as Record<string, string>, message: "Saved. The public page and the enrollment form use these settings now." };
 }
 

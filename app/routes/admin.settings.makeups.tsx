@@ -10,25 +10,17 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import makeupsCss from "~/styles/makeups.css?url";
+import { policySettings, savePolicySettings } from "~/models/school-settings.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { noErrors, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Make-up and move policy" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: makeupsCss }];
 
-const settingsSelect = {
-  makeUpNoticeHours: true,
-  makeUpCreditsPerTerm: true,
-  makeUpExpiryDays: true,
-  allowIndividualMoves: true,
-  moveNoticeHours: true,
-  oneOnOneWeekLabel: true,
-} as const;
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db } = requireSchool(context);
-  const settings = await db.run((tx) => tx.school.findFirstOrThrow({ select: settingsSelect }));
+  const settings = await db.run(policySettings);
   return { settings };
 }
 
@@ -63,7 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { db } = requireSchool(context);
   const parsed = parseForm(await request.formData(), schema);
   if (!parsed.ok) return data<ActionResult>({ ok: false, message: null, errors: parsed.errors, values: parsed.values }, { status: 400 });
-  await db.run((tx) => tx.school.updateMany({ data: parsed.data }));
+  await db.run((tx) => savePolicySettings(tx, parsed.data));
   const result: ActionResult = { ok: true, message: "Saved. The new policy applies from now on.", errors: noErrors, values: {} };
   return result;
 }

@@ -98,7 +98,7 @@ type ActionResult =
   | { state: "done"; accountEmail: string; children: DoneChild[]; fee: string | null; replayed: boolean };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, school } = requireSchool(context);
+  const { db, school, schoolPlatform } = requireSchool(context);
   const formData = await request.formData();
   const { intent: intentValue, ...values } = formEntries(formData);
   const intent = parseIntent(typeof intentValue === "string" ? intentValue : null);
@@ -127,8 +127,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (limited) return form(values, { formError: limited }, 429);
 
   try {
-    const result = await submitOnlineEnrollment(db, { mailer: context.mailer, origin: context.origin, school: { name: school.name, slug: school.slug, email: school.email } }, parsed.data);
-    context.platform.forgetCachedSchools(); // seats were taken: the public page counts again
+    const result = await submitOnlineEnrollment(db, { mailer: context.mailer, origin: context.links.origin, school: { name: school.name, slug: school.slug, email: school.email } }, parsed.data);
+    schoolPlatform.forgetCachedSchool(); // seats were taken: the public page counts again
     return data<ActionResult>({
       state: "done",
       accountEmail: result.accountEmail,

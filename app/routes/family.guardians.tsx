@@ -42,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(formData, schema);
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, values: parsed.values, message: null }, { status: 400 });
   try {
-    await db.run((tx) => addGuardian(tx, { mailer: context.mailer, origin: context.origin, schoolName: school.name }, user.id, parsed.data));
+    await db.run((tx) => addGuardian(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: school.name }, user.id, parsed.data));
   } catch (error) {
     if (error instanceof FamilyError) {
       const errors: Record<string, string> = error.field ? { [error.field]: error.message } : { form: error.message };

@@ -10,10 +10,10 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { canMoveIndividualSession } from "~/domain/notice";
 import { toLocalDate } from "~/domain/time";
-import { assertMayActFor, forbiddenOr, studentsOfAccount } from "~/models/family-access.server";
-import { bookSession, freeSlotsForWeek, HybridError, hybridOverview, moveSession } from "~/models/hybrid.server";
+import { assertMayActFor, forbiddenOr } from "~/models/family-access.server";
+import { bookSession, HybridError } from "~/models/hybrid.server";
+import { familyHybridPage, hybridSession, individualWeeksOf, moveFamilySession } from "~/models/hybrid-pages.server";
 import familyHybridCss from "~/styles/family-hybrid.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
@@ -30,70 +30,37 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const timeZone = school.timezone;
   const configId = params.configId ?? "";
   const now = new Date();
-  const today = toLocalDate(now, timeZone);
-  return db.run(async (tx) => {
-    const mine = await studentsOfAccount(tx, user.id);
-    const overview = await hybridOverview(tx, timeZone, configId, mine).catch((error: unknown) => {
-      if (error instanceof HybridError) throw new Response("There is no such booking page.", { status: 404 });
-      throw error;
+  const page = await db
+    .run((tx) => familyHybridPage(tx, { accountId: user.id, configId, timeZone, now }))
+    .catch((error: unknown) => {
+      if (error instanceof HybridError) throw new Response(error.message, { status: 404 });
+      return forbiddenOr(error);
     });
-    if (overview.students.length === 0) {
-      throw new Response(mine.length ? "None of your children is enrolled in this lesson." : "No student is linked to your account.", { status: 403 });
-    }
-    const settings = await tx.school.findFirstOrThrow({ select: { allowIndividualMoves: true, moveNoticeHours: true, oneOnOneWeekLabel: true } });
-    const { config } = overview;
-    const open = Boolean(config.bookingsOpenedAt);
-    const weeks = [];
-    for (const w of overview.weeks.filter((x) => x.kind === "INDIVIDUAL")) {
-      const past = w.weekEnd < today;
-      const slots = open && !past ? await freeSlotsForWeek(tx, timeZone, { configId, week: w.weekNumber, now }) : [];
-      weeks.push({
-        weekNumber: w.weekNumber,
-        weekStart: w.weekStart,
-        weekEnd: w.weekEnd,
-        past,
-        slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), day: toLocalDate(s.start, timeZone) })),
-      });
-    }
-    const children = [];
-    for (const s of overview.students) {
-      const sessions = [];
-      for (const x of s.sessions) {
-        const decision = canMoveIndividualSession({
-          sessionStart: x.startsAt,
-          now,
-          noticeHours: settings.moveNoticeHours,
-          schoolAllowsMoves: settings.allowIndividualMoves,
-          kind: "INDIVIDUAL",
-        });
-        const others =
-          decision.ok && x.hybridWeek !== null
-            ? (await freeSlotsForWeek(tx, timeZone, { configId, week: x.hybridWeek, now, ignoreOccurrenceId: x.id })).filter((slot) => slot.start.getTime() !== x.startsAt.getTime())
-            : [];
-        sessions.push({
-          id: x.id,
-          week: x.hybridWeek,
-          startsAt: x.startsAt.toISOString(),
-          endsAt: x.endsAt.toISOString(),
-          past: x.startsAt <= now,
-          move: decision.ok ? { ok: true as const, slots: others.map((o) => ({ start: o.start.toISOString(), end: o.end.toISOString(), day: toLocalDate(o.start, timeZone) })) } : { ok: false as const, reason: decision.reason },
-        });
-      }
-      children.push({ id: s.id, name: s.name, sessions });
-    }
-    return {
-      timeZone,
-      label: settings.oneOnOneWeekLabel,
-      policy: { allowMoves: settings.allowIndividualMoves, noticeHours: settings.moveNoticeHours },
-      lesson: { title: config.lesson.title, teacher: `${config.lesson.instructor.firstName} ${config.lesson.instructor.lastName}` },
-      term: config.term.name,
-      durationMinutes: config.individualDurationMinutes,
-      price: config.oneOnOnePricePerStudent?.toFixed(2) ?? null,
-      open,
-      weeks,
-      children,
-    };
-  });
+  const { config, policy } = page;
+  const slot = (s: { start: Date; end: Date }) => ({ start: s.start.toISOString(), end: s.end.toISOString(), day: toLocalDate(s.start, timeZone) });
+  return {
+    timeZone,
+    label: page.label,
+    policy: { allowMoves: policy.allowIndividualMoves, noticeHours: policy.moveNoticeHours },
+    lesson: { title: config.lesson.title, teacher: `${config.lesson.instructor.firstName} ${config.lesson.instructor.lastName}` },
+    term: config.term.name,
+    durationMinutes: config.individualDurationMinutes,
+    price: config.oneOnOnePricePerStudent?.toFixed(2) ?? null,
+    open: page.open,
+    weeks: page.weeks.map((w) => ({ weekNumber: w.weekNumber, weekStart: w.weekStart, weekEnd: w.weekEnd, past: w.past, slots: w.slots.map(slot) })),
+    children: page.children.map((c) => ({
+      id: c.id,
+      name: c.name,
+      sessions: c.sessions.map(({ session: x, decision, others }) => ({
+        id: x.id,
+        week: x.hybridWeek,
+        startsAt: x.startsAt.toISOString(),
+        endsAt: x.endsAt.toISOString(),
+        past: x.startsAt <= now,
+        move: decision.ok ? { ok: true as const, slots: others.map(slot) } : { ok: false as const, reason: decision.reason },
+      })),
+    })),
+  };
 }
 
 type WeekResult = { ok: boolean; message: string };
@@ -124,19 +91,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent.startsWith("move:")) {
     const sessionId = intent.slice("move:".length);
     const start = parseStart(formData.get(`move-${sessionId}`));
-    const session = await db.run((tx) =>
-      tx.lessonOccurrence.findUnique({ where: { id: sessionId }, select: { studentId: true, hybridConfigId: true, hybridWeek: true } }),
-    );
+    const session = await db.run((tx) => hybridSession(tx, sessionId));
     if (!session || session.hybridConfigId !== configId || session.studentId !== studentId || session.hybridWeek === null) {
       return reply({}, "That session is not booked any more. Reload the page.", 404);
     }
     const key = String(session.hybridWeek);
     if (!start) return reply({ [key]: { ok: false, message: "Choose the new time first." } }, null, 400);
     try {
-      const moved = await db.run(async (tx) => {
-        const policy = await tx.school.findFirstOrThrow({ select: { allowIndividualMoves: true, moveNoticeHours: true } });
-        return moveSession(tx, timeZone, { sessionId, start, policy: { allowMoves: policy.allowIndividualMoves, noticeHours: policy.moveNoticeHours } });
-      });
+      const moved = await db.run((tx) => moveFamilySession(tx, timeZone, { sessionId, start }));
       return reply({ [key]: { ok: true, message: `Moved to ${formatDateTime(moved.startsAt, timeZone)}–${formatTime(moved.endsAt, timeZone)}.` } }, null);
     } catch (error) {
       if (error instanceof HybridError) return reply({ [key]: { ok: false, message: error.message } }, null, 409);
@@ -158,11 +120,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return reply({}, "Unknown action. Reload the page and try again.", 400);
   }
 
-  const individualWeeks = await db.run((tx) => tx.hybridLessonConfig.findUnique({ where: { id: configId }, select: { oneOnOneWeeks: true } }));
+  const individualWeeks = await db.run((tx) => individualWeeksOf(tx, configId));
   if (!individualWeeks) return reply({}, "This booking page does not exist any more.", 404);
   const results: Record<string, WeekResult> = {};
   for (const week of [...new Set(weeks)].sort((a, b) => a - b)) {
-    if (!individualWeeks.oneOnOneWeeks.includes(week)) {
+    if (!individualWeeks.includes(week)) {
       results[week] = { ok: false, message: `Week ${week} is a group week: the class meets as usual, there is nothing to book.` };
       continue;
     }

@@ -8,10 +8,8 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { cancellationEarnsCredit } from "~/domain/notice";
-import { toLocalDate } from "~/domain/time";
-import { assertMayActFor, forbiddenOr, studentsOfAccount } from "~/models/family-access.server";
-import { announceFreedSeat, bookMakeUpSeat, bookMakeUpSlot, cancelForFamily, MakeUpError, makeUpOptions, studentCredits } from "~/models/makeups.server";
+import { assertMayActFor, forbiddenOr } from "~/models/family-access.server";
+import { announceFreedSeat, bookMakeUpSlot, bookOfferedMakeUpSeat, cancelForFamily, creditOwner, familyMakeUpsPage, MakeUpError } from "~/models/makeups.server";
 import makeupsCss from "~/styles/makeups.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
@@ -29,98 +27,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
   const now = new Date();
-  const horizon = new Date(now.getTime() + UPCOMING_WEEKS * 7 * 86_400_000);
-  return db.run(async (tx) => {
-    const ids = await studentsOfAccount(tx, user.id);
-    const policy = await tx.school.findFirstOrThrow({ select: { makeUpNoticeHours: true, makeUpCreditsPerTerm: true, makeUpExpiryDays: true } });
-    const students = await tx.student.findMany({
-      where: { id: { in: ids } },
-      orderBy: [{ user: { firstName: "asc" } }, { id: "asc" }],
-      select: { id: true, user: { select: { firstName: true, lastName: true } } },
-    });
-    const credits = await studentCredits(tx, ids, now);
-    const children = [];
-    for (const s of students) {
-      const occurrences = await tx.lessonOccurrence.findMany({
-        where: {
-          status: "SCHEDULED",
-          startsAt: { gt: now, lt: horizon },
-          OR: [
-            { kind: "LESSON", lesson: { enrollments: { some: { studentId: s.id, status: "ACTIVE" } } } },
-            { kind: "INDIVIDUAL_SESSION", studentId: s.id },
-            { guests: { some: { studentId: s.id } } },
-          ],
-        },
-        orderBy: { startsAt: "asc" },
-        take: 12,
-        select: {
-          id: true,
-          startsAt: true,
-          endsAt: true,
-          kind: true,
-          lesson: { select: { title: true } },
-          room: { select: { name: true } },
-          instructor: { select: { firstName: true, lastName: true } },
-          attendance: { where: { studentId: s.id }, select: { absenceNotified: true } },
-          guests: { where: { studentId: s.id }, select: { id: true } },
-        },
-      });
-      const mine = credits.filter((c) => c.studentId === s.id);
-      const withOptions = [];
-      for (const c of mine) {
-        if (c.status !== "AVAILABLE") {
-          withOptions.push({ ...c, options: null });
-          continue;
-        }
-        const options = await makeUpOptions(tx, timeZone, { creditId: c.id, now });
-        withOptions.push({
-          ...c,
-          options: {
-            groups: options.groupOccurrences.slice(0, 8).map((g) => ({
-              occurrenceId: g.occurrenceId,
-              start: g.start,
-              end: g.end,
-              title: g.title,
-              teacher: g.teacher,
-              room: g.room,
-              seatsLeft: g.capacity === null ? null : g.capacity - g.enrolledCount - (g.makeUpCount ?? 0),
-            })),
-            slots: options.individualSlots.slice(0, 24).map((x) => ({ start: x.start.toISOString(), end: x.end.toISOString(), day: toLocalDate(x.start, timeZone) })),
-          },
-        });
-      }
-      children.push({
-        id: s.id,
-        name: `${s.user.firstName} ${s.user.lastName}`,
-        firstName: s.user.firstName,
-        upcoming: occurrences.map((o) => ({
-          id: o.id,
-          startsAt: o.startsAt,
-          endsAt: o.endsAt,
-          title: o.lesson.title,
-          kind: o.kind,
-          place: o.room?.name ?? "Online",
-          teacher: `${o.instructor.firstName} ${o.instructor.lastName}`,
-          cancelled: o.attendance.some((a) => a.absenceNotified),
-          makeUp: o.guests.length > 0,
-          earnsCredit: policy.makeUpCreditsPerTerm > 0 && cancellationEarnsCredit({ occurrenceStart: o.startsAt, now, requiredNoticeHours: policy.makeUpNoticeHours }),
-        })),
-        credits: withOptions,
-      });
-    }
-    // Hybrid lessons whose 1-on-1 weeks are open for booking (this term or later).
-    const today = toLocalDate(now, timeZone);
-    const hybrid = await tx.hybridLessonConfig.findMany({
-      where: {
-        bookingsOpenedAt: { not: null },
-        term: { endDate: { gte: today } },
-        lesson: { enrollments: { some: { studentId: { in: ids }, status: "ACTIVE" } } },
-      },
-      orderBy: { term: { startDate: "asc" } },
-      select: { id: true, term: { select: { name: true } }, lesson: { select: { title: true } } },
-    });
-    return { timeZone, policy, children, hybrid: hybrid.map((h) => ({ id: h.id, title: h.lesson.title, term: h.term.name })) };
-  });
+  const page = await db.run((tx) => familyMakeUpsPage(tx, { accountId: user.id, timeZone, now, weeksAhead: UPCOMING_WEEKS }));
+  return { timeZone, ...page };
 }
 
 const cancelSchema = z.object({
@@ -166,7 +74,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (result.seatFreedOn) {
         const occurrenceId = result.seatFreedOn;
         // Telling others about the free seat must never undo the cancellation itself.
-        await db.run((tx) => announceFreedSeat(tx, context.mailer, { occurrenceId, timeZone, origin: context.origin })).catch((error: unknown) => {
+        await db.run((tx) => announceFreedSeat(tx, context.mailer, { occurrenceId, timeZone, origin: context.links.origin })).catch((error: unknown) => {
           console.error("announceFreedSeat failed", error);
         });
       }
@@ -182,22 +90,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (intent === "book-seat" || intent === "book-slot") {
     const creditId = String(formData.get("creditId") ?? "");
-    const credit = await db.run((tx) => tx.makeUpCredit.findUnique({ where: { id: creditId }, select: { studentId: true } }));
-    if (!credit) return reply({ ok: false, studentId: "", target: creditId, message: "That credit does not exist any more. Reload the page.", values: {} }, 404);
-    await db.run((tx) => assertMayActFor(tx, user.id, credit.studentId)).catch(forbiddenOr);
-    const base = { studentId: credit.studentId, target: creditId };
+    const studentId = await db.run((tx) => creditOwner(tx, creditId));
+    if (!studentId) return reply({ ok: false, studentId: "", target: creditId, message: "That credit does not exist any more. Reload the page.", values: {} }, 404);
+    await db.run((tx) => assertMayActFor(tx, user.id, studentId)).catch(forbiddenOr);
+    const base = { studentId, target: creditId };
     try {
       if (intent === "book-seat") {
         const parsed = parseForm(formData, seatSchema);
         if (!parsed.ok) return reply({ ok: false, ...base, message: "Choose a class first.", values: parsed.values }, 400);
-        const booked = await db.run(async (tx) => {
-          // Only a seat the credit may be used for (fitting, open, before expiry).
-          const options = await makeUpOptions(tx, timeZone, { creditId });
-          const option = options.groupOccurrences.find((g) => g.occurrenceId === parsed.data.occurrenceId);
-          if (!option) throw new MakeUpError("That class is no longer open for this make-up. Please choose another.");
-          await bookMakeUpSeat(tx, { creditId, occurrenceId: option.occurrenceId });
-          return option;
-        });
+        // Only a seat the credit may be used for (fitting, open, before expiry).
+        const booked = await db.run((tx) => bookOfferedMakeUpSeat(tx, timeZone, { creditId, occurrenceId: parsed.data.occurrenceId }));
         return reply({ ok: true, ...base, message: `Booked: ${booked.title} on ${formatDateTime(booked.start, timeZone)}. The credit has been used.`, values: {} });
       }
       const parsed = parseForm(formData, slotSchema);

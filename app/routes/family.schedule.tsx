@@ -8,9 +8,7 @@ import { CalendarLegend, markerItem, TimeGrid, toCalendarItem, WeekToolbar } fro
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseAnchorDate, visibleRange } from "~/domain/calendar-view";
 import { toLocalDate } from "~/domain/time";
-import { calendarOccurrences } from "~/models/calendar.server";
-import { studentsOfAccount } from "~/models/family-access.server";
-import { hybridWeekMarkers } from "~/models/hybrid.server";
+import { familyWeek } from "~/models/calendar.server";
 import calendarCss from "~/styles/calendar.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 
@@ -29,28 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const today = toLocalDate(new Date(), timeZone);
   const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), timeZone, today);
 
-  const { students, occurrences, enrollments, guests, markers, label } = await db.run(async (tx) => {
-    // A student sees only themself; a parent every student of their family group.
-    const students = await tx.student.findMany({
-      where: { id: { in: await studentsOfAccount(tx, user.id) } },
-      orderBy: { user: { firstName: "asc" } },
-      select: { id: true, user: { select: { firstName: true } } },
-    });
-    if (students.length === 0) return { students, occurrences: [], enrollments: [], guests: [], markers: [], label: "" };
-    const studentIds = students.map((s) => s.id);
-    const occurrences = await calendarOccurrences(tx, range.from, range.to, { studentIds, includeCancelled: true });
-    const asGuest = await tx.occurrenceGuest.findMany({
-      where: { studentId: { in: studentIds }, occurrenceId: { in: occurrences.map((o) => o.id) } },
-      select: { occurrenceId: true, studentId: true },
-    });
-    const enrollments = await tx.enrollment.findMany({
-      where: { studentId: { in: studentIds }, status: "ACTIVE", lessonId: { in: [...new Set(occurrences.map((o) => o.lessonId))] } },
-      select: { lessonId: true, studentId: true },
-    });
-    const markers = await hybridWeekMarkers(tx, timeZone, range.from, range.to, { studentIds });
-    const { oneOnOneWeekLabel: label } = await tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } });
-    return { students, occurrences, enrollments, guests: asGuest, markers, label };
-  });
+  const { students, occurrences, enrollments, guests, markers, label } = await db.run((tx) => familyWeek(tx, { accountId: user.id, timeZone, from: range.from, to: range.to }));
 
   const firstName = new Map(students.map((s) => [s.id, s.user.firstName]));
   const several = students.length > 1;

@@ -23,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ sent: false, errors: parsed.errors, values: parsed.values, formError: null }, { status: 400 });
   const limited = await checkRateLimit(context, "reset", [`ip:${context.clientIp}`, `account:${parsed.data.email}`]);
   if (limited) return data({ sent: false, errors: noErrors, values: parsed.values, formError: limited }, { status: 429 });
-  await db.run((tx) => sendPasswordReset(tx, { mailer: context.mailer, origin: context.origin, schoolName: school.name }, parsed.data.email));
+  await db.run((tx) => sendPasswordReset(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: school.name }, parsed.data.email));
   return { sent: true, errors: noErrors, values: parsed.values, formError: null };
 }
 

@@ -7,21 +7,14 @@ import { FormError } from "~/components/form";
 import operatorCss from "~/styles/operator.css?url";
 import { requireOperator } from "~/utils/auth.server";
 import { parseForm } from "~/utils/forms";
-import { schoolOrigin } from "../../tenants/host";
 
 export const meta: MetaFunction = () => [{ title: "Schools · Encore operator" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: operatorCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);
-  const schools = await context.platform.listSchools();
-  const port = Number(new URL(context.origin).port) || null;
-  return {
-    schools: schools.map((s) => ({
-      ...s,
-      url: schoolOrigin({ slug: s.slug, platformDomain: context.env.PLATFORM_DOMAIN, protocol: context.env.protocol, port }),
-    })),
-  };
+  const schools = await context.operator.listSchools(request);
+  return { schools: schools.map((s) => ({ ...s, url: context.links.school(s) })) };
 }
 
 const actionSchema = z.object({
@@ -30,15 +23,15 @@ const actionSchema = z.object({
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const operator = await requireOperator(request, context);
+  await requireOperator(request, context);
   const parsed = parseForm(await request.formData(), actionSchema);
   if (!parsed.ok) return data({ ok: false, message: Object.values(parsed.errors)[0] ?? "That did not work." }, { status: 400 });
-  const school = (await context.platform.listSchools()).find((s) => s.id === parsed.data.schoolId);
+  const school = (await context.operator.listSchools(request)).find((s) => s.id === parsed.data.schoolId);
   if (!school) return data({ ok: false, message: "That school does not exist." }, { status: 404 });
   if (parsed.data.intent === "release-domain") {
     // E.g. a domain claimed by the wrong school: frees it for the right one (audited).
     if (!school.customDomain) return data({ ok: true, message: `${school.name} has no custom domain.` });
-    await context.platform.removeCustomDomain(school.id, { operatorId: operator.id });
+    await context.operator.releaseCustomDomain(request, school.id);
     return data({ ok: true, message: `${school.customDomain} is no longer ${school.name}'s: another school can claim it now.` });
   }
   const next = parsed.data.intent === "suspend" ? "SUSPENDED" : "ACTIVE";
@@ -46,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ ok: true, message: `${school.name} is already ${next === "SUSPENDED" ? "suspended" : "active"}.` });
   }
   // Audited (school.suspend / school.reactivate) and the host cache is dropped.
-  await context.platform.setSchoolStatus(operator.id, school.id, next);
+  await context.operator.setSchoolStatus(request, school.id, next);
   return data({
     ok: true,
     message:

@@ -9,7 +9,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Audit log
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);
-  return { entries: await context.platform.listAuditLog() };
+  return { entries: await context.operator.listAuditLog(request) };
 }
 
 export default function AuditLog() {

@@ -9,7 +9,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Outbox");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);
-  return { emails: await context.platform.listRecentEmails(), transport: context.mailer.transport };
+  return { emails: await context.operator.listRecentEmails(request), transport: context.mailer.transport };
 }
 
 export default function OperatorOutbox() {

@@ -13,15 +13,15 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Onboard a
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);
-  return { timeZones: timeZones(), platformDomain: context.env.PLATFORM_DOMAIN };
+  return { timeZones: timeZones(), platformDomain: context.links.platformDomain };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const operator = await requireOperator(request, context);
+  await requireOperator(request, context);
   const parsed = parseForm(await request.formData(), newSchoolSchema);
   if (!parsed.ok) return data({ created: null, errors: parsed.errors, values: parsed.values }, { status: 400 });
   try {
-    const { school, origin } = await onboardSchool(context, operator.id, parsed.data);
+    const { school, origin } = await onboardSchool(context, request, parsed.data);
     return { created: { name: school.name, origin, adminEmail: parsed.data.adminEmail }, errors: noErrors, values: {} };
   } catch (error) {
     if (error instanceof SlugTakenError) return data({ created: null, errors: { slug: error.message } as FieldErrors, values: parsed.values }, { status: 409 });

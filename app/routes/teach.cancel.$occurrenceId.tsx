@@ -5,8 +5,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { notifyOccurrenceFamilies } from "~/models/notify.server";
-import { cancelOccurrence, SchedulingInputError } from "~/models/scheduling.server";
+import { cancelOccurrenceAsTeacher, teacherOccurrence } from "~/models/occurrence-changes.server";
+import { SchedulingInputError } from "~/models/scheduling.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
@@ -15,14 +15,9 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Cancel a 
 
 async function ownUpcoming(context: LoaderFunctionArgs["context"], teacherId: string, occurrenceId: string) {
   const { db } = requireSchool(context);
-  const o = await db.run((tx) =>
-    tx.lessonOccurrence.findUnique({
-      where: { id: occurrenceId },
-      select: { id: true, startsAt: true, endsAt: true, status: true, instructorId: true, lesson: { select: { title: true } }, room: { select: { name: true } } },
-    }),
-  );
+  const o = await db.run((tx) => teacherOccurrence(tx, occurrenceId, teacherId));
   // Another teacher's lesson does not exist for this teacher.
-  if (!o || o.instructorId !== teacherId) throw new Response("Not found", { status: 404 });
+  if (!o) throw new Response("Not found", { status: 404 });
   return o;
 }
 
@@ -43,14 +38,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!parsed.success) return data({ error: parsed.error.issues[0]!.message }, { status: 400 });
   if (o.startsAt <= new Date()) return data({ error: "This lesson has already started; ask the school to record what happened." }, { status: 400 });
   try {
-    await db.run(async (tx) => {
-      const cancelled = await cancelOccurrence(tx, o.id, "TEACHER", parsed.data.reason);
-      const when = formatDateTime(cancelled.startsAt, school.timezone);
-      await notifyOccurrenceFamilies(tx, context.mailer, o.id, {
-        subject: `Cancelled: ${cancelled.lesson.title} on ${when}`,
-        text: `${user.firstName} ${user.lastName} has had to cancel ${cancelled.lesson.title} on ${when}.\nReason: ${parsed.data.reason}\n\nThe school will be in touch about a replacement.`,
-      });
-    });
+    await db.run((tx) => cancelOccurrenceAsTeacher(tx, context.mailer, { occurrenceId: o.id, teacher: user, reason: parsed.data.reason, timeZone: school.timezone }));
   } catch (error) {
     if (error instanceof SchedulingInputError) return data({ error: error.message }, { status: 409 });
     throw error;

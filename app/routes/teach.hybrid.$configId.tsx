@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { HybridBookingsTable, weekRangeLabel } from "~/components/hybrid-bookings";
 import { formatWeekList } from "~/domain/hybrid";
 import { toLocalDate } from "~/domain/time";
-import { HybridError, hybridOverview } from "~/models/hybrid.server";
+import { teacherHybridPage } from "~/models/hybrid-pages.server";
 import hybridCss from "~/styles/hybrid.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
@@ -19,34 +19,27 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: ["TEACHER", "ADMIN"] });
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
-  const notFound = () => new Response("There is no such hybrid lesson among yours.", { status: 404 });
-  return db.run(async (tx) => {
-    const owner = await tx.hybridLessonConfig.findUnique({ where: { id: params.configId ?? "" }, select: { lesson: { select: { instructorId: true } } } });
-    if (!owner || owner.lesson.instructorId !== user.id) throw notFound();
-    const overview = await hybridOverview(tx, timeZone, params.configId!).catch((error: unknown) => {
-      if (error instanceof HybridError) throw notFound();
-      throw error;
-    });
-    const { label } = await tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } }).then((s) => ({ label: s.oneOnOneWeekLabel }));
-    const { config, weeks, students } = overview;
-    return {
-      timeZone,
-      label,
-      today: toLocalDate(new Date(), timeZone),
-      lesson: { title: config.lesson.title },
-      term: config.term.name,
-      individualWeeks: formatWeekList(config.oneOnOneWeeks),
-      duration: config.individualDurationMinutes,
-      open: config.bookingsOpenedAt,
-      weeks: weeks.map((w) => ({ weekNumber: w.weekNumber, kind: w.kind, weekStart: w.weekStart, weekEnd: w.weekEnd, groupStart: w.groupStart ?? null })),
-      students: students.map((s) => ({
-        id: s.id,
-        name: s.name,
-        unbookedWeeks: s.unbookedWeeks,
-        sessions: s.sessions.map((x) => ({ week: x.hybridWeek, startsAt: x.startsAt, endsAt: x.endsAt })),
-      })),
-    };
-  });
+  const page = await db.run((tx) => teacherHybridPage(tx, { configId: params.configId ?? "", teacherId: user.id, timeZone }));
+  if (!page) throw new Response("There is no such hybrid lesson among yours.", { status: 404 });
+  const { label, overview } = page;
+  const { config, weeks, students } = overview;
+  return {
+    timeZone,
+    label,
+    today: toLocalDate(new Date(), timeZone),
+    lesson: { title: config.lesson.title },
+    term: config.term.name,
+    individualWeeks: formatWeekList(config.oneOnOneWeeks),
+    duration: config.individualDurationMinutes,
+    open: config.bookingsOpenedAt,
+    weeks: weeks.map((w) => ({ weekNumber: w.weekNumber, kind: w.kind, weekStart: w.weekStart, weekEnd: w.weekEnd, groupStart: w.groupStart ?? null })),
+    students: students.map((s) => ({
+      id: s.id,
+      name: s.name,
+      unbookedWeeks: s.unbookedWeeks,
+      sessions: s.sessions.map((x) => ({ week: x.hybridWeek, startsAt: x.startsAt, endsAt: x.endsAt })),
+    })),
+  };
 }
 
 export default function TeacherHybridOverview() {

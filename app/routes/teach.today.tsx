@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { AttendanceForm, type AttendanceResult } from "~/components/attendance-form";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { addDays, formatShortDate, localDateTimeToUtc, toLocalDate } from "~/domain/time";
-import { AttendanceError, missingAttendance, occurrenceRegister, recordAttendance } from "~/models/attendance.server";
+import { AttendanceError, recordAttendance, teacherDay } from "~/models/attendance.server";
 import { attendanceSavedMessage, parseAttendanceForm } from "~/models/lesson-form";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
@@ -22,22 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const today = toLocalDate(now, tz);
   const from = localDateTimeToUtc(today, "00:00", tz);
   const to = localDateTimeToUtc(addDays(today, 1), "00:00", tz);
-  const { registers, missing } = await db.run(async (tx) => {
-    const todays = await tx.lessonOccurrence.findMany({
-      where: { instructorId: user.id, startsAt: { gte: from, lt: to } },
-      orderBy: { startsAt: "asc" },
-      select: { id: true },
-    });
-    const registers = [];
-    for (const o of todays) {
-      const r = await occurrenceRegister(tx, o.id, user.id);
-      if (r) registers.push(r);
-    }
-    const settings = await tx.school.findUnique({ where: { id: school.id }, select: { attendanceDeadline: true } });
-    const rule = settings?.attendanceDeadline === "END_OF_WEEK" ? "END_OF_WEEK" : "END_OF_DAY";
-    const missing = await missingAttendance(tx, { rule, timeZone: tz, teacherId: user.id, now });
-    return { registers, missing };
-  });
+  const { registers, missing } = await db.run((tx) => teacherDay(tx, { teacherId: user.id, from, to, timeZone: tz, now }));
   const todayIds = new Set(registers.map((r) => r.occurrence.id));
   return {
     firstName: user.firstName,

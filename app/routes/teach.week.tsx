@@ -8,6 +8,7 @@ import { parseAnchorDate, visibleRange } from "~/domain/calendar-view";
 import { toLocalDate } from "~/domain/time";
 import { calendarOccurrences } from "~/models/calendar.server";
 import { hybridWeekMarkers } from "~/models/hybrid.server";
+import { oneOnOneWeekLabel } from "~/models/school-settings.server";
 import calendarCss from "~/styles/calendar.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 
@@ -24,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [occurrences, markers, label] = await db.run(async (tx) => [
     await calendarOccurrences(tx, range.from, range.to, { teacherId: user.id, includeCancelled: true }),
     await hybridWeekMarkers(tx, timeZone, range.from, range.to, { teacherId: user.id }),
-    (await tx.school.findFirstOrThrow({ select: { oneOnOneWeekLabel: true } })).oneOnOneWeekLabel,
+    await oneOnOneWeekLabel(tx),
   ] as const);
   return {
     timeZone,

@@ -4,7 +4,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import type { Tx } from "../../server/db/school-db.server";
 import { hashPassword, verifyPassword } from "./password.server";
-import { operatorLucia, schoolLucia, SCHOOL_COOKIE, OPERATOR_COOKIE, type AccountRole } from "./sessions.server";
+import { readCookie, schoolLucia, schoolSessionAccount, SCHOOL_COOKIE, type AccountRole } from "./sessions.server";
 import { hashToken, randomToken } from "./tokens.server";
 
 export type SchoolRole = Exclude<AccountRole, "OPERATOR">;
@@ -17,31 +17,16 @@ export interface SessionUser {
   role: SchoolRole;
 }
 
-function readCookie(request: Request, name: string): string | null {
-  const header = request.headers.get("cookie");
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k !== name) continue;
-    try {
-      return decodeURIComponent(v.join("="));
-    } catch {
-      return null; // a malformed cookie is no session, never an error page
-    }
-  }
-  return null;
-}
-
 function isSecure(context: AppLoadContext) {
-  return context.env.protocol === "https";
+  return context.links.protocol === "https";
 }
 
 /** The school bound to this request, or a 404 on the platform's own domain. */
 export function requireSchool(context: AppLoadContext) {
-  if (context.tenant.kind !== "school" || !context.db) {
+  if (context.tenant.kind !== "school" || !context.db || !context.schoolPlatform) {
     throw new Response("Not found", { status: 404 });
   }
-  return { school: context.tenant.school, brand: context.tenant.brand, db: context.db };
+  return { school: context.tenant.school, brand: context.tenant.brand, db: context.db, schoolPlatform: context.schoolPlatform };
 }
 
 export function requirePlatform(context: AppLoadContext) {
@@ -50,12 +35,7 @@ export function requirePlatform(context: AppLoadContext) {
 
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
   if (context.tenant.kind !== "school" || !context.db) return null;
-  const sessionId = readCookie(request, SCHOOL_COOKIE);
-  if (!sessionId) return null;
-  const result = await context.db.run((tx) => schoolLucia(tx, isSecure(context)).validateSession(sessionId));
-  if (!result.user || result.user.role === "OPERATOR") return null;
-  const { id, email, firstName, lastName, role } = result.user;
-  return { id, email, firstName, lastName, role };
+  return schoolSessionAccount(context.db, request, isSecure(context));
 }
 
 export function safeRedirectTo(to: FormDataEntryValue | string | null | undefined, fallback = "/dashboard") {
@@ -150,13 +130,11 @@ export async function setPasswordWithToken(context: AppLoadContext, token: strin
 }
 
 // ---- platform operators ----------------------------------------------------------
+// Operator sessions live behind the privileged module: the load context's `auth`
+// (server/capabilities.server.ts) reads, opens and ends them.
 
 export async function getOperator(request: Request, context: AppLoadContext) {
-  if (context.tenant.kind !== "platform") return null;
-  const sessionId = readCookie(request, OPERATOR_COOKIE);
-  if (!sessionId) return null;
-  const { user } = await operatorLucia(context.platform, isSecure(context)).validateSession(sessionId);
-  return user ? { id: user.id, email: user.email, name: `${user.firstName} ${user.lastName}`.trim() } : null;
+  return context.auth.currentOperator(request);
 }
 
 export async function requireOperator(request: Request, context: AppLoadContext) {
@@ -171,34 +149,21 @@ export async function requireOperator(request: Request, context: AppLoadContext)
 
 export async function signInOperator(context: AppLoadContext, email: string, password: string) {
   requirePlatform(context);
-  const operator = await context.platform.findOperatorByEmail(email);
-  if (!(await verifyPassword(operator?.passwordHash, password)) || !operator) return null;
-  const lucia = operatorLucia(context.platform, isSecure(context));
-  const session = await lucia.createSession(operator.id, {});
-  return lucia.createSessionCookie(session.id).serialize();
+  return context.auth.signInOperator(email, password);
 }
 
 export async function signOutOperator(request: Request, context: AppLoadContext) {
-  const lucia = operatorLucia(context.platform, isSecure(context));
-  const sessionId = readCookie(request, OPERATOR_COOKIE);
-  if (sessionId) await lucia.invalidateSession(sessionId);
-  return lucia.createBlankSessionCookie().serialize();
+  return context.auth.signOutOperator(request);
 }
 
 /** The operator a one-time set-password link belongs to (npm run create-operator), or null. */
 export async function findOperatorLink(context: AppLoadContext, token: string) {
   requirePlatform(context);
-  if (!token) return null;
-  const row = await context.platform.findOperatorToken(hashToken(token));
-  return row?.operator ?? null;
+  return context.auth.findOperatorLink(token);
 }
 
 /** Sets the operator's password from a one-time link and signs them in; null when the link is not usable. */
 export async function setOperatorPasswordWithLink(context: AppLoadContext, token: string, password: string) {
   requirePlatform(context);
-  const done = await context.platform.setOperatorPasswordWithToken(hashToken(token), await hashPassword(password));
-  if (!done) return null;
-  const lucia = operatorLucia(context.platform, isSecure(context));
-  const session = await lucia.createSession(done.operatorId, {});
-  return lucia.createSessionCookie(session.id).serialize();
+  return context.auth.setOperatorPasswordWithLink(token, password);
 }

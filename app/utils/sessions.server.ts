@@ -1,10 +1,11 @@
 // lucia v3 sessions for school users and for platform operators. Two adapters,
 // both storing sha256(session id): school sessions in the school's own Session
 // table through the school-bound client (so a session of school A cannot even be
-// looked up on school B's address), operator sessions through the privileged module.
+// looked up on school B's address), operator sessions through the privileged module
+// (only server/capabilities.server.ts builds the operator's lucia).
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import type { Platform } from "../../server/db/privileged.server";
-import type { Tx } from "../../server/db/school-db.server";
+import type { SchoolDb, Tx } from "../../server/db/school-db.server";
 import { hashToken } from "./tokens.server";
 
 export type AccountRole = "ADMIN" | "TEACHER" | "PARENT" | "STUDENT" | "OPERATOR";
@@ -25,6 +26,25 @@ declare module "lucia" {
 
 export const SCHOOL_COOKIE = "encore_session";
 export const OPERATOR_COOKIE = "encore_operator";
+
+/** The privileged module's operator-session table access. */
+export type OperatorSessionStore = Platform["operatorSessions"];
+
+/** A cookie's value from the request, or null (a malformed cookie is no session, never an error page). */
+export function readCookie(request: Request, name: string): string | null {
+  const header = request.headers.get("cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join("="));
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
 
 function buildLucia(adapter: Adapter, cookieName: string, secure: boolean) {
   return new Lucia(adapter, {
@@ -71,10 +91,10 @@ class SchoolSessionAdapter implements Adapter {
 }
 
 class OperatorSessionAdapter implements Adapter {
-  constructor(private readonly platform: Platform) {}
+  constructor(private readonly sessions: OperatorSessionStore) {}
 
   async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-    const row = await this.platform.operatorSessions.get(hashToken(sessionId));
+    const row = await this.sessions.get(hashToken(sessionId));
     if (!row) return [null, null];
     const [firstName = row.operator.name, ...rest] = row.operator.name.split(" ");
     return [
@@ -86,19 +106,19 @@ class OperatorSessionAdapter implements Adapter {
     return [];
   }
   async setSession(session: DatabaseSession) {
-    await this.platform.operatorSessions.create({ id: hashToken(session.id), operatorId: session.userId, expiresAt: session.expiresAt });
+    await this.sessions.create({ id: hashToken(session.id), operatorId: session.userId, expiresAt: session.expiresAt });
   }
   async updateSessionExpiration(sessionId: string, expiresAt: Date) {
-    await this.platform.operatorSessions.updateExpiry(hashToken(sessionId), expiresAt);
+    await this.sessions.updateExpiry(hashToken(sessionId), expiresAt);
   }
   async deleteSession(sessionId: string) {
-    await this.platform.operatorSessions.delete(hashToken(sessionId));
+    await this.sessions.delete(hashToken(sessionId));
   }
   async deleteUserSessions(operatorId: string) {
-    await this.platform.operatorSessions.deleteForOperator(operatorId);
+    await this.sessions.deleteForOperator(operatorId);
   }
   async deleteExpiredSessions() {
-    await this.platform.operatorSessions.deleteExpired();
+    await this.sessions.deleteExpired();
   }
 }
 
@@ -106,6 +126,20 @@ export function schoolLucia(tx: Tx, secure: boolean) {
   return buildLucia(new SchoolSessionAdapter(tx), SCHOOL_COOKIE, secure);
 }
 
-export function operatorLucia(platform: Platform, secure: boolean) {
-  return buildLucia(new OperatorSessionAdapter(platform), OPERATOR_COOKIE, secure);
+/** The school account signed in by `request`'s session cookie, read through the school-bound database; null without one. */
+export async function schoolSessionAccount(
+  db: Pick<SchoolDb, "run">,
+  request: Request,
+  secure: boolean,
+): Promise<({ id: string } & AccountAttributes & { role: Exclude<AccountRole, "OPERATOR"> }) | null> {
+  const sessionId = readCookie(request, SCHOOL_COOKIE);
+  if (!sessionId) return null;
+  const result = await db.run((tx) => schoolLucia(tx, secure).validateSession(sessionId));
+  if (!result.user || result.user.role === "OPERATOR") return null;
+  const { id, email, firstName, lastName, role } = result.user;
+  return { id, email, firstName, lastName, role };
+}
+
+export function operatorLucia(sessions: OperatorSessionStore, secure: boolean) {
+  return buildLucia(new OperatorSessionAdapter(sessions), OPERATOR_COOKIE, secure);
 }

@@ -11,6 +11,7 @@ import { hashToken } from "../../app/utils/tokens.server";
 import type { Services } from "../../server/context";
 import type { Tx } from "../../server/db/school-db.server";
 import { Mailer } from "../../server/services/email.server";
+import { publicAddressOf, publicLinks } from "../../tenants/links";
 
 export const DEMO_PASSWORD = "encore-demo";
 export const OPERATOR_EMAIL = "operator@encore.test";
@@ -229,7 +230,7 @@ export const RIVERSIDE: SchoolSpec = {
 };
 
 /** Seeds the operator and both demo schools. With `ifEmpty`, does nothing if any school exists. */
-export async function seedDemo(services: Pick<Services, "platform">, opts: { ifEmpty?: boolean; now?: Date } = {}) {
+export async function seedDemo(services: Pick<Services, "platform" | "env">, opts: { ifEmpty?: boolean; now?: Date } = {}) {
   const { platform } = services;
   if (opts.ifEmpty && (await platform.listSchools()).length > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -238,7 +239,7 @@ export async function seedDemo(services: Pick<Services, "platform">, opts: { ifE
   return true;
 }
 
-export async function seedSchool(services: Pick<Services, "platform">, spec: SchoolSpec, opts: { passwordHash: string; now: Date }) {
+export async function seedSchool(services: Pick<Services, "platform" | "env">, spec: SchoolSpec, opts: { passwordHash: string; now: Date }) {
   const { platform } = services;
   const school = await platform.createSchool(null, {
     name: spec.name,
@@ -248,11 +249,13 @@ export async function seedSchool(services: Pick<Services, "platform">, spec: Sch
     currency: spec.currency,
     brandColor: spec.brandColor,
   });
-  await platform.schoolDb(school.id).run((tx) => buildSchool(tx, spec, opts, school.slug), { timeout: 120_000 });
+  // Links in the seeded emails follow the server's configuration (PUBLIC_PROTOCOL, PUBLIC_PORT or PORT).
+  const origin = publicLinks(publicAddressOf(services.env)).school(school);
+  await platform.schoolDb(school.id).run((tx) => buildSchool(tx, spec, opts, school.slug, origin), { timeout: 120_000 });
   return school;
 }
 
-async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { passwordHash: string; now: Date }, slug: string) {
+async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { passwordHash: string; now: Date }, slug: string, origin: string) {
   const zone = spec.timezone;
   await tx.school.updateMany({ data: { phone: spec.phone, website: spec.website } });
 
@@ -531,6 +534,6 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   await tx.calendarFeed.create({ data: { userId: teachers[0]!.id, tokenHash: hashToken(`demo-feed-${slug}`) } });
 
   // One invitation still open, as the outbox shows.
-  await inviteUser(tx, { mailer: new Mailer({ from: "Encore <no-reply@encore.localhost>" }), origin: `http://${slug}.localhost:3000`, schoolName: spec.name, invitedBy: `${spec.admin.firstName} ${spec.admin.lastName}` }, spec.pendingInvite);
+  await inviteUser(tx, { mailer: new Mailer({ from: "Encore <no-reply@encore.localhost>" }), origin, schoolName: spec.name, invitedBy: `${spec.admin.firstName} ${spec.admin.lastName}` }, spec.pendingInvite);
   return admin;
 }

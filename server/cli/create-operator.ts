@@ -7,8 +7,8 @@ import { z } from "zod";
 import { hashToken, randomToken } from "../../app/utils/tokens.server";
 import { prepareDatabase } from "../db/setup.server";
 import { loadEnv } from "../env.server";
-import { platformUrl } from "../links.server";
 import { createServices } from "../services.server";
+import { publicAddressOf, publicLinks } from "../../tenants/links";
 
 export const OPERATOR_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -29,7 +29,7 @@ try {
   const { created } = await services.platform.issueOperatorToken({ email: email.data, name, tokenHash: hashToken(token), expiresAt });
   console.error(created ? `Created operator ${email.data}.` : `Operator ${email.data} exists: earlier links no longer work.`);
   console.error(`This link sets the password. It works once, until ${expiresAt.toISOString()}:`);
-  console.log(platformUrl(env, `/operator/set-password?token=${token}`));
+  console.log(publicLinks(publicAddressOf(env)).platform(`/operator/set-password?token=${token}`));
 } finally {
   await services.close();
   await db.stop();

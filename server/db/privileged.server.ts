@@ -23,6 +23,8 @@ export interface SchoolSummary {
   brandColor: string | null;
   logoUrl: string | null;
   customDomain: string | null;
+  /** Set once the platform checked the custom domain; links and hosts use the domain only then. */
+  customDomainVerifiedAt: Date | null;
   status: "ACTIVE" | "SUSPENDED";
 }
 
@@ -38,6 +40,7 @@ const schoolSummarySelect = {
   brandColor: true,
   logoUrl: true,
   customDomain: true,
+  customDomainVerifiedAt: true,
   status: true,
 } as const;
 
@@ -46,6 +49,8 @@ export interface ActiveSchool {
   slug: string;
   name: string;
   timezone: string;
+  customDomain: string | null;
+  customDomainVerifiedAt: Date | null;
 }
 
 /** A queued email, claimed (row-locked) by the delivery job. */
@@ -362,7 +367,7 @@ export class Platform {
     return this.owner.school.findMany({
       where: { status: "ACTIVE", ...(opts.schoolIds ? { id: { in: opts.schoolIds } } : {}) },
       orderBy: { createdAt: "asc" },
-      select: { id: true, slug: true, name: true, timezone: true },
+      select: { id: true, slug: true, name: true, timezone: true, customDomain: true, customDomainVerifiedAt: true },
     });
   }
 

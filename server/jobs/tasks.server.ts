@@ -7,7 +7,7 @@ import { remindUnbooked } from "../../app/models/hybrid.server";
 import { familyAddresses } from "../../app/models/notify.server";
 import { remindExpiringCredits } from "../../app/models/makeups.server";
 import { extendHorizon } from "../../app/models/scheduling.server";
-import { schoolOrigin } from "../../tenants/host";
+import { publicAddressOf, publicLinks } from "../../tenants/links";
 import type { Services } from "../context";
 import type { EmailOutcome, QueuedEmail } from "../db/privileged.server";
 import type { Tx } from "../db/school-db.server";
@@ -133,11 +133,11 @@ export async function sendFamilyReminders(
   now = new Date(),
   opts: TaskScope = {},
 ): Promise<FamilyReminderReport> {
-  const { env } = services;
+  const links = publicLinks(publicAddressOf(services.env));
   const schools = await services.platform.listActiveSchools(opts);
   const report: FamilyReminderReport = { schools: schools.length, unbookedWeeks: 0, expiringCredits: 0, errors: [] };
   for (const school of schools) {
-    const origin = schoolOrigin({ slug: school.slug, platformDomain: env.PLATFORM_DOMAIN, protocol: env.protocol, port: env.PORT });
+    const origin = links.school(school);
     try {
       const r = await services.platform.schoolDb(school.id).run(
         async (tx) => ({

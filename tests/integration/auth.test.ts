@@ -12,10 +12,9 @@ import { checkRateLimit } from "../../app/utils/rate-limit.server";
 import { hashToken } from "../../app/utils/tokens.server";
 import { DEMO_PASSWORD } from "../../prisma/seed/demo";
 import type { SchoolSummary } from "../../server/db/privileged.server";
-import { createLogger } from "../../server/log.server";
 import type { RunningServices } from "../../server/services.server";
 import { brandFor } from "../../tenants/branding";
-import { testServices } from "../support/services";
+import { loadContextFor, testServices } from "../support/services";
 
 const services = testServices();
 const limitedServices = testServices({ RATE_LIMIT_SIGNIN: "3" });
@@ -34,16 +33,7 @@ afterAll(async () => {
 
 /** What Hono hands to Remix for a request to `school`'s own address. */
 function contextFor(school: SchoolSummary, from: RunningServices = services): AppLoadContext {
-  return {
-    ...from,
-    tenant: { kind: "school", school, brand: brandFor(school.brandColor) },
-    db: from.platform.schoolDb(school.id),
-    cspNonce: "",
-    origin: `http://${school.slug}.localhost:3000`,
-    clientIp: "127.0.0.1",
-    log: createLogger({ level: "silent" }),
-    requestId: "test",
-  } as AppLoadContext;
+  return loadContextFor(from, { kind: "school", school, brand: brandFor(school.brandColor) });
 }
 
 /** A request to the school's dashboard carrying the cookie a Set-Cookie header set. */
@@ -64,7 +54,7 @@ async function invite(school: SchoolSummary): Promise<string> {
   const email = uniqueEmail(school);
   const context = contextFor(school);
   await context.db!.run((tx) =>
-    inviteUser(tx, { mailer: context.mailer, origin: context.origin, schoolName: school.name }, { email, firstName: "Test", lastName: "Teacher", role: "TEACHER" }),
+    inviteUser(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: school.name }, { email, firstName: "Test", lastName: "Teacher", role: "TEACHER" }),
   );
   return email;
 }
@@ -148,7 +138,7 @@ describe("invitation and password-reset links", () => {
     const before = await signIn(context, email, "old-password-1");
     expect(before).not.toBeNull();
 
-    const sent = await context.db!.run((tx) => sendPasswordReset(tx, { mailer: context.mailer, origin: context.origin, schoolName: harmony.name }, email.toUpperCase()));
+    const sent = await context.db!.run((tx) => sendPasswordReset(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: harmony.name }, email.toUpperCase()));
     expect(sent).toBe(true);
     const token = await linkTokenFromOutbox(harmony, email, /Reset your Harmony Music Academy password/);
     expect(await setPasswordWithToken(context, token, "new-password-2")).not.toBeNull();
@@ -162,7 +152,7 @@ describe("invitation and password-reset links", () => {
   it("a reset for an unknown address sends nothing", async () => {
     const context = contextFor(harmony);
     const email = uniqueEmail(harmony);
-    const sent = await context.db!.run((tx) => sendPasswordReset(tx, { mailer: context.mailer, origin: context.origin, schoolName: harmony.name }, email));
+    const sent = await context.db!.run((tx) => sendPasswordReset(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: harmony.name }, email));
     expect(sent).toBe(false);
     expect(await context.db!.run((tx) => tx.emailMessage.count({ where: { to: email } }))).toBe(0);
   });
@@ -209,7 +199,7 @@ describe("one address at two schools", () => {
     for (const [school, password] of [[harmony, "harmony-password"], [riverside, "riverside-password"]] as const) {
       const context = contextFor(school);
       await context.db!.run((tx) =>
-        inviteUser(tx, { mailer: context.mailer, origin: context.origin, schoolName: school.name }, { email, firstName: "Dual", lastName: "Member", role: "PARENT" }),
+        inviteUser(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: school.name }, { email, firstName: "Dual", lastName: "Member", role: "PARENT" }),
       );
       expect(await setPasswordWithToken(context, await linkTokenFromOutbox(school, email, /invitation/), password)).not.toBeNull();
     }

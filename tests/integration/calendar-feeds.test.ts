@@ -14,9 +14,8 @@ import {
 import { loader } from "../../app/routes/calendar.$token[.]ics";
 import type { SchoolSummary } from "../../server/db/privileged.server";
 import type { Tx } from "../../server/db/school-db.server";
-import { createLogger } from "../../server/log.server";
 import { brandFor } from "../../tenants/branding";
-import { testServices } from "../support/services";
+import { loadContextFor, testServices } from "../support/services";
 
 const services = testServices();
 afterAll(() => services.close());
@@ -95,16 +94,7 @@ async function makeWorld(name: string): Promise<World> {
 }
 
 function contextFor(school: SchoolSummary): AppLoadContext {
-  return {
-    ...services,
-    tenant: { kind: "school", school, brand: brandFor(school.brandColor) },
-    db: services.platform.schoolDb(school.id),
-    cspNonce: "",
-    origin: `http://${school.slug}.localhost:3000`,
-    clientIp: "127.0.0.1",
-    log: createLogger({ level: "silent" }),
-    requestId: "test",
-  };
+  return loadContextFor(services, { kind: "school", school, brand: brandFor(school.brandColor) });
 }
 
 async function fetchFeed(school: SchoolSummary, token: string) {

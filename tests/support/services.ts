@@ -1,6 +1,10 @@
 // Real services for an integration test, on the database the global setup made.
 import { inject } from "vitest";
+import type { AppLoadContext } from "@remix-run/node";
+import { tenantContext } from "../../server/capabilities.server";
+import type { Tenant } from "../../server/context";
 import { loadEnv } from "../../server/env.server";
+import { createLogger } from "../../server/log.server";
 import { createServices, type RunningServices } from "../../server/services.server";
 
 export function testServices(overrides: Record<string, string> = {}): RunningServices {
@@ -13,4 +17,9 @@ export async function schoolId(services: RunningServices, slug: string): Promise
   const school = await services.platform.findSchool({ slug });
   if (!school) throw new Error(`no school ${slug}`);
   return school.id;
+}
+
+/** The load context the app hands a route on `tenant`'s address (as server/app.ts builds it). */
+export function loadContextFor(services: RunningServices, tenant: Tenant): AppLoadContext {
+  return { ...tenantContext(services, tenant), cspNonce: "", clientIp: "127.0.0.1", log: createLogger({ level: "silent" }), requestId: "test" };
 }

@@ -1,0 +1,235 @@
+// The narrow load context: what a route may do beyond its school-bound database.
+// Built per request from the server's services. The Platform (and with it the owner
+// connection and `schoolDb(anyId)`) stays in this module's closures; the objects
+// handed to routes are plain functions, each bound to this request's school or
+// checking its own caller:
+// - operator functions refuse without a valid operator session on the platform's
+//   own domain (a route that forgot `requireOperator` still cannot call them), and
+//   take the operator for the audit log from that session, never from the route;
+// - school functions act on this request's school only, and those that change its
+//   custom domain require an admin of this school signed in.
+import { hashPassword, verifyPassword } from "../app/utils/password.server";
+import { hashToken } from "../app/utils/tokens.server";
+import { OPERATOR_COOKIE, operatorLucia, readCookie, schoolSessionAccount } from "../app/utils/sessions.server";
+import { publicAddressOf, publicLinks } from "../tenants/links";
+import type { RequestLinks, SchoolBoundDb, Services, Tenant, TenantContext } from "./context";
+import type { Platform, SchoolSummary } from "./db/privileged.server";
+import type { Tx } from "./db/school-db.server";
+
+export interface OperatorIdentity {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface OperatorAuth {
+  /** The operator signed in by `request`'s cookie; null without one, or off the platform's domain. */
+  currentOperator(request: Request): Promise<OperatorIdentity | null>;
+  /** Checks the password and opens a session; the Set-Cookie value, or null when they do not match. */
+  signInOperator(email: string, password: string): Promise<string | null>;
+  /** Ends `request`'s operator session; the Set-Cookie value that clears it. */
+  signOutOperator(request: Request): Promise<string>;
+  /** The operator a one-time set-password link (npm run create-operator) belongs to, or null when it is not usable. */
+  findOperatorLink(token: string): Promise<OperatorIdentity | null>;
+  /** Sets the link's operator's password (the link is used up) and opens a session; the Set-Cookie value, or null. */
+  setOperatorPasswordWithLink(token: string, password: string): Promise<string | null>;
+}
+
+type SchoolRow = Awaited<ReturnType<Platform["listSchools"]>>[number];
+
+export interface OperatorCapabilities {
+  listSchools(request: Request): Promise<SchoolRow[]>;
+  listAuditLog(request: Request): Promise<Awaited<ReturnType<Platform["listAuditLog"]>>>;
+  /** Emails across all schools, newest first. */
+  listRecentEmails(request: Request): Promise<Awaited<ReturnType<Platform["listRecentEmails"]>>>;
+  /** Suspends or reactivates a school (audited as this operator). */
+  setSchoolStatus(request: Request, schoolId: string, status: "ACTIVE" | "SUSPENDED"): Promise<void>;
+  /** Frees a school's custom domain, e.g. one claimed by the wrong school (audited as this operator). */
+  releaseCustomDomain(request: Request, schoolId: string): Promise<void>;
+  isSlugTaken(request: Request, slug: string): Promise<boolean>;
+  /**
+   * Creates a school (audited as this operator), then runs `setup` in the new
+   * school's own RLS-bound transaction (its first admin, the invitation).
+   */
+  createSchool<T>(
+    request: Request,
+    data: { name: string; slug: string; email: string; timezone: string; currency: string },
+    setup: (tx: Tx, school: SchoolSummary) => Promise<T>,
+  ): Promise<{ school: SchoolSummary; setup: T }>;
+}
+
+export type DomainVerification = Awaited<ReturnType<Platform["verifyCustomDomain"]>>;
+
+export interface SchoolPlatform {
+  /** After this school's name, branding, texts or seats change: its public pages are rendered afresh. */
+  forgetCachedSchool(): void;
+  /** Whether another school uses or claims `domain` (admins of this school only). */
+  isCustomDomainTaken(request: Request, domain: string): Promise<boolean>;
+  /** Before this school changes its domain: drops the old domain's verification unless unchanged (admins only). */
+  resetCustomDomainVerification(request: Request, nextDomain: string | null): Promise<void>;
+  /** Fetches this school's token from its claimed domain and marks it verified (admins only; audited). */
+  verifyCustomDomain(request: Request): Promise<DomainVerification>;
+  /** Removes this school's custom domain (admins only; audited). */
+  removeCustomDomain(request: Request): Promise<void>;
+}
+
+/** A refusal a route did not guard against: Remix renders the thrown Response with the route's error boundary. */
+function refuse(status: 401 | 403 | 404, message: string): never {
+  throw new Response(message, { status });
+}
+
+function operatorAuth(platform: Platform, tenant: Tenant, secure: boolean): OperatorAuth {
+  const lucia = () => operatorLucia(platform.operatorSessions, secure);
+  // One lookup per session per request: the guard and the capabilities it allows share it.
+  const verified = new Map<string, Promise<OperatorIdentity | null>>();
+  const validate = async (sessionId: string): Promise<OperatorIdentity | null> => {
+    const { user } = await lucia().validateSession(sessionId);
+    return user ? { id: user.id, email: user.email, name: `${user.firstName} ${user.lastName}`.trim() } : null;
+  };
+  return Object.freeze({
+    async currentOperator(request: Request) {
+      if (tenant.kind !== "platform") return null;
+      const sessionId = readCookie(request, OPERATOR_COOKIE);
+      if (!sessionId) return null;
+      let found = verified.get(sessionId);
+      if (!found) {
+        found = validate(sessionId);
+        verified.set(sessionId, found);
+      }
+      return found;
+    },
+    async signInOperator(email: string, password: string) {
+      if (tenant.kind !== "platform") return null;
+      const operator = await platform.findOperatorByEmail(email);
+      if (!(await verifyPassword(operator?.passwordHash, password)) || !operator) return null;
+      const session = await lucia().createSession(operator.id, {});
+      return lucia().createSessionCookie(session.id).serialize();
+    },
+    async signOutOperator(request: Request) {
+      const sessionId = readCookie(request, OPERATOR_COOKIE);
+      if (sessionId && tenant.kind === "platform") {
+        verified.delete(sessionId);
+        await lucia().invalidateSession(sessionId);
+      }
+      return lucia().createBlankSessionCookie().serialize();
+    },
+    async findOperatorLink(token: string) {
+      if (tenant.kind !== "platform" || !token) return null;
+      const row = await platform.findOperatorToken(hashToken(token));
+      return row?.operator ?? null;
+    },
+    async setOperatorPasswordWithLink(token: string, password: string) {
+      if (tenant.kind !== "platform" || !token) return null;
+      const done = await platform.setOperatorPasswordWithToken(hashToken(token), await hashPassword(password));
+      if (!done) return null;
+      const session = await lucia().createSession(done.operatorId, {});
+      return lucia().createSessionCookie(session.id).serialize();
+    },
+  });
+}
+
+function operatorCapabilities(platform: Platform, tenant: Tenant, auth: OperatorAuth): OperatorCapabilities {
+  const signedIn = async (request: Request): Promise<OperatorIdentity> => {
+    if (tenant.kind !== "platform") refuse(404, "Not found");
+    const operator = await auth.currentOperator(request);
+    if (!operator) refuse(401, "Sign in as the platform operator to do this.");
+    return operator;
+  };
+  return Object.freeze({
+    async listSchools(request: Request) {
+      await signedIn(request);
+      return platform.listSchools();
+    },
+    async listAuditLog(request: Request) {
+      await signedIn(request);
+      return platform.listAuditLog();
+    },
+    async listRecentEmails(request: Request) {
+      await signedIn(request);
+      return platform.listRecentEmails();
+    },
+    async setSchoolStatus(request: Request, schoolId: string, status: "ACTIVE" | "SUSPENDED") {
+      const operator = await signedIn(request);
+      await platform.setSchoolStatus(operator.id, schoolId, status);
+    },
+    async releaseCustomDomain(request: Request, schoolId: string) {
+      const operator = await signedIn(request);
+      await platform.removeCustomDomain(schoolId, { operatorId: operator.id });
+    },
+    async isSlugTaken(request: Request, slug: string) {
+      await signedIn(request);
+      return platform.isSlugTaken(slug);
+    },
+    async createSchool<T>(
+      request: Request,
+      data: { name: string; slug: string; email: string; timezone: string; currency: string },
+      setup: (tx: Tx, school: SchoolSummary) => Promise<T>,
+    ) {
+      const operator = await signedIn(request);
+      const school = await platform.createSchool(operator.id, data);
+      const done = await platform.schoolDb(school.id).run((tx) => setup(tx, school));
+      return { school, setup: done };
+    },
+  });
+}
+
+function schoolPlatform(platform: Platform, db: SchoolBoundDb, secure: boolean): SchoolPlatform {
+  const schoolId = db.schoolId;
+  const admin = async (request: Request) => {
+    const account = await schoolSessionAccount(db, request, secure);
+    if (!account || account.role !== "ADMIN") refuse(403, "Only this school's admins can change its domain.");
+    return account;
+  };
+  return Object.freeze({
+    forgetCachedSchool: () => platform.forgetCachedSchools(),
+    async isCustomDomainTaken(request: Request, domain: string) {
+      await admin(request);
+      return platform.isCustomDomainTaken(domain, schoolId);
+    },
+    async resetCustomDomainVerification(request: Request, nextDomain: string | null) {
+      await admin(request);
+      await platform.resetCustomDomainVerification(schoolId, nextDomain);
+    },
+    async verifyCustomDomain(request: Request) {
+      const { email } = await admin(request);
+      return platform.verifyCustomDomain(schoolId, { by: email });
+    },
+    async removeCustomDomain(request: Request) {
+      const { email } = await admin(request);
+      await platform.removeCustomDomain(schoolId, { by: email });
+    },
+  });
+}
+
+/** Only `schoolId` and `run` of the school's SchoolDb: the client behind it stays in this closure. */
+function boundDb(platform: Platform, schoolId: string): SchoolBoundDb {
+  const db = platform.schoolDb(schoolId);
+  return Object.freeze({ schoolId, run: ((work, options) => db.run(work, options)) as SchoolBoundDb["run"] });
+}
+
+/**
+ * Everything of a request's load context that depends on its tenant; server/app.ts
+ * adds the per-request values (CSP nonce, client address).
+ */
+export function tenantContext(services: Services, tenant: Tenant): TenantContext {
+  const { env, platform } = services;
+  const secure = env.protocol === "https";
+  const db = tenant.kind === "school" ? boundDb(platform, tenant.school.id) : null;
+  const auth = operatorAuth(platform, tenant, secure);
+  const links = publicLinks(publicAddressOf(env));
+  const requestLinks: RequestLinks = Object.freeze({
+    ...links,
+    origin: tenant.kind === "school" ? links.school(tenant.school) : links.platform(),
+  });
+  return {
+    tenant,
+    db,
+    links: requestLinks,
+    mailer: services.mailer,
+    limiter: services.limiter,
+    storage: services.storage,
+    auth,
+    operator: operatorCapabilities(platform, tenant, auth),
+    schoolPlatform: db ? schoolPlatform(platform, db, secure) : null,
+  };
+}
