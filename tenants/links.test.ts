@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { loadEnv } from "../server/env.server";
 import { publicAddressOf, publicLinks } from "./links";
 
-const linksFor = (vars: { NODE_ENV: "development" | "production" } & Record<string, string>) => publicLinks(publicAddressOf(loadEnv({ SEED: "none", ...vars })));
+const linksFor = (vars: { NODE_ENV: "development" | "production" } & Record<string, string>) => publicLinks(
+    // Production requires both database addresses; these are never connected to here.
+    publicAddressOf(loadEnv({ SEED: "none", DATABASE_URL: "postgresql://owner@db/encore", APP_DATABASE_URL: "postgresql://encore_app@db/encore", ...vars })),
+  );
 
 describe("public links", () => {
   it("lead to the school's subdomain on the configured port in development", () => {

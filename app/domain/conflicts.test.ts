@@ -343,9 +343,8 @@ describe("series (batch) conflicts", () => {
         many.push({ ...candidate, teacherId: `t${k}`, roomId: `r${k}`, start, end: new Date(start.getTime() + 30 * 60_000) });
       }
     }
-    const t0 = performance.now();
+    // Correctness at volume only: how fast this is, bench/ measures (tests never assert wall-clock time).
     const result = findSeriesConflicts({ ...empty, existing, candidates: many });
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(result.length).toBeGreaterThan(0);
     expect(result.length).toBeLessThan(many.length);
   });

@@ -340,12 +340,12 @@ describe("terms and closures", () => {
   });
 });
 
-describe("performance", () => {
+describe("long-running series", () => {
+  // How fast this is lives in bench/ (tests never assert wall-clock time).
   it("expands a year for 1,000 weekly series that started decades ago", () => {
     const zones = [NY, LONDON, SYDNEY];
     const from = new Date("2026-01-01T00:00:00Z");
     const to = new Date("2027-01-01T00:00:00Z");
-    const t0 = performance.now();
     let total = 0;
     for (let i = 0; i < 1000; i++) {
       const zone = zones[i % 3]!;
@@ -361,8 +361,6 @@ describe("performance", () => {
       total += occ.length;
       if (i === 0) expect(occ.every((o) => o.start >= from && o.start < to)).toBe(true);
     }
-    const elapsed = performance.now() - t0;
     expect(total).toBeGreaterThan(500 * 52 + 500 * 26 - 1000);
-    expect(elapsed).toBeLessThan(2000);
   });
 });

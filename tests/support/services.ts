@@ -8,7 +8,8 @@ import { createLogger } from "../../server/log.server";
 import { createServices, type RunningServices } from "../../server/services.server";
 
 export function testServices(overrides: Record<string, string> = {}): RunningServices {
-  const env = loadEnv({ NODE_ENV: "test", SEED: "none", ...overrides });
+  // The environment names the test database, as a deployment's would (production requires it).
+  const env = loadEnv({ NODE_ENV: "test", SEED: "none", DATABASE_URL: inject("ownerUrl"), APP_DATABASE_URL: inject("appUrl"), ...overrides });
   return createServices(env, { ownerUrl: inject("ownerUrl"), appUrl: inject("appUrl") });
 }
 
