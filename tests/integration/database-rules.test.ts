@@ -93,7 +93,15 @@ describe("the catalog", () => {
     );
     const whoColumns = columns.filter((c) => MODELS.has(c.table)).map((c) => `${c.table}.${c.column}`);
     expect(whoColumns).toEqual(
-      expect.arrayContaining(["ExamRequest.approvedBy", "MakeUpCredit.actedById", "MakeUpCredit.voidedById", "Attendance.recordedById", "Term.archivedById"]),
+      expect.arrayContaining([
+        "ExamRequest.approvedBy",
+        "MakeUpCredit.actedById",
+        "MakeUpCredit.voidedById",
+        "Attendance.recordedById",
+        "Term.archivedById",
+        "User.deactivatedById",
+        "SchoolAuditEvent.actedById",
+      ]),
     );
     const { rows: keys } = await owner.query<{ table: string; columns: string[]; references: string; referencedColumns: string[] }>(`
       SELECT child.relname::text AS "table", parent.relname::text AS "references",
@@ -223,6 +231,7 @@ describe("CHECK constraints refuse rows that cannot be true", () => {
     ["Payment", `"amount" = -0.01`, "Payment_amount_check"],
     ["Payout", `"amount" = -1`, "Payout_amount_check"],
     ["Lesson", `"pricePerStudent" = -5`, "Lesson_price_check"],
+    ["User", `"deactivatedById" = id, "deactivatedAt" = NULL`, "User_deactivated_by_check"],
   ];
   it.each(cases)("%s: %s", async (table, set, constraint) => {
     const row = await one<{ id: string }>(`SELECT id FROM ${ident(table)} WHERE "schoolId" = $1 ORDER BY id LIMIT 1`, [A]);
