@@ -45,7 +45,7 @@ export async function onboardSchool(context: AppLoadContext, operatorId: string,
   const port = Number(new URL(context.origin).port) || null;
   const origin = schoolOrigin({ slug: school.slug, platformDomain: env.PLATFORM_DOMAIN, protocol: env.protocol, port });
   await platform.schoolDb(school.id).run((tx) =>
-    inviteUser(tx, { mailer: context.mailer, origin, schoolName: school.name }, {
+    inviteUser(tx, { mailer: context.mailer, origin, schoolName: school.name, actorId: null }, {
       email: input.adminEmail,
       firstName: input.adminFirstName,
       lastName: input.adminLastName,

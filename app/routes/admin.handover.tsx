@@ -27,7 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const teachers = await tx.user.findMany({
       where: { role: { in: ["TEACHER", "ADMIN"] }, OR: [{ role: "TEACHER" }, { lessonsAsInstructor: { some: {} } }] },
       orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
-      select: { id: true, firstName: true, lastName: true, role: true },
+      select: { id: true, firstName: true, lastName: true, role: true, deactivatedAt: true },
     });
     if (!fromTeacherId) return { teachers, lessons: [] };
     const from = localDateTimeToUtc(fromDate, "00:00", tz);
@@ -121,7 +121,11 @@ export default function Handover() {
   const submit = useSubmit();
   const busy = useNavigation().state === "submitting";
   const from = teachers.find((t) => t.id === fromTeacherId);
-  const teacherOptions = teachers.map((t) => ({ value: t.id, label: `${t.firstName} ${t.lastName}${t.role === "ADMIN" ? " (admin)" : ""}` }));
+  const teacherOptions = teachers.map((t) => ({
+    value: t.id,
+    label: `${t.firstName} ${t.lastName}${t.deactivatedAt ? " (deactivated)" : t.role === "ADMIN" ? " (admin)" : ""}`,
+    active: !t.deactivatedAt,
+  }));
   return (
     <div className="stack">
       <div>
@@ -199,7 +203,7 @@ export default function Handover() {
                 name="toTeacherId"
                 defaultValue=""
                 error={result?.errors.toTeacherId}
-                options={[{ value: "", label: "Choose a teacher…" }, ...teacherOptions.filter((t) => t.value !== from.id)]}
+                options={[{ value: "", label: "Choose a teacher…" }, ...teacherOptions.filter((t) => t.value !== from.id && t.active)]}
               />
               <FormError message={result?.errors.fromDate} />
               <button className="button" disabled={busy}>

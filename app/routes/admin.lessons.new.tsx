@@ -17,7 +17,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss
 
 async function formOptions(db: ReturnType<typeof requireSchool>["db"], today: string) {
   return db.run(async (tx) => {
-    const teachers = await tx.user.findMany({ where: { role: "TEACHER" }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } });
+    const teachers = await tx.user.findMany({ where: { role: "TEACHER", deactivatedAt: null }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } });
     const locations = await tx.location.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, rooms: { orderBy: { name: "asc" }, select: { id: true, name: true, capacity: true } } } });
     const instruments = await tx.instrument.findMany({ orderBy: { name: "asc" }, select: { name: true } });
     const durations = await tx.lessonDuration.findMany({ orderBy: { minutes: "asc" }, select: { minutes: true } });

@@ -530,7 +530,11 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   // A teacher's private calendar feed (its secret is not kept; a new one can be made).
   await tx.calendarFeed.create({ data: { userId: teachers[0]!.id, tokenHash: hashToken(`demo-feed-${slug}`) } });
 
-  // One invitation still open, as the outbox shows.
-  await inviteUser(tx, { mailer: new Mailer({ from: "Encore <no-reply@encore.localhost>" }), origin: `http://${slug}.localhost:3000`, schoolName: spec.name, invitedBy: `${spec.admin.firstName} ${spec.admin.lastName}` }, spec.pendingInvite);
+  // One invitation still open, as the outbox shows (and the audit log: who invited whom).
+  await inviteUser(
+    tx,
+    { mailer: new Mailer({ from: "Encore <no-reply@encore.localhost>" }), origin: `http://${slug}.localhost:3000`, schoolName: spec.name, invitedBy: `${spec.admin.firstName} ${spec.admin.lastName}`, actorId: admin.id },
+    spec.pendingInvite,
+  );
   return admin;
 }

@@ -171,7 +171,7 @@ describe("deactivating a person", () => {
     await run(w, (tx) => sendPasswordReset(tx, deps(w), w.emails.teacher));
     const resetToken = await linkFromOutbox(w, w.emails.teacher, /Reset your/);
 
-    const done = await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher }));
+    const done = await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher, now: NOW }));
     expect(done).toMatchObject({ name: "Tess Test", sessionsEnded: 1, feedsRevoked: 1, linksVoided: 1, upcomingDates: 1 });
 
     // Signed out everywhere, the feed gone, the link dead.

@@ -2,6 +2,9 @@
 ALTER TABLE "User" ADD COLUMN     "deactivatedAt" TIMESTAMPTZ(3),
 ADD COLUMN     "deactivatedById" TEXT;
 
+-- AlterTable
+ALTER TABLE "UserToken" ADD COLUMN     "voidedAt" TIMESTAMPTZ(3);
+
 -- CreateTable
 CREATE TABLE "SchoolAuditEvent" (
     "id" TEXT NOT NULL,
