@@ -45,10 +45,3 @@ ALTER TABLE "SchoolAuditEvent" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "SchoolAuditEvent" FORCE ROW LEVEL SECURITY;
 CREATE POLICY school_isolation ON "SchoolAuditEvent" USING ("schoolId" = (SELECT NULLIF(current_setting('app.school_id', true), ''))) WITH CHECK ("schoolId" = (SELECT NULLIF(current_setting('app.school_id', true), '')));
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "SchoolAuditEvent" TO encore_app;
-
--- ============================================================================
--- Hand-written below (Prisma does not model these).
--- ============================================================================
-
--- Who deactivated someone is only ever said of a deactivated person.
-ALTER TABLE "User" ADD CONSTRAINT "User_deactivated_by_check" CHECK ("deactivatedById" IS NULL OR "deactivatedAt" IS NOT NULL);
