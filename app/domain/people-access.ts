@@ -73,13 +73,6 @@ export function lastAdminProblem(input: { activeAdminIds: readonly string[]; sub
 export const AUDIT_ACTIONS = ["person.invited", "person.role_changed", "person.deactivated", "person.reactivated"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
-  "person.invited": "Invited",
-  "person.role_changed": "Role changed",
-  "person.deactivated": "Deactivated",
-  "person.reactivated": "Reactivated",
-};
-
 export type AuditDetails = Record<string, unknown> | null;
 
 function count(n: unknown, one: string, many: string): string | null {

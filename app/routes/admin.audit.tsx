@@ -3,7 +3,6 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { AUDIT_ACTION_LABEL, type AuditAction } from "~/domain/people-access";
 import { listSchoolAudit } from "~/models/people.server";
 import peopleCss from "~/styles/people.css?url";
 import rosterCss from "~/styles/roster.css?url";
@@ -70,10 +69,7 @@ export default function AuditLog() {
                       <time dateTime={String(e.createdAt)}>{formatDateTime(e.createdAt, timeZone, { year: "numeric" })}</time>
                     </td>
                     <td data-label="Person">{e.subject ? <Link to={`/admin/people/${e.subject.id}`}>{e.subject.name}</Link> : <span className="muted">—</span>}</td>
-                    <td data-label="What">
-                      <strong>{AUDIT_ACTION_LABEL[e.action as AuditAction] ?? e.action}</strong>
-                      <div className="muted">{e.text}</div>
-                    </td>
+                    <td data-label="What">{e.text}</td>
                     <td data-label="By">{e.actor ? <Link to={`/admin/people/${e.actor.id}`}>{e.actor.name}</Link> : <span className="muted">The platform</span>}</td>
                   </tr>
                 ))}

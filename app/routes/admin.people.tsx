@@ -107,9 +107,11 @@ export default function People() {
                       {p.firstName} {p.lastName}
                     </Link>
                   </td>
-                  <td className="email">{p.hasLogin ? p.email : <span className="muted">—</span>}</td>
-                  <td>{ROLE_LABEL[p.role]}</td>
-                  <td>
+                  <td className="email" data-label="Email">
+                    {p.hasLogin ? p.email : <span className="muted">—</span>}
+                  </td>
+                  <td data-label="Role">{ROLE_LABEL[p.role]}</td>
+                  <td data-label="Account">
                     {p.status === "NO_LOGIN" ? (
                       <span className="muted">No login</span>
                     ) : p.status === "DEACTIVATED" ? (

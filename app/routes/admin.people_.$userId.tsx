@@ -50,7 +50,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const message = await db.run(async (tx) => {
       if (input.intent === "role") {
         const done = await changeRole(tx, { actorId: admin.id, userId, role: input.role });
-        return `${done.name} is now ${input.role === "ADMIN" ? "an" : "a"} ${roleLabel(done.to).toLowerCase()}. They were signed out everywhere and sign in again with the new role.`;
+        return `${done.name} is now ${input.role === "ADMIN" ? "an" : "a"} ${roleLabel(done.to).toLowerCase()}. They have been signed out everywhere and sign in again with the new role.`;
       }
       if (input.intent === "deactivate") {
         const done = await deactivatePerson(tx, { actorId: admin.id, userId });
@@ -90,7 +90,7 @@ export default function PersonAccess() {
         <p className="crumb">
           <Link to="/admin/people">← People</Link>
         </p>
-        <div className="page-head">
+        <div className="person-head">
           <h1>{person.name}</h1>
           <span className={status.className}>{status.label}</span>
         </div>
@@ -114,7 +114,7 @@ export default function PersonAccess() {
               <dt>Status</dt>
               <dd>
                 {deactivated
-                  ? `Deactivated ${formatDateTime(person.deactivatedAt!, timeZone, { year: "numeric" })}${person.deactivatedBy ? ` by ${person.deactivatedBy}` : ""}`
+                  ? `Deactivated on ${formatDateTime(person.deactivatedAt!, timeZone, { year: "numeric" })}${person.deactivatedBy ? ` by ${person.deactivatedBy}` : ""}`
                   : person.status === "INVITED"
                     ? "Invited; has not chosen a password yet"
                     : person.status === "NO_LOGIN"
@@ -186,7 +186,7 @@ export default function PersonAccess() {
                 <>
                   <h2 id="deactivate-heading">Reactivate</h2>
                   <p>
-                    {person.firstName} gets their access back as {roleLabel(person.role).toLowerCase()}. We email {person.email} a link to choose a new password; the old
+                    {person.firstName} gets their access back as {person.role === "ADMIN" ? "an" : "a"} {roleLabel(person.role).toLowerCase()}. We email {person.email} a link to choose a new password; the old
                     password and old calendar links stay dead.
                   </p>
                   <Form method="post">
