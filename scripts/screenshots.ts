@@ -33,6 +33,7 @@ const SHOTS: { name: string; who: Who; url: string; expectStatus?: number }[] = 
   { name: "harmony-login", who: "anonymous", url: school("harmony", "/login") },
   { name: "harmony-admin-dashboard", who: "harmonyAdmin", url: school("harmony", "/admin") },
   { name: "harmony-people", who: "harmonyAdmin", url: school("harmony", "/admin/people") },
+  { name: "harmony-audit-log", who: "harmonyAdmin", url: school("harmony", "/admin/audit") },
   { name: "harmony-outbox", who: "harmonyAdmin", url: school("harmony", "/admin/outbox") },
   { name: "teacher-home", who: "teacher", url: school("harmony", "/teach") },
   { name: "family-home", who: "parent", url: school("harmony", "/family") },

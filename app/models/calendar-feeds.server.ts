@@ -94,11 +94,13 @@ export async function resolveCalendarFeed(tx: Tx, token: string, now = new Date(
           familyGroupId: true,
           familyGroupsOwned: { select: { id: true } },
           studentProfile: { select: { id: true } },
+          deactivatedAt: true,
         },
       },
     },
   });
-  if (!feed || feed.revokedAt) return null;
+  // Deactivation revokes every feed; a deactivated owner is refused here too.
+  if (!feed || feed.revokedAt || feed.user.deactivatedAt) return null;
   const { user } = feed;
 
   const studentIds = new Set<string>();

@@ -107,7 +107,7 @@ export async function calendarOccurrences(tx: Tx, from: Date, to: Date, f: Calen
 
 /** Teachers, rooms and locations for the filter menus. */
 export async function calendarFilterOptions(tx: Tx) {
-  const teachers = await tx.user.findMany({ where: { role: "TEACHER" }, orderBy: [{ lastName: "asc" }], select: { id: true, firstName: true, lastName: true } });
+  const teachers = await tx.user.findMany({ where: { role: "TEACHER", deactivatedAt: null }, orderBy: [{ lastName: "asc" }], select: { id: true, firstName: true, lastName: true } });
   const locations = await tx.location.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, rooms: { orderBy: { name: "asc" }, select: { id: true, name: true, capacity: true } } } });
   return { teachers, locations };
 }

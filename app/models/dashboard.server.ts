@@ -13,7 +13,7 @@ const occurrenceSelect = {
 export async function adminOverview(tx: Tx, now = new Date()) {
   const weekAhead = new Date(now.getTime() + 7 * 24 * 3600_000);
   const students = await tx.student.count();
-  const teachers = await tx.user.count({ where: { role: "TEACHER" } });
+  const teachers = await tx.user.count({ where: { role: "TEACHER", deactivatedAt: null } });
   const lessons = await tx.lesson.count({ where: { status: { in: ["SCHEDULED", "IN_PROGRESS"] } } });
   const activeEnrollments = await tx.enrollment.count({ where: { status: "ACTIVE" } });
   const pendingEnrollments = await tx.enrollment.count({ where: { status: "PENDING" } });
@@ -23,7 +23,7 @@ export async function adminOverview(tx: Tx, now = new Date()) {
     take: 12,
     select: occurrenceSelect,
   });
-  const invited = await tx.user.count({ where: { passwordHash: null, role: { in: ["ADMIN", "TEACHER", "PARENT"] } } });
+  const invited = await tx.user.count({ where: { passwordHash: null, deactivatedAt: null, role: { in: ["ADMIN", "TEACHER", "PARENT"] } } });
   return { students, teachers, lessons, activeEnrollments, pendingEnrollments, upcoming, invited };
 }
 

@@ -199,7 +199,7 @@ export async function addGuardian(tx: Tx, deps: { mailer: Mailer; origin: string
   const { user, family } = await ensureFamily(tx, userId);
   if (family.adminId !== user.id) throw new FamilyError("Only the family's account holder can add a guardian.", null, 403);
   try {
-    const created = await inviteUser(tx, { ...deps, invitedBy: `${user.firstName} ${user.lastName}` }, { ...input, role: "PARENT" });
+    const created = await inviteUser(tx, { ...deps, invitedBy: `${user.firstName} ${user.lastName}`, actorId: user.id }, { ...input, role: "PARENT" });
     await tx.user.update({ where: { id: created.id }, data: { familyGroupId: family.id, phone: input.phone } });
     return created;
   } catch (error) {

@@ -141,12 +141,12 @@ export async function landingPage(tx: Tx, input: { schoolId: string; timeZone: s
           'requireApproval', s."requireEnrollmentApproval")
         FROM "School" s WHERE s.id = ${input.schoolId}) AS "settings",
       COALESCE((SELECT json_agg(i.name ORDER BY i.name) FROM "Instrument" i), '[]'::json) AS "instruments",
-      -- Teachers who have joined (set a password) and agreed to be shown.
+      -- Teachers who have joined (set a password), are active and agreed to be shown.
       COALESCE((
         SELECT json_agg(json_build_object('id', u.id, 'firstName', u."firstName", 'lastName', u."lastName", 'bio', u.bio, 'specialties', u.specialties)
                         ORDER BY u."lastName", u."firstName")
         FROM "User" u
-        WHERE u.role = 'TEACHER' AND u."showOnLanding" AND u."passwordHash" IS NOT NULL
+        WHERE u.role = 'TEACHER' AND u."showOnLanding" AND u."passwordHash" IS NOT NULL AND u."deactivatedAt" IS NULL
       ), '[]'::json) AS "teachers",
       COALESCE((
         SELECT json_agg(json_build_object('id', l.id, 'name', l.name, 'address', l.address, 'city', l.city, 'state', l.state, 'phone', l.phone) ORDER BY l.name)

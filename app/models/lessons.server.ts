@@ -47,7 +47,7 @@ export async function listLessons(tx: Tx, filters: { type: LessonTypeValue | nul
 
 /** The choices of the new-series form: teachers, places, instruments, durations, and terms not yet over. */
 export async function lessonFormOptions(tx: Tx, today: string) {
-  const teachers = await tx.user.findMany({ where: { role: "TEACHER" }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } });
+  const teachers = await tx.user.findMany({ where: { role: "TEACHER", deactivatedAt: null }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } });
   const locations = await tx.location.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, rooms: { orderBy: { name: "asc" }, select: { id: true, name: true, capacity: true } } } });
   const instruments = await tx.instrument.findMany({ orderBy: { name: "asc" }, select: { name: true } });
   const durations = await tx.lessonDuration.findMany({ orderBy: { minutes: "asc" }, select: { minutes: true } });
@@ -245,7 +245,7 @@ export async function handoverCandidates(tx: Tx, input: { fromTeacherId: string;
   const teachers = await tx.user.findMany({
     where: { role: { in: ["TEACHER", "ADMIN"] }, OR: [{ role: "TEACHER" }, { lessonsAsInstructor: { some: {} } }] },
     orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
-    select: { id: true, firstName: true, lastName: true, role: true },
+    select: { id: true, firstName: true, lastName: true, role: true, deactivatedAt: true },
   });
   if (!input.fromTeacherId) return { teachers, lessons: [] };
   const from = localDateTimeToUtc(input.fromDate, "00:00", input.timeZone);

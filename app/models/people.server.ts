@@ -1,6 +1,20 @@
-// People of a school: invitations and the lists admins work with.
+// People of a school: invitations, the lists admins work with, and each person's
+// access over time (role changes, deactivation and reactivation), every change of
+// access written to the school's audit log.
+import type { Prisma } from "../../server/db/clients.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
+import {
+  describeAuditEvent,
+  lastAdminProblem,
+  roleChangeProblem,
+  rolesOnOffer,
+  type AccessChange,
+  type AuditAction,
+  type AuditDetails,
+  type Role,
+  type RoleFacts,
+} from "../domain/people-access";
 import { createUserToken } from "../utils/auth.server";
 import type { SchoolRole } from "../utils/auth.server";
 
@@ -19,16 +33,21 @@ export interface InviteInput {
  */
 export async function inviteUser(
   tx: Tx,
-  deps: { mailer: Mailer; origin: string; schoolName: string; invitedBy?: string },
+  /** `actorId`: who invites (written to the audit log); null for the platform, left out for no entry (the seed). */
+  deps: { mailer: Mailer; origin: string; schoolName: string; invitedBy?: string; actorId?: string | null },
   input: InviteInput,
 ) {
   const email = input.email.toLowerCase();
-  const existing = await tx.user.findFirst({ where: { email }, select: { id: true } });
+  const existing = await tx.user.findFirst({ where: { email }, select: { id: true, deactivatedAt: true } });
+  if (existing?.deactivatedAt) throw new PersonExistsError(`${email} has a deactivated account at this school. Reactivate it from their page under People.`);
   if (existing) throw new PersonExistsError(`${email} already has an account at this school.`);
   const user = await tx.user.create({
     data: { email, firstName: input.firstName, lastName: input.lastName, role: input.role },
     select: { id: true, email: true },
   });
+  if (deps.actorId !== undefined) {
+    await recordAuditEvent(tx, { actedById: deps.actorId, action: "person.invited", subjectId: user.id, details: { role: input.role, email } });
+  }
   const token = await createUserToken(tx, user.id, "INVITATION");
   const link = `${deps.origin}/set-password?token=${token}`;
   const who = deps.invitedBy ? `${deps.invitedBy} has invited you` : "You have been invited";
@@ -43,8 +62,8 @@ export async function inviteUser(
 
 export async function sendPasswordReset(tx: Tx, deps: { mailer: Mailer; origin: string; schoolName: string }, emailInput: string) {
   const email = emailInput.toLowerCase();
-  const user = await tx.user.findFirst({ where: { email }, select: { id: true, firstName: true } });
-  if (!user) return false; // The page says the same either way.
+  const user = await tx.user.findFirst({ where: { email, deactivatedAt: null }, select: { id: true, firstName: true } });
+  if (!user) return false; // The page says the same either way (a deactivated account gets nothing).
   const token = await createUserToken(tx, user.id, "PASSWORD_RESET");
   const link = `${deps.origin}/set-password?token=${token}`;
   await deps.mailer.send(tx, {
@@ -56,18 +75,258 @@ export async function sendPasswordReset(tx: Tx, deps: { mailer: Mailer; origin: 
   return true;
 }
 
+/** Children without a login of their own have a placeholder address (see the seed and the import). */
+function hasLogin(email: string) {
+  return !email.endsWith(".invalid");
+}
+
+export type AccountStatus = "ACTIVE" | "INVITED" | "DEACTIVATED" | "NO_LOGIN";
+
+function accountStatus(u: { email: string; passwordHash: string | null; deactivatedAt: Date | null }): AccountStatus {
+  if (u.deactivatedAt) return "DEACTIVATED";
+  if (!hasLogin(u.email)) return "NO_LOGIN";
+  return u.passwordHash ? "ACTIVE" : "INVITED";
+}
+
 export function listPeople(tx: Tx) {
   return tx.user.findMany({
     orderBy: [{ role: "asc" }, { lastName: "asc" }, { firstName: "asc" }],
-    select: { id: true, email: true, firstName: true, lastName: true, role: true, passwordHash: true },
+    select: { id: true, email: true, firstName: true, lastName: true, role: true, passwordHash: true, deactivatedAt: true },
   }).then((rows) =>
-    rows.map(({ passwordHash, ...u }) => ({
-      ...u,
-      // Children without a login of their own have a placeholder address (see the seed).
-      hasLogin: !u.email.endsWith(".invalid"),
-      invited: !passwordHash && !u.email.endsWith(".invalid"),
-    })),
+    rows.map(({ passwordHash, deactivatedAt, ...u }) => {
+      const status = accountStatus({ email: u.email, passwordHash, deactivatedAt });
+      return { ...u, status, hasLogin: hasLogin(u.email), invited: status === "INVITED" };
+    }),
   );
+}
+
+// ---- access over time ----------------------------------------------------------
+
+/** A change of access that cannot be made; `status` is the HTTP answer (403, 404 or 409). */
+export class PeopleAccessError extends Error {
+  constructor(
+    message: string,
+    readonly status: 403 | 404 | 409 = 409,
+  ) {
+    super(message);
+    this.name = "PeopleAccessError";
+  }
+}
+
+const personName = (u: { firstName: string; lastName: string }) => `${u.firstName} ${u.lastName}`.trim();
+
+/** Writes one entry of the school's audit log (in the transaction of the change itself). */
+export async function recordAuditEvent(tx: Tx, event: { actedById: string | null; action: AuditAction; subjectId: string | null; details?: Prisma.InputJsonObject }) {
+  await tx.schoolAuditEvent.create({ data: { actedById: event.actedById, action: event.action, subjectId: event.subjectId, details: event.details } });
+}
+
+/**
+ * Serialises changes of access within the school: locks the rows of every active
+ * admin, the actor and the person changed (in id order, so two changes never
+ * deadlock), then reads them as they now are. Two admins demoting each other at
+ * the same moment therefore run one after the other, and the second sees the first's
+ * change. FOR NO KEY UPDATE leaves other work that merely points at these users
+ * (foreign-key checks take KEY SHARE) unblocked.
+ */
+async function lockAccess(tx: Tx, actorId: string, userId: string) {
+  const rows = await tx.$queryRaw<{ id: string; role: Role; deactivated: boolean }[]>`
+    SELECT id, role::text AS role, "deactivatedAt" IS NOT NULL AS deactivated
+      FROM "User"
+     WHERE (role = 'ADMIN' AND "deactivatedAt" IS NULL) OR id = ${actorId} OR id = ${userId}
+     ORDER BY id
+       FOR NO KEY UPDATE`;
+  const activeAdminIds = rows.filter((r) => r.role === "ADMIN" && !r.deactivated).map((r) => r.id);
+  if (!activeAdminIds.includes(actorId)) {
+    throw new PeopleAccessError("You are no longer an active admin of this school, so you cannot change anyone's access.", 403);
+  }
+  const person = await tx.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      firstName: true,
+      lastName: true,
+      email: true,
+      role: true,
+      deactivatedAt: true,
+      studentProfile: { select: { id: true } },
+      familyGroup: { select: { name: true } },
+      familyGroupsOwned: { select: { name: true }, take: 1 },
+    },
+  });
+  if (!person) throw new PeopleAccessError("That person is not part of this school.", 404);
+  return { activeAdminIds, person };
+}
+
+type LockedPerson = Awaited<ReturnType<typeof lockAccess>>["person"];
+
+function roleFacts(p: LockedPerson): RoleFacts {
+  const family = p.familyGroupsOwned[0]?.name ?? (p.role === "PARENT" ? (p.familyGroup?.name ?? null) : null);
+  return { name: personName(p), role: p.role, deactivated: Boolean(p.deactivatedAt), hasStudentRecord: Boolean(p.studentProfile), familyName: family };
+}
+
+function keepAnAdmin(activeAdminIds: string[], actorId: string, person: LockedPerson, change: AccessChange) {
+  const problem = lastAdminProblem({ activeAdminIds, subjectId: person.id, actorId, subjectName: personName(person), change });
+  if (problem) throw new PeopleAccessError(problem, 409);
+}
+
+/**
+ * Ends a person's access at once and keeps their history: they can no longer sign
+ * in, their sessions are deleted, their calendar feeds revoked and their unused
+ * email links voided, all in this transaction. Their lessons, attendance and
+ * records stay (a deactivated teacher's past lessons still carry their name).
+ */
+export async function deactivatePerson(tx: Tx, input: { actorId: string; userId: string; now?: Date }) {
+  const now = input.now ?? new Date();
+  const { activeAdminIds, person } = await lockAccess(tx, input.actorId, input.userId);
+  const name = personName(person);
+  if (person.deactivatedAt) throw new PeopleAccessError(`${name} is already deactivated.`);
+  if (!hasLogin(person.email)) throw new PeopleAccessError(`${name} has no login of their own, so there is no access to end.`);
+  keepAnAdmin(activeAdminIds, input.actorId, person, { kind: "deactivate" });
+
+  await tx.user.update({ where: { id: person.id }, data: { deactivatedAt: now, deactivatedById: input.actorId } });
+  const sessions = await tx.session.deleteMany({ where: { userId: person.id } });
+  const feeds = await tx.calendarFeed.updateMany({ where: { userId: person.id, revokedAt: null }, data: { revokedAt: now } });
+  const links = await tx.userToken.updateMany({ where: { userId: person.id, usedAt: null, voidedAt: null }, data: { voidedAt: now } });
+  const upcomingDates = await tx.lessonOccurrence.count({ where: { instructorId: person.id, status: "SCHEDULED", startsAt: { gt: now } } });
+  const result = { name, sessionsEnded: sessions.count, feedsRevoked: feeds.count, linksVoided: links.count };
+  await recordAuditEvent(tx, { actedById: input.actorId, action: "person.deactivated", subjectId: person.id, details: result });
+  return { ...result, upcomingDates };
+}
+
+/**
+ * Gives a deactivated person their access back. Their old password does not come
+ * back: they are emailed a link (valid 7 days) to choose a new one. Calendar feeds
+ * stay revoked; they make new ones, never at the old addresses.
+ */
+export async function reactivatePerson(tx: Tx, deps: { mailer: Mailer; origin: string; schoolName: string }, input: { actorId: string; userId: string }) {
+  const { person } = await lockAccess(tx, input.actorId, input.userId);
+  const name = personName(person);
+  if (!person.deactivatedAt) throw new PeopleAccessError(`${name} is active already.`);
+  await tx.user.update({ where: { id: person.id }, data: { deactivatedAt: null, deactivatedById: null, passwordHash: null } });
+  const token = await createUserToken(tx, person.id, "INVITATION");
+  const link = `${deps.origin}/set-password?token=${token}`;
+  await deps.mailer.send(tx, {
+    to: person.email,
+    subject: `Welcome back to ${deps.schoolName}`,
+    text: `Hello ${person.firstName},\n\nYour account at ${deps.schoolName} is active again. Choose a new password here (the link works for 7 days):\n${link}\n`,
+    html: `<p>Hello ${escapeHtml(person.firstName)},</p><p>Your account at ${escapeHtml(deps.schoolName)} is active again. <a href="${link}">Choose a new password</a> (the link works for 7 days).</p>`,
+  });
+  await recordAuditEvent(tx, { actedById: input.actorId, action: "person.reactivated", subjectId: person.id, details: { linkSent: true } });
+  return { name, email: person.email };
+}
+
+/** Changes a person's role (see roleChangeProblem) and signs them out everywhere: what they may do has changed. */
+export async function changeRole(tx: Tx, input: { actorId: string; userId: string; role: Role }) {
+  const { activeAdminIds, person } = await lockAccess(tx, input.actorId, input.userId);
+  const problem = roleChangeProblem(roleFacts(person), input.role);
+  if (problem) throw new PeopleAccessError(problem);
+  keepAnAdmin(activeAdminIds, input.actorId, person, { kind: "role", to: input.role });
+  await tx.user.update({ where: { id: person.id }, data: { role: input.role } });
+  const sessions = await tx.session.deleteMany({ where: { userId: person.id } });
+  await recordAuditEvent(tx, { actedById: input.actorId, action: "person.role_changed", subjectId: person.id, details: { from: person.role, to: input.role } });
+  return { name: personName(person), from: person.role, to: input.role, sessionsEnded: sessions.count };
+}
+
+// ---- reading access and the audit log ----------------------------------------------
+
+const auditSelect = {
+  id: true,
+  action: true,
+  details: true,
+  createdAt: true,
+  actedBy: { select: { id: true, firstName: true, lastName: true } },
+  subject: { select: { id: true, firstName: true, lastName: true } },
+} satisfies Prisma.SchoolAuditEventSelect;
+
+function auditEntry(e: Prisma.SchoolAuditEventGetPayload<{ select: typeof auditSelect }>) {
+  const details = (e.details && typeof e.details === "object" && !Array.isArray(e.details) ? e.details : null) as AuditDetails;
+  return {
+    id: e.id,
+    action: e.action,
+    createdAt: e.createdAt,
+    details,
+    text: describeAuditEvent(e.action, details),
+    actor: e.actedBy ? { id: e.actedBy.id, name: personName(e.actedBy) } : null,
+    subject: e.subject ? { id: e.subject.id, name: personName(e.subject) } : null,
+  };
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** The school's audit log, newest first, a page at a time (a page past the end shows the last). */
+export async function listSchoolAudit(tx: Tx, input: { page: number; subjectId?: string }) {
+  const where = input.subjectId ? { OR: [{ subjectId: input.subjectId }, { actedById: input.subjectId }] } : {};
+  const total = await tx.schoolAuditEvent.count({ where });
+  const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const page = Math.min(Math.max(1, Math.floor(input.page) || 1), pages);
+  const rows = await tx.schoolAuditEvent.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: (page - 1) * AUDIT_PAGE_SIZE,
+    take: AUDIT_PAGE_SIZE,
+    select: auditSelect,
+  });
+  return { events: rows.map(auditEntry), page, pages, total, pageSize: AUDIT_PAGE_SIZE };
+}
+
+/** One person's access, for their page under People; null when they are not of this school. */
+export async function personAccess(tx: Tx, userId: string, viewerId: string, now = new Date()) {
+  const p = await tx.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      firstName: true,
+      lastName: true,
+      email: true,
+      role: true,
+      passwordHash: true,
+      createdAt: true,
+      deactivatedAt: true,
+      deactivatedBy: { select: { firstName: true, lastName: true } },
+      studentProfile: { select: { id: true } },
+      familyGroup: { select: { name: true } },
+      familyGroupsOwned: { select: { name: true }, take: 1 },
+      _count: {
+        select: {
+          sessions: { where: { expiresAt: { gt: now } } },
+          calendarFeeds: { where: { revokedAt: null } },
+          occurrencesAsInstructor: { where: { status: "SCHEDULED", startsAt: { gt: now } } },
+        },
+      },
+    },
+  });
+  if (!p) return null;
+  const facts = roleFacts({ ...p, studentProfile: p.studentProfile, familyGroup: p.familyGroup, familyGroupsOwned: p.familyGroupsOwned });
+  const activeAdmins = await tx.user.count({ where: { role: "ADMIN", deactivatedAt: null } });
+  const isActiveAdmin = p.role === "ADMIN" && !p.deactivatedAt;
+  const trail = await listSchoolAudit(tx, { page: 1, subjectId: p.id });
+  return {
+    person: {
+      id: p.id,
+      name: personName(p),
+      firstName: p.firstName,
+      email: p.email,
+      role: p.role,
+      status: accountStatus(p),
+      hasLogin: hasLogin(p.email),
+      createdAt: p.createdAt,
+      deactivatedAt: p.deactivatedAt,
+      deactivatedBy: p.deactivatedBy ? personName(p.deactivatedBy) : null,
+      studentId: p.studentProfile?.id ?? null,
+      familyName: facts.familyName,
+      isViewer: p.id === viewerId,
+    },
+    counts: { sessions: p._count.sessions, feeds: p._count.calendarFeeds, upcomingDates: p._count.occurrencesAsInstructor },
+    roles: {
+      onOffer: rolesOnOffer(facts),
+      // Why no other role is offered (the first reason that applies), for the page to say.
+      whyNone: rolesOnOffer(facts).length ? null : roleChangeProblem(facts, facts.role === "ADMIN" ? "TEACHER" : "ADMIN"),
+    },
+    /** The school's only active admin: cannot be deactivated or lose the role. */
+    lastActiveAdmin: isActiveAdmin && activeAdmins <= 1,
+    trail: trail.events.slice(0, 20),
+    trailTotal: trail.total,
+  };
 }
 
 export function escapeHtml(s: string) {

@@ -97,11 +97,17 @@ export async function loadBookings(tx: Tx, opts: { teacherIds: string[]; roomIds
   }));
 }
 
+/** A deactivated teacher keeps their past lessons but is given no new ones. */
+function refuseDeactivated(teacher: { firstName: string; lastName: string; deactivatedAt: Date | null }) {
+  if (teacher.deactivatedAt) throw new SchedulingInputError(`${personName(teacher)} is deactivated. Choose an active teacher.`);
+}
+
 async function describePlace(tx: Tx, teacherId: string, roomId: string | null, locationId: string | null) {
-  const teacher = await tx.user.findFirst({ where: { id: teacherId, role: { in: ["TEACHER", "ADMIN"] } }, select: { id: true, firstName: true, lastName: true } });
+  const teacher = await tx.user.findFirst({ where: { id: teacherId, role: { in: ["TEACHER", "ADMIN"] } }, select: { id: true, firstName: true, lastName: true, deactivatedAt: true } });
   const room = await (roomId ? tx.room.findUnique({ where: { id: roomId }, select: { id: true, name: true, capacity: true, locationId: true } }) : null);
   const location = await (locationId ? tx.location.findUnique({ where: { id: locationId }, select: { id: true, name: true } }) : null);
   if (!teacher) throw new SchedulingInputError("Choose a teacher of this school.");
+  refuseDeactivated(teacher);
   if (roomId && !room) throw new SchedulingInputError("Choose a room of this school.");
   if (locationId && !location) throw new SchedulingInputError("Choose a location of this school.");
   if (room && locationId && room.locationId !== locationId) throw new SchedulingInputError(`${room.name} is not at ${location?.name}.`);
@@ -265,12 +271,15 @@ export async function editOccurrences(tx: Tx, timeZone: string, input: EditInput
   const roomIds = [...new Set(finals.map((f) => f.roomId).filter((r): r is string => Boolean(r)))];
   const from = new Date(Math.min(...finals.map((f) => f.start.getTime())));
   const to = new Date(Math.max(...finals.map((f) => f.end.getTime())));
-  const teachers = await tx.user.findMany({ where: { id: { in: teacherIds } }, select: { id: true, firstName: true, lastName: true } });
+  const teachers = await tx.user.findMany({ where: { id: { in: teacherIds } }, select: { id: true, firstName: true, lastName: true, deactivatedAt: true } });
   const rooms = await tx.room.findMany({ where: { id: { in: roomIds } }, select: { id: true, name: true, capacity: true, locationId: true } });
   const rules = await loadTeacherRules(tx, teacherIds, from, to);
   const bookings = await loadBookings(tx, { teacherIds, roomIds, from, to });
   const { closures } = await loadCalendarRules(tx);
   if (teachers.length !== teacherIds.length) throw new SchedulingInputError("Choose a teacher of this school.");
+  // Moving a deactivated teacher's date is fine; handing a date to one is not.
+  const newTeacher = input.change.teacherId ? teachers.find((t) => t.id === input.change.teacherId) : undefined;
+  if (newTeacher && finals.some((f) => byId.get(f.id)!.instructorId !== newTeacher.id)) refuseDeactivated(newTeacher);
   if (rooms.length !== roomIds.length) throw new SchedulingInputError("Choose a room of this school.");
   const moving = new Set(finals.map((f) => f.id));
   const check = createConflictChecker({ timeZone, closures, ...rules, existing: bookings.filter((b) => !moving.has(b.occurrenceId ?? "")) });
@@ -356,8 +365,9 @@ export async function handOverLessons(tx: Tx, timeZone: string, input: { fromTea
     },
   });
   if (occurrences.length === 0) return { moved: 0, lessonIds: [] as string[] };
-  const to = await tx.user.findFirst({ where: { id: input.toTeacherId, role: { in: ["TEACHER", "ADMIN"] } }, select: { id: true, firstName: true, lastName: true } });
+  const to = await tx.user.findFirst({ where: { id: input.toTeacherId, role: { in: ["TEACHER", "ADMIN"] } }, select: { id: true, firstName: true, lastName: true, deactivatedAt: true } });
   if (!to) throw new SchedulingInputError("Choose a teacher of this school.");
+  refuseDeactivated(to);
   const end = occurrences.at(-1)!.endsAt;
   const rules = await loadTeacherRules(tx, [to.id], from, end);
   const bookings = await loadBookings(tx, { teacherIds: [to.id], roomIds: [], from, to: end });

@@ -44,7 +44,7 @@ export async function onboardSchool(context: Pick<AppLoadContext, "operator" | "
     request,
     { name: input.name, slug: input.slug, email: input.adminEmail, timezone: input.timezone, currency: input.currency },
     (tx, created) =>
-      inviteUser(tx, { mailer: context.mailer, origin: links.school(created), schoolName: created.name }, {
+      inviteUser(tx, { mailer: context.mailer, origin: links.school(created), schoolName: created.name, actorId: null }, {
         email: input.adminEmail,
         firstName: input.adminFirstName,
         lastName: input.adminLastName,

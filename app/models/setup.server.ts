@@ -579,7 +579,7 @@ export async function deleteDuration(tx: Tx, id: string) {
 
 export function listTeachers(tx: Tx) {
   return tx.user.findMany({
-    where: { role: "TEACHER" },
+    where: { role: "TEACHER", deactivatedAt: null },
     orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
     select: {
       id: true,

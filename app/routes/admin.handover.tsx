@@ -70,7 +70,11 @@ export default function Handover() {
   const submit = useSubmit();
   const busy = useNavigation().state === "submitting";
   const from = teachers.find((t) => t.id === fromTeacherId);
-  const teacherOptions = teachers.map((t) => ({ value: t.id, label: `${t.firstName} ${t.lastName}${t.role === "ADMIN" ? " (admin)" : ""}` }));
+  const teacherOptions = teachers.map((t) => ({
+    value: t.id,
+    label: `${t.firstName} ${t.lastName}${t.deactivatedAt ? " (deactivated)" : t.role === "ADMIN" ? " (admin)" : ""}`,
+    active: !t.deactivatedAt,
+  }));
   return (
     <div className="stack">
       <div>
@@ -148,7 +152,7 @@ export default function Handover() {
                 name="toTeacherId"
                 defaultValue=""
                 error={result?.errors.toTeacherId}
-                options={[{ value: "", label: "Choose a teacher…" }, ...teacherOptions.filter((t) => t.value !== from.id)]}
+                options={[{ value: "", label: "Choose a teacher…" }, ...teacherOptions.filter((t) => t.value !== from.id && t.active)]}
               />
               <FormError message={result?.errors.fromDate} />
               <button className="button" disabled={busy}>

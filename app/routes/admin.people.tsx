@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -10,8 +10,10 @@ import { requireSchool, requireUser } from "~/utils/auth.server";
 import { ROLE_LABEL } from "~/utils/format";
 import { fields, noErrors, parseForm, type FieldErrors } from "~/utils/forms";
 import { pageTitle } from "~/utils/meta";
+import peopleCss from "~/styles/people.css?url";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "People");
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: peopleCss }];
 
 const inviteSchema = z.object({
   email: fields.email,
@@ -33,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, values: parsed.values, message: null }, { status: 400 });
   try {
     await db.run((tx) =>
-      inviteUser(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: school.name, invitedBy: `${admin.firstName} ${admin.lastName}` }, parsed.data),
+      inviteUser(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: school.name, invitedBy: `${admin.firstName} ${admin.lastName}`, actorId: admin.id }, parsed.data),
     );
   } catch (error) {
     if (error instanceof PersonExistsError) {
@@ -55,7 +57,10 @@ export default function People() {
   const values: Record<string, string> = actionData?.values ?? {};
   return (
     <div className="stack">
-      <h1>People</h1>
+      <div className="page-head">
+        <h1>People</h1>
+        <Link to="/admin/audit">Audit log</Link>
+      </div>
       <section className="card">
         <h2>Invite someone</h2>
         {actionData?.message ? (
@@ -85,7 +90,7 @@ export default function People() {
       <section className="card">
         <h2>Everyone at the school</h2>
         <div className="table-wrap">
-          <table>
+          <table className="people-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -98,14 +103,20 @@ export default function People() {
               {people.map((p) => (
                 <tr key={p.id}>
                   <td>
-                    {p.firstName} {p.lastName}
+                    <Link to={`/admin/people/${p.id}`}>
+                      {p.firstName} {p.lastName}
+                    </Link>
                   </td>
-                  <td>{p.hasLogin ? p.email : <span className="muted">—</span>}</td>
-                  <td>{ROLE_LABEL[p.role]}</td>
-                  <td>
-                    {!p.hasLogin ? (
+                  <td className="email" data-label="Email">
+                    {p.hasLogin ? p.email : <span className="muted">—</span>}
+                  </td>
+                  <td data-label="Role">{ROLE_LABEL[p.role]}</td>
+                  <td data-label="Account">
+                    {p.status === "NO_LOGIN" ? (
                       <span className="muted">No login</span>
-                    ) : p.invited ? (
+                    ) : p.status === "DEACTIVATED" ? (
+                      <span className="badge danger">Deactivated</span>
+                    ) : p.status === "INVITED" ? (
                       <span className="badge warn">Invited</span>
                     ) : (
                       <span className="badge">Active</span>

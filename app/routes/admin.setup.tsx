@@ -23,6 +23,7 @@ const SECTIONS = [
   { to: "/admin/settings/branding", title: "Branding", text: "Logo, brand color, website and contact details." },
   { to: "/admin/settings/domain", title: "Custom domain", text: "Serve the school at its own web address." },
   { to: "/admin/import", title: "Import students", text: "Bring families and students in from a CSV file." },
+  { to: "/admin/audit", title: "Audit log", text: "Who invited, deactivated or reactivated whom, and every change of role." },
 ];
 
 export default function Setup() {

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
-import { getUser, requireSchool, safeRedirectTo, signIn } from "~/utils/auth.server";
+import { AccountDeactivatedError, getUser, requireSchool, safeRedirectTo, signIn } from "~/utils/auth.server";
 import { fields, noErrors, parseForm } from "~/utils/forms";
 import { checkRateLimit } from "~/utils/rate-limit.server";
 import { pageTitle } from "~/utils/meta";
@@ -20,13 +20,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  requireSchool(context);
+  const { school } = requireSchool(context);
   const parsed = parseForm(await request.formData(), schema);
   if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, formError: null }, { status: 400 });
   const { email, password, redirectTo } = parsed.data;
   const limited = await checkRateLimit(context, "signin", [`ip:${context.clientIp}`, `account:${email}`]);
   if (limited) return data({ errors: noErrors, values: parsed.values, formError: limited }, { status: 429 });
-  const result = await signIn(context, email, password);
+  const result = await signIn(context, email, password).catch((error: unknown) => {
+    if (!(error instanceof AccountDeactivatedError)) throw error;
+    return "deactivated" as const;
+  });
+  if (result === "deactivated") {
+    const formError = `Your account at ${school.name} has been deactivated. If you think this is a mistake, contact the school at ${school.email}.`;
+    return data({ errors: noErrors, values: parsed.values, formError }, { status: 403 });
+  }
   if (!result) {
     return data({ errors: noErrors, values: parsed.values, formError: "That email and password do not match an account at this school." }, { status: 400 });
   }

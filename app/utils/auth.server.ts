@@ -65,17 +65,21 @@ export async function requireUser(
   return user;
 }
 
+/** The password was right, but the account is deactivated (said only then, so no address is revealed). */
+export class AccountDeactivatedError extends Error {}
+
 export async function signIn(context: AppLoadContext, email: string, password: string): Promise<{ cookie: string; user: SessionUser } | null> {
   const { db } = requireSchool(context);
   return db.run(async (tx) => {
     const user = await tx.user.findUnique({
       where: { schoolId_email: { schoolId: db.schoolId, email: email.toLowerCase() } },
-      select: { id: true, email: true, firstName: true, lastName: true, role: true, passwordHash: true },
+      select: { id: true, email: true, firstName: true, lastName: true, role: true, passwordHash: true, deactivatedAt: true },
     });
     if (!(await verifyPassword(user?.passwordHash, password)) || !user) return null;
+    if (user.deactivatedAt) throw new AccountDeactivatedError("This account has been deactivated.");
     const lucia = schoolLucia(tx, isSecure(context));
     const session = await lucia.createSession(user.id, {});
-    const { passwordHash: _, ...rest } = user;
+    const { passwordHash: _, deactivatedAt: __, ...rest } = user;
     return { cookie: lucia.createSessionCookie(session.id).serialize(), user: rest };
   });
 }
@@ -106,9 +110,9 @@ export async function createUserToken(tx: Tx, userId: string, kind: keyof typeof
 export async function findUsableToken(tx: Tx, token: string) {
   const row = await tx.userToken.findFirst({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, kind: true, usedAt: true, expiresAt: true, user: { select: { id: true, email: true, firstName: true } } },
+    select: { id: true, kind: true, usedAt: true, voidedAt: true, expiresAt: true, user: { select: { id: true, email: true, firstName: true, deactivatedAt: true } } },
   });
-  if (!row || row.usedAt || row.expiresAt <= new Date()) return null;
+  if (!row || row.usedAt || row.voidedAt || row.expiresAt <= new Date() || row.user.deactivatedAt) return null;
   return row;
 }
 
@@ -119,7 +123,7 @@ export async function setPasswordWithToken(context: AppLoadContext, token: strin
     const row = await findUsableToken(tx, token);
     if (!row) return null;
     // Claim the token atomically: a second use of the same link finds nothing to update.
-    const claimed = await tx.userToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
+    const claimed = await tx.userToken.updateMany({ where: { id: row.id, usedAt: null, voidedAt: null }, data: { usedAt: new Date() } });
     if (claimed.count !== 1) return null;
     await tx.user.update({ where: { id: row.user.id }, data: { passwordHash: await hashPassword(password) } });
     const lucia = schoolLucia(tx, isSecure(context));

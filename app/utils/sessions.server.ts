@@ -60,10 +60,11 @@ class SchoolSessionAdapter implements Adapter {
   async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
     const row = await this.tx.session.findUnique({
       where: { id: hashToken(sessionId) },
-      select: { expiresAt: true, user: { select: { id: true, email: true, firstName: true, lastName: true, role: true } } },
+      select: { expiresAt: true, user: { select: { id: true, email: true, firstName: true, lastName: true, role: true, deactivatedAt: true } } },
     });
-    if (!row) return [null, null];
-    const { id: userId, ...attributes } = row.user;
+    // A deactivated person has no session, even one that somehow outlived the deactivation.
+    if (!row || row.user.deactivatedAt) return [null, null];
+    const { id: userId, deactivatedAt: _, ...attributes } = row.user;
     return [
       { id: sessionId, userId, expiresAt: row.expiresAt, attributes: {} },
       { id: userId, attributes },

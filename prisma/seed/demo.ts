@@ -534,6 +534,6 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   await tx.calendarFeed.create({ data: { userId: teachers[0]!.id, tokenHash: hashToken(`demo-feed-${slug}`) } });
 
   // One invitation still open, as the outbox shows.
-  await inviteUser(tx, { mailer: new Mailer({ from: "Encore <no-reply@encore.localhost>" }), origin, schoolName: spec.name, invitedBy: `${spec.admin.firstName} ${spec.admin.lastName}` }, spec.pendingInvite);
+  await inviteUser(tx, { mailer: new Mailer({ from: "Encore <no-reply@encore.localhost>" }), origin, schoolName: spec.name, invitedBy: `${spec.admin.firstName} ${spec.admin.lastName}`, actorId: admin.id }, spec.pendingInvite);
   return admin;
 }

@@ -210,7 +210,7 @@ export class Platform {
     const [schools, students, teachers, enrollments] = await Promise.all([
       this.owner.school.findMany({ orderBy: { createdAt: "asc" }, select: { ...schoolSummarySelect, createdAt: true, customDomainVerifiedAt: true } }),
       this.owner.student.groupBy({ by: ["schoolId"], _count: { _all: true } }),
-      this.owner.user.groupBy({ by: ["schoolId"], where: { role: "TEACHER" }, _count: { _all: true } }),
+      this.owner.user.groupBy({ by: ["schoolId"], where: { role: "TEACHER", deactivatedAt: null }, _count: { _all: true } }),
       this.owner.enrollment.groupBy({ by: ["schoolId"], where: { status: "ACTIVE" }, _count: { _all: true } }),
     ]);
     const count = (rows: { schoolId: string; _count: { _all: number } }[], id: string) =>

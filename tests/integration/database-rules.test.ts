@@ -93,7 +93,15 @@ describe("the catalog", () => {
     );
     const whoColumns = columns.filter((c) => MODELS.has(c.table)).map((c) => `${c.table}.${c.column}`);
     expect(whoColumns).toEqual(
-      expect.arrayContaining(["ExamRequest.approvedBy", "MakeUpCredit.actedById", "MakeUpCredit.voidedById", "Attendance.recordedById", "Term.archivedById"]),
+      expect.arrayContaining([
+        "ExamRequest.approvedBy",
+        "MakeUpCredit.actedById",
+        "MakeUpCredit.voidedById",
+        "Attendance.recordedById",
+        "Term.archivedById",
+        "User.deactivatedById",
+        "SchoolAuditEvent.actedById",
+      ]),
     );
     const { rows: keys } = await owner.query<{ table: string; columns: string[]; references: string; referencedColumns: string[] }>(`
       SELECT child.relname::text AS "table", parent.relname::text AS "references",
