@@ -4,9 +4,10 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
-import { getUser, requireSchool, safeRedirectTo, signIn } from "~/utils/auth.server";
+import { getUser, requireSchool, signIn } from "~/utils/auth.server";
 import { fields, noErrors, parseForm } from "~/utils/forms";
 import { checkRateLimit } from "~/utils/rate-limit.server";
+import { safeRedirectTo } from "~/utils/redirect";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Sign in");
@@ -30,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result) {
     return data({ errors: noErrors, values: parsed.values, formError: "That email and password do not match an account at this school." }, { status: 400 });
   }
-  throw redirect(safeRedirectTo(redirectTo), { headers: { "Set-Cookie": result.cookie } });
+  throw redirect(safeRedirectTo(redirectTo, context.origin), { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function Login() {

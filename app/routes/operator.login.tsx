@@ -4,9 +4,10 @@ import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
-import { getOperator, requirePlatform, safeRedirectTo, signInOperator } from "~/utils/auth.server";
+import { getOperator, requirePlatform, signInOperator } from "~/utils/auth.server";
 import { fields, noErrors, parseForm } from "~/utils/forms";
 import { checkRateLimit } from "~/utils/rate-limit.server";
+import { safeRedirectTo } from "~/utils/redirect";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Operator sign in");
@@ -25,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (limited) return data({ errors: noErrors, values: parsed.values, formError: limited }, { status: 429 });
   const cookie = await signInOperator(context, parsed.data.email, parsed.data.password);
   if (!cookie) return data({ errors: noErrors, values: parsed.values, formError: "That email and password do not match an operator account." }, { status: 400 });
-  throw redirect(safeRedirectTo(parsed.data.redirectTo, "/operator"), { headers: { "Set-Cookie": cookie } });
+  throw redirect(safeRedirectTo(parsed.data.redirectTo, context.origin, "/operator"), { headers: { "Set-Cookie": cookie } });
 }
 
 export default function OperatorLogin() {

@@ -58,11 +58,6 @@ export async function getUser(request: Request, context: AppLoadContext): Promis
   return { id, email, firstName, lastName, role };
 }
 
-export function safeRedirectTo(to: FormDataEntryValue | string | null | undefined, fallback = "/dashboard") {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}
-
 /**
  * The signed-in user of this school, with one of the given roles. Not signed in:
  * redirect to sign-in (coming back afterwards). Wrong role: 403.
