@@ -9,6 +9,7 @@ import { csrf } from "hono/csrf";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import { OPERATOR_COOKIE, SCHOOL_COOKIE } from "../app/utils/sessions.server";
 import { resolveTenant, type TenantVariables } from "../tenants/resolve.server";
+import { inputGuard } from "./input-guard.server";
 import { anonymousPageCache } from "./page-cache.server";
 import { uploadsHandler } from "./services/storage.server";
 import type { Services } from "./context";
@@ -61,6 +62,8 @@ export function createApp({ services, build, staticRoot }: AppOptions) {
       crossOriginEmbedderPolicy: false,
     }),
   );
+
+  app.use("*", inputGuard()); // 415/400/413 for bodies, paths and queries no form would send
 
   app.get("/healthz", async (c) => {
     const database = await services.platform.health();
