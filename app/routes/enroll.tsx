@@ -123,7 +123,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return form(values, { errors: parsed.errors, formError: parsed.errors.key ?? "Please correct the fields marked below." }, 400);
   }
 
-  const limited = await checkRateLimit(context, "enroll", [`ip:${context.clientIp}`]);
+  const limited = await checkRateLimit(context, "enroll:address", [`ip:${context.clientIp}`]);
   if (limited) return form(values, { formError: limited }, 429);
 
   try {

@@ -6,7 +6,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import { getUser, requireSchool, signIn } from "~/utils/auth.server";
 import { fields, noErrors, parseForm } from "~/utils/forms";
-import { checkRateLimit } from "~/utils/rate-limit.server";
+import { limitedSignIn } from "~/utils/rate-limit.server";
 import { safeRedirectTo } from "~/utils/redirect";
 import { pageTitle } from "~/utils/meta";
 
@@ -25,9 +25,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(await request.formData(), schema);
   if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, formError: null }, { status: 400 });
   const { email, password, redirectTo } = parsed.data;
-  const limited = await checkRateLimit(context, "signin", [`ip:${context.clientIp}`, `account:${email}`]);
-  if (limited) return data({ errors: noErrors, values: parsed.values, formError: limited }, { status: 429 });
-  const result = await signIn(context, email, password);
+  const attempt = await limitedSignIn(context, email, () => signIn(context, email, password));
+  if (attempt.limited !== null) return data({ errors: noErrors, values: parsed.values, formError: attempt.limited }, { status: 429 });
+  const { result } = attempt;
   if (!result) {
     return data({ errors: noErrors, values: parsed.values, formError: "That email and password do not match an account at this school." }, { status: 400 });
   }

@@ -1,0 +1,96 @@
+// Security holes of issue 9, each shown through the whole app (Hono + Remix, as a
+// browser drives it) and the real database: sign-in limits that slow an attacker
+// without locking the owner out, and where sign-in may send someone afterwards.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../prisma/seed/demo";
+import { Client, startTestApp, type TestApp } from "../support/app";
+import { testServices } from "../support/services";
+
+// RATE_LIMIT_SIGNIN=4: four attempts per address and account (until one succeeds),
+// forty per address.
+const services = testServices({ RATE_LIMIT_SIGNIN: "4" });
+let t: TestApp;
+const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+let addresses = 0;
+/** A client address never used before in this run (each test its own attacker or owner). */
+const freshIp = () => `10.${(run.charCodeAt(0) % 200) + 20}.${Math.floor(++addresses / 250)}.${addresses % 250}`;
+
+beforeAll(async () => {
+  t = await startTestApp(services);
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+  await services.close();
+});
+
+const harmony = (ip = freshIp()) => new Client(t.app, "harmony.localhost:3000", ip);
+const platform = (ip = freshIp()) => new Client(t.app, "localhost:3000", ip);
+
+/** One sign-in attempt from `ip`, by a browser with no session yet. */
+async function signInStatus(ip: string, email: string, password: string, path = "/login") {
+  const client = path.startsWith("/operator") ? platform(ip) : harmony(ip);
+  const res = await client.post(path, { email, password, redirectTo: "" });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe("sign-in attempt limits", () => {
+  // Regression: ten wrong passwords from ten addresses locked the real owner out for 15 minutes.
+  it("never refuses the owner's right password from a new address, however many addresses tried wrong ones", async () => {
+    const email = "david.chen@harmony.test";
+    for (let i = 0; i < 12; i++) expect(await signInStatus(freshIp(), email, `wrong-${i}`)).toBe(400);
+    expect(await signInStatus(freshIp(), email, DEMO_PASSWORD)).toBe(302);
+  });
+
+  it("slows an attacker down per address and account: after the limit even the right password waits", async () => {
+    const attacker = freshIp();
+    const email = "maria.garcia@harmony.test";
+    for (let i = 0; i < 4; i++) expect(await signInStatus(attacker, email, `guess-${i}`)).toBe(400);
+    const res = await harmony(attacker).post("/login", { email, password: DEMO_PASSWORD, redirectTo: "" });
+    expect(res.status).toBe(429);
+    expect(await res.text()).toMatch(/Too many attempts\. For your security, please wait \d+ minutes? and try again\./);
+    // The owner, elsewhere, is not affected.
+    expect(await signInStatus(freshIp(), email, DEMO_PASSWORD)).toBe(302);
+  });
+
+  it("slows an attacker down per address, across accounts", async () => {
+    const attacker = freshIp();
+    let refused = 0;
+    for (let i = 0; i < 45; i++) {
+      const status = await signInStatus(attacker, `nobody-${run}-${i}@harmony.test`, "Summer2026!");
+      if (status === 429) refused++;
+      else expect(status).toBe(400);
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(await signInStatus(attacker, "sarah.johnson@harmony.test", DEMO_PASSWORD), "this address is held back for every account").toBe(429);
+    expect(await signInStatus(freshIp(), "sarah.johnson@harmony.test", DEMO_PASSWORD)).toBe(302);
+  });
+
+  it("lets a busy address (a school office) sign many people in", async () => {
+    const office = freshIp();
+    for (let i = 0; i < 20; i++) expect(await signInStatus(office, "parent@harmony.test", DEMO_PASSWORD)).toBe(302);
+  });
+
+  it("holds the operator's sign-in to the same rules", async () => {
+    for (let i = 0; i < 6; i++) expect(await signInStatus(freshIp(), "operator@encore.test", `wrong-${i}`, "/operator/login")).toBe(400);
+    expect(await signInStatus(freshIp(), "operator@encore.test", DEMO_PASSWORD, "/operator/login")).toBe(302);
+    const attacker = freshIp();
+    for (let i = 0; i < 4; i++) expect(await signInStatus(attacker, "operator@encore.test", `guess-${i}`, "/operator/login")).toBe(400);
+    expect(await signInStatus(attacker, "operator@encore.test", DEMO_PASSWORD, "/operator/login")).toBe(429);
+  });
+});
+
+describe("after signing in", () => {
+  // Regression: redirectTo=/%09/evil.example (a tab, which browsers drop) led to //evil.example.
+  it("goes only to a path of the school's own address", async () => {
+    for (const redirectTo of ["/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"]) {
+      const res = await harmony().post("/login", { email: "parent@harmony.test", password: DEMO_PASSWORD, redirectTo });
+      expect(res.status).toBe(302);
+      const location = res.headers.get("location")!;
+      expect(new URL(location, "http://harmony.localhost:3000").origin, JSON.stringify(redirectTo)).toBe("http://harmony.localhost:3000");
+    }
+    const ok = await harmony().post("/login", { email: "parent@harmony.test", password: DEMO_PASSWORD, redirectTo: "/family/schedule?week=2" });
+    expect(ok.headers.get("location")).toBe("/family/schedule?week=2");
+  });
+});
