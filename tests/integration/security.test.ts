@@ -2,9 +2,11 @@
 // browser drives it) and the real database: sign-in limits that slow an attacker
 // without locking the owner out, and where sign-in may send someone afterwards.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCalendarFeed, resolveCalendarFeed } from "../../app/models/calendar-feeds.server";
+import { createUserToken } from "../../app/utils/auth.server";
 import { DEMO_PASSWORD } from "../../prisma/seed/demo";
 import { Client, startTestApp, type TestApp } from "../support/app";
-import { testServices } from "../support/services";
+import { schoolId, testServices } from "../support/services";
 
 // RATE_LIMIT_SIGNIN=4: four attempts per address and account (until one succeeds),
 // forty per address.
@@ -92,5 +94,23 @@ describe("after signing in", () => {
     }
     const ok = await harmony().post("/login", { email: "parent@harmony.test", password: DEMO_PASSWORD, redirectTo: "/family/schedule?week=2" });
     expect(ok.headers.get("location")).toBe("/family/schedule?week=2");
+  });
+});
+
+describe("recovering an account", () => {
+  it("revokes the calendar addresses and sends the person to make fresh ones", async () => {
+    const db = services.platform.schoolDb(await schoolId(services, "harmony"));
+    const { token, feed } = await db.run(async (tx) => {
+      const user = await tx.user.create({ data: { email: `recovered-${run}@harmony.test`, firstName: "Rae", lastName: "Covered", role: "PARENT" }, select: { id: true } });
+      return { feed: await createCalendarFeed(tx, user.id), token: await createUserToken(tx, user.id, "PASSWORD_RESET") };
+    });
+    const browser = harmony();
+    const res = await browser.post("/set-password", { token, password: "a-brand-new-password", confirm: "a-brand-new-password" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/account/calendar?renewed=1");
+    expect(await db.run((tx) => resolveCalendarFeed(tx, feed.token))).toBeNull();
+    const page = (await (await browser.get("/account/calendar?renewed=1")).text()).replace(/<!-- -->/g, "");
+    expect(page).toContain("Your password was reset, so your calendar link was revoked");
+    expect(page).toContain("Make a calendar link");
   });
 });
