@@ -90,6 +90,8 @@ export default defineConfig({
       DATABASE_URL: "",
       APP_DATABASE_URL: "",
       RESEND_API_KEY: "",
+      // Journeys follow invitation and reset links from the development mailbox.
+      DEV_MAILBOX: "on",
       UPSTASH_REDIS_REST_URL: "",
     },
   },

@@ -29,6 +29,12 @@ const schema = z
     JOBS: z.enum(["on", "off"]).default("on"),
     EMAIL_FROM: z.string().default("Encore <no-reply@encore.localhost>"),
     RESEND_API_KEY: optional,
+    /**
+     * Without an email service: "on" opens the development mailbox (/dev/mailbox on
+     * each school's address, no sign-in), where every email can be read with its
+     * links. Default: on in development and tests, off in production.
+     */
+    DEV_MAILBOX: z.enum(["on", "off"]).optional(),
     RESEND_BASE_URL: optional,
     UPSTASH_REDIS_REST_URL: optional,
     UPSTASH_REDIS_REST_TOKEN: optional,
@@ -53,7 +59,12 @@ const schema = z
     }
   });
 
-export type Env = z.infer<typeof schema> & { protocol: "http" | "https"; isProduction: boolean };
+export type Env = z.infer<typeof schema> & {
+  protocol: "http" | "https";
+  isProduction: boolean;
+  /** The development mailbox is open: no email service, and DEV_MAILBOX on (by default outside production). */
+  devMailbox: boolean;
+};
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);
@@ -62,5 +73,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const isProduction = parsed.data.NODE_ENV === "production";
-  return { ...parsed.data, isProduction, protocol: parsed.data.PUBLIC_PROTOCOL ?? (isProduction ? "https" : "http") };
+  const devMailbox = !parsed.data.RESEND_API_KEY && (parsed.data.DEV_MAILBOX ?? (isProduction ? "off" : "on")) === "on";
+  return { ...parsed.data, isProduction, devMailbox, protocol: parsed.data.PUBLIC_PROTOCOL ?? (isProduction ? "https" : "http") };
 }

@@ -343,13 +343,13 @@ function confirmationEmail(deps: EnrollmentDeps, result: EnrollmentResult, first
     `<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>` +
     (fee ? `<p>${escapeHtml(fee)}</p>` : "") +
     `<p><a href="${link}">Set a password for your family account</a> (the link works for 7 days).</p>`;
-  return { to: result.accountEmail, subject: `Welcome to ${deps.school.name}: your enrollment`, text, html };
+  return { to: result.accountEmail, subject: `Welcome to ${deps.school.name}: your enrollment`, text, html, secrets: [link] };
 }
 
 function secondGuardianEmail(deps: EnrollmentDeps, who: { firstName: string; email: string; invitedBy: string; familyName: string }, link: string) {
   const text = `Hello ${who.firstName},\n\n${who.invitedBy} has added you to the ${who.familyName} at ${deps.school.name} on Encore.\n\nSet your password here (the link works for 7 days):\n${link}\n`;
   const html = `<p>Hello ${escapeHtml(who.firstName)},</p><p>${escapeHtml(who.invitedBy)} has added you to the ${escapeHtml(who.familyName)} at ${escapeHtml(deps.school.name)} on Encore.</p><p><a href="${link}">Set your password</a> (the link works for 7 days).</p>`;
-  return { to: who.email, subject: `Your invitation to ${deps.school.name}`, text, html };
+  return { to: who.email, subject: `Your invitation to ${deps.school.name}`, text, html, secrets: [link] };
 }
 
 function schoolEmail(deps: EnrollmentDeps, result: EnrollmentResult, input: EnrollmentInput) {

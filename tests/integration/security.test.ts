@@ -1,11 +1,18 @@
 // Security holes of issue 9, each shown through the whole app (Hono + Remix, as a
 // browser drives it) and the real database: sign-in limits that slow an attacker
 // without locking the owner out, and where sign-in may send someone afterwards.
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCalendarFeed, resolveCalendarFeed } from "../../app/models/calendar-feeds.server";
-import { createUserToken } from "../../app/utils/auth.server";
+import { inviteUser } from "../../app/models/people.server";
+import { createUserToken, findUsableToken } from "../../app/utils/auth.server";
+import { createApp } from "../../server/app";
+import { deliverQueuedEmails } from "../../server/jobs/tasks.server";
+import { Mailer } from "../../server/services/email.server";
 import { DEMO_PASSWORD } from "../../prisma/seed/demo";
-import { Client, startTestApp, type TestApp } from "../support/app";
+import { Client, OPERATOR, startTestApp, type TestApp } from "../support/app";
 import { schoolId, testServices } from "../support/services";
 
 // RATE_LIMIT_SIGNIN=4: four attempts per address and account (until one succeeds),
@@ -112,5 +119,109 @@ describe("recovering an account", () => {
     const page = (await (await browser.get("/account/calendar?renewed=1")).text()).replace(/<!-- -->/g, "");
     expect(page).toContain("Your password was reset, so your calendar link was revoked");
     expect(page).toContain("Make a calendar link");
+  });
+});
+
+// ---- outboxes -------------------------------------------------------------------------
+
+/** A stand-in for Resend's API that keeps what it was sent. */
+async function fakeResend() {
+  const received: { to: unknown; subject: unknown; text: unknown; html: unknown }[] = [];
+  const server: Server = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+    req.on("end", () => {
+      received.push(JSON.parse(raw || "{}"));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: `re_${randomUUID()}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const tokenIn = (text: string) => /set-password\?token=([a-z0-9]+)/.exec(text)?.[1] ?? null;
+const visibleText = (html: string) => html.replace(/<!-- -->/g, "");
+
+describe("outboxes", () => {
+  // Regression: admins and the operator could read (and use) other people's
+  // invitation and reset links in the outbox, even with Resend delivering them.
+  it("keep no usable secret once an email is delivered, and never show one while it waits", async () => {
+    const resend = await fakeResend();
+    try {
+      const mailer = new Mailer({ from: "Encore <tests@encore.test>", resendApiKey: "re_test", resendBaseUrl: resend.url });
+      const harmonyId = await schoolId(services, "harmony");
+      const db = services.platform.schoolDb(harmonyId);
+      const email = `delivered-${run}@example.test`;
+      await db.run((tx) => inviteUser(tx, { mailer, origin: "http://harmony.localhost:3000", schoolName: "Harmony Music Academy" }, { email, firstName: "Del", lastName: "Ivered", role: "TEACHER" }));
+      const stored = () => db.run((tx) => tx.emailMessage.findFirstOrThrow({ where: { to: email } }));
+      expect((await stored()).status).toBe("QUEUED");
+
+      // While it waits, neither the school's admin nor the operator sees a link.
+      const admin = await harmony().signIn("admin@harmony.test");
+      const adminPage = visibleText(await (await admin.get("/admin/outbox")).text());
+      expect(adminPage).toContain(`Email to ${email}`);
+      expect(tokenIn(adminPage)).toBeNull();
+
+      await deliverQueuedEmails({ platform: services.platform, mailer }, 25, { schoolIds: [harmonyId] });
+      const sent = resend.received.find((m) => m.to === email || (Array.isArray(m.to) && m.to.includes(email)));
+      const token = tokenIn(String(sent?.text ?? ""));
+      expect(token, "the recipient gets a working link").not.toBeNull();
+      expect(String(sent?.html)).toContain(`/set-password?token=${token}`);
+      expect(await db.run((tx) => findUsableToken(tx, token!))).not.toBeNull();
+
+      const row = await stored();
+      expect(row.status).toBe("SENT");
+      expect(JSON.stringify(row), "the stored email").not.toContain(token!);
+      expect(visibleText(await (await admin.get("/admin/outbox")).text())).not.toContain(token!);
+    } finally {
+      await resend.close();
+    }
+  });
+
+  it("show the school's admin and the operator who was emailed, never another person's link", async () => {
+    const email = `invitee-${run}@example.test`;
+    const db = services.platform.schoolDb(await schoolId(services, "harmony"));
+    await db.run((tx) => inviteUser(tx, { mailer: services.mailer, origin: "http://harmony.localhost:3000", schoolName: "Harmony Music Academy" }, { email, firstName: "In", lastName: "Vitee", role: "PARENT" }));
+    const admin = await harmony().signIn("admin@harmony.test");
+    const operator = await platform().signIn(OPERATOR);
+    for (const [who, page] of [
+      ["admin", visibleText(await (await admin.get("/admin/outbox")).text())],
+      ["operator", visibleText(await (await operator.get("/operator/outbox")).text())],
+    ] as const) {
+      expect(page, who).toContain(`Email to ${email}: Your invitation to Harmony Music Academy`);
+      expect(page, who).toContain("private link");
+      expect(tokenIn(page), who).toBeNull();
+    }
+  });
+
+  it("leave links to the development mailbox, which exists only without an email service", async () => {
+    const email = `devmail-${run}@example.test`;
+    const db = services.platform.schoolDb(await schoolId(services, "harmony"));
+    await db.run((tx) => inviteUser(tx, { mailer: services.mailer, origin: "http://harmony.localhost:3000", schoolName: "Harmony Music Academy" }, { email, firstName: "Dev", lastName: "Mail", role: "TEACHER" }));
+    const res = await harmony().get("/dev/mailbox");
+    expect(res.status).toBe(200);
+    const page = visibleText(await res.text());
+    expect(page).toContain(`Email to ${email}`);
+    const token = tokenIn(page.slice(page.indexOf(`Email to ${email}`)));
+    expect(token).not.toBeNull();
+    expect(await db.run((tx) => findUsableToken(tx, token!))).not.toBeNull();
+    // Not on the platform's own address.
+    expect((await platform().get("/dev/mailbox")).status).toBe(404);
+
+    // Switched off (the default in production) or with an email service: no mailbox.
+    for (const overrides of [{ DEV_MAILBOX: "off" }, { RESEND_API_KEY: "re_test", RESEND_BASE_URL: "http://127.0.0.1:9" }] as Record<string, string>[]) {
+      const other = testServices(overrides);
+      try {
+        const app = createApp({ services: other, build: t.build });
+        const closed = await new Client(app, "harmony.localhost:3000").get("/dev/mailbox");
+        expect(closed.status, JSON.stringify(overrides)).toBe(404);
+      } finally {
+        await other.close();
+      }
+    }
   });
 });
