@@ -18,8 +18,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCs
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Guardians");
 
 const schema = z.object({
-  firstName: fields.name("a first name"),
-  lastName: fields.name("a last name"),
+  firstName: fields.personName("a first name"),
+  lastName: fields.personName("a last name"),
   email: fields.email,
   phone: z
     .string()
