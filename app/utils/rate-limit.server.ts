@@ -82,3 +82,23 @@ export async function limitedSignIn<T>(
   if (result !== null) await context.limiter.reset(pair.bucket, pair.key, pair.policy);
   return { limited: null, result };
 }
+
+/**
+ * An email the school is asked to send to someone else (an invitation, an
+ * enrollment form's emails): limited per asking account (or, for a visitor, per
+ * address), per recipient, and per school. Null when allowed, else the message.
+ */
+export async function limitInvitation(
+  context: AppLoadContext,
+  who: { accountId: string; recipients: string[] } | { visitor: true; recipients: string[] },
+): Promise<string | null> {
+  const recipients = [...new Set(who.recipients.map((r) => r.toLowerCase()))];
+  const first =
+    "accountId" in who
+      ? await checkRateLimit(context, "invite:account", [who.accountId])
+      : await checkRateLimit(context, "enroll:address", [`ip:${context.clientIp}`]);
+  if (first) return first;
+  const school = await checkRateLimit(context, "accountId" in who ? "invite:school" : "enroll:school", ["school"]);
+  if (school) return school;
+  return recipients.length ? checkRateLimit(context, "invite:recipient", recipients) : null;
+}

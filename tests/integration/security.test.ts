@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCalendarFeed, resolveCalendarFeed } from "../../app/models/calendar-feeds.server";
 import { inviteUser } from "../../app/models/people.server";
 import { createUserToken, findUsableToken } from "../../app/utils/auth.server";
+import { hashPassword } from "../../app/utils/password.server";
 import { createApp } from "../../server/app";
 import { deliverQueuedEmails } from "../../server/jobs/tasks.server";
 import { Mailer } from "../../server/services/email.server";
@@ -223,5 +224,175 @@ describe("outboxes", () => {
         await other.close();
       }
     }
+  });
+});
+
+// ---- invitations and enrollment --------------------------------------------------------
+
+interface SchoolUnderTest {
+  id: string;
+  host: string;
+  db: ReturnType<typeof services.platform.schoolDb>;
+}
+
+/** A school of its own (the limits count per school), offering individual piano lessons online. */
+async function freshSchool(tag: string): Promise<SchoolUnderTest> {
+  const slug = `sec-${tag}-${run}`;
+  const school = await services.platform.createSchool(null, { name: `Security ${tag}`, slug, email: `office@${slug}.test`, timezone: "America/New_York", currency: "USD" });
+  const db = services.platform.schoolDb(school.id);
+  await db.run((tx) => tx.instrument.create({ data: { name: "Piano" } }));
+  return { id: school.id, host: `${slug}.localhost:3000`, db };
+}
+
+let demoHash: Promise<string> | null = null;
+let people = 0;
+
+/** A parent account (the holder of a family to be) in `school`, signed in. */
+async function signedInParent(school: SchoolUnderTest): Promise<{ client: Client; email: string }> {
+  demoHash ??= hashPassword(DEMO_PASSWORD);
+  const passwordHash = await demoHash;
+  const email = `parent-${++people}-${run}@example.test`;
+  await school.db.run((tx) => tx.user.create({ data: { email, firstName: "Pat", lastName: `Parent`, role: "PARENT", passwordHash } }));
+  const client = new Client(t.app, school.host, freshIp());
+  await client.signIn(email);
+  return { client, email };
+}
+
+async function addGuardian(client: Client, fields: Partial<Record<"firstName" | "lastName" | "email" | "phone", string>>) {
+  const res = await client.post("/family/guardians", { firstName: "Sam", lastName: "Lee", phone: "", ...fields });
+  return { status: res.status, text: visibleText(await res.text()) };
+}
+
+/** The public enrollment form, filled in as a family would. */
+function enrollment(guardianEmail: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    intent: "submit",
+    key: `key-${randomUUID()}`,
+    "guardian.firstName": "Robin",
+    "guardian.lastName": "Okafor",
+    "guardian.email": guardianEmail,
+    "guardian.phone": "(212) 555-0101",
+    "emergency.name": "Pat Okafor",
+    "emergency.phone": "(212) 555-0199",
+    "emergency.relation": "Grandparent",
+    "children.0.uid": "a",
+    "children.0.firstName": "Ada",
+    "children.0.dateOfBirth": "2016-09-02",
+    "children.0.program": "individual:Piano",
+    "children.0.parentalConsent": "on",
+    ...extra,
+  };
+}
+
+async function enroll(school: SchoolUnderTest, fields: Record<string, string>, ip = freshIp()) {
+  const res = await new Client(t.app, school.host, ip).post("/enroll", fields);
+  return { status: res.status, text: visibleText(await res.text()) };
+}
+
+const emailsTo = (school: SchoolUnderTest, to: string) => school.db.run((tx) => tx.emailMessage.findMany({ where: { to }, orderBy: { createdAt: "asc" }, select: { subject: true, text: true } }));
+
+describe("invitation spam", () => {
+  // Regression: any parent could have the school email unlimited invitations to any address.
+  it("limits the invitations one account can have the school send", async () => {
+    const school = await freshSchool("acct");
+    const { client } = await signedInParent(school);
+    const sent = [];
+    for (let i = 0; i < 3; i++) sent.push(await addGuardian(client, { email: `guardian-${i}-${run}@example.test` }));
+    expect(sent.map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(sent[2]!.text).toMatch(/Too many attempts\. For your security, please wait \d+ minutes? and try again\./);
+    expect(await emailsTo(school, `guardian-2-${run}@example.test`)).toEqual([]);
+  });
+
+  it("limits the emails one address receives, whoever asks", async () => {
+    const school = await freshSchool("rcpt");
+    const victim = `victim-${run}@example.test`;
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await addGuardian((await signedInParent(school)).client, { email: victim })).status);
+    // The first invites; the second is told the address has an account; the third is held back.
+    expect(statuses).toEqual([200, 409, 429]);
+    const viaForm = await enroll(school, enrollment(`someone-${run}@example.test`, { "guardian2.firstName": "Vic", "guardian2.lastName": "Tim", "guardian2.email": victim }));
+    expect(viaForm.status).toBe(429);
+    expect(await emailsTo(school, victim)).toHaveLength(1);
+  });
+
+  it("limits the invitations a school's families can send in an hour", async () => {
+    const school = await freshSchool("school");
+    const statuses: number[] = [];
+    for (let p = 0; p < 11; p++) {
+      const { client } = await signedInParent(school);
+      for (let i = 0; i < 2; i++) statuses.push((await addGuardian(client, { email: `g-${p}-${i}-${run}@example.test` })).status);
+    }
+    // RATE_LIMIT_SIGNIN=4: twenty an hour.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    expect(statuses.slice(20)).toEqual([429, 429]);
+  });
+
+  it("limits the enrollment forms a school accepts in an hour, from any number of addresses", async () => {
+    const school = await freshSchool("enroll");
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await enroll(school, enrollment(`family-${i}-${run}@example.test`))).status);
+    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
+
+  it("refuses a name that is not a name, and sends nothing", async () => {
+    const school = await freshSchool("names");
+    const { client } = await signedInParent(school);
+    const phishing = await addGuardian(client, { firstName: "Your account is locked: verify at https://evil.example", email: `named-${run}@example.test` });
+    expect(phishing.status).toBe(400);
+    expect(phishing.text).toContain("Enter a first name using letters");
+    expect(phishing.text).toContain("Your account is locked: verify at https://evil.example");
+    const viaForm = await enroll(school, enrollment(`named-form-${run}@example.test`, { "guardian.lastName": "www.evil.example" }));
+    expect(viaForm.status).toBe(400);
+    expect(await emailsTo(school, `named-${run}@example.test`)).toEqual([]);
+    expect(await emailsTo(school, `named-form-${run}@example.test`)).toEqual([]);
+  });
+});
+
+describe("account discovery", () => {
+  /** The answer as a visitor reads it (the page's main part), with the address typed taken out. */
+  const answer = (text: string, email: string) =>
+    text
+      .slice(text.indexOf("<main"), text.indexOf("</main>"))
+      .replaceAll(email, "EMAIL")
+      .replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ");
+
+  // Regression: the form said "There is already an account for this email" for any address.
+  it("answers the enrollment form the same way for an address with an account, and emails its holder instead", async () => {
+    const school = await freshSchool("disc");
+    const existing = (await signedInParent(school)).email;
+    const fresh = `new-family-${run}@example.test`;
+    const before = await school.db.run((tx) => tx.user.count());
+
+    const forExisting = await enroll(school, enrollment(existing));
+    const forNew = await enroll(school, enrollment(fresh));
+    expect(forExisting.status).toBe(forNew.status);
+    expect(forExisting.status).toBe(200);
+    expect(answer(forExisting.text, existing)).toBe(answer(forNew.text, fresh));
+    expect(forExisting.text).not.toMatch(/already/i);
+
+    // The holder of the existing account is told, with where to sign in; nothing was created for it.
+    const told = await emailsTo(school, existing);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.subject).toMatch(/enrollment form/i);
+    expect(told[0]!.text).toContain(`http://${school.host}/login`);
+    expect(told[0]!.text).not.toMatch(/set-password/);
+    const created = (await school.db.run((tx) => tx.user.count())) - before;
+    expect(created, "a new family's accounts only (the parent and the child)").toBe(2);
+  });
+
+  it("answers the same way when the second contact has an account, which is not touched", async () => {
+    const school = await freshSchool("disc2");
+    const existing = (await signedInParent(school)).email;
+    const other = `other-${run}@example.test`;
+    const withExisting = await enroll(school, enrollment(`first-${run}@example.test`, { "guardian2.firstName": "Sam", "guardian2.lastName": "Lee", "guardian2.email": existing }));
+    const withNew = await enroll(school, enrollment(`second-${run}@example.test`, { "guardian2.firstName": "Sam", "guardian2.lastName": "Lee", "guardian2.email": other }));
+    expect(withExisting.status).toBe(200);
+    expect(withNew.status).toBe(200);
+    expect(answer(withExisting.text, `first-${run}@example.test`)).toBe(answer(withNew.text, `second-${run}@example.test`));
+    const holder = await school.db.run((tx) => tx.user.findFirstOrThrow({ where: { email: existing }, select: { familyGroupId: true } }));
+    expect(holder.familyGroupId, "the existing account stays where it was").toBeNull();
+    expect(await emailsTo(school, existing)).toHaveLength(1);
   });
 });
