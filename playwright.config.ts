@@ -95,6 +95,8 @@ export default defineConfig({
       // Never a real email service from the developer's environment (the database is
       // the launcher's own).
       RESEND_API_KEY: "",
+      // Journeys follow invitation and reset links from the development mailbox.
+      DEV_MAILBOX: "on",
       UPSTASH_REDIS_REST_URL: "",
     },
   },

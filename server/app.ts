@@ -12,6 +12,7 @@ import { OPERATOR_COOKIE, SCHOOL_COOKIE } from "../app/utils/sessions.server";
 import { resolveTenant, type TenantVariables } from "../tenants/resolve.server";
 import { databaseBusyResponse, isDatabaseBusy, wasDatabaseBusy } from "./busy.server";
 import { chooseClientIp } from "./client-ip";
+import { inputGuard } from "./input-guard.server";
 import { createLogger, loggablePath, REQUEST_ID_HEADER, requestIdFor, type Logger } from "./log.server";
 import { anonymousPageCache } from "./page-cache.server";
 import { uploadsHandler } from "./services/storage.server";
@@ -111,6 +112,8 @@ export function createApp({ services, build, staticRoot, log = createLogger({ le
       crossOriginEmbedderPolicy: false,
     }),
   );
+
+  app.use("*", inputGuard()); // 415/400/413 for bodies, paths and queries no form would send
 
   // Both database connections, each with its own pool: the privileged module's (the
   // owner's credentials as the platform role) and the app role's (every school

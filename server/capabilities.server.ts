@@ -231,5 +231,6 @@ export function tenantContext(services: Services, tenant: Tenant): TenantContext
     auth,
     operator: operatorCapabilities(platform, tenant, auth),
     schoolPlatform: db ? schoolPlatform(platform, db, secure) : null,
+    settings: Object.freeze({ RATE_LIMIT_SIGNIN: env.RATE_LIMIT_SIGNIN, RATE_LIMIT_WINDOW_SECONDS: env.RATE_LIMIT_WINDOW_SECONDS, devMailbox: env.devMailbox }),
   };
 }

@@ -52,6 +52,16 @@ export interface TenantContext {
   operator: OperatorCapabilities;
   /** Privileged work for THIS school only (host cache, custom domain); null on the platform's domain. */
   schoolPlatform: SchoolPlatform | null;
+  /** The few settings routes act on (never the whole environment: it holds database addresses). */
+  settings: RequestSettings;
+}
+
+export interface RequestSettings {
+  /** Sign-in and email limits (server/env.server.ts). */
+  readonly RATE_LIMIT_SIGNIN: number;
+  readonly RATE_LIMIT_WINDOW_SECONDS: number;
+  /** The development mailbox is open (no email service, DEV_MAILBOX on). */
+  readonly devMailbox: boolean;
 }
 
 export interface RequestLinks extends PublicLinks {

@@ -58,6 +58,12 @@ const schema = z
     JOBS: z.enum(["on", "off"]).default("on"),
     EMAIL_FROM: z.string().default("Encore <no-reply@encore.localhost>"),
     RESEND_API_KEY: optional,
+    /**
+     * Without an email service: "on" opens the development mailbox (/dev/mailbox on
+     * each school's address, no sign-in), where every email can be read with its
+     * links. Default: on in development and tests, off in production.
+     */
+    DEV_MAILBOX: z.enum(["on", "off"]).optional(),
     RESEND_BASE_URL: optional,
     UPSTASH_REDIS_REST_URL: optional,
     UPSTASH_REDIS_REST_TOKEN: optional,
@@ -94,6 +100,8 @@ export type Env = Omit<z.infer<typeof schema>, "HOST" | "LOG_LEVEL" | "SEED"> & 
   /** The port in public links, or null for the protocol's default (443/80). */
   publicPort: number | null;
   isProduction: boolean;
+  /** The development mailbox is open: no email service, and DEV_MAILBOX on (by default outside production). */
+  devMailbox: boolean;
 };
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -106,12 +114,14 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const protocol = parsed.data.PUBLIC_PROTOCOL ?? (isProduction ? "https" : "http");
   const port = parsed.data.PUBLIC_PORT ?? (isProduction ? null : parsed.data.PORT);
   const publicPort = port === null || port === (protocol === "https" ? 443 : 80) ? null : port;
+  const devMailbox = !parsed.data.RESEND_API_KEY && (parsed.data.DEV_MAILBOX ?? (isProduction ? "off" : "on")) === "on";
   return {
     ...parsed.data,
     HOST: parsed.data.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
     LOG_LEVEL: parsed.data.LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "silent" : "info"),
     SEED: parsed.data.SEED ?? (isProduction ? "none" : "demo"),
     isProduction,
+    devMailbox,
     protocol,
     publicPort,
   };

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { NONCE, secureHeaders } from "hono/secure-headers";
 import { describe, expect, it } from "vitest";
 import { anonymousPageCache } from "./page-cache.server";
 
@@ -45,5 +46,31 @@ describe("the anonymous page cache", () => {
     const after = await app.request("http://harmony.localhost/");
     expect(after.headers.get("x-encore-cache")).toBeNull();
     expect(renders()).toBe(2);
+  });
+
+  // Regression: a cached page replayed the CSP nonce it was rendered with to every
+  // visitor for five seconds, so a nonce seen once was good for other responses.
+  it("gives every response, cached or not, a nonce of its own that matches its page", async () => {
+    let renders = 0;
+    const cache = anonymousPageCache({ ttlMs: 60_000, paths: ["/"], sessionCookies: ["encore_session"] });
+    const app = new Hono<{ Variables: { secureHeadersNonce?: string } }>();
+    app.use("*", cache.middleware);
+    app.use("*", secureHeaders({ contentSecurityPolicy: { scriptSrc: ["'self'", NONCE] } }));
+    app.get("/", (c) => {
+      renders++;
+      const nonce = c.get("secureHeadersNonce") ?? "";
+      return c.html(`<script nonce="${nonce}">window.__x=1</script><script nonce="${nonce}" src="/a.js"></script>`);
+    });
+    const nonces: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await app.request("http://harmony.localhost/");
+      const header = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+      const inPage = [...(await res.text()).matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]);
+      expect(header).toBeTruthy();
+      expect(inPage).toEqual([header, header]);
+      nonces.push(header!);
+    }
+    expect(renders, "the later requests were served from the cache").toBe(1);
+    expect(new Set(nonces).size).toBe(3);
   });
 });

@@ -69,6 +69,41 @@ describe("buildCalendar", () => {
     expect(empty).not.toContain("BEGIN:VEVENT");
   });
 
+  // Regression: an online lesson's link with a newline wrote raw lines (an alarm, an
+  // attachment) into every teacher's and family's feed.
+  it("never lets a value start a line of its own, whatever it holds", () => {
+    const payload = "\r\nBEGIN:VALARM\r\nTRIGGER:-PT5M\r\nACTION:DISPLAY\r\nEND:VALARM\r\nATTACH:https://evil.example/x.exe";
+    const hostile: IcalEvent = {
+      ...lesson,
+      id: `occ2${payload}`,
+      summary: `Piano${payload}`,
+      location: `Studio A${payload}`,
+      description: `Teacher${payload}\nJoin: https://meet.example.com/a${payload}`,
+      url: `https://meet.example.com/a${payload}`,
+    };
+    for (const ics of [
+      buildCalendar({ name: `Harmony${payload}`, description: `Lessons${payload}`, events: [hostile], now }),
+      buildCalendar({ name: "S", events: [{ ...lesson, url: "https://meet.example.com/a\nBEGIN:VALARM" }], now }),
+      buildCalendar({ name: "S", events: [{ ...lesson, url: "https://meet.example.com/a\rATTACH:https://evil.example" }], now }),
+    ]) {
+      expect(ics.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
+      const lines = contentLines(ics);
+      expect(lines.filter((l) => /^(BEGIN|END):VALARM|^ATTACH|^TRIGGER|^ACTION/.test(l))).toEqual([]);
+      expect(lines.filter((l) => l.startsWith("BEGIN:"))).toEqual(["BEGIN:VCALENDAR", "BEGIN:VEVENT"]);
+      // Every line is one of the properties the feed writes.
+      for (const line of lines) {
+        expect(line).toMatch(/^(BEGIN|END|VERSION|PRODID|CALSCALE|X-WR-CALNAME|X-WR-CALDESC|REFRESH-INTERVAL|X-PUBLISHED-TTL|UID|DTSTAMP|LAST-MODIFIED|DTSTART|DTEND|SUMMARY|LOCATION|DESCRIPTION|URL|STATUS|TRANSP)[;:]/);
+      }
+    }
+  });
+
+  it("writes a link as a URI (no spaces or controls) and drops one that is not http(s)", () => {
+    const lines = (url: string) => contentLines(buildCalendar({ name: "S", events: [{ ...lesson, url }], now }));
+    expect(lines("https://meet.example.com/a b")).toContain("URL:https://meet.example.com/a%20b");
+    expect(lines("javascript:alert(1)").some((l) => l.startsWith("URL"))).toBe(false);
+    expect(lines("not a link").some((l) => l.startsWith("URL"))).toBe(false);
+  });
+
   it("escapes the school name and texts, and keeps every physical line within 75 octets", () => {
     const ics = buildCalendar({
       name: "Do, Re; Mi \\ Fa",

@@ -14,6 +14,9 @@
  *   byte-identical output on every refresh.
  * - Lines end with CRLF and are folded at 75 octets (UTF-8), never inside a
  *   multi-byte character; TEXT values escape `\`, `;`, `,` and newlines.
+ * - Every line is written by one function (`property`): no value, escaped or not,
+ *   can carry a line break, so no value can add a property or component (an alarm,
+ *   an attachment) of its own. A link is written only as a clean http(s) URI.
  */
 
 export interface IcalEvent {
@@ -51,37 +54,71 @@ export function buildCalendar(cal: IcalCalendar): string {
   const now = cal.now ?? new Date();
   const refresh = `PT${Math.max(1, Math.round(cal.refreshMinutes ?? 60))}M`;
   const lines: string[] = [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    `PRODID:${PRODID}`,
-    "CALSCALE:GREGORIAN",
-    `X-WR-CALNAME:${escapeText(cal.name)}`,
-    ...(cal.description ? [`X-WR-CALDESC:${escapeText(cal.description)}`] : []),
-    `REFRESH-INTERVAL;VALUE=DURATION:${refresh}`,
-    `X-PUBLISHED-TTL:${refresh}`,
+    begin("VCALENDAR"),
+    property("VERSION", { raw: "2.0" }),
+    property("PRODID", { raw: PRODID }),
+    property("CALSCALE", { raw: "GREGORIAN" }),
+    property("X-WR-CALNAME", { text: cal.name }),
+    ...(cal.description ? [property("X-WR-CALDESC", { text: cal.description })] : []),
+    property("REFRESH-INTERVAL;VALUE=DURATION", { raw: refresh }),
+    property("X-PUBLISHED-TTL", { raw: refresh }),
   ];
   for (const e of cal.events) lines.push(...eventLines(e, now));
-  lines.push("END:VCALENDAR");
+  lines.push(end("VCALENDAR"));
   return lines.map(foldLine).join("\r\n") + "\r\n";
 }
 
 function eventLines(e: IcalEvent, now: Date): string[] {
   const stamp = formatUtc(e.updatedAt ?? now);
+  const url = e.url ? uriValue(e.url) : null;
   return [
-    "BEGIN:VEVENT",
-    `UID:${escapeText(e.id)}@${UID_DOMAIN}`,
-    `DTSTAMP:${stamp}`,
-    ...(e.updatedAt ? [`LAST-MODIFIED:${stamp}`] : []),
-    `DTSTART:${formatUtc(e.start)}`,
-    `DTEND:${formatUtc(e.end)}`,
-    `SUMMARY:${escapeText(e.summary)}`,
-    ...(e.location ? [`LOCATION:${escapeText(e.location)}`] : []),
-    ...(e.description ? [`DESCRIPTION:${escapeText(e.description)}`] : []),
-    ...(e.url ? [`URL:${stripControls(e.url)}`] : []),
-    `STATUS:${e.cancelled ? "CANCELLED" : "CONFIRMED"}`,
-    "TRANSP:OPAQUE",
-    "END:VEVENT",
+    begin("VEVENT"),
+    property("UID", { text: `${e.id}@${UID_DOMAIN}` }),
+    property("DTSTAMP", { raw: stamp }),
+    ...(e.updatedAt ? [property("LAST-MODIFIED", { raw: stamp })] : []),
+    property("DTSTART", { raw: formatUtc(e.start) }),
+    property("DTEND", { raw: formatUtc(e.end) }),
+    property("SUMMARY", { text: e.summary }),
+    ...(e.location ? [property("LOCATION", { text: e.location })] : []),
+    ...(e.description ? [property("DESCRIPTION", { text: e.description })] : []),
+    ...(url ? [property("URL", { raw: url })] : []),
+    property("STATUS", { raw: e.cancelled ? "CANCELLED" : "CONFIRMED" }),
+    property("TRANSP", { raw: "OPAQUE" }),
+    end("VEVENT"),
   ];
+}
+
+const begin = (component: string) => property("BEGIN", { raw: component });
+const end = (component: string) => property("END", { raw: component });
+
+/**
+ * One content line. Every line of a feed is written here: TEXT values are
+ * escaped, and whatever else reaches a value loses its control characters, so no
+ * value can ever end its line and start a property (an alarm, an attachment) of
+ * its own.
+ */
+function property(name: string, value: { text: string } | { raw: string }): string {
+  if (!/^[A-Z-]+(;[A-Z-]+=[A-Z0-9-]+)*$/.test(name)) throw new RangeError(`Invalid iCalendar property name: ${name}`);
+  const v = "text" in value ? escapeText(value.text) : stripControls(value.raw).replace(/\t/g, " ");
+  return `${name}:${v}`;
+}
+
+/**
+ * A link as a URI value: an absolute http(s) URL with nothing a parser would drop
+ * or reinterpret (spaces are percent-encoded by the URL serializer; controls make
+ * the whole link be left out). Null when it is not such a link.
+ */
+export function uriValue(input: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001F\u007F]/.test(input)) return null;
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  return url.href;
 }
 
 /** `20261201T160000Z` (seconds kept, milliseconds dropped). */

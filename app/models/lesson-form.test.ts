@@ -83,6 +83,17 @@ describe("lessonFormSchema", () => {
     expect(good.ok && good.data.onlineUrl).toBe("https://meet.example.com/x");
   });
 
+  // Regression: a newline in the link reached the calendar feeds as raw lines.
+  it("refuses a link with spaces, newlines or other control characters, and keeps the parsed form", () => {
+    for (const onlineUrl of ["https://meet.example.com/x\r\nBEGIN:VALARM", "https://meet.example.com/x\nATTACH:https://evil.example", "https://meet.example.com/a b", "https://meet.example.com/\tx"]) {
+      const bad = parseForm(form({ ...valid, place: "online", onlineUrl }), schema);
+      expect(bad.ok, JSON.stringify(onlineUrl)).toBe(false);
+      expect(!bad.ok && bad.errors.onlineUrl).toMatch(/link/);
+    }
+    const good = parseForm(form({ ...valid, place: "online", onlineUrl: "  HTTPS://Meet.Example.com/x?id=1  " }), schema);
+    expect(good.ok && good.data.onlineUrl).toBe("https://meet.example.com/x?id=1");
+  });
+
   it("accepts a custom length in minutes, within reason", () => {
     const ok = parseForm(form({ ...valid, duration: "custom", customMinutes: "40" }), schema);
     expect(ok.ok && ok.data.durationMinutes).toBe(40);

@@ -138,6 +138,10 @@ export function lessonFormSchema(options: LessonFormOptions = {}) {
       let onlineUrl: string | null = null;
       if (place.kind === "online") {
         if (!f.onlineUrl) return issue("onlineUrl", "Enter the link families use to join, like https://meet.example.com/piano.");
+        // A link is one piece of text: a space, tab or line break inside it is a
+        // mistake (or an attempt to write into the calendar feeds), not part of it.
+        // eslint-disable-next-line no-control-regex
+        if (/[\s\u0000-\u001F\u007F]/.test(f.onlineUrl)) return issue("onlineUrl", "A link has no spaces or line breaks. Paste just the link, like https://meet.example.com/piano.");
         let url: URL | null = null;
         try {
           url = new URL(f.onlineUrl);
@@ -145,8 +149,8 @@ export function lessonFormSchema(options: LessonFormOptions = {}) {
           url = null;
         }
         if (!url || !/^https?:$/.test(url.protocol)) return issue("onlineUrl", "Enter a full link that starts with https://.");
-        if (f.onlineUrl.length > 500) return issue("onlineUrl", "That link is too long.");
-        onlineUrl = f.onlineUrl;
+        if (url.href.length > 500) return issue("onlineUrl", "That link is too long.");
+        onlineUrl = url.href;
       }
       // Instrument
       let instrument: string | null = f.instrument || null;

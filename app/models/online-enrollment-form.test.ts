@@ -151,6 +151,18 @@ describe("the enrollment form", () => {
     });
   });
 
+  // Regression: the name fields carried phishing sentences into the school's emails.
+  it("refuses names that are not names, for every person on the form", () => {
+    const phishing = "Verify at https://evil.example";
+    const parsed = parse({ ...valid, "guardian.firstName": phishing, "guardian2.firstName": phishing, "guardian2.lastName": "Lee", "guardian2.email": "sam@example.test", "emergency.name": phishing, "children.0.firstName": phishing, "children.0.lastName": "www.evil.example" });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    for (const field of ["guardian.firstName", "guardian2.firstName", "emergency.name", "children.0.firstName", "children.0.lastName"]) {
+      expect(parsed.errors[field], field).toMatch(/letters/);
+    }
+    expect(parsed.values["guardian.firstName"]).toBe(phishing);
+  });
+
   it("names each missing field, children's fields by index, and keeps what was typed", () => {
     const parsed = parse({ key: "k".repeat(32), "children.0.firstName": "Ada", "children.1.uid": "b", "guardian.email": "nope" });
     expect(parsed.ok).toBe(false);

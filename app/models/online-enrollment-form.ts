@@ -4,7 +4,7 @@
 // child block without JavaScript, and the sentences the pages and emails show.
 import { z } from "zod";
 import { toLocalParts, WEEKDAY_NAMES, WEEKDAY_SHORT_NAMES, MONTH_SHORT_NAMES, isValidLocalDate } from "../domain/time";
-import { fields, type FieldErrors } from "../utils/forms";
+import { fields, personNameProblem, type FieldErrors } from "../utils/forms";
 
 // ---------------------------------------------------------------------------
 // Lists and labels
@@ -169,6 +169,13 @@ const optionalText = (max: number, label: string) =>
 
 const single = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? v[0] : v), schema);
 
+/** An optional person's name: empty, or a name (see personNameProblem). */
+const optionalName = (label: string) =>
+  optionalText(60, label).superRefine((v, ctx) => {
+    const problem = v ? personNameProblem(v, label) : null;
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
 const PHONE = /^\+?[\d\s().\-/]{6,30}$/;
 export const phoneField = (label = "a phone number") =>
   z
@@ -213,8 +220,8 @@ export function childSchema(opts: ChildOptions) {
   return z
     .object({
       uid: z.unknown().optional(),
-      firstName: single(fields.name("the child's first name")),
-      lastName: optionalText(100, "the last name"),
+      firstName: single(fields.personName("the child's first name")),
+      lastName: optionalName("the last name"),
       dateOfBirth: single(
         z
           .string({ required_error: "Enter the date of birth." })
@@ -257,8 +264,8 @@ export function childSchema(opts: ChildOptions) {
 }
 
 const contact = z.object({
-  firstName: single(fields.name("a first name")),
-  lastName: single(fields.name("a last name")),
+  firstName: single(fields.personName("a first name")),
+  lastName: single(fields.personName("a last name")),
   email: single(fields.email),
   phone: single(phoneField()),
 });
@@ -285,7 +292,7 @@ export function enrollmentFormSchema(opts: ChildOptions) {
       key: single(z.string({ required_error: "This form has expired. Reload the page and try again." }).min(16, "This form has expired. Reload the page and try again.").max(100)),
       guardian: z.object({}).passthrough().optional().default({}).pipe(contact),
       guardian2: z
-        .object({ firstName: optionalText(100, "the first name"), lastName: optionalText(100, "the last name"), email: optionalText(254, "the email"), phone: optionalText(30, "the phone number") })
+        .object({ firstName: optionalName("the first name"), lastName: optionalName("the last name"), email: optionalText(254, "the email"), phone: optionalText(30, "the phone number") })
         .optional()
         .default({}),
       emergency: z
@@ -295,7 +302,7 @@ export function enrollmentFormSchema(opts: ChildOptions) {
         .default({})
         .pipe(
           z.object({
-            name: single(fields.name("the emergency contact's name")),
+            name: single(fields.personName("the emergency contact's name")),
             phone: single(phoneField("the emergency contact's phone number")),
             relation: single(
               z.string({ required_error: "Say who they are to the child, e.g. grandparent." }).trim().min(1, "Say who they are to the child, e.g. grandparent.").max(60, "Keep this under 60 characters."),

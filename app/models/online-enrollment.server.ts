@@ -36,8 +36,6 @@ export class OnlineEnrollmentError extends Error {
   }
 }
 
-export const EXISTING_ACCOUNT_MESSAGE = "There is already an account for this email — sign in and add a child from your family page.";
-
 export const FORM_KIND = "online-enrollment";
 
 export interface EnrollmentDeps {
@@ -67,7 +65,21 @@ export interface EnrollmentResult {
   registrationFee: { paymentId: string; amount: string; currency: string } | null;
   /** True when this is the stored result of an earlier submission of the same form. */
   replayed?: boolean;
+  existingAccount?: false;
 }
+
+/**
+ * The form named an address that already has an account: nothing was created, and
+ * the account's holder was emailed instead. The visitor is answered exactly as for
+ * a new family, so the form tells nobody which addresses have accounts.
+ */
+export interface ExistingAccountResult {
+  existingAccount: true;
+  accountEmail: string;
+  replayed?: boolean;
+}
+
+export type SubmissionResult = EnrollmentResult | ExistingAccountResult;
 
 // ---- what the form offers -----------------------------------------------------------
 
@@ -178,9 +190,13 @@ export async function enrollChild(
 
 // ---- the enrollment itself ----------------------------------------------------------
 
-async function storedResult(tx: Tx, key: string): Promise<EnrollmentResult | null> {
+async function storedResult(tx: Tx, key: string): Promise<SubmissionResult | null> {
   const row = await tx.formSubmission.findFirst({ where: { key }, select: { kind: true, result: true } });
   if (!row) return null;
+  const existing = row.result as { existingAccount?: unknown; accountEmail?: unknown } | null;
+  if (row.kind === FORM_KIND && existing?.existingAccount === true && typeof existing.accountEmail === "string") {
+    return { existingAccount: true, accountEmail: existing.accountEmail, replayed: true };
+  }
   const result = row.result as Partial<EnrollmentResult> | null;
   // A key used by another form (or one whose result was not kept) is spent.
   if (row.kind !== FORM_KIND || !result || !Array.isArray(result.children) || !result.familyGroupId) {
@@ -194,7 +210,7 @@ async function storedResult(tx: Tx, key: string): Promise<EnrollmentResult | nul
  * returns the stored result. Throws OnlineEnrollmentError for what the family can
  * fix (nothing is written then: the transaction rolls back).
  */
-export async function enrollOnline(tx: Tx, deps: EnrollmentDeps, input: EnrollmentInput): Promise<EnrollmentResult> {
+export async function enrollOnline(tx: Tx, deps: EnrollmentDeps, input: EnrollmentInput): Promise<SubmissionResult> {
   const earlier = await storedResult(tx, input.key);
   if (earlier) return earlier;
   // Claims the key; a concurrent submission of the same key waits here, then fails
@@ -204,12 +220,23 @@ export async function enrollOnline(tx: Tx, deps: EnrollmentDeps, input: Enrollme
   const policy = await enrollmentPolicy(tx);
   if (policy.status !== "ACTIVE") throw new OnlineEnrollmentError("Online enrollment is closed at the moment. Please contact the school.", null, 403);
 
-  const { guardian, guardian2, emergency } = input;
-  const taken = await tx.user.findMany({ where: { email: { in: [guardian.email, ...(guardian2 ? [guardian2.email] : [])] } }, select: { email: true } });
-  if (taken.some((u) => u.email === guardian.email)) throw new OnlineEnrollmentError(EXISTING_ACCOUNT_MESSAGE, "guardian.email");
-  if (guardian2 && taken.some((u) => u.email === guardian2.email)) {
-    throw new OnlineEnrollmentError(`${guardian2.email} already has an account at this school. Leave the second contact empty and add them later from your family page.`, "guardian2.email");
+  const { guardian, emergency } = input;
+  const taken = await tx.user.findMany({
+    where: { email: { in: [guardian.email, ...(input.guardian2 ? [input.guardian2.email] : [])] } },
+    select: { email: true, firstName: true, role: true },
+  });
+  // An address with an account is never told apart on the page: its holder is emailed instead.
+  const holder = taken.find((u) => u.email === guardian.email);
+  if (holder) {
+    await deps.mailer.send(tx, existingAccountEmail(deps, holder));
+    await deps.mailer.send(tx, schoolExistingAccountEmail(deps, guardian.email));
+    const result: ExistingAccountResult = { existingAccount: true, accountEmail: guardian.email };
+    await tx.formSubmission.update({ where: { id: submission.id }, data: { result: { ...result } } });
+    return result;
   }
+  // A second contact who has an account is not added (nor told apart): they are emailed.
+  const secondHolder = input.guardian2 ? taken.find((u) => u.email === input.guardian2!.email) : undefined;
+  const guardian2 = secondHolder ? null : input.guardian2;
 
   const parent = await tx.user.create({
     data: { email: guardian.email, firstName: guardian.firstName, lastName: guardian.lastName, phone: guardian.phone, role: "PARENT" },
@@ -271,6 +298,7 @@ export async function enrollOnline(tx: Tx, deps: EnrollmentDeps, input: Enrollme
     const token2 = await createUserToken(tx, second.id, "INVITATION");
     await deps.mailer.send(tx, secondGuardianEmail(deps, { firstName: guardian2.firstName, email: guardian2.email, invitedBy: `${guardian.firstName} ${guardian.lastName}`, familyName }, `${deps.origin}/set-password?token=${token2}`));
   }
+  if (secondHolder) await deps.mailer.send(tx, namedAsSecondContactEmail(deps, secondHolder, { invitedBy: `${guardian.firstName} ${guardian.lastName}`, familyName }));
   await deps.mailer.send(tx, schoolEmail(deps, result, input));
 
   await tx.formSubmission.update({ where: { id: submission.id }, data: { result: JSON.parse(JSON.stringify(result)) } });
@@ -286,7 +314,7 @@ export async function submitOnlineEnrollment(
   db: { readonly schoolId: string; run<T>(work: (tx: Tx) => Promise<T>, opts?: { timeout?: number }): Promise<T> },
   deps: EnrollmentDeps,
   input: EnrollmentInput,
-) {
+): Promise<SubmissionResult> {
   try {
     const result = await db.run((tx) => enrollOnline(tx, deps, input), { timeout: 30_000 });
     forgetLandingPage(db.schoolId); // seats were taken
@@ -295,10 +323,9 @@ export async function submitOnlineEnrollment(
     if (!isUniqueViolation(error)) throw error;
     const earlier = await db.run((tx) => storedResult(tx, input.key));
     if (earlier) return earlier;
-    // Another form for the same email won the race.
-    const exists = await db.run((tx) => tx.user.findFirst({ where: { email: input.guardian.email }, select: { id: true } }));
-    if (exists) throw new OnlineEnrollmentError(EXISTING_ACCOUNT_MESSAGE, "guardian.email");
-    throw error;
+    // Another form for the same address (or second contact) won the race: this
+    // one now finds the account, and is answered as any such form is.
+    return db.run((tx) => enrollOnline(tx, deps, input), { timeout: 30_000 });
   }
 }
 
@@ -332,13 +359,46 @@ function confirmationEmail(deps: EnrollmentDeps, result: EnrollmentResult, first
     `<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>` +
     (fee ? `<p>${escapeHtml(fee)}</p>` : "") +
     `<p><a href="${link}">Set a password for your family account</a> (the link works for 7 days).</p>`;
-  return { to: result.accountEmail, subject: `Welcome to ${deps.school.name}: your enrollment`, text, html };
+  return { to: result.accountEmail, subject: `Welcome to ${deps.school.name}: your enrollment`, text, html, secrets: [link] };
 }
 
 function secondGuardianEmail(deps: EnrollmentDeps, who: { firstName: string; email: string; invitedBy: string; familyName: string }, link: string) {
   const text = `Hello ${who.firstName},\n\n${who.invitedBy} has added you to the ${who.familyName} at ${deps.school.name} on Encore.\n\nSet your password here (the link works for 7 days):\n${link}\n`;
   const html = `<p>Hello ${escapeHtml(who.firstName)},</p><p>${escapeHtml(who.invitedBy)} has added you to the ${escapeHtml(who.familyName)} at ${escapeHtml(deps.school.name)} on Encore.</p><p><a href="${link}">Set your password</a> (the link works for 7 days).</p>`;
-  return { to: who.email, subject: `Your invitation to ${deps.school.name}`, text, html };
+  return { to: who.email, subject: `Your invitation to ${deps.school.name}`, text, html, secrets: [link] };
+}
+
+/** To the holder of an account whose address a visitor typed into the form. */
+function existingAccountEmail(deps: EnrollmentDeps, holder: { email: string; firstName: string; role: string }) {
+  const next =
+    holder.role === "PARENT"
+      ? `If it was you: sign in at ${deps.origin}/login and add your children from your family page (${deps.origin}/family/children). Forgot your password? Choose a new one at ${deps.origin}/forgot-password.`
+      : `If it was you and you meant to enroll children, please write to ${deps.school.email}: your account here is not a family account.`;
+  const text = [
+    `Hello ${holder.firstName},`,
+    "",
+    `Someone has just sent ${deps.school.name}'s online enrollment form with your email address. You already have an account here, so nothing was created or changed.`,
+    "",
+    next,
+    "",
+    "If it was not you, you can ignore this email.",
+  ].join("\n");
+  return { to: holder.email, subject: `About the enrollment form sent with your email at ${deps.school.name}`, text };
+}
+
+/** To the school's office: a form named an address that has an account. */
+function schoolExistingAccountEmail(deps: EnrollmentDeps, email: string) {
+  return {
+    to: deps.school.email,
+    subject: "Online enrollment form for an existing account",
+    text: `The online enrollment form was sent with ${email}, which already has an account. Nothing was created; the account's holder was emailed how to add children from their family page.`,
+  };
+}
+
+/** To the holder of an account named as a family's second contact: they are not added. */
+function namedAsSecondContactEmail(deps: EnrollmentDeps, holder: { email: string; firstName: string }, family: { invitedBy: string; familyName: string }) {
+  const text = `Hello ${holder.firstName},\n\n${family.invitedBy} has enrolled with ${deps.school.name} and named you as a second contact of the ${family.familyName}. You already have an account here, so it was not changed or added to that family.\n\nIf you should be part of it, please write to ${deps.school.email}. If you do not know about this, you can ignore this email.`;
+  return { to: holder.email, subject: `You were named as a family contact at ${deps.school.name}`, text };
 }
 
 function schoolEmail(deps: EnrollmentDeps, result: EnrollmentResult, input: EnrollmentInput) {

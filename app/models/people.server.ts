@@ -56,6 +56,7 @@ export async function inviteUser(
     subject: `Your invitation to ${deps.schoolName}`,
     text: `Hello ${input.firstName},\n\n${who} to ${deps.schoolName} on Encore.\n\nSet your password here (the link works for 7 days):\n${link}\n`,
     html: `<p>Hello ${escapeHtml(input.firstName)},</p><p>${escapeHtml(who)} to ${escapeHtml(deps.schoolName)} on Encore.</p><p><a href="${link}">Set your password</a> (the link works for 7 days).</p>`,
+    secrets: [link],
   });
   return user;
 }
@@ -71,6 +72,7 @@ export async function sendPasswordReset(tx: Tx, deps: { mailer: Mailer; origin: 
     subject: `Reset your ${deps.schoolName} password`,
     text: `Hello ${user.firstName},\n\nSomeone asked to reset your password at ${deps.schoolName}. If it was you, choose a new one here (the link works for 1 hour):\n${link}\n\nIf it was not you, ignore this email.`,
     html: `<p>Hello ${escapeHtml(user.firstName)},</p><p>Someone asked to reset your password at ${escapeHtml(deps.schoolName)}. If it was you, <a href="${link}">choose a new one</a> (the link works for 1 hour).</p><p>If it was not you, ignore this email.</p>`,
+    secrets: [link],
   });
   return true;
 }

@@ -232,8 +232,8 @@ const checkbox = z
   .transform((v) => v === "on" || v === "true");
 
 export const studentProfileSchema = z.object({
-  firstName: fields.name("a first name"),
-  lastName: fields.name("a last name"),
+  firstName: fields.personName("a first name"),
+  lastName: fields.personName("a last name"),
   dateOfBirth: z
     .string()
     .optional()

@@ -24,8 +24,8 @@ export const newSchoolSchema = z.object({
   timezone: z.string().refine((tz) => timeZones().includes(tz), "Choose a time zone from the list."),
   currency: z.enum(CURRENCIES, { errorMap: () => ({ message: "Choose a currency from the list." }) }),
   adminEmail: fields.email,
-  adminFirstName: fields.name("the admin's first name"),
-  adminLastName: fields.name("the admin's last name"),
+  adminFirstName: fields.personName("the admin's first name"),
+  adminLastName: fields.personName("the admin's last name"),
 });
 
 export type NewSchool = z.infer<typeof newSchoolSchema>;

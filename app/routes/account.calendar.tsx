@@ -32,8 +32,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db, school } = requireSchool(context);
   const feeds = await db.run((tx) => listCalendarFeeds(tx, user.id));
+  // After a password reset: how many links the reset revoked (set-password sends people here).
+  const renewed = Math.max(0, Math.min(MAX_ACTIVE_FEEDS * 10, Number.parseInt(new URL(request.url).searchParams.get("renewed") ?? "", 10) || 0));
   return {
     feeds,
+    renewed,
     covers: COVERS[user.role],
     timeZone: school.timezone,
     origin: context.links.origin,
@@ -68,7 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function CalendarSubscription() {
-  const { feeds, covers, timeZone, origin, limits } = useLoaderData<typeof loader>();
+  const { feeds, renewed, covers, timeZone, origin, limits } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const active = feeds.filter((f) => !f.revokedAt);
@@ -84,6 +87,12 @@ export default function CalendarSubscription() {
         </p>
       </div>
 
+      {renewed && !actionData ? (
+        <p className="notice" role="status">
+          Your password was reset, so your {renewed === 1 ? "calendar link was" : `${renewed} calendar links were`} revoked: whoever had{" "}
+          {renewed === 1 ? "it" : "them"} can no longer see your lessons. Make a new link below and add it to your calendar app in place of the old one.
+        </p>
+      ) : null}
       {actionData?.message ? (
         <p className="notice" role="status">
           {actionData.message}

@@ -17,8 +17,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: peopleCss 
 
 const inviteSchema = z.object({
   email: fields.email,
-  firstName: fields.name("a first name"),
-  lastName: fields.name("a last name"),
+  firstName: fields.personName("a first name"),
+  lastName: fields.personName("a last name"),
   role: z.enum(["ADMIN", "TEACHER", "PARENT", "STUDENT"], { errorMap: () => ({ message: "Choose a role." }) }),
 });
 

@@ -20,26 +20,23 @@ import {
   formatMoney,
   formEntries,
   HONEYPOT_FIELD,
-  outcomeSentence,
-  OUTCOME_LABEL,
   parseEnrollmentForm,
   parseIntent,
   programValue,
   removeChild,
-  type ChildOutcome,
   type FormEntries,
 } from "~/models/online-enrollment-form";
 import {
   enrollmentOptions,
-  EXISTING_ACCOUNT_MESSAGE,
   OnlineEnrollmentError,
+  programLabel,
   submitOnlineEnrollment,
   type EnrollmentOptions,
 } from "~/models/online-enrollment.server";
 import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
 import { getUser, requireSchool } from "~/utils/auth.server";
-import { checkRateLimit } from "~/utils/rate-limit.server";
+import { limitInvitation } from "~/utils/rate-limit.server";
 import { randomToken } from "~/utils/tokens.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
@@ -87,15 +84,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-interface DoneChild {
+/** A child and what was asked for them, as typed (never what the school decided: that is in the email). */
+interface RequestedChild {
   name: string;
   program: string | null;
-  outcome: ChildOutcome;
 }
 
 type ActionResult =
-  | { state: "form"; values: FormEntries; errors: Record<string, string>; formError: string | null; existingAccount?: boolean; focusChild?: number }
-  | { state: "done"; accountEmail: string; children: DoneChild[]; fee: string | null; replayed: boolean };
+  | { state: "form"; values: FormEntries; errors: Record<string, string>; formError: string | null; focusChild?: number }
+  | { state: "done"; accountEmail: string; children: RequestedChild[] };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db, school, schoolPlatform } = requireSchool(context);
@@ -113,8 +110,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   // A filled honeypot is a bot: answer as if it worked, write nothing.
   if (entry(values, HONEYPOT_FIELD).trim()) {
-    const children = Array.from({ length: childCount(values) }, (_, i) => ({ name: entry(values, `children.${i}.firstName`) || "Your child", program: null, outcome: "NONE" as const }));
-    return data<ActionResult>({ state: "done", accountEmail: entry(values, "guardian.email"), children, fee: null, replayed: false });
+    const children = Array.from({ length: childCount(values) }, (_, i) => ({ name: entry(values, `children.${i}.firstName`) || "Your child", program: null }));
+    return data<ActionResult>({ state: "done", accountEmail: entry(values, "guardian.email"), children });
   }
 
   const options = await db.run((tx) => enrollmentOptions(tx, school.timezone));
@@ -123,25 +120,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return form(values, { errors: parsed.errors, formError: parsed.errors.key ?? "Please correct the fields marked below." }, 400);
   }
 
-  const limited = await checkRateLimit(context, "enroll", [`ip:${context.clientIp}`]);
+  // Every form makes the school email the addresses on it: limited per visitor's
+  // address, per recipient and per school.
+  const limited = await limitInvitation(context, { visitor: true, recipients: [parsed.data.guardian.email, ...(parsed.data.guardian2 ? [parsed.data.guardian2.email] : [])] });
   if (limited) return form(values, { formError: limited }, 429);
 
   try {
     const result = await submitOnlineEnrollment(db, { mailer: context.mailer, origin: context.links.origin, school: { name: school.name, slug: school.slug, email: school.email } }, parsed.data);
-    schoolPlatform.forgetCachedSchool(); // seats were taken: the public page counts again
+    if (!result.existingAccount) schoolPlatform.forgetCachedSchool(); // seats were taken: the public page counts again
+    // The same answer whether the address was new or already had an account (its
+    // holder was emailed instead): the page tells nobody which addresses have one.
+    const { guardian, children } = parsed.data;
     return data<ActionResult>({
       state: "done",
-      accountEmail: result.accountEmail,
-      children: result.children.map((c) => ({ name: c.name, program: c.program, outcome: c.outcome })),
-      fee: result.registrationFee ? formatMoney(result.registrationFee.amount, result.registrationFee.currency) : null,
-      replayed: Boolean(result.replayed),
+      accountEmail: guardian.email,
+      children: children.map((c) => ({
+        name: `${c.firstName} ${c.lastName ?? guardian.lastName}`,
+        program: c.program ? programLabel(c.program, options.classes.find((l) => c.program?.kind === "lesson" && l.id === c.program.lessonId)?.title) : null,
+      })),
     });
   } catch (error) {
     if (error instanceof OnlineEnrollmentError) {
       return form(
         // A spent key: the next attempt gets a fresh one.
         error.field === "key" ? { ...values, key: randomToken() } : values,
-        { errors: error.field ? { [error.field]: error.message } : {}, formError: error.message, existingAccount: error.message === EXISTING_ACCOUNT_MESSAGE },
+        { errors: error.field ? { [error.field]: error.message } : {}, formError: error.message },
         error.status,
       );
     }
@@ -223,13 +226,6 @@ export default function Enroll() {
         {form?.formError ? (
           <div className="form-error" role="alert">
             {form.formError}
-            {form.existingAccount ? (
-              <>
-                {" "}
-                <Link to={`/login?redirectTo=${encodeURIComponent("/family/children")}`}>Sign in</Link> ·{" "}
-                <Link to="/forgot-password">Forgot your password?</Link>
-              </>
-            ) : null}
           </div>
         ) : null}
 
@@ -306,31 +302,29 @@ export default function Enroll() {
   );
 }
 
-function Done({ accountEmail, children, fee, schoolName }: Extract<ActionResult, { state: "done" }> & { schoolName: string }) {
+function Done({ accountEmail, children, schoolName }: Extract<ActionResult, { state: "done" }> & { schoolName: string }) {
   return (
     <section className="stack" style={{ maxWidth: "44rem", marginInline: "auto" }} aria-labelledby="done-title">
       <div className="card">
         <p className="eyebrow">{schoolName}</p>
         <h1 id="done-title">Thank you — we have your enrollment</h1>
         <p role="status">
-          We have emailed <strong>{accountEmail}</strong> a link to set the password of your family account. The link works for 7 days.
+          We have emailed <strong>{accountEmail}</strong>. The email says what happens next for each child, and how to sign in to your family page.
         </p>
       </div>
       <div className="card">
-        <h2>What happens next</h2>
+        <h2>What you asked for</h2>
         <ul className="outcomes">
           {children.map((c, i) => (
             <li key={i}>
-              <strong>
-                {c.name} <span className={`badge${c.outcome === "ACTIVE" ? " ok" : c.outcome === "PENDING" || c.outcome === "WAITLISTED" ? " warn" : ""}`}>{OUTCOME_LABEL[c.outcome]}</span>
-              </strong>
-              {outcomeSentence(c.name.split(" ")[0]!, c.outcome, c.program ?? "the school")}
+              <strong>{c.name}</strong>
+              {c.program ?? "No class chosen yet"}
             </li>
           ))}
         </ul>
-        {fee ? <p>A registration fee of {fee} is due; you will be able to pay it from your family page.</p> : null}
         <p>
-          Once your password is set, your family page shows your children&rsquo;s lessons, and you can add another child or a second guardian there.
+          The email tells you whether each place is confirmed, waiting for the school&rsquo;s approval, or on the waitlist, and about any registration fee. No
+          email within a few minutes? Look in your spam folder, or contact {schoolName}.
         </p>
         <Link className="button secondary" to="/">
           Back to {schoolName}

@@ -13,13 +13,14 @@ import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { fields, formValues, parseForm } from "~/utils/forms";
+import { limitInvitation } from "~/utils/rate-limit.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Guardians");
 
 const schema = z.object({
-  firstName: fields.name("a first name"),
-  lastName: fields.name("a last name"),
+  firstName: fields.personName("a first name"),
+  lastName: fields.personName("a last name"),
   email: fields.email,
   phone: z
     .string()
@@ -41,6 +42,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   const parsed = parseForm(formData, schema);
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, values: parsed.values, message: null }, { status: 400 });
+  // Each guardian added is an email the school sends: limited per account, per
+  // recipient and across the school's families.
+  const limited = await limitInvitation(context, { accountId: user.id, recipients: [parsed.data.email] });
+  if (limited) return data({ ok: false as const, errors: { form: limited }, values: parsed.values, message: null }, { status: 429 });
   try {
     await db.run((tx) => addGuardian(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: school.name }, user.id, parsed.data));
   } catch (error) {

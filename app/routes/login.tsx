@@ -4,9 +4,10 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
-import { AccountDeactivatedError, getUser, requireSchool, safeRedirectTo, signIn } from "~/utils/auth.server";
+import { AccountDeactivatedError, getUser, requireSchool, signIn } from "~/utils/auth.server";
 import { fields, noErrors, parseForm } from "~/utils/forms";
-import { checkRateLimit } from "~/utils/rate-limit.server";
+import { limitedSignIn } from "~/utils/rate-limit.server";
+import { safeRedirectTo } from "~/utils/redirect";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Sign in");
@@ -24,12 +25,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(await request.formData(), schema);
   if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, formError: null }, { status: 400 });
   const { email, password, redirectTo } = parsed.data;
-  const limited = await checkRateLimit(context, "signin", [`ip:${context.clientIp}`, `account:${email}`]);
-  if (limited) return data({ errors: noErrors, values: parsed.values, formError: limited }, { status: 429 });
-  const result = await signIn(context, email, password).catch((error: unknown) => {
-    if (!(error instanceof AccountDeactivatedError)) throw error;
-    return "deactivated" as const;
-  });
+  const attempt = await limitedSignIn(context, email, () =>
+    signIn(context, email, password).catch((error: unknown) => {
+      if (!(error instanceof AccountDeactivatedError)) throw error;
+      return "deactivated" as const;
+    }),
+  );
+  if (attempt.limited !== null) return data({ errors: noErrors, values: parsed.values, formError: attempt.limited }, { status: 429 });
+  const { result } = attempt;
   if (result === "deactivated") {
     const formError = `Your account at ${school.name} has been deactivated. If you think this is a mistake, contact the school at ${school.email}.`;
     return data({ errors: noErrors, values: parsed.values, formError }, { status: 403 });
@@ -37,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result) {
     return data({ errors: noErrors, values: parsed.values, formError: "That email and password do not match an account at this school." }, { status: 400 });
   }
-  throw redirect(safeRedirectTo(redirectTo), { headers: { "Set-Cookie": result.cookie } });
+  throw redirect(safeRedirectTo(redirectTo, new URL(request.url).origin), { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function Login() {

@@ -4,9 +4,10 @@ import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
-import { getOperator, requirePlatform, safeRedirectTo, signInOperator } from "~/utils/auth.server";
+import { getOperator, requirePlatform, signInOperator } from "~/utils/auth.server";
 import { fields, noErrors, parseForm } from "~/utils/forms";
-import { checkRateLimit } from "~/utils/rate-limit.server";
+import { limitedSignIn } from "~/utils/rate-limit.server";
+import { safeRedirectTo } from "~/utils/redirect";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Operator sign in");
@@ -21,11 +22,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   requirePlatform(context);
   const parsed = parseForm(await request.formData(), z.object({ email: fields.email, password: fields.password, redirectTo: z.string().optional() }));
   if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, formError: null }, { status: 400 });
-  const limited = await checkRateLimit(context, "signin", [`ip:${context.clientIp}`, `operator:${parsed.data.email}`]);
-  if (limited) return data({ errors: noErrors, values: parsed.values, formError: limited }, { status: 429 });
-  const cookie = await signInOperator(context, parsed.data.email, parsed.data.password);
+  const attempt = await limitedSignIn(context, parsed.data.email, () => signInOperator(context, parsed.data.email, parsed.data.password));
+  if (attempt.limited !== null) return data({ errors: noErrors, values: parsed.values, formError: attempt.limited }, { status: 429 });
+  const cookie = attempt.result;
   if (!cookie) return data({ errors: noErrors, values: parsed.values, formError: "That email and password do not match an operator account." }, { status: 400 });
-  throw redirect(safeRedirectTo(parsed.data.redirectTo, "/operator"), { headers: { "Set-Cookie": cookie } });
+  throw redirect(safeRedirectTo(parsed.data.redirectTo, new URL(request.url).origin, "/operator"), { headers: { "Set-Cookie": cookie } });
 }
 
 export default function OperatorLogin() {

@@ -18,7 +18,8 @@ export default function OperatorOutbox() {
     <div className="stack">
       <h1>Outbox</h1>
       <p className="muted">
-        {transport === "OUTBOX" ? "No RESEND_API_KEY is set: emails of every school are kept here." : "Recent emails of every school, as sent through Resend."}
+        {transport === "OUTBOX" ? "No RESEND_API_KEY is set: emails of every school are kept, not sent." : "Recent emails of every school, as sent through Resend."} Private
+        links (invitations, password resets) belong to their recipient and are never shown here.
       </p>
       <EmailList emails={emails} timeZone="UTC" />
     </div>

@@ -39,7 +39,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result) {
     return data({ errors: noErrors, formError: "This link has expired or was already used. Ask for a new one." }, { status: 400 });
   }
-  throw redirect("/dashboard", { headers: { "Set-Cookie": result.cookie } });
+  // A recovered account's old calendar addresses were revoked: show where to make fresh ones.
+  throw redirect(result.feedsRevoked ? `/account/calendar?renewed=${result.feedsRevoked}` : "/dashboard", { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function SetPassword() {

@@ -38,11 +38,6 @@ export async function getUser(request: Request, context: AppLoadContext): Promis
   return schoolSessionAccount(context.db, request, isSecure(context));
 }
 
-export function safeRedirectTo(to: FormDataEntryValue | string | null | undefined, fallback = "/dashboard") {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}
-
 /**
  * The signed-in user of this school, with one of the given roles. Not signed in:
  * redirect to sign-in (coming back afterwards). Wrong role: 403.
@@ -116,20 +111,28 @@ export async function findUsableToken(tx: Tx, token: string) {
   return row;
 }
 
-/** Sets the password from a link, ends every other session, and signs the user in. */
+/**
+ * Sets the password from a link and recovers the account: every other link of the
+ * user (older resets, an unused invitation) stops working, every session ends, and
+ * the calendar feeds are revoked (their secret addresses may be known to whoever
+ * had the account) — the user makes fresh ones. Signs the user in.
+ */
 export async function setPasswordWithToken(context: AppLoadContext, token: string, password: string) {
   const { db } = requireSchool(context);
   return db.run(async (tx) => {
     const row = await findUsableToken(tx, token);
     if (!row) return null;
+    const now = new Date();
     // Claim the token atomically: a second use of the same link finds nothing to update.
-    const claimed = await tx.userToken.updateMany({ where: { id: row.id, usedAt: null, voidedAt: null }, data: { usedAt: new Date() } });
+    const claimed = await tx.userToken.updateMany({ where: { id: row.id, usedAt: null, voidedAt: null }, data: { usedAt: now } });
     if (claimed.count !== 1) return null;
+    await tx.userToken.updateMany({ where: { userId: row.user.id, usedAt: null }, data: { usedAt: now } });
+    const feeds = await tx.calendarFeed.updateMany({ where: { userId: row.user.id, revokedAt: null }, data: { revokedAt: now } });
     await tx.user.update({ where: { id: row.user.id }, data: { passwordHash: await hashPassword(password) } });
     const lucia = schoolLucia(tx, isSecure(context));
     await lucia.invalidateUserSessions(row.user.id);
     const session = await lucia.createSession(row.user.id, {});
-    return { cookie: lucia.createSessionCookie(session.id).serialize() };
+    return { cookie: lucia.createSessionCookie(session.id).serialize(), feedsRevoked: feeds.count };
   });
 }
 

@@ -36,6 +36,22 @@ export function parseForm<S extends z.ZodTypeAny>(formData: FormData, schema: S)
   return { ok: false, errors, values };
 }
 
+// A person's name: letters of any script with the marks, spaces, apostrophes,
+// hyphens and periods names are written with; at most five words; nothing that
+// reads as a web address. Names are repeated in the school's emails (invitations
+// greet people by name), so a name field must not carry a sentence or a link.
+const NAME_CHARS = /^[\p{L}\p{M}][\p{L}\p{M}'’ʼ.\- ]*$/u;
+const MAX_NAME_WORDS = 5;
+
+/** Why `name` (trimmed, not empty) is not a person's name, or null. */
+export function personNameProblem(name: string, label: string): string | null {
+  if (!NAME_CHARS.test(name) || /\.\p{L}{2}/u.test(name) || /[.'’ʼ\-]{2}/u.test(name)) {
+    return `Enter ${label} using letters (with spaces, hyphens, apostrophes or periods where the name has them).`;
+  }
+  if (name.split(/\s+/).length > MAX_NAME_WORDS) return `Enter just ${label}: at most ${MAX_NAME_WORDS} words.`;
+  return null;
+}
+
 // Reusable field schemas with human messages.
 export const fields = {
   email: z
@@ -52,4 +68,15 @@ export const fields = {
     .max(200, "Use at most 200 characters."),
   name: (label: string) =>
     z.string({ required_error: `Enter ${label}.` }).trim().min(1, `Enter ${label}.`).max(100, `Keep ${label} under 100 characters.`),
+  /** A person's first or last name (see personNameProblem). */
+  personName: (label: string) =>
+    z
+      .string({ required_error: `Enter ${label}.` })
+      .trim()
+      .min(1, `Enter ${label}.`)
+      .max(60, `Keep ${label} under 60 characters.`)
+      .superRefine((v, ctx) => {
+        const problem = personNameProblem(v, label);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
 };

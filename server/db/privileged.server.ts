@@ -8,6 +8,7 @@ import { timingSafeEqual } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import http from "node:http";
 import { isIP } from "node:net";
+import { renderEmail } from "../services/email.server";
 import type { PrismaClient } from "./clients.server";
 import { SchoolDb } from "./school-db.server";
 
@@ -61,6 +62,8 @@ export interface QueuedEmail {
   subject: string;
   text: string;
   html: string | null;
+  /** Private links waiting for delivery (see server/services/email.server.ts). */
+  secrets: string[];
   attempts: number;
 }
 
@@ -267,13 +270,14 @@ export class Platform {
     });
   }
 
-  /** Emails across all schools, for the operator's outbox view. */
-  listRecentEmails(take = 50) {
-    return this.owner.emailMessage.findMany({
+  /** Emails across all schools, for the operator's outbox view: private links are never shown (see renderEmail). */
+  async listRecentEmails(take = 50) {
+    const rows = await this.owner.emailMessage.findMany({
       orderBy: { createdAt: "desc" },
       take,
-      select: { id: true, to: true, subject: true, text: true, transport: true, status: true, createdAt: true, school: { select: { name: true, slug: true } } },
+      select: { id: true, to: true, subject: true, text: true, html: true, secrets: true, transport: true, status: true, createdAt: true, school: { select: { name: true, slug: true } } },
     });
+    return rows.map(({ html: _html, secrets, ...row }) => ({ ...row, text: renderEmail({ text: row.text, html: null, secrets }, { reveal: false }).text }));
   }
 
   // ---- custom domains -------------------------------------------------------------
@@ -387,7 +391,7 @@ export class Platform {
     return this.owner.$transaction(
       async (tx) => {
         const emails = await tx.$queryRaw<QueuedEmail[]>`
-          SELECT "id", "schoolId", "to", "subject", "text", "html", "attempts"
+          SELECT "id", "schoolId", "to", "subject", "text", "html", "secrets", "attempts"
           FROM "EmailMessage"
           WHERE "status" = 'QUEUED'
             AND NOT ("id" = ANY(${exclude}::text[]))
@@ -403,9 +407,10 @@ export class Platform {
           await tx.emailMessage.update({
             where: { id: o.id },
             data:
+              // Delivered or given up: the private links are not kept a moment longer.
               o.status === "SENT"
-                ? { status: "SENT", providerId: o.providerId, sentAt: o.sentAt, attempts: o.attempts, error: null }
-                : { status: o.status, attempts: o.attempts, error: o.error.slice(0, 2000) },
+                ? { status: "SENT", providerId: o.providerId, sentAt: o.sentAt, attempts: o.attempts, error: null, secrets: [] }
+                : { status: o.status, attempts: o.attempts, error: o.error.slice(0, 2000), ...(o.status === "FAILED" ? { secrets: [] } : {}) },
           });
         }
         return { claimed: emails.length };

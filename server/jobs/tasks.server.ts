@@ -11,7 +11,7 @@ import { publicAddressOf, publicLinks } from "../../tenants/links";
 import type { Services } from "../context";
 import type { EmailOutcome, QueuedEmail } from "../db/privileged.server";
 import type { Tx } from "../db/school-db.server";
-import type { Mailer } from "../services/email.server";
+import { renderEmail, type Mailer } from "../services/email.server";
 
 type JobServices = Pick<Services, "platform" | "mailer">;
 
@@ -75,7 +75,7 @@ export async function deliverQueuedEmails(
     let result: Awaited<ReturnType<Mailer["deliver"]>>;
     try {
       result = await withTimeout(
-        mailer.deliver({ to: email.to, subject: email.subject, text: email.text, ...(email.html ? { html: email.html } : {}) }),
+        mailer.deliver({ to: email.to, subject: email.subject, ...renderEmail(email, { reveal: true }) }),
         timeoutMs,
       );
     } catch (error) {

@@ -1,6 +1,8 @@
-// Attempt limits for sign-in and password reset, through @upstash/ratelimit.
-// With UPSTASH_REDIS_REST_URL the counts live in Upstash Redis (shared by every
-// server); without it, an in-process fixed window does the counting.
+// Attempt limits (sign-in, password reset, enrollment, invitations), through
+// @upstash/ratelimit. With UPSTASH_REDIS_REST_URL the counts live in Upstash Redis
+// (shared by every server); without it, an in-process fixed window does the
+// counting. Each bucket has the default policy (RATE_LIMIT_SIGNIN attempts per
+// RATE_LIMIT_WINDOW_SECONDS) unless the caller names its own.
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
 
@@ -11,9 +13,17 @@ export interface LimitResult {
   reset: number;
 }
 
+/** How many attempts per window a bucket allows. */
+export interface LimitPolicy {
+  tokens: number;
+  windowSeconds: number;
+}
+
 export interface RateLimiter {
   /** Counts one attempt for `key` in the named bucket. */
-  limit(bucket: string, key: string): Promise<LimitResult>;
+  limit(bucket: string, key: string, policy?: LimitPolicy): Promise<LimitResult>;
+  /** Forgets the attempts counted for `key` in the named bucket. */
+  reset(bucket: string, key: string, policy?: LimitPolicy): Promise<void>;
 }
 
 type Algorithm = ConstructorParameters<typeof Ratelimit>[0]["limiter"];
@@ -63,26 +73,31 @@ export function createRateLimiter(opts: {
     ? new Redis({ url: opts.upstashUrl, token: opts.upstashToken ?? "" })
     : // Never called: the in-process algorithm keeps its own counts.
       (Object.create(null) as Redis);
-  const bucket = (name: string) => {
-    let l = limiters.get(name);
+  const bucket = (name: string, policy: LimitPolicy) => {
+    const id = `${name}:${policy.tokens}/${policy.windowSeconds}`;
+    let l = limiters.get(id);
     if (!l) {
       l = new Ratelimit({
         redis,
         prefix: `encore:${name}`,
         limiter: opts.upstashUrl
-          ? Ratelimit.fixedWindow(opts.tokens, `${opts.windowSeconds} s`)
-          : inProcessFixedWindow(opts.tokens, opts.windowSeconds * 1000),
+          ? Ratelimit.fixedWindow(policy.tokens, `${policy.windowSeconds} s`)
+          : inProcessFixedWindow(policy.tokens, policy.windowSeconds * 1000),
         analytics: false,
         ephemeralCache: false,
       });
-      limiters.set(name, l);
+      limiters.set(id, l);
     }
     return l;
   };
+  const fallback: LimitPolicy = { tokens: opts.tokens, windowSeconds: opts.windowSeconds };
   return {
-    async limit(name, key) {
-      const r = await bucket(name).limit(key);
+    async limit(name, key, policy = fallback) {
+      const r = await bucket(name, policy).limit(key);
       return { success: r.success, remaining: r.remaining, reset: r.reset };
+    },
+    async reset(name, key, policy = fallback) {
+      await bucket(name, policy).resetUsedTokens(key);
     },
   };
 }

@@ -40,9 +40,16 @@ test("an operator onboards a school and its first admin signs in on the school's
   await expect(row).toContainText("Europe/London · GBP");
   await expect(row.getByRole("link", { name: `${slug}.localhost` })).toBeVisible();
 
-  // The invitation waits in the operator's outbox, with a link to the school's own host.
+  // The invitation is listed in the operator's outbox, but its link is the admin's alone.
   await page.getByRole("navigation", { name: "Operator" }).getByRole("link", { name: "Outbox" }).click();
   await expect(page).toHaveURL(platformUrl("/operator/outbox"));
+  const listed = page.getByRole("listitem", { name: `Email to ${admin.email}: Your invitation to ${schoolName}` });
+  await expect(listed).toContainText("[private link: only the recipient can see it]");
+  await expect(listed.getByRole("link")).toHaveCount(0);
+
+  // The admin's copy, in the school's development mailbox (no email service here),
+  // carries a link to the school's own host.
+  await page.goto(schoolUrl(slug, "/dev/mailbox"));
   const email = page.getByRole("listitem", { name: `Email to ${admin.email}: Your invitation to ${schoolName}` });
   await expect(email).toBeVisible();
   const link = email.getByRole("link", { name: /\/set-password\?token=/ });

@@ -6,12 +6,14 @@
 // test sets are invited by that test, with an address unique to the run.
 import type { AppLoadContext } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCalendarFeed, resolveCalendarFeed } from "../../app/models/calendar-feeds.server";
 import { inviteUser, sendPasswordReset } from "../../app/models/people.server";
 import { getUser, setPasswordWithToken, signIn } from "../../app/utils/auth.server";
 import { checkRateLimit } from "../../app/utils/rate-limit.server";
 import { hashToken } from "../../app/utils/tokens.server";
 import { DEMO_PASSWORD } from "../../prisma/seed/demo";
 import type { SchoolSummary } from "../../server/db/privileged.server";
+import { renderEmail } from "../../server/services/email.server";
 import type { RunningServices } from "../../server/services.server";
 import { brandFor } from "../../tenants/branding";
 import { loadContextFor, testServices } from "../support/services";
@@ -59,15 +61,17 @@ async function invite(school: SchoolSummary): Promise<string> {
   return email;
 }
 
-/** The token of the newest /set-password link mailed to `email`, read from the school's outbox. */
+/** The token of the newest /set-password link mailed to `email`, read as its recipient gets it (the development mailbox). */
 async function linkTokenFromOutbox(school: SchoolSummary, email: string, subject: RegExp): Promise<string> {
   const message = await services.platform
     .schoolDb(school.id)
-    .run((tx) => tx.emailMessage.findFirst({ where: { to: email }, orderBy: { createdAt: "desc" }, select: { subject: true, text: true } }));
+    .run((tx) => tx.emailMessage.findFirst({ where: { to: email }, orderBy: { createdAt: "desc" }, select: { subject: true, text: true, html: true, secrets: true } }));
   if (!message) throw new Error(`no email to ${email} in ${school.slug}'s outbox`);
   expect(message.subject).toMatch(subject);
-  const link = message.text.match(/(\S+)\/set-password\?token=([a-z0-9]+)/);
-  if (!link) throw new Error(`no set-password link in: ${message.text}`);
+  expect(message.text, "the stored text holds no link").not.toMatch(/set-password\?token=/);
+  const { text } = renderEmail(message, { reveal: true });
+  const link = text.match(/(\S+)\/set-password\?token=([a-z0-9]+)/);
+  if (!link) throw new Error(`no set-password link in: ${text}`);
   expect(link[1], "the link must lead to the school's own address").toBe(`http://${school.slug}.localhost:3000`);
   return link[2]!;
 }
@@ -147,6 +151,34 @@ describe("invitation and password-reset links", () => {
     expect(await signIn(context, email, "old-password-1")).toBeNull();
     expect(await getUser(requestWith(before!.cookie, harmony), context), "the old session is over").toBeNull();
     expect(await setPasswordWithToken(context, token, "third-password-3"), "the same link a second time").toBeNull();
+  });
+
+  // Regression: a successful reset left the user's other reset links working, and
+  // their calendar feeds kept serving the family's whereabouts.
+  it("a successful reset voids every other link of the user and revokes their calendar feeds", async () => {
+    const context = contextFor(harmony);
+    const email = await invite(harmony);
+    const invitation = await linkTokenFromOutbox(harmony, email, /invitation/);
+    const userId = await context.db!.run(async (tx) => (await tx.user.findFirstOrThrow({ where: { email }, select: { id: true } })).id);
+    const feeds = await context.db!.run(async (tx) => [await createCalendarFeed(tx, userId), await createCalendarFeed(tx, userId)]);
+    const reset = () => context.db!.run((tx) => sendPasswordReset(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: harmony.name }, email));
+    await reset();
+    const first = await linkTokenFromOutbox(harmony, email, /Reset your/);
+    await reset();
+    const second = await linkTokenFromOutbox(harmony, email, /Reset your/);
+    expect(second).not.toBe(first);
+    for (const feed of feeds) expect(await context.db!.run((tx) => resolveCalendarFeed(tx, feed.token)), "feeds work before").not.toBeNull();
+
+    const done = await setPasswordWithToken(context, second, "recovered-password-1");
+    expect(done).toMatchObject({ feedsRevoked: 2 });
+
+    expect(await setPasswordWithToken(context, first, "attacker-password-1"), "the older reset link").toBeNull();
+    expect(await setPasswordWithToken(context, invitation, "attacker-password-2"), "the unused invitation").toBeNull();
+    expect(await signIn(context, email, "recovered-password-1")).not.toBeNull();
+    for (const feed of feeds) expect(await context.db!.run((tx) => resolveCalendarFeed(tx, feed.token)), "the old feed addresses").toBeNull();
+    // A fresh address works again.
+    const fresh = await context.db!.run((tx) => createCalendarFeed(tx, userId));
+    expect(await context.db!.run((tx) => resolveCalendarFeed(tx, fresh.token))).not.toBeNull();
   });
 
   it("a reset for an unknown address sends nothing", async () => {

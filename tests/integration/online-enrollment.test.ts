@@ -13,13 +13,15 @@ import type { ChildInput, EnrollmentInput } from "../../app/models/online-enroll
 import { parseEnrollmentForm } from "../../app/models/online-enrollment-form";
 import {
   enrollOnline,
-  EXISTING_ACCOUNT_MESSAGE,
   OnlineEnrollmentError,
   submitOnlineEnrollment,
   type EnrollmentDeps,
+  type EnrollmentResult,
+  type SubmissionResult,
 } from "../../app/models/online-enrollment.server";
 import { findUsableToken } from "../../app/utils/auth.server";
 import type { SchoolDb, Tx } from "../../server/db/school-db.server";
+import { renderEmail } from "../../server/services/email.server";
 import { testServices } from "../support/services";
 
 const ZONE = "America/New_York";
@@ -34,6 +36,12 @@ let roomId: string;
 
 const unique = () => randomUUID().slice(0, 8);
 const run = <T>(work: (tx: Tx) => Promise<T>) => db.run(work);
+
+/** A submission that made a new family (not one answered for an existing account). */
+function enrolled(result: SubmissionResult): EnrollmentResult {
+  if (result.existingAccount) throw new Error(`expected a new family, but ${result.accountEmail} already had an account`);
+  return result;
+}
 
 beforeAll(async () => {
   slug = `enroll-${unique()}`;
@@ -128,7 +136,7 @@ describe("online enrollment", () => {
     const data = input([child("Ada", { kind: "lesson", lessonId: lesson.id }, { socialMediaConsent: true }), child("Ben", { kind: "lesson", lessonId: lesson.id }, { lastName: "Other", instruments: ["Violin"], skillLevel: "INTERMEDIATE" })], {
       guardian2: { firstName: "Sam", lastName: "Okafor", email: `sam.${unique()}@example.test`, phone: null },
     });
-    const result = await submitOnlineEnrollment(db, deps, data);
+    const result = enrolled(await submitOnlineEnrollment(db, deps, data));
 
     expect(result.replayed).toBeUndefined();
     expect(result.children.map((c) => [c.name, c.outcome, c.program])).toEqual([
@@ -212,8 +220,10 @@ describe("online enrollment", () => {
   it("emails the account holder a working set-password link, invites the second guardian, and tells the school", async () => {
     const lesson = await makeClass(5);
     const data = input([child("Cleo", { kind: "lesson", lessonId: lesson.id })], { guardian2: { firstName: "Sam", lastName: "Lee", email: `sam.${unique()}@example.test`, phone: "(212) 555-0102" } });
-    const result = await submitOnlineEnrollment(db, deps, data);
-    const emails = await run((tx) => tx.emailMessage.findMany({ where: { to: { in: [data.guardian.email, data.guardian2!.email] } }, select: { to: true, subject: true, text: true, html: true } }));
+    const result = enrolled(await submitOnlineEnrollment(db, deps, data));
+    const stored = await run((tx) => tx.emailMessage.findMany({ where: { to: { in: [data.guardian.email, data.guardian2!.email] } }, select: { to: true, subject: true, text: true, html: true, secrets: true } }));
+    // As the recipients get them (the stored text holds no link: see the outbox tests).
+    const emails = stored.map((e) => ({ ...e, ...renderEmail(e, { reveal: true }) }));
 
     const confirmation = emails.find((e) => e.to === data.guardian.email);
     expect(confirmation?.subject).toBe("Welcome to Online Enrollment Test School: your enrollment");
@@ -236,7 +246,7 @@ describe("online enrollment", () => {
   it("leaves enrollments PENDING when the school approves each place", async () => {
     await run((tx) => tx.school.update({ where: { id: schoolId }, data: { requireEnrollmentApproval: true } }));
     const lesson = await makeClass(3);
-    const result = await submitOnlineEnrollment(db, deps, input([child("Dev", { kind: "lesson", lessonId: lesson.id })]));
+    const result = enrolled(await submitOnlineEnrollment(db, deps, input([child("Dev", { kind: "lesson", lessonId: lesson.id })])));
     expect(result.children[0]!.outcome).toBe("PENDING");
     const e = await run((tx) => tx.enrollment.findFirstOrThrow({ where: { studentId: result.children[0]!.studentId }, select: { status: true } }));
     expect(e.status).toBe("PENDING");
@@ -244,7 +254,7 @@ describe("online enrollment", () => {
 
   it("puts a child on the waitlist when the class is full", async () => {
     const lesson = await makeClass(1);
-    const result = await submitOnlineEnrollment(db, deps, input([child("Eve", { kind: "lesson", lessonId: lesson.id }), child("Finn", { kind: "lesson", lessonId: lesson.id })]));
+    const result = enrolled(await submitOnlineEnrollment(db, deps, input([child("Eve", { kind: "lesson", lessonId: lesson.id }), child("Finn", { kind: "lesson", lessonId: lesson.id })])));
     expect(result.children.map((c) => c.outcome)).toEqual(["ACTIVE", "WAITLISTED"]);
     const roster = await run((tx) => tx.enrollment.findMany({ where: { lessonId: lesson.id }, orderBy: { enrolledAt: "asc" }, select: { status: true } }));
     expect(roster.map((r) => r.status).sort()).toEqual(["ACTIVE", "WAITLISTED"]);
@@ -252,7 +262,7 @@ describe("online enrollment", () => {
 
   it("records individual lessons as a request: the child's instrument and an email to the school, no enrollment", async () => {
     const data = input([child("Gus", { kind: "individual", instrument: "Violin" }, { instruments: ["Violin", "Piano"] })]);
-    const result = await submitOnlineEnrollment(db, deps, data);
+    const result = enrolled(await submitOnlineEnrollment(db, deps, data));
     expect(result.children[0]).toMatchObject({ outcome: "REQUESTED", program: "Individual lessons in Violin", lessonId: null, enrollmentId: null });
     const student = await run((tx) => tx.student.findUniqueOrThrow({ where: { id: result.children[0]!.studentId }, select: { instrument: true, secondaryInstruments: true, _count: { select: { enrollments: true } } } }));
     expect(student).toEqual({ instrument: "Violin", secondaryInstruments: ["Piano"], _count: { enrollments: 0 } });
@@ -265,7 +275,7 @@ describe("online enrollment", () => {
     await run((tx) => tx.school.update({ where: { id: schoolId }, data: { registrationFee: "35.50" } }));
     const lesson = await makeClass(6);
     const data = input([child("Hana", { kind: "lesson", lessonId: lesson.id })]);
-    const result = await submitOnlineEnrollment(db, deps, data);
+    const result = enrolled(await submitOnlineEnrollment(db, deps, data));
     expect(result.registrationFee).toMatchObject({ amount: "35.50", currency: "USD" });
     const payment = await run((tx) => tx.payment.findUniqueOrThrow({ where: { id: result.registrationFee!.paymentId }, select: { familyGroupId: true, amount: true, status: true, description: true, currency: true } }));
     expect(payment).toMatchObject({ familyGroupId: result.familyGroupId, status: "PENDING", description: "Registration fee", currency: "USD" });
@@ -281,8 +291,8 @@ describe("online enrollment", () => {
   it("returns the first result when the same form is submitted again", async () => {
     const lesson = await makeClass(4);
     const data = input([child("Ivy", { kind: "lesson", lessonId: lesson.id })]);
-    const first = await submitOnlineEnrollment(db, deps, data);
-    const again = await submitOnlineEnrollment(db, deps, data);
+    const first = enrolled(await submitOnlineEnrollment(db, deps, data));
+    const again = enrolled(await submitOnlineEnrollment(db, deps, data));
     expect(again).toEqual({ ...first, replayed: true });
     const c = await counts(data.guardian.email, data.key);
     expect(c.keys).toBe(1);
@@ -294,7 +304,7 @@ describe("online enrollment", () => {
   it("creates one family when the same form arrives several times at once", async () => {
     const lesson = await makeClass(4);
     const data = input([child("Jo", { kind: "lesson", lessonId: lesson.id }), child("Kai", { kind: "lesson", lessonId: lesson.id })]);
-    const results = await Promise.all([1, 2, 3, 4].map(() => submitOnlineEnrollment(db, deps, data)));
+    const results = (await Promise.all([1, 2, 3, 4].map(() => submitOnlineEnrollment(db, deps, data)))).map(enrolled);
     const families = new Set(results.map((r) => r.familyGroupId));
     expect(families.size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
@@ -314,17 +324,37 @@ describe("online enrollment", () => {
     expect(await run((tx) => tx.user.count({ where: { email: data.guardian.email } }))).toBe(0);
   });
 
-  it("refuses an email that already has an account, writing nothing", async () => {
+  it("creates nothing for an address that already has an account, emails its holder, and answers the same again", async () => {
     const lesson = await makeClass(4);
     const first = input([child("Lee", { kind: "lesson", lessonId: lesson.id })]);
-    await submitOnlineEnrollment(db, deps, first);
-    const second = input([child("Mo", { kind: "lesson", lessonId: lesson.id })], { guardian: { ...first.guardian } });
+    enrolled(await submitOnlineEnrollment(db, deps, first));
+    const second = input([child("Mo", { kind: "lesson", lessonId: lesson.id })], { guardian: { ...first.guardian, firstName: "Someone" } });
     const before = await counts(first.guardian.email, second.key);
-    const error = await submitOnlineEnrollment(db, deps, second).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OnlineEnrollmentError);
-    expect((error as OnlineEnrollmentError).message).toBe(EXISTING_ACCOUNT_MESSAGE);
-    expect((error as OnlineEnrollmentError).field).toBe("guardian.email");
-    expect(await counts(first.guardian.email, second.key)).toEqual(before);
+    const result = await submitOnlineEnrollment(db, deps, second);
+    expect(result).toEqual({ existingAccount: true, accountEmail: first.guardian.email });
+    const after = await counts(first.guardian.email, second.key);
+    // Only the form's key and two emails: to the holder, and to the school.
+    expect(after).toEqual({ ...before, keys: before.keys + 1, emails: before.emails + 2 });
+    const told = await run((tx) => tx.emailMessage.findFirstOrThrow({ where: { to: first.guardian.email }, orderBy: { createdAt: "desc" }, select: { subject: true, text: true, secrets: true } }));
+    expect(told.subject).toBe("About the enrollment form sent with your email at Online Enrollment Test School");
+    expect(told.text).toContain("Hello Robin,");
+    expect(told.text).toContain(`${deps.origin}/family/children`);
+    expect(told.secrets).toEqual([]);
+    // The same form again is answered the same, and sends nothing more.
+    expect(await submitOnlineEnrollment(db, deps, second)).toEqual({ existingAccount: true, accountEmail: first.guardian.email, replayed: true });
+    expect(await counts(first.guardian.email, second.key)).toEqual(after);
+  });
+
+  it("does not add a second contact who has an account, and emails them instead", async () => {
+    const lesson = await makeClass(4);
+    const holder = input([child("Nia", { kind: "lesson", lessonId: lesson.id })]);
+    enrolled(await submitOnlineEnrollment(db, deps, holder));
+    const data = input([child("Oz", { kind: "lesson", lessonId: lesson.id })], { guardian2: { firstName: "Robin", lastName: "Okafor", email: holder.guardian.email, phone: null } });
+    const result = enrolled(await submitOnlineEnrollment(db, deps, data));
+    const account = await run((tx) => tx.user.findFirstOrThrow({ where: { email: holder.guardian.email }, select: { familyGroup: { select: { id: true } } } }));
+    expect(account.familyGroup?.id).not.toBe(result.familyGroupId);
+    const told = await run((tx) => tx.emailMessage.findFirstOrThrow({ where: { to: holder.guardian.email }, orderBy: { createdAt: "desc" }, select: { subject: true } }));
+    expect(told.subject).toBe("You were named as a family contact at Online Enrollment Test School");
   });
 
   it("writes nothing at all when any part is refused (a class not offered online)", async () => {
@@ -341,7 +371,7 @@ describe("online enrollment", () => {
     expect(await counts(data.guardian.email, data.key)).toEqual(before);
     expect(await run((tx) => tx.enrollment.count({ where: { lessonId: open.id } }))).toBe(0);
     // The same key still works once the form is fixed.
-    const fixed = await submitOnlineEnrollment(db, deps, { ...data, children: [data.children[0]!] });
+    const fixed = enrolled(await submitOnlineEnrollment(db, deps, { ...data, children: [data.children[0]!] }));
     expect(fixed.children).toHaveLength(1);
   });
 
@@ -362,7 +392,7 @@ describe("online enrollment", () => {
 describe("the landing page's data", () => {
   it("lists group classes with seats left, individual lessons, teachers and locations, in one read", async () => {
     const full = await makeClass(1);
-    await submitOnlineEnrollment(db, deps, input([child("Rae", { kind: "lesson", lessonId: full.id })]));
+    enrolled(await submitOnlineEnrollment(db, deps, input([child("Rae", { kind: "lesson", lessonId: full.id })])));
     const open = await makeClass(3);
     const page = await run((tx) => landingPage(tx, { schoolId, timeZone: ZONE }));
     const shown = page.classes.find((c) => c.id === open.id);
@@ -384,7 +414,7 @@ describe("the family pages", () => {
   async function newFamily() {
     const lesson = await makeClass(4);
     const data = input([child("Sol", { kind: "lesson", lessonId: lesson.id })]);
-    const result = await submitOnlineEnrollment(db, deps, data);
+    const result = enrolled(await submitOnlineEnrollment(db, deps, data));
     const parent = await run((tx) => tx.user.findFirstOrThrow({ where: { email: data.guardian.email }, select: { id: true } }));
     return { data, result, parentId: parent.id, lesson };
   }
@@ -404,8 +434,8 @@ describe("the family pages", () => {
     await run((tx) => addGuardian(tx, { mailer: services.mailer, origin: deps.origin, schoolName: deps.school.name }, parentId, { firstName: "Tam", lastName: "Lee", email, phone: null }));
     const tam = await run((tx) => tx.user.findFirstOrThrow({ where: { email }, select: { id: true, role: true, familyGroupId: true } }));
     expect(tam).toMatchObject({ role: "PARENT", familyGroupId: result.familyGroupId });
-    const invite = await run((tx) => tx.emailMessage.findFirstOrThrow({ where: { to: email }, select: { text: true } }));
-    expect(invite.text).toMatch(/set-password\?token=/);
+    const invite = await run((tx) => tx.emailMessage.findFirstOrThrow({ where: { to: email }, select: { text: true, html: true, secrets: true } }));
+    expect(renderEmail(invite, { reveal: true }).text).toMatch(/set-password\?token=/);
 
     // Tam is not the account holder: no guardians, no billing changes.
     await expect(run((tx) => addGuardian(tx, { mailer: services.mailer, origin: deps.origin, schoolName: deps.school.name }, tam.id, { firstName: "X", lastName: "Y", email: `x.${unique()}@example.test`, phone: null }))).rejects.toBeInstanceOf(FamilyError);
