@@ -242,14 +242,14 @@ describe("one address at two schools", () => {
   });
 });
 
-describe("attempt limits (RATE_LIMIT_SIGNIN=3)", () => {
+describe("attempt limits of password resets (RATE_LIMIT_SIGNIN=3)", () => {
   it("allows the configured number of attempts, then blocks with a clear message", async () => {
     const context = contextFor(harmony, limitedServices);
     const keys = [`ip:test-${runId}-a`, `account:limited-${runId}@harmony.test`];
     for (let attempt = 1; attempt <= 3; attempt++) {
-      expect(await checkRateLimit(context, "signin", keys), `attempt ${attempt}`).toBeNull();
+      expect(await checkRateLimit(context, "reset", keys), `attempt ${attempt}`).toBeNull();
     }
-    const message = await checkRateLimit(context, "signin", keys);
+    const message = await checkRateLimit(context, "reset", keys);
     expect(message).toMatch(/^Too many attempts\. For your security, please wait \d+ minutes? and try again\.$/);
     const minutes = Number(message!.match(/wait (\d+) minute/)![1]);
     expect(minutes).toBeGreaterThanOrEqual(1);
@@ -260,11 +260,11 @@ describe("attempt limits (RATE_LIMIT_SIGNIN=3)", () => {
     const harmonyContext = contextFor(harmony, limitedServices);
     const account = `account:shared-${runId}@example.test`;
     for (let i = 1; i <= 3; i++) {
-      expect(await checkRateLimit(harmonyContext, "signin", [`ip:test-${runId}-${i}`, account])).toBeNull();
+      expect(await checkRateLimit(harmonyContext, "reset", [`ip:test-${runId}-${i}`, account])).toBeNull();
     }
     // A fresh address, but the account has used its attempts.
-    expect(await checkRateLimit(harmonyContext, "signin", [`ip:test-${runId}-fresh`, account])).toMatch(/Too many attempts/);
+    expect(await checkRateLimit(harmonyContext, "reset", [`ip:test-${runId}-fresh`, account])).toMatch(/Too many attempts/);
     // The same keys at another school are counted on their own.
-    expect(await checkRateLimit(contextFor(riverside, limitedServices), "signin", [`ip:test-${runId}-1`, account])).toBeNull();
+    expect(await checkRateLimit(contextFor(riverside, limitedServices), "reset", [`ip:test-${runId}-1`, account])).toBeNull();
   });
 });
