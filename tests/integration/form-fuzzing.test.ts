@@ -17,6 +17,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUserToken } from "../../app/utils/auth.server";
 import { hashPassword } from "../../app/utils/password.server";
+import { hashToken, randomToken } from "../../app/utils/tokens.server";
 import { DEMO_PASSWORD, HARMONY, seedSchool } from "../../prisma/seed/demo";
 import { Client, OPERATOR, startTestApp, type TestApp } from "../support/app";
 import { connectOwner } from "../support/db";
@@ -36,6 +37,7 @@ let inviteToken = "";
 const CUID = /\bc[a-z0-9]{24}\b/g;
 const IS_CUID = /\bc[a-z0-9]{24}\b/;
 const NOWHERE = "cnowherenowherenowhere000";
+let operatorToken = "";
 
 beforeAll(async () => {
   t = await startTestApp(services);
@@ -47,6 +49,9 @@ beforeAll(async () => {
     const user = await tx.user.create({ data: { email: `invited-${run}@fuzz.test`, firstName: "Ina", lastName: "Vited", role: "TEACHER" }, select: { id: true } });
     return createUserToken(tx, user.id, "INVITATION");
   });
+  // A fresh operator link (npm run create-operator), so /operator/set-password shows its form.
+  operatorToken = randomToken();
+  await services.platform.issueOperatorToken({ email: `ops-${run}@fuzz.test`, name: "Fuzz Operator", tokenHash: hashToken(operatorToken), expiresAt: new Date(Date.now() + 86_400_000) });
   await services.platform.schoolDb(schoolId).run(async (tx) => {
     // Something in the approval queue, hybrid bookings open, and a lesson today for
     // the teacher, so those pages show their forms.
@@ -227,7 +232,7 @@ describe("form fuzzing", () => {
 
     const roles: { name: string; client: () => Promise<Client>; starts: string[]; forms?: () => Promise<PageForm[]> }[] = [
       { name: "visitor", client: async () => new Client(t.app, schoolHost, "10.0.0.1"), starts: ["/", "/enroll", "/login", "/forgot-password", `/set-password?token=${inviteToken}`] },
-      { name: "platform visitor", client: async () => new Client(t.app, "localhost:3000", "10.0.0.7"), starts: ["/operator/login"] },
+      { name: "platform visitor", client: async () => new Client(t.app, "localhost:3000", "10.0.0.7"), starts: ["/operator/login", `/operator/set-password?token=${operatorToken}`] },
       { name: "student", client: () => new Client(t.app, schoolHost, "10.0.0.2").signIn("emma@harmony.test"), starts: ["/dashboard", "/family", "/account/calendar", "/account/notifications"] },
       { name: "parent", client: () => new Client(t.app, schoolHost, "10.0.0.3").signIn("parent@harmony.test"), starts: ["/family", "/account/calendar", "/account/notifications"] },
       { name: "teacher", client: () => new Client(t.app, schoolHost, "10.0.0.4").signIn("sarah.johnson@harmony.test"), starts: ["/teach", "/teach/today", "/account/calendar"] },
