@@ -1,19 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import { findOperatorLink, requirePlatform, setOperatorPasswordWithLink } from "~/utils/auth.server";
-import { fields, noErrors, parseForm } from "~/utils/forms";
+import { noErrors, parseForm, setPasswordForm } from "~/utils/forms";
 import { checkRateLimit } from "~/utils/rate-limit.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Set your operator password");
-
-const schema = z
-  .object({ token: z.string().min(1), password: fields.newPassword, confirm: z.string() })
-  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords do not match." });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requirePlatform(context);
@@ -24,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requirePlatform(context);
-  const parsed = parseForm(await request.formData(), schema);
+  const parsed = parseForm(await request.formData(), setPasswordForm);
   if (!parsed.ok) return data({ errors: parsed.errors, formError: null }, { status: 400 });
   const limited = await checkRateLimit(context, "reset", [`ip:${context.clientIp}`]);
   if (limited) return data({ errors: noErrors, formError: limited }, { status: 429 });

@@ -80,3 +80,8 @@ export const fields = {
         if (problem) ctx.addIssue({ code: "custom", message: problem });
       }),
 };
+
+/** A set-password form from a one-time link: the token, a new password, and the same again. */
+export const setPasswordForm = z
+  .object({ token: z.string().min(1), password: fields.newPassword, confirm: z.string() })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords do not match." });
