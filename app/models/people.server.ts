@@ -212,6 +212,7 @@ export async function reactivatePerson(tx: Tx, deps: { mailer: Mailer; origin: s
     subject: `Welcome back to ${deps.schoolName}`,
     text: `Hello ${person.firstName},\n\nYour account at ${deps.schoolName} is active again. Choose a new password here (the link works for 7 days):\n${link}\n`,
     html: `<p>Hello ${escapeHtml(person.firstName)},</p><p>Your account at ${escapeHtml(deps.schoolName)} is active again. <a href="${link}">Choose a new password</a> (the link works for 7 days).</p>`,
+    secrets: [link],
   });
   await recordAuditEvent(tx, { actedById: input.actorId, action: "person.reactivated", subjectId: person.id, details: { linkSent: true } });
   return { name, email: person.email };
