@@ -39,6 +39,13 @@ if (!dataDir) {
 
 const isCI = Boolean(process.env.CI);
 
+const chromium = {
+  ...devices["Desktop Chrome"],
+  launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS },
+};
+/** Journeys that need the seed as it was seeded (see projects). */
+const SEED_READERS = /a make-up class shows on the schedule of the family whose child joins it as a guest/;
+
 export default defineConfig({
   testDir: "./tests/e2e",
   fullyParallel: true,
@@ -55,17 +62,10 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
-    {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: CHROMIUM_PATH,
-          headless: true,
-          args: CHROMIUM_ARGS,
-        },
-      },
-    },
+    // Journeys that read the demo seed exactly as seeded run first: other journeys
+    // change harmony's shared data (a known gap: each should get a school of its own).
+    { name: "seed-readers", grep: SEED_READERS, use: chromium },
+    { name: "chromium", grepInvert: SEED_READERS, dependencies: ["seed-readers"], use: chromium },
   ],
   webServer: {
     // tests/e2e/server.ts: a throwaway PostgreSQL, then build/server.js in production mode on it.
