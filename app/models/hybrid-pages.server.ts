@@ -6,7 +6,7 @@ import { termWeekCount } from "../domain/hybrid";
 import { canMoveIndividualSession } from "../domain/notice";
 import { toLocalDate } from "../domain/time";
 import { FamilyAccessError, studentsOfAccount } from "./family-access.server";
-import { freeSlotsForWeek, HybridError, hybridOverview, moveSession, openBookings, saveHybridPattern } from "./hybrid.server";
+import { freeSlotsForWeek, HybridError, hybridOverview, moveSession, openBookings, saveHybridPattern, type PatternInput } from "./hybrid.server";
 import { loadCalendarRules } from "./scheduling.server";
 import { movePolicy, oneOnOneWeekLabel } from "./school-settings.server";
 
@@ -70,21 +70,14 @@ export async function openLessonBookings(tx: Tx, mailer: Mailer, input: { lesson
   return openBookings(tx, mailer, { configId: config.id, origin: input.origin, timeZone: input.timeZone });
 }
 
-export interface PatternInput {
-  termId: string;
-  individualWeeks: number[];
-  individualDurationMinutes: number;
-  groupPrice: string | null;
-  individualPrice: string | null;
-  notifyDaysAhead: number;
-  bookingReminderDays: number;
-}
+/** The pattern form's fields: saveHybridPattern's input, for the lesson of the page. */
+export type LessonPatternInput = Omit<PatternInput, "lessonId">;
 
 /**
  * Saves a lesson's pattern for a term, after checking the weeks against the term:
  * `problem` names the field to correct, else the calendar changes made.
  */
-export async function saveLessonPattern(tx: Tx, timeZone: string, lessonId: string, input: PatternInput) {
+export async function saveLessonPattern(tx: Tx, timeZone: string, lessonId: string, input: LessonPatternInput) {
   const term = await tx.term.findFirst({ where: { id: input.termId, archivedAt: null }, select: { id: true, name: true, startDate: true, endDate: true } });
   if (!term) return { problem: { termId: "Choose a term of this school." } as Record<string, string> };
   const count = termWeekCount(term.startDate, term.endDate);
