@@ -110,6 +110,7 @@ export function ChildFields({
   lastNameLabel = "Last name (if not yours)",
   headingLevel = 2,
   autoFocusName,
+  consentBy = "parent",
 }: {
   index: number;
   count: number;
@@ -123,10 +124,12 @@ export function ChildFields({
   headingLevel?: 2 | 3;
   /** Focus (and scroll to) the first name: a block just added, with or without JavaScript. */
   autoFocusName?: boolean;
+  /** Who ticks the consents: the parent on their own form, or the school recording what a parent agreed to. */
+  consentBy?: "parent" | "school";
 }) {
   const p = (field: string) => `children.${index}.${field}`;
   const first = entry(values, p("firstName")).trim();
-  const title = count > 1 ? `Child ${index + 1}${first ? `: ${first}` : ""}` : first ? `About ${first}` : "About your child";
+  const title = count > 1 ? `Child ${index + 1}${first ? `: ${first}` : ""}` : first ? `About ${first}` : consentBy === "school" ? "Child" : "About your child";
   const others = new Set(entryList(values, p("otherInstruments")));
   const Heading = headingLevel === 2 ? "h2" : "h3";
   const skillId = `${p("skillLevel")}-${useId()}`;
@@ -191,12 +194,29 @@ export function ChildFields({
           values={values}
           errors={errors}
           label={
-            <>
-              <strong>I am {first || "this child"}&rsquo;s parent or legal guardian</strong> and agree to {first || "them"} taking part in lessons (required).
-            </>
+            consentBy === "parent" ? (
+              <>
+                <strong>I am {first || "this child"}&rsquo;s parent or legal guardian</strong> and agree to {first || "them"} taking part in lessons (required).
+              </>
+            ) : (
+              <>
+                <strong>A parent or legal guardian has agreed</strong> to {first || "this child"} taking part in lessons (required).
+              </>
+            )
           }
         />
-        <Checkbox name={p("socialMediaConsent")} values={values} errors={errors} label={<>The school may share photos or videos of {first || "my child"} on its website and social media (optional).</>} />
+        <Checkbox
+          name={p("socialMediaConsent")}
+          values={values}
+          errors={errors}
+          label={
+            consentBy === "parent" ? (
+              <>The school may share photos or videos of {first || "my child"} on its website and social media (optional).</>
+            ) : (
+              <>The parent agreed to photos or videos of {first || "this child"} on the school&rsquo;s website and social media (optional).</>
+            )
+          }
+        />
       </div>
     </fieldset>
   );

@@ -70,7 +70,7 @@ export function lastAdminProblem(input: { activeAdminIds: readonly string[]; sub
 
 // ---- the audit log ---------------------------------------------------------------
 
-export const AUDIT_ACTIONS = ["person.invited", "person.role_changed", "person.deactivated", "person.reactivated"] as const;
+export const AUDIT_ACTIONS = ["person.invited", "person.role_changed", "person.deactivated", "person.reactivated", "person.contact_changed", "person.invitation_resent", "student.added"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditDetails = Record<string, unknown> | null;
@@ -97,6 +97,15 @@ export function describeAuditEvent(action: string, details: AuditDetails): strin
     }
     case "person.reactivated":
       return d.linkSent === false ? "Reactivated." : "Reactivated; emailed a link to choose a new password.";
+    case "person.contact_changed": {
+      const changed = Array.isArray(d.changed) ? d.changed.filter((c): c is string => typeof c === "string") : [];
+      const what = changed.length ? changed.join(", ").replace(/, ([^,]*)$/, " and $1") : "contact details";
+      return `Changed ${what}${typeof d.from === "string" && typeof d.to === "string" ? ` (email ${d.from} → ${d.to})` : ""}.`;
+    }
+    case "person.invitation_resent":
+      return `Invitation sent again${typeof d.email === "string" ? ` to ${d.email}` : ""}.`;
+    case "student.added":
+      return `Added as a student by hand${typeof d.enrolled === "string" ? `, ${d.outcome === "WAITLISTED" ? "waitlisted for" : "enrolled in"} ${d.enrolled}` : ""}.`;
     default:
       return action;
   }

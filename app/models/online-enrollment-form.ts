@@ -463,3 +463,112 @@ export const OUTCOME_LABEL: Record<ChildOutcome, string> = {
   REQUESTED: "Request sent",
   NONE: "Registered",
 };
+
+// ---------------------------------------------------------------------------
+// The admin's "add a family" form (/admin/students/new)
+// ---------------------------------------------------------------------------
+
+/** A family an admin adds by hand: a new one (contacts typed in) or children for an existing one. */
+export type AdminFamilyInput =
+  | {
+      mode: "new";
+      guardian: Omit<ContactInput, "phone"> & { phone: string | null };
+      guardian2: (Omit<ContactInput, "phone"> & { phone: string | null }) | null;
+      emergency: { name: string; phone: string; relation: string } | null;
+      /** Email the contacts an invitation to set a password now (else later, from People). */
+      invite: boolean;
+      children: ChildInput[];
+    }
+  | { mode: "existing"; familyId: string; children: ChildInput[] };
+
+const optionalPhone = (label: string) =>
+  optionalText(30, label).refine((v) => v === "" || phoneField().safeParse(v).success, "Enter a phone number like (212) 555-0142.");
+
+type AdminFamilyOptions = Omit<ChildOptions, "programOptional"> & { familyIds: readonly string[] };
+type AdminFamilyContacts = Omit<Extract<AdminFamilyInput, { mode: "new" }>, "children">;
+
+/**
+ * The family part of the admin's form. The office knows less than a family typing its
+ * own form: phones and the emergency contact are optional (all of the emergency
+ * contact or none). `familyIds`: the families an existing-family entry may name.
+ */
+function adminFamilyContactsSchema(opts: AdminFamilyOptions) {
+  const families = new Set(opts.familyIds);
+  const person = (who: string) =>
+    z.object({ firstName: optionalName(`${who}'s first name`), lastName: optionalName(`${who}'s last name`), email: optionalText(254, `${who}'s email`), phone: optionalPhone(`${who}'s phone number`) });
+  return z
+    .object({
+      mode: single(z.enum(["new", "existing"], { errorMap: () => ({ message: "Choose a new or an existing family." }) }).optional().default("new")),
+      familyId: optionalText(100, "the family"),
+      guardian: person("the contact").optional().default({}),
+      guardian2: person("the second contact").optional().default({}),
+      emergency: z.object({ name: optionalName("the emergency contact's name"), phone: optionalPhone("the emergency contact's phone number"), relation: optionalText(60, "the relation") }).optional().default({}),
+      invite: checkbox,
+    })
+    .superRefine((v, ctx) => {
+      if (v.mode === "existing") {
+        if (!v.familyId) ctx.addIssue({ code: "custom", path: ["familyId"], message: "Choose the family." });
+        else if (!families.has(v.familyId)) ctx.addIssue({ code: "custom", path: ["familyId"], message: "Choose a family from the list." });
+        return;
+      }
+      const required = (group: "guardian" | "guardian2", field: "firstName" | "lastName" | "email", message: string) => {
+        if (!v[group][field]) ctx.addIssue({ code: "custom", path: [group, field], message });
+      };
+      required("guardian", "firstName", "Enter the contact's first name.");
+      required("guardian", "lastName", "Enter the contact's last name.");
+      required("guardian", "email", "Enter the contact's email: it is how they sign in.");
+      const emailOf = (group: "guardian" | "guardian2") => {
+        if (!v[group].email) return;
+        const email = fields.email.safeParse(v[group].email);
+        if (!email.success) ctx.addIssue({ code: "custom", path: [group, "email"], message: email.error.issues[0]!.message });
+      };
+      emailOf("guardian");
+      const g2 = v.guardian2;
+      if (g2.firstName || g2.lastName || g2.email || g2.phone) {
+        required("guardian2", "firstName", "Enter the second contact's first name, or leave all of their fields empty.");
+        required("guardian2", "lastName", "Enter the second contact's last name, or leave all of their fields empty.");
+        required("guardian2", "email", "Enter the second contact's email, or leave all of their fields empty.");
+        emailOf("guardian2");
+        if (g2.email && g2.email.toLowerCase() === v.guardian.email.toLowerCase()) ctx.addIssue({ code: "custom", path: ["guardian2", "email"], message: "Use a different email from the first contact's." });
+      }
+      const e = v.emergency;
+      if (e.name || e.phone || e.relation) {
+        if (!e.name) ctx.addIssue({ code: "custom", path: ["emergency", "name"], message: "Enter the emergency contact's name, or leave all three empty." });
+        if (!e.phone) ctx.addIssue({ code: "custom", path: ["emergency", "phone"], message: "Enter the emergency contact's phone number, or leave all three empty." });
+        if (!e.relation) ctx.addIssue({ code: "custom", path: ["emergency", "relation"], message: "Say who they are to the child, or leave all three empty." });
+      }
+    })
+    .transform((v): { mode: "existing"; familyId: string } | AdminFamilyContacts => {
+      if (v.mode === "existing") return { mode: "existing", familyId: v.familyId };
+      const contact = (c: { firstName: string; lastName: string; email: string; phone: string }) => ({ firstName: c.firstName, lastName: c.lastName, email: c.email.toLowerCase(), phone: c.phone || null });
+      return {
+        mode: "new",
+        guardian: contact(v.guardian),
+        guardian2: v.guardian2.email ? contact(v.guardian2) : null,
+        emergency: v.emergency.name ? v.emergency : null,
+        invite: v.invite,
+      };
+    });
+}
+
+function adminChildrenSchema(opts: AdminFamilyOptions) {
+  return z
+    .object({
+      children: z.array(childSchema({ ...opts, programOptional: true })).min(1, "Add at least one child.").max(MAX_CHILDREN, `At most ${MAX_CHILDREN} children per form.`),
+      tooManyChildren: z.unknown().optional(),
+    })
+    .superRefine((v, ctx) => {
+      if (v.tooManyChildren) ctx.addIssue({ code: "custom", path: ["children"], message: `At most ${MAX_CHILDREN} children per form.` });
+    });
+}
+
+/**
+ * The admin's "add students" form. The family part and the children are checked
+ * apart, so one wrong part never hides the other's messages.
+ */
+export function parseAdminFamilyForm(values: FormEntries, opts: AdminFamilyOptions): Parsed<AdminFamilyInput> {
+  const family = parseNested(values, adminFamilyContactsSchema(opts));
+  const children = parseNested(values, adminChildrenSchema(opts));
+  if (!family.ok || !children.ok) return { ok: false, errors: { ...(family.ok ? {} : family.errors), ...(children.ok ? {} : children.errors) }, values };
+  return { ok: true, data: { ...family.data, children: children.data.children } as AdminFamilyInput, values };
+}

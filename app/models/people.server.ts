@@ -48,17 +48,22 @@ export async function inviteUser(
   if (deps.actorId !== undefined) {
     await recordAuditEvent(tx, { actedById: deps.actorId, action: "person.invited", subjectId: user.id, details: { role: input.role, email } });
   }
+  await emailInvitation(tx, deps, { id: user.id, email, firstName: input.firstName });
+  return user;
+}
+
+/** Emails a person a fresh link (7 days) to set their first password. */
+async function emailInvitation(tx: Tx, deps: { mailer: Mailer; origin: string; schoolName: string; invitedBy?: string }, user: { id: string; email: string; firstName: string }) {
   const token = await createUserToken(tx, user.id, "INVITATION");
   const link = `${deps.origin}/set-password?token=${token}`;
   const who = deps.invitedBy ? `${deps.invitedBy} has invited you` : "You have been invited";
   await deps.mailer.send(tx, {
-    to: email,
+    to: user.email,
     subject: `Your invitation to ${deps.schoolName}`,
-    text: `Hello ${input.firstName},\n\n${who} to ${deps.schoolName} on Encore.\n\nSet your password here (the link works for 7 days):\n${link}\n`,
-    html: `<p>Hello ${escapeHtml(input.firstName)},</p><p>${escapeHtml(who)} to ${escapeHtml(deps.schoolName)} on Encore.</p><p><a href="${link}">Set your password</a> (the link works for 7 days).</p>`,
+    text: `Hello ${user.firstName},\n\n${who} to ${deps.schoolName} on Encore.\n\nSet your password here (the link works for 7 days):\n${link}\n`,
+    html: `<p>Hello ${escapeHtml(user.firstName)},</p><p>${escapeHtml(who)} to ${escapeHtml(deps.schoolName)} on Encore.</p><p><a href="${link}">Set your password</a> (the link works for 7 days).</p>`,
     secrets: [link],
   });
-  return user;
 }
 
 export async function sendPasswordReset(tx: Tx, deps: { mailer: Mailer; origin: string; schoolName: string }, emailInput: string) {
@@ -230,6 +235,63 @@ export async function changeRole(tx: Tx, input: { actorId: string; userId: strin
   return { name: personName(person), from: person.role, to: input.role, sessionsEnded: sessions.count };
 }
 
+export interface ContactInput {
+  firstName: string;
+  lastName: string;
+  /** Left out for someone with no login of their own (a child on the family's account). */
+  email?: string;
+  phone: string | null;
+}
+
+/**
+ * Changes a person's name, sign-in email and phone. A new email voids the links sent
+ * to the old one (an invitation is sent again to the new address).
+ */
+export async function updateContact(tx: Tx, deps: { mailer: Mailer; origin: string; schoolName: string; invitedBy: string }, input: { actorId: string; userId: string; contact: ContactInput; now?: Date }) {
+  const { person } = await lockAccess(tx, input.actorId, input.userId);
+  const now = input.now ?? new Date();
+  const { contact } = input;
+  const email = contact.email && hasLogin(person.email) ? contact.email.toLowerCase() : person.email;
+  const emailChanged = email !== person.email;
+  if (emailChanged) {
+    const holder = await tx.user.findFirst({ where: { email, id: { not: person.id } }, select: { id: true } });
+    if (holder) throw new PeopleAccessError(`${email} already belongs to someone else at this school.`, 409);
+  }
+  const before = await tx.user.findUniqueOrThrow({ where: { id: person.id }, select: { phone: true, passwordHash: true } });
+  await tx.user.update({ where: { id: person.id }, data: { firstName: contact.firstName, lastName: contact.lastName, email, phone: contact.phone } });
+  const changed = [
+    person.firstName !== contact.firstName || person.lastName !== contact.lastName ? "name" : null,
+    emailChanged ? "email" : null,
+    (before.phone ?? null) !== contact.phone ? "phone" : null,
+  ].filter((c): c is string => c !== null);
+  let invitationResent = false;
+  if (emailChanged) {
+    await tx.userToken.updateMany({ where: { userId: person.id, usedAt: null, voidedAt: null }, data: { voidedAt: now } });
+    if (!before.passwordHash && !person.deactivatedAt) {
+      await emailInvitation(tx, deps, { id: person.id, email, firstName: contact.firstName });
+      invitationResent = true;
+    }
+  }
+  if (changed.length) {
+    await recordAuditEvent(tx, { actedById: input.actorId, action: "person.contact_changed", subjectId: person.id, details: { changed, ...(emailChanged ? { from: person.email, to: email } : {}) } });
+  }
+  return { name: `${contact.firstName} ${contact.lastName}`, changed, invitationResent };
+}
+
+/** Sends an invited person (no password yet) a fresh invitation; their older links stop working. */
+export async function resendInvitation(tx: Tx, deps: { mailer: Mailer; origin: string; schoolName: string; invitedBy: string }, input: { actorId: string; userId: string; now?: Date }) {
+  const { person } = await lockAccess(tx, input.actorId, input.userId);
+  const name = personName(person);
+  const row = await tx.user.findUniqueOrThrow({ where: { id: person.id }, select: { passwordHash: true } });
+  if (person.deactivatedAt) throw new PeopleAccessError(`${name} is deactivated: reactivate them instead.`);
+  if (!hasLogin(person.email)) throw new PeopleAccessError(`${name} has no login of their own to be invited to.`);
+  if (row.passwordHash) throw new PeopleAccessError(`${name} has set a password already. If they forgot it, they can choose a new one from the sign-in page.`);
+  await tx.userToken.updateMany({ where: { userId: person.id, kind: "INVITATION", usedAt: null, voidedAt: null }, data: { voidedAt: input.now ?? new Date() } });
+  await emailInvitation(tx, deps, { id: person.id, email: person.email, firstName: person.firstName });
+  await recordAuditEvent(tx, { actedById: input.actorId, action: "person.invitation_resent", subjectId: person.id, details: { email: person.email } });
+  return { name, email: person.email };
+}
+
 // ---- reading access and the audit log ----------------------------------------------
 
 const auditSelect = {
@@ -281,6 +343,7 @@ export async function personAccess(tx: Tx, userId: string, viewerId: string, now
       firstName: true,
       lastName: true,
       email: true,
+      phone: true,
       role: true,
       passwordHash: true,
       createdAt: true,
@@ -308,7 +371,9 @@ export async function personAccess(tx: Tx, userId: string, viewerId: string, now
       id: p.id,
       name: personName(p),
       firstName: p.firstName,
+      lastName: p.lastName,
       email: p.email,
+      phone: p.phone,
       role: p.role,
       status: accountStatus(p),
       hasLogin: hasLogin(p.email),

@@ -19,7 +19,8 @@ const inviteSchema = z.object({
   email: fields.email,
   firstName: fields.personName("a first name"),
   lastName: fields.personName("a last name"),
-  role: z.enum(["ADMIN", "TEACHER", "PARENT", "STUDENT"], { errorMap: () => ({ message: "Choose a role." }) }),
+  // Students are added with their family (Students → Add students): an invitation makes a login, not a student.
+  role: z.enum(["ADMIN", "TEACHER", "PARENT"], { errorMap: () => ({ message: "Choose a role. To add a student, use Students → Add students." }) }),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -79,9 +80,12 @@ export default function People() {
               name="role"
               defaultValue={values.role ?? "TEACHER"}
               error={actionData?.errors.role}
-              options={["TEACHER", "ADMIN", "PARENT", "STUDENT"].map((r) => ({ value: r, label: ROLE_LABEL[r]! }))}
+              options={["TEACHER", "ADMIN", "PARENT"].map((r) => ({ value: r, label: ROLE_LABEL[r]! }))}
             />
           </div>
+          <p className="muted">
+            Adding a student? Use <Link to="/admin/students/new">Add students</Link>: it makes the student with their family, and can enroll them.
+          </p>
           <button className="button" disabled={busy}>
             {busy ? "Sending…" : "Send invitation"}
           </button>

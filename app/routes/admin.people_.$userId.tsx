@@ -5,14 +5,15 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FormError, SelectField } from "~/components/form";
+import { Field, FormError, SelectField } from "~/components/form";
 import { ROLES, roleLabel } from "~/domain/people-access";
-import { changeRole, deactivatePerson, PeopleAccessError, personAccess, reactivatePerson } from "~/models/people.server";
+import { phoneField } from "~/models/online-enrollment-form";
+import { changeRole, deactivatePerson, PeopleAccessError, personAccess, reactivatePerson, resendInvitation, updateContact } from "~/models/people.server";
 import peopleCss from "~/styles/people.css?url";
 import rosterCss from "~/styles/roster.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
-import { parseForm } from "~/utils/forms";
+import { fields, parseForm, type FieldErrors } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.person.name} · People` : "Person" }];
 // roster.css: the crumb and the pager, shared with the student pages.
@@ -33,9 +34,23 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("role"), role: z.enum(ROLES, { errorMap: () => ({ message: "Choose a role." }) }) }),
   z.object({ intent: z.literal("deactivate") }),
   z.object({ intent: z.literal("reactivate") }),
+  z.object({ intent: z.literal("resend") }),
+  z.object({
+    intent: z.literal("contact"),
+    firstName: fields.personName("a first name"),
+    lastName: fields.personName("a last name"),
+    // Absent for a child without a login of their own.
+    email: fields.email.optional(),
+    phone: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || null)
+      .pipe(z.union([z.null(), phoneField()])),
+  }),
 ]);
 
-type ActionResult = { ok: boolean; message: string; values: Record<string, string> };
+type ActionResult = { ok: boolean; message: string; values: Record<string, string>; errors?: FieldErrors; intent?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const admin = await requireUser(request, context, { role: "ADMIN" });
@@ -43,11 +58,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const userId = params.userId ?? "";
   const parsed = parseForm(await request.formData(), actionSchema);
   if (!parsed.ok) {
+    if (parsed.values.intent === "contact") return data<ActionResult>({ ok: false, message: "Please correct the fields marked below.", values: parsed.values, errors: parsed.errors, intent: "contact" }, { status: 400 });
     return data<ActionResult>({ ok: false, message: parsed.errors.role ?? "That request was not understood. Reload the page and try again.", values: parsed.values }, { status: 400 });
   }
   const input = parsed.data;
+  const deps = { mailer: context.mailer, origin: context.links.origin, schoolName: school.name, invitedBy: `${admin.firstName} ${admin.lastName}` };
   try {
     const message = await db.run(async (tx) => {
+      if (input.intent === "contact") {
+        const { intent: _, ...contact } = input;
+        const done = await updateContact(tx, deps, { actorId: admin.id, userId, contact });
+        if (!done.changed.length) return "Nothing changed.";
+        return `Saved ${done.name}’s ${done.changed.join(", ").replace(/, ([^,]*)$/, " and $1")}.${done.invitationResent ? " Their invitation went to the new email; the old link no longer works." : ""}`;
+      }
+      if (input.intent === "resend") {
+        const done = await resendInvitation(tx, deps, { actorId: admin.id, userId });
+        return `A new invitation went to ${done.email}. Earlier invitation links no longer work.`;
+      }
       if (input.intent === "role") {
         const done = await changeRole(tx, { actorId: admin.id, userId, role: input.role });
         return `${done.name} is now ${input.role === "ADMIN" ? "an" : "a"} ${roleLabel(done.to).toLowerCase()}. They have been signed out everywhere and sign in again with the new role.`;
@@ -62,9 +89,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
     // Changing your own access ends your own sessions: sign in again.
     if (userId === admin.id && input.intent !== "reactivate") throw redirect("/login");
-    return { ok: true, message, values: {} } satisfies ActionResult;
+    return { ok: true, message, values: {}, intent: input.intent } as ActionResult;
   } catch (error) {
-    if (error instanceof PeopleAccessError) return data<ActionResult>({ ok: false, message: error.message, values: parsed.values }, { status: error.status });
+    if (error instanceof PeopleAccessError) return data<ActionResult>({ ok: false, message: error.message, values: parsed.values, intent: input.intent }, { status: error.status });
     throw error;
   }
 }
@@ -108,6 +135,8 @@ export default function PersonAccess() {
 
       <div className="person-layout">
         <div className="stack">
+          <ContactCard person={person} result={result?.intent === "contact" ? result : null} busy={busy === "contact"} />
+
           <section className="card" aria-labelledby="access-heading">
             <h2 id="access-heading">Access</h2>
             <dl className="facts">
@@ -116,7 +145,17 @@ export default function PersonAccess() {
                 {deactivated
                   ? `Deactivated on ${formatDateTime(person.deactivatedAt!, timeZone, { year: "numeric" })}${person.deactivatedBy ? ` by ${person.deactivatedBy}` : ""}`
                   : person.status === "INVITED"
-                    ? "Invited; has not chosen a password yet"
+                    ? (
+                      <>
+                        Invited; has not chosen a password yet.{" "}
+                        <Form method="post" style={{ display: "inline" }}>
+                          <input type="hidden" name="intent" value="resend" />
+                          <button className="button secondary small" disabled={busy === "resend"}>
+                            {busy === "resend" ? "Sending…" : "Send the invitation again"}
+                          </button>
+                        </Form>
+                      </>
+                    )
                     : person.status === "NO_LOGIN"
                       ? "Has no login (a child on the family's account)"
                       : "Can sign in"}
@@ -252,6 +291,31 @@ export default function PersonAccess() {
         </section>
       </div>
     </div>
+  );
+}
+
+function ContactCard({ person, result, busy }: { person: { firstName: string; lastName: string; email: string; phone: string | null; hasLogin: boolean; familyName: string | null }; result: ActionResult | null; busy: boolean }) {
+  const failed = result && !result.ok ? result : null;
+  const value = (name: "firstName" | "lastName" | "email" | "phone") => (failed ? failed.values[name] : (person[name] ?? "")) ?? "";
+  return (
+    <section className="card" aria-labelledby="contact-heading">
+      <h2 id="contact-heading">Contact details</h2>
+      <Form method="post" noValidate>
+        <input type="hidden" name="intent" value="contact" />
+        <div className="grid two">
+          <Field label="First name" name="firstName" required defaultValue={value("firstName")} error={failed?.errors?.firstName} />
+          <Field label="Last name" name="lastName" required defaultValue={value("lastName")} error={failed?.errors?.lastName} />
+          {person.hasLogin ? (
+            <Field label="Email (their sign-in)" name="email" type="email" required defaultValue={value("email")} error={failed?.errors?.email} />
+          ) : null}
+          <Field label="Phone (optional)" name="phone" type="tel" defaultValue={value("phone")} error={failed?.errors?.phone} />
+        </div>
+        {person.hasLogin ? <p className="hint">A new email becomes their sign-in at once; links sent to the old one stop working.</p> : null}
+        <button className="button secondary" disabled={busy}>
+          {busy ? "Saving…" : "Save contact details"}
+        </button>
+      </Form>
+    </section>
   );
 }
 

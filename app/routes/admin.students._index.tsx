@@ -98,6 +98,9 @@ export default function Students() {
       <div className="page-head">
         <h1>Students</h1>
         <div className="row">
+          <Link className="button" to="/admin/students/new">
+            Add students
+          </Link>
           <Link className="button secondary" to="/admin/import">
             Import from CSV
           </Link>

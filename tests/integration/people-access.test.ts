@@ -17,7 +17,9 @@ import {
   listSchoolAudit,
   PeopleAccessError,
   reactivatePerson,
+  resendInvitation,
   sendPasswordReset,
+  updateContact,
 } from "../../app/models/people.server";
 import { createLessonSeries, handOverLessons, SchedulingInputError } from "../../app/models/scheduling.server";
 import { listTeachers } from "../../app/models/setup.server";
@@ -284,6 +286,45 @@ describe("reactivating a person", () => {
     const audit = await run(w, (tx) => listSchoolAudit(tx, { page: 1 }));
     expect(audit.events.map((e) => e.action).slice(0, 2)).toEqual(["person.reactivated", "person.deactivated"]);
     expect((await accessError(() => run(w, (tx) => reactivatePerson(tx, deps(w), { actorId: w.admin, userId: w.teacher })))).message).toBe("Tess Test is active already.");
+  });
+});
+
+describe("a person's profile", () => {
+  it("changes name, email and phone; a new email voids the links sent to the old one and re-invites an invited person", async () => {
+    const w = await makeWorld();
+    const email = `invitee-${w.tag}@example.test`;
+    const invitee = await run(w, (tx) => inviteUser(tx, { ...deps(w), invitedBy: "Ada Test", actorId: w.admin }, { email, firstName: "Ina", lastName: "Vite", role: "TEACHER" }));
+    const firstLink = await linkFromOutbox(w, email, /Your invitation to Access School/);
+    const newEmail = `ina-${w.tag}@example.test`;
+    const done = await run(w, (tx) =>
+      updateContact(tx, { ...deps(w), invitedBy: "Ada Test" }, { actorId: w.admin, userId: invitee.id, contact: { firstName: "Ina", lastName: "Vitale", email: newEmail.toUpperCase(), phone: "020 7946 0000" } }),
+    );
+    expect(done).toEqual({ name: "Ina Vitale", changed: ["name", "email", "phone"], invitationResent: true });
+    expect(await run(w, (tx) => tx.user.findUniqueOrThrow({ where: { id: invitee.id }, select: { email: true, lastName: true, phone: true } }))).toEqual({ email: newEmail, lastName: "Vitale", phone: "020 7946 0000" });
+    // The link that went to the old address is dead; the new address got a working one.
+    expect(await setPasswordWithToken(contextFor(w.school), firstLink, "a-long-new-password")).toBeNull();
+    const secondLink = await linkFromOutbox(w, newEmail, /Your invitation to Access School/);
+    expect(await setPasswordWithToken(contextFor(w.school), secondLink, "a-long-new-password")).not.toBeNull();
+    const audit = await run(w, (tx) => listSchoolAudit(tx, { page: 1 }));
+    expect(audit.events[0]).toMatchObject({ action: "person.contact_changed", text: `Changed name, email and phone (email ${email} → ${newEmail}).` });
+  });
+
+  it("refuses an email that belongs to someone else, and changes nothing", async () => {
+    const w = await makeWorld();
+    const error = await accessError(() => run(w, (tx) => updateContact(tx, { ...deps(w), invitedBy: "Ada Test" }, { actorId: w.admin, userId: w.teacher, contact: { firstName: "Tess", lastName: "Test", email: w.emails.teacher2, phone: null } })));
+    expect(error.message).toBe(`${w.emails.teacher2} already belongs to someone else at this school.`);
+    expect(await run(w, (tx) => tx.user.findUniqueOrThrow({ where: { id: w.teacher }, select: { email: true } }))).toEqual({ email: w.emails.teacher });
+  });
+
+  it("sends an invitation again only to someone without a password, voiding the earlier link", async () => {
+    const w = await makeWorld();
+    const email = `again-${w.tag}@example.test`;
+    const invitee = await run(w, (tx) => inviteUser(tx, { ...deps(w), invitedBy: "Ada Test", actorId: w.admin }, { email, firstName: "Al", lastName: "Again", role: "PARENT" }));
+    const firstLink = await linkFromOutbox(w, email, /Your invitation/);
+    expect(await run(w, (tx) => resendInvitation(tx, { ...deps(w), invitedBy: "Ada Test" }, { actorId: w.admin, userId: invitee.id }))).toEqual({ name: "Al Again", email });
+    expect(await setPasswordWithToken(contextFor(w.school), firstLink, "a-long-new-password")).toBeNull();
+    expect((await accessError(() => run(w, (tx) => resendInvitation(tx, { ...deps(w), invitedBy: "Ada Test" }, { actorId: w.admin, userId: w.teacher })))).message).toMatch(/has set a password already/);
+    expect((await accessError(() => run(w, (tx) => resendInvitation(tx, { ...deps(w), invitedBy: "Ada Test" }, { actorId: w.admin, userId: w.child })))).message).toBe("Kit Test has no login of their own to be invited to.");
   });
 });
 

@@ -1,0 +1,170 @@
+// An admin adds students by hand (/admin/students/new): a new family with its contacts
+// and children, or children of a family the school already has. Children are made as
+// the public form makes them (createChild); a class chosen for a child is an enrollment
+// the admin decides, so it is ACTIVE at once (or WAITLISTED when the class is full).
+import type { Tx } from "../../server/db/school-db.server";
+import type { Mailer } from "../../server/services/email.server";
+import { enrollStudent, EnrollmentError } from "./enrollment.server";
+import { createChild } from "./online-enrollment.server";
+import { outcomeSentence, type AdminFamilyInput, type ChildInput, type ChildOutcome } from "./online-enrollment-form";
+import { inviteUser, recordAuditEvent } from "./people.server";
+
+/** A refusal the form shows next to `field` (a form field name), if any. */
+export class AdminFamilyError extends Error {
+  constructor(
+    message: string,
+    readonly field: string | null = null,
+    readonly status = 409,
+  ) {
+    super(message);
+  }
+}
+
+export interface AdminFamilyDeps {
+  mailer: Mailer;
+  origin: string;
+  schoolName: string;
+  slug: string;
+  /** The admin doing it (the audit log's actor and the invitations' sender). */
+  actor: { id: string; name: string };
+}
+
+export interface AddedChild {
+  studentId: string;
+  name: string;
+  outcome: ChildOutcome;
+  sentence: string;
+}
+
+export interface AddedFamily {
+  familyId: string;
+  familyName: string;
+  children: AddedChild[];
+  invited: string[];
+}
+
+/** Lessons an admin may put a new student in: scheduled series, with their seats. */
+export async function enrollableLessons(tx: Tx) {
+  const lessons = await tx.lesson.findMany({
+    where: { status: "SCHEDULED" },
+    select: { id: true, title: true, maxStudents: true, _count: { select: { enrollments: { where: { status: "ACTIVE" } } } } },
+    orderBy: { title: "asc" },
+  });
+  return lessons.map((l) => ({
+    id: l.id,
+    title: l.title,
+    seatsLeft: l.maxStudents === null ? null : Math.max(0, l.maxStudents - l._count.enrollments),
+  }));
+}
+
+/** The families a child can be added to, by name, with their account holder. */
+export async function familyChoices(tx: Tx) {
+  const families = await tx.familyGroup.findMany({
+    select: { id: true, name: true, admin: { select: { firstName: true, lastName: true, email: true } } },
+    orderBy: { name: "asc" },
+  });
+  return families.map((f) => ({ id: f.id, label: `${f.name} (${f.admin.firstName} ${f.admin.lastName}, ${f.admin.email})` }));
+}
+
+async function addChildren(tx: Tx, deps: AdminFamilyDeps, family: { id: string; lastName: string; parent: { name: string; email: string; phone: string | null }; emergency: { name: string | null; phone: string | null; relation: string | null } }, children: ChildInput[]) {
+  const out: AddedChild[] = [];
+  for (const [index, child] of children.entries()) {
+    const created = await createChild(tx, { familyGroupId: family.id, child, familyLastName: family.lastName, parent: family.parent, emergency: family.emergency, slug: deps.slug });
+    let outcome: ChildOutcome = "NONE";
+    let program = "the school";
+    if (child.program?.kind === "lesson") {
+      try {
+        const r = await enrollStudent(tx, { lessonId: child.program.lessonId, studentId: created.studentId, requireApproval: false, waitlist: true, notes: `Added by ${deps.actor.name}` });
+        outcome = r.outcome === "FULL" ? "NONE" : r.outcome;
+        program = r.lessonTitle;
+      } catch (error) {
+        if (error instanceof EnrollmentError) throw new AdminFamilyError(error.message, `children.${index}.program`);
+        throw error;
+      }
+    }
+    await recordAuditEvent(tx, { actedById: deps.actor.id, action: "student.added", subjectId: created.userId, details: { familyId: family.id, ...(outcome !== "NONE" ? { enrolled: program, outcome } : {}) } });
+    out.push({ studentId: created.studentId, name: created.name, outcome, sentence: outcomeSentence(created.name, outcome, program) });
+  }
+  return out;
+}
+
+/**
+ * Adds the family (or the children to an existing one) in the caller's transaction:
+ * all of it, or nothing when an AdminFamilyError is thrown.
+ */
+export async function addFamilyByHand(tx: Tx, deps: AdminFamilyDeps, input: AdminFamilyInput): Promise<AddedFamily> {
+  if (input.mode === "existing") {
+    const family = await tx.familyGroup.findUnique({
+      where: { id: input.familyId },
+      select: { id: true, name: true, emergencyContactName: true, emergencyContactPhone: true, emergencyContactRelation: true, admin: { select: { firstName: true, lastName: true, email: true, phone: true } } },
+    });
+    if (!family) throw new AdminFamilyError("That family is not at this school.", "familyId", 404);
+    const children = await addChildren(
+      tx,
+      deps,
+      {
+        id: family.id,
+        lastName: family.admin.lastName,
+        parent: { name: `${family.admin.firstName} ${family.admin.lastName}`, email: family.admin.email, phone: family.admin.phone },
+        emergency: { name: family.emergencyContactName, phone: family.emergencyContactPhone, relation: family.emergencyContactRelation },
+      },
+      input.children,
+    );
+    return { familyId: family.id, familyName: family.name, children, invited: [] };
+  }
+
+  const { guardian, guardian2, emergency } = input;
+  const contacts = [guardian, ...(guardian2 ? [guardian2] : [])];
+  const taken = await tx.user.findMany({ where: { email: { in: contacts.map((c) => c.email) } }, select: { email: true, firstName: true, lastName: true } });
+  for (const [i, c] of contacts.entries()) {
+    const holder = taken.find((t) => t.email === c.email);
+    if (holder) {
+      throw new AdminFamilyError(
+        `${c.email} already has an account (${holder.firstName} ${holder.lastName}). To add a child to their family, choose "An existing family".`,
+        `${i === 0 ? "guardian" : "guardian2"}.email`,
+      );
+    }
+  }
+
+  // Contacts: invited now (an email with a set-password link), or accounts without a
+  // password that an admin invites later from People.
+  const invited: string[] = [];
+  const makeContact = async (c: { firstName: string; lastName: string; email: string; phone: string | null }) => {
+    const user = input.invite
+      ? await inviteUser(tx, { mailer: deps.mailer, origin: deps.origin, schoolName: deps.schoolName, invitedBy: deps.actor.name, actorId: deps.actor.id }, { ...c, role: "PARENT" })
+      : await tx.user.create({ data: { email: c.email, firstName: c.firstName, lastName: c.lastName, role: "PARENT" }, select: { id: true, email: true } });
+    if (input.invite) invited.push(c.email);
+    if (c.phone) await tx.user.update({ where: { id: user.id }, data: { phone: c.phone } });
+    return user;
+  };
+  const parent = await makeContact(guardian);
+  const familyName = `${guardian.lastName} family`;
+  const family = await tx.familyGroup.create({
+    data: {
+      name: familyName,
+      adminId: parent.id,
+      billingEmail: guardian.email,
+      emergencyContactName: emergency?.name ?? null,
+      emergencyContactPhone: emergency?.phone ?? null,
+      emergencyContactRelation: emergency?.relation ?? null,
+    },
+    select: { id: true },
+  });
+  await tx.user.update({ where: { id: parent.id }, data: { familyGroupId: family.id } });
+  if (guardian2) {
+    const second = await makeContact(guardian2);
+    await tx.user.update({ where: { id: second.id }, data: { familyGroupId: family.id } });
+  }
+  const children = await addChildren(
+    tx,
+    deps,
+    {
+      id: family.id,
+      lastName: guardian.lastName,
+      parent: { name: `${guardian.firstName} ${guardian.lastName}`, email: guardian.email, phone: guardian.phone },
+      emergency: { name: emergency?.name ?? null, phone: emergency?.phone ?? null, relation: emergency?.relation ?? null },
+    },
+    input.children,
+  );
+  return { familyId: family.id, familyName, children, invited };
+}
