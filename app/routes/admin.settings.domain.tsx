@@ -140,21 +140,21 @@ export default function DomainSettings() {
                       <tbody>
                         {record ? (
                           <tr>
-                            <td>{record.type}</td>
-                            <td>
+                            <td data-label="Type">{record.type}</td>
+                            <td data-label="Name">
                               <code data-testid="txt-name">{record.name}</code>
                             </td>
-                            <td>
+                            <td data-label="Value">
                               <code data-testid="txt-value">{record.value}</code>
                             </td>
                           </tr>
                         ) : null}
                         <tr>
-                          <td>CNAME</td>
-                          <td>
+                          <td data-label="Type">CNAME</td>
+                          <td data-label="Name">
                             <code>{domain}</code>
                           </td>
-                          <td>
+                          <td data-label="Value">
                             <code>{target}</code>
                           </td>
                         </tr>
