@@ -59,15 +59,17 @@ export interface OperatorCapabilities {
 }
 
 export type DomainVerification = Awaited<ReturnType<Platform["verifyCustomDomain"]>>;
+export type DomainClaim = Awaited<ReturnType<Platform["claimCustomDomain"]>>;
 
 export interface SchoolPlatform {
   /** After this school's name, branding, texts or seats change: its public pages are rendered afresh. */
   forgetCachedSchool(): void;
-  /** Whether another school uses or claims `domain` (admins of this school only). */
-  isCustomDomainTaken(request: Request, domain: string): Promise<boolean>;
-  /** Before this school changes its domain: drops the old domain's verification unless unchanged (admins only). */
-  resetCustomDomainVerification(request: Request, nextDomain: string | null): Promise<void>;
-  /** Fetches this school's token from its claimed domain and marks it verified (admins only; audited). */
+  /**
+   * Claims `domain` (validated) for this school, waiting for verification; refused
+   * while another school holds it (verified, or claimed within the hold). Admins only.
+   */
+  claimCustomDomain(request: Request, domain: string): Promise<DomainClaim>;
+  /** Checks the domain's TXT record and that it reaches the platform, then marks it verified (admins only; audited). */
   verifyCustomDomain(request: Request): Promise<DomainVerification>;
   /** Removes this school's custom domain (admins only; audited). */
   removeCustomDomain(request: Request): Promise<void>;
@@ -182,13 +184,9 @@ function schoolPlatform(platform: Platform, db: SchoolBoundDb, secure: boolean):
   };
   return Object.freeze({
     forgetCachedSchool: () => platform.forgetCachedSchools(),
-    async isCustomDomainTaken(request: Request, domain: string) {
+    async claimCustomDomain(request: Request, domain: string) {
       await admin(request);
-      return platform.isCustomDomainTaken(domain, schoolId);
-    },
-    async resetCustomDomainVerification(request: Request, nextDomain: string | null) {
-      await admin(request);
-      await platform.resetCustomDomainVerification(schoolId, nextDomain);
+      return platform.claimCustomDomain(schoolId, domain);
     },
     async verifyCustomDomain(request: Request) {
       const { email } = await admin(request);

@@ -1,11 +1,22 @@
 // Environment, checked once at boot. Every external service is optional: without
 // its variables an embedded stand-in is used, so a fresh clone needs no .env.
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const optional = z
   .string()
   .optional()
   .transform((v) => (v && v.trim() ? v.trim() : undefined));
+
+/** "1.2.3.4", "1.2.3.4:53", "::1" or "[::1]:53": what dns.Resolver#setServers takes. */
+function isDnsServer(item: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(item);
+  const v4 = /^([\d.]+)(?::(\d{1,5}))?$/.exec(item);
+  const [ip, port] = bracketed ? [bracketed[1]!, bracketed[2]] : v4 ? [v4[1]!, v4[2]] : [item, undefined];
+  const family = isIP(ip);
+  if (bracketed ? family !== 6 : v4 ? family !== 4 : family !== 6) return false;
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
 
 const schema = z
   .object({
@@ -71,8 +82,26 @@ const schema = z
     /** Tests only: UploadThing's API and ingest servers (a local stand-in). */
     UPLOADTHING_API_URL: optional,
     UPLOADTHING_INGEST_URL: optional,
-    /** Tests only: send custom-domain verification requests to this "host:port". */
+    /** Tests only: send custom-domain verification requests to this "host:port" (refused in production). */
     DOMAIN_VERIFY_ADDRESS: optional,
+    /**
+     * DNS servers for custom-domain checks (the TXT record, the domain's addresses):
+     * IP addresses with an optional port, comma-separated ("10.0.0.2", "127.0.0.1:5353",
+     * "[2001:db8::53]:53"). Unset: the system's resolver.
+     */
+    DNS_RESOLVER: z
+      .string()
+      .optional()
+      .transform((v, ctx): string[] | undefined => {
+        const items = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+        if (items.length === 0) return undefined;
+        const bad = items.find((item) => !isDnsServer(item));
+        if (bad) {
+          ctx.addIssue({ code: "custom", message: `"${bad}" is not an IP address with an optional port (e.g. 127.0.0.1:5353 or [::1]:53)` });
+          return z.NEVER;
+        }
+        return items;
+      }),
     STRIPE_SECRET_KEY: optional,
     STRIPE_WEBHOOK_SECRET: optional,
     /** Rate limits (attempts per window) — tests raise or lower them. */
@@ -86,6 +115,9 @@ const schema = z
     }
     if (env.NODE_ENV === "production" && !env.APP_DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["APP_DATABASE_URL"], message: "required in production (the encore_app role's connection; see docs/deploy.md)" });
+    }
+    if (env.NODE_ENV === "production" && env.DOMAIN_VERIFY_ADDRESS) {
+      ctx.addIssue({ code: "custom", path: ["DOMAIN_VERIFY_ADDRESS"], message: "tests only: custom-domain checks connect to the domain's own (public) address in production" });
     }
     if (env.UPSTASH_REDIS_REST_URL && !env.UPSTASH_REDIS_REST_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["UPSTASH_REDIS_REST_TOKEN"], message: "required with UPSTASH_REDIS_REST_URL" });

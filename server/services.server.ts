@@ -22,7 +22,7 @@ export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "ap
   const app = createPrismaClient(db.appUrl, env.DATABASE_POOL_SIZE, { poolTimeoutMs });
   return {
     env,
-    platform: new Platform(owner, app),
+    platform: new Platform(owner, app, { dnsServers: env.DNS_RESOLVER }),
     mailer: new Mailer({ from: env.EMAIL_FROM, resendApiKey: env.RESEND_API_KEY, resendBaseUrl: env.RESEND_BASE_URL }),
     limiter: createRateLimiter({
       tokens: env.RATE_LIMIT_SIGNIN,

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import settingsCss from "~/styles/settings.css?url";
-import { claimCustomDomain, customDomainState, DOMAIN_VERIFICATION_PATH, validateCustomDomain } from "~/models/custom-domain.server";
+import { claimCustomDomain, customDomainState, validateCustomDomain } from "~/models/custom-domain.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
@@ -18,14 +18,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const state = await db.run(customDomainState);
   return {
-    domain: state.customDomain,
-    token: state.customDomainToken,
-    verifiedAt: state.customDomainVerifiedAt,
+    domain: state.domain,
+    record: state.record,
+    claimedAt: state.claimedAt,
+    expiresAt: state.expiresAt,
+    // Past its hold, the claim stays this school's until another school claims the domain.
+    expired: state.expiresAt !== null && state.expiresAt.getTime() <= Date.now(),
+    verifiedAt: state.verifiedAt,
     target: `${state.slug}.${context.links.platformDomain}`,
-    servedAt: state.customDomainVerifiedAt ? context.links.school(state) : null,
+    servedAt: state.verifiedAt ? context.links.school({ slug: state.slug, customDomain: state.domain, customDomainVerifiedAt: state.verifiedAt }) : null,
     platformDomain: context.links.platformDomain,
     timeZone: school.timezone,
-    wellKnown: DOMAIN_VERIFICATION_PATH,
   };
 }
 
@@ -39,7 +42,7 @@ const actionSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
-  const { db, schoolPlatform } = requireSchool(context);
+  const { schoolPlatform } = requireSchool(context);
   const parsed = parseForm(await request.formData(), actionSchema);
   if (!parsed.ok) return data<Result>({ intent: parsed.values.intent ?? "", ok: false, message: "", error: "That action is not known." }, { status: 400 });
   const { intent } = parsed.data;
@@ -48,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const value = parsed.data.domain;
     const checked = validateCustomDomain(value, context.links.platformDomain);
     if (!checked.ok) return data<Result>({ intent, ok: false, message: "", error: checked.error, value }, { status: 400 });
-    const outcome = await claimCustomDomain({ db, schoolPlatform }, request, checked.domain);
+    const outcome = await claimCustomDomain({ schoolPlatform }, request, checked.domain);
     if (!outcome.ok) return data<Result>({ intent, ok: false, message: "", error: outcome.error, value }, { status: outcome.status });
     return data<Result>({ intent, ok: true, message: outcome.message });
   }
@@ -64,12 +67,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function DomainSettings() {
-  const { domain, token, verifiedAt, target, servedAt, platformDomain, timeZone, wellKnown } = useLoaderData<typeof loader>();
+  const { domain, record, claimedAt, expiresAt, expired, verifiedAt, target, servedAt, platformDomain, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
   const claimError = result && !result.ok && result.intent === "claim" ? result.error : undefined;
   const otherError = result && !result.ok && result.intent !== "claim" ? result.error : undefined;
+  const when = (d: string | Date) => formatDateTime(d, timeZone, { year: "numeric" });
   return (
     <div className="stack">
       <div>
@@ -94,54 +98,76 @@ export default function DomainSettings() {
             <h2 id="status-title" style={{ margin: 0 }}>
               {domain}
             </h2>
-            {verifiedAt ? <span className="badge ok">Verified</span> : <span className="badge warn">Waiting for verification</span>}
+            {verifiedAt ? (
+              <span className="badge ok">Verified</span>
+            ) : expired ? (
+              <span className="badge warn">Claim expired</span>
+            ) : (
+              <span className="badge warn">Waiting for verification</span>
+            )}
           </div>
           {verifiedAt ? (
             <p>
-              Verified {formatDateTime(verifiedAt, timeZone, { year: "numeric" })}. Your school is served at{" "}
+              Verified {when(verifiedAt)}. Your school is served at{" "}
               <a href={servedAt ?? undefined}>{servedAt}</a>
-              . Keep the DNS record in place.
+              . Keep the CNAME record in place.
             </p>
           ) : (
-            <ol className="steps">
-              <li>
-                At your domain's DNS provider, create this record:
-                <div className="table-wrap">
-                  <table className="dns-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">Type</th>
-                        <th scope="col">Name</th>
-                        <th scope="col">Points to</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      <tr>
-                        <td>CNAME</td>
-                        <td>
-                          <code>{domain}</code>
-                        </td>
-                        <td>
-                          <code>{target}</code>
-                        </td>
-                      </tr>
-                    </tbody>
-                  </table>
-                </div>
-              </li>
-              <li>
-                Wait until it is active (minutes, sometimes hours). The platform then answers{" "}
-                <code>
-                  http://{domain}
-                  {wellKnown}
-                </code>{" "}
-                with this verification token:
-                <code className="token" aria-label="Verification token">
-                  {token}
-                </code>
-              </li>
-              <li>Press “Verify now”: the platform fetches that address and, when it answers this token, starts serving your school there.</li>
-            </ol>
+            <>
+              <p className="muted" data-testid="claim-status">
+                {claimedAt ? <>Claimed {when(claimedAt)}. </> : null}
+                {expiresAt && !expired ? (
+                  <>
+                    Held for this school until <strong>{when(expiresAt)}</strong>: verify before then, or another school may claim {domain}.
+                  </>
+                ) : (
+                  <>The claim has expired: another school may claim {domain} now. Verify it, or add it again to hold it for 72 more hours.</>
+                )}
+              </p>
+              <ol className="steps">
+                <li>
+                  At your domain's DNS provider, create these two records:
+                  <div className="table-wrap">
+                    <table className="dns-table">
+                      <caption className="sr-only">DNS records to create</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">Type</th>
+                          <th scope="col">Name</th>
+                          <th scope="col">Value</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {record ? (
+                          <tr>
+                            <td data-label="Type">{record.type}</td>
+                            <td data-label="Name">
+                              <code data-testid="txt-name">{record.name}</code>
+                            </td>
+                            <td data-label="Value">
+                              <code data-testid="txt-value">{record.value}</code>
+                            </td>
+                          </tr>
+                        ) : null}
+                        <tr>
+                          <td data-label="Type">CNAME</td>
+                          <td data-label="Name">
+                            <code>{domain}</code>
+                          </td>
+                          <td data-label="Value">
+                            <code>{target}</code>
+                          </td>
+                        </tr>
+                      </tbody>
+                    </table>
+                  </div>
+                  The TXT record proves the domain is yours; the CNAME record sends its visitors to the platform. Some DNS providers want only the first part of the
+                  name (<code>{record ? record.name.slice(0, -(domain.length + 1)) : "_encore-challenge"}</code>) and add the domain themselves.
+                </li>
+                <li>Wait until they are active (minutes, sometimes hours).</li>
+                <li>Press “Verify now”: the platform looks up the TXT record, checks that the domain reaches it, and then starts serving your school there.</li>
+              </ol>
+            </>
           )}
           <div className="row">
             {!verifiedAt ? (

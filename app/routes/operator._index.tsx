@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
+import { claimHolds } from "~/domain/custom-domain";
 import operatorCss from "~/styles/operator.css?url";
 import { requireOperator } from "~/utils/auth.server";
 import { parseForm } from "~/utils/forms";
@@ -14,7 +15,15 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: operatorCs
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);
   const schools = await context.operator.listSchools(request);
-  return { schools: schools.map((s) => ({ ...s, url: context.links.school(s) })) };
+  const now = new Date();
+  return {
+    schools: schools.map((s) => ({
+      ...s,
+      url: context.links.school(s),
+      // An unverified claim past its hold no longer keeps other schools from the domain.
+      claimHolds: claimHolds({ claimedAt: s.customDomainClaimedAt, verifiedAt: s.customDomainVerifiedAt }, now),
+    })),
+  };
 }
 
 const actionSchema = z.object({
@@ -97,7 +106,8 @@ export default function OperatorSchools() {
                     <a href={s.url}>{s.url.replace(/^https?:\/\//, "")}</a>
                     {s.customDomain ? (
                       <div className="muted" style={{ overflowWrap: "anywhere" }}>
-                        {s.customDomain} {s.customDomainVerifiedAt ? null : <span className="badge warn">unverified</span>}
+                        {s.customDomain}{" "}
+                        {s.customDomainVerifiedAt ? null : <span className="badge warn">{s.claimHolds ? "unverified" : "unverified, claim expired"}</span>}
                         <Form
                           method="post"
                           style={{ margin: 0 }}

@@ -4,10 +4,11 @@
 // work across schools, the background jobs' cross-school reads (active schools,
 // claiming queued emails), verifying a school's custom domain (only this module may
 // mark it verified) and the health check. Everything else goes through SchoolDb.
-import { timingSafeEqual } from "node:crypto";
-import { lookup } from "node:dns/promises";
-import http from "node:http";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
+import { claimHolds } from "../../app/domain/custom-domain";
+import { checkChallenge, createResolver, DOMAIN_VERIFICATION_PATH, fetchDomainVerification, parseHostPort, resolvePublicAddresses } from "../net/domain-check.server";
+import { isUniqueViolation } from "../../app/models/sql.server";
 import { renderEmail } from "../services/email.server";
 import type { PrismaClient } from "./clients.server";
 import { SchoolDb } from "./school-db.server";
@@ -80,6 +81,8 @@ export class Platform {
   constructor(
     private readonly owner: PrismaClient,
     private readonly app: PrismaClient,
+    /** DNS servers ("host:port") for custom-domain checks (DNS_RESOLVER); unset: the system's. */
+    private readonly options: { dnsServers?: string[] } = {},
   ) {}
 
   /** A database handle bound to one school (app role, RLS applies). */
@@ -211,7 +214,7 @@ export class Platform {
 
   async listSchools() {
     const [schools, students, teachers, enrollments] = await Promise.all([
-      this.owner.school.findMany({ orderBy: { createdAt: "asc" }, select: { ...schoolSummarySelect, createdAt: true, customDomainVerifiedAt: true } }),
+      this.owner.school.findMany({ orderBy: { createdAt: "asc" }, select: { ...schoolSummarySelect, createdAt: true, customDomainVerifiedAt: true, customDomainClaimedAt: true } }),
       this.owner.student.groupBy({ by: ["schoolId"], _count: { _all: true } }),
       this.owner.user.groupBy({ by: ["schoolId"], where: { role: "TEACHER", deactivatedAt: null }, _count: { _all: true } }),
       this.owner.enrollment.groupBy({ by: ["schoolId"], where: { status: "ACTIVE" }, _count: { _all: true } }),
@@ -281,27 +284,66 @@ export class Platform {
   }
 
   // ---- custom domains -------------------------------------------------------------
-  // A school claims a domain (its admin stores the domain and a token through the
-  // school-bound connection), proves it controls it (the platform fetches the token
-  // from the domain), and only then is it served there: only this module can set
-  // customDomainVerifiedAt, and findSchool({ customDomain }) requires it.
-
-  /** Whether another school already uses or claims this domain. */
-  async isCustomDomainTaken(domain: string, exceptSchoolId: string): Promise<boolean> {
-    const other = await this.owner.school.findFirst({ where: { customDomain: domain, id: { not: exceptSchoolId } }, select: { id: true } });
-    return Boolean(other);
-  }
+  // A school claims a domain (domain, a fresh token and the claim's time, written here:
+  // the app role may not write these columns), proves it controls it (a DNS TXT record
+  // holding the token, then the domain must reach this platform), and only then is it
+  // served there: only this module can set customDomainVerifiedAt, and
+  // findSchool({ customDomain }) requires it. An unverified claim holds the domain for
+  // CLAIM_HOLD_HOURS (app/domain/custom-domain.ts); after that another school may take it.
 
   /**
-   * Before a school changes its domain: the old verification must not carry over to
-   * the new domain. Clears it (the app role cannot) unless the domain is unchanged.
+   * Makes `domain` (validated) the school's domain, waiting for verification: a fresh
+   * token, the claim's time, no verification (the old domain's never carries over).
+   * Claiming the school's current domain again keeps its token and verification, and
+   * restarts an unverified claim's hold. Refused while another school holds the
+   * domain; another school's expired claim is released first (audited).
    */
-  async resetCustomDomainVerification(schoolId: string, nextDomain: string | null) {
-    const changed = await this.owner.school.updateMany({
-      where: { id: schoolId, customDomainVerifiedAt: { not: null }, ...(nextDomain ? { NOT: { customDomain: nextDomain } } : {}) },
-      data: { customDomainVerifiedAt: null },
-    });
-    if (changed.count) this.forgetCachedSchools();
+  async claimCustomDomain(
+    schoolId: string,
+    domain: string,
+    opts: { now?: Date } = {},
+  ): Promise<{ ok: true; token: string; unchanged: boolean } | { ok: false; error: "taken" }> {
+    const now = opts.now ?? new Date();
+    const outcome = await this.owner
+      .$transaction(async (tx) => {
+        const holder = await tx.school.findFirst({
+          where: { customDomain: domain },
+          select: { id: true, customDomainToken: true, customDomainClaimedAt: true, customDomainVerifiedAt: true },
+        });
+        if (holder?.id === schoolId && holder.customDomainToken) {
+          if (!holder.customDomainVerifiedAt) await tx.school.update({ where: { id: schoolId }, data: { customDomainClaimedAt: now } });
+          return { ok: true as const, token: holder.customDomainToken, unchanged: true };
+        }
+        if (holder && holder.id !== schoolId) {
+          if (claimHolds({ claimedAt: holder.customDomainClaimedAt, verifiedAt: holder.customDomainVerifiedAt }, now)) return { ok: false as const, error: "taken" as const };
+          // Only this claim's row, and only while it is still the same expired claim.
+          const released = await tx.school.updateMany({
+            where: { id: holder.id, customDomain: domain, customDomainVerifiedAt: null, customDomainClaimedAt: holder.customDomainClaimedAt },
+            data: { customDomain: null, customDomainToken: null, customDomainClaimedAt: null },
+          });
+          if (released.count !== 1) return { ok: false as const, error: "taken" as const };
+          await tx.auditLog.create({
+            data: {
+              targetSchoolId: holder.id,
+              action: "school.domain.expire",
+              details: { domain, claimedAt: holder.customDomainClaimedAt?.toISOString() ?? null, claimedBy: schoolId },
+            },
+          });
+        }
+        const token = randomBytes(16).toString("hex");
+        await tx.school.update({
+          where: { id: schoolId },
+          data: { customDomain: domain, customDomainToken: token, customDomainClaimedAt: now, customDomainVerifiedAt: null },
+        });
+        return { ok: true as const, token, unchanged: false };
+      })
+      .catch((error: unknown) => {
+        // Another school claimed it at the same moment (the domain is unique).
+        if (isUniqueViolation(error)) return { ok: false as const, error: "taken" as const };
+        throw error;
+      });
+    if (outcome.ok && !outcome.unchanged) this.forgetCachedSchools();
+    return outcome;
   }
 
   /** The school that claimed `domain` (verified or not), for /.well-known/encore-domain-verification. */
@@ -310,11 +352,13 @@ export class Platform {
   }
 
   /**
-   * Fetches http://<domain>/.well-known/encore-domain-verification and, when it
-   * answers the school's token, marks the domain verified (audited) and forgets
-   * cached hosts, so the school is served there from the next request on.
-   * `address` ("host:port") sends the request there instead of the domain's DNS
-   * answer, with the Host header still the domain (DOMAIN_VERIFY_ADDRESS, tests).
+   * Verifies the school's claimed domain (server/net/domain-check.server.ts): the TXT
+   * record _encore-challenge.<domain> must hold `encore-verification=<token>` (control);
+   * then every A/AAAA address of the domain must be public, and the domain must answer
+   * this school's token at the well-known path (it reaches this platform: once verified,
+   * every link to the school uses the domain). Then marks it verified (audited) and
+   * forgets cached hosts. `address` ("host:port") sends the HTTP request there instead
+   * of the vetted address (DOMAIN_VERIFY_ADDRESS, tests; refused in production).
    */
   async verifyCustomDomain(
     schoolId: string,
@@ -323,12 +367,20 @@ export class Platform {
     const school = await this.owner.school.findUnique({ where: { id: schoolId }, select: { customDomain: true, customDomainToken: true } });
     if (!school?.customDomain || !school.customDomainToken) return { ok: false, error: "Add a domain first." };
     const { customDomain: domain, customDomainToken: token } = school;
-    const fetched = await fetchDomainVerification(domain, { address: opts.address ?? (process.env.DOMAIN_VERIFY_ADDRESS || undefined), timeoutMs: opts.timeoutMs });
+    const resolver = createResolver(this.options.dnsServers, Math.min(opts.timeoutMs ?? 3_000, 3_000));
+    const control = await checkChallenge(resolver, domain, token);
+    if (!control.ok) return { ok: false, error: control.error };
+    const addresses = await resolvePublicAddresses(resolver, domain);
+    if (!addresses.ok) return addresses;
+    const override = opts.address ?? (process.env.DOMAIN_VERIFY_ADDRESS || undefined);
+    const target = override ? parseHostPort(override) : { host: addresses.addresses[0]!, port: 80 };
+    if (!target) return { ok: false, error: "DOMAIN_VERIFY_ADDRESS must be host:port." };
+    const fetched = await fetchDomainVerification(domain, target, { timeoutMs: opts.timeoutMs });
     if (!fetched.ok) return fetched;
     const answer = Buffer.from(fetched.body.trim());
     const expected = Buffer.from(token);
     if (answer.length !== expected.length || !timingSafeEqual(answer, expected)) {
-      return { ok: false, error: `http://${domain}${DOMAIN_VERIFICATION_PATH} answered, but not with this school's token. Check that the CNAME record points at the platform.` };
+      return { ok: false, error: `The TXT record is right, but ${domain} reaches another server, not this platform. Check that the CNAME record points at the platform.` };
     }
     const marked = await this.owner.$transaction(async (tx) => {
       const updated = await tx.school.updateMany({
@@ -351,7 +403,7 @@ export class Platform {
     await this.owner.$transaction(async (tx) => {
       const before = await tx.school.findUnique({ where: { id: schoolId }, select: { customDomain: true, customDomainVerifiedAt: true } });
       if (!before?.customDomain) return;
-      await tx.school.update({ where: { id: schoolId }, data: { customDomain: null, customDomainToken: null, customDomainVerifiedAt: null } });
+      await tx.school.update({ where: { id: schoolId }, data: { customDomain: null, customDomainToken: null, customDomainClaimedAt: null, customDomainVerifiedAt: null } });
       await tx.auditLog.create({
         data: {
           operatorId: opts.operatorId ?? null,
@@ -422,7 +474,7 @@ export class Platform {
 
 // ---- custom-domain helpers ------------------------------------------------------------
 
-export const DOMAIN_VERIFICATION_PATH = "/.well-known/encore-domain-verification";
+export { DOMAIN_VERIFICATION_PATH };
 
 /**
  * A domain a school may use: a public host name (letters, digits, hyphens; a
@@ -456,71 +508,4 @@ export function validateCustomDomain(input: string, platformDomain: string): { o
     return { ok: false, error: `Addresses under ${root} belong to the platform. Use a domain of your own.` };
   }
   return { ok: true, domain: host };
-}
-
-function isForbiddenAddress(address: string): boolean {
-  // Cloud metadata and "this host" addresses are never fetched.
-  return /^169\.254\./.test(address) || /^0\./.test(address) || /^fe80:/i.test(address) || address === "::";
-}
-
-/** GET http://<domain>/.well-known/encore-domain-verification with node:http (no redirects, 4 KB at most). */
-export async function fetchDomainVerification(
-  domain: string,
-  opts: { address?: string; timeoutMs?: number } = {},
-): Promise<{ ok: true; body: string } | { ok: false; error: string }> {
-  let host = domain;
-  let port = 80;
-  if (opts.address) {
-    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(opts.address.trim());
-    if (!m) return { ok: false, error: "DOMAIN_VERIFY_ADDRESS must be host:port." };
-    host = m[1]!.replace(/^\[|\]$/g, "");
-    port = m[2] ? Number(m[2]) : 80;
-  } else {
-    try {
-      const resolved = await lookup(domain);
-      if (isForbiddenAddress(resolved.address)) return { ok: false, error: `${domain} points at an address the platform does not call.` };
-      host = resolved.address;
-    } catch {
-      return { ok: false, error: `${domain} does not resolve yet. DNS changes can take a while; try again later.` };
-    }
-  }
-  const timeoutMs = opts.timeoutMs ?? 5_000;
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (result: { ok: true; body: string } | { ok: false; error: string }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    const req = http.request(
-      { host, port, path: DOMAIN_VERIFICATION_PATH, method: "GET", headers: { Host: domain, "User-Agent": "Encore-Domain-Verification/1", Accept: "text/plain" } },
-      (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          done({ ok: false, error: `http://${domain}${DOMAIN_VERIFICATION_PATH} answered ${res.statusCode}, not the token. Check the CNAME record.` });
-          return;
-        }
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          body += chunk;
-          if (body.length > 4096) {
-            req.destroy();
-            done({ ok: false, error: `http://${domain}${DOMAIN_VERIFICATION_PATH} answered something other than the token.` });
-          }
-        });
-        res.on("end", () => done({ ok: true, body }));
-        res.on("error", () => done({ ok: false, error: `The answer from ${domain} was cut off. Try again.` }));
-      },
-    );
-    const timer = setTimeout(() => {
-      req.destroy();
-      done({ ok: false, error: `${domain} did not answer within ${Math.round(timeoutMs / 1000)} seconds.` });
-    }, timeoutMs);
-    req.on("error", (error: NodeJS.ErrnoException) =>
-      done({ ok: false, error: `Could not reach http://${domain} (${error.code ?? error.message}). Check the CNAME record; DNS changes can take a while.` }),
-    );
-    req.end();
-  });
 }

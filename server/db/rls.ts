@@ -34,10 +34,20 @@ export function appGrantStatement(table: string): string {
 
 /**
  * School columns only the platform decides: its address, its status (suspension),
- * whether its custom domain is verified, and when it was created. The app role may
+ * its custom domain (the claim, its token and time, and whether it is verified: the
+ * privileged module claims and verifies), and when it was created. The app role may
  * read its own School row and update every other column.
  */
-export const PLATFORM_ONLY_SCHOOL_COLUMNS = ["id", "slug", "status", "customDomainVerifiedAt", "createdAt"];
+export const PLATFORM_ONLY_SCHOOL_COLUMNS = [
+  "id",
+  "slug",
+  "status",
+  "customDomain",
+  "customDomainToken",
+  "customDomainClaimedAt",
+  "customDomainVerifiedAt",
+  "createdAt",
+];
 
 type Privilege = "SELECT" | "INSERT" | "UPDATE" | "DELETE";
 type PolicyCommand = "ALL" | "SELECT" | "UPDATE";

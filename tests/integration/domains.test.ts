@@ -1,52 +1,61 @@
 // Custom domains and suspension, through the real Hono app and database:
-// - a claimed domain answers its school's verification token at the well-known
-//   path, on that domain only;
-// - "verify" fetches the token over HTTP (DOMAIN_VERIFY_ADDRESS routes the request to
-//   the app served here on a random port, with the Host header set to the domain),
-//   and only then does the domain resolve to the school;
+// - a school claims a domain; an unverified claim holds it for 72 hours, after which
+//   another school may claim it (the expired claim is released, audited);
+// - "verify" asks DNS (a real UDP server on loopback, tests/support/dns-server.ts, as
+//   DNS_RESOLVER) for the TXT record _encore-challenge.<domain> holding the school's
+//   token: a domain that merely points at the platform does not verify;
+// - then the domain's A/AAAA addresses must all be public (a private, loopback or
+//   mapped answer is refused without connecting), and the domain must reach the
+//   platform: DOMAIN_VERIFY_ADDRESS routes that HTTP request to the app served here on
+//   a loopback port, with the Host header set to the domain (tests never connect to a
+//   non-loopback address);
 // - a suspended school answers a 503 notice on every path, so nobody can sign in.
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CLAIM_HOLD_HOURS } from "../../app/domain/custom-domain";
 import { createApp } from "../../server/app";
 import type { Tenant } from "../../server/context";
 import { DOMAIN_VERIFICATION_PATH, validateCustomDomain } from "../../server/db/privileged.server";
+import type { RunningServices } from "../../server/services.server";
 import { resolveTenant, type TenantVariables } from "../../tenants/resolve.server";
+import { startDnsStandIn, type DnsStandIn } from "../support/dns-server";
 import { testServices } from "../support/services";
 
-const services = testServices();
-const app = createApp({ services, build: async () => { throw new Error("the Remix build is not used here"); } });
-
+let dns: DnsStandIn;
+let services: RunningServices;
+let app: ReturnType<typeof createApp>;
 // The tenant middleware alone, answering which school it decided on.
 const probe = new Hono<{ Variables: TenantVariables }>();
-probe.use("*", resolveTenant(services));
-probe.all("*", (c) => {
-  const tenant: Tenant = c.get("tenant");
-  return c.json(tenant.kind === "school" ? { kind: "school", id: tenant.school.id } : { kind: "platform" });
-});
 
 const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const DOMAIN_A = `music-${run}.example.test`;
 const DOMAIN_B = `strings-${run}.example.test`;
+/** A public address the stand-in gives the domains: vetted, never connected to (DOMAIN_VERIFY_ADDRESS). */
+const PUBLIC_IP = "93.184.215.14";
 let schoolA: { id: string; slug: string; name: string };
 let schoolB: { id: string; slug: string; name: string };
+let schoolC: { id: string; slug: string; name: string };
 let server: ServerType;
 let wrongServer: ServerType;
 let address = "";
 let wrongAddress = "";
+let wrongHits = 0;
 
-/** What the domain settings page does when an admin enters a domain. */
-async function claim(schoolId: string, domain: string) {
+/** What the domain settings page does when an admin enters a domain; the token. */
+async function claim(schoolId: string, domain: string, now?: Date) {
   const checked = validateCustomDomain(domain, services.env.PLATFORM_DOMAIN);
   if (!checked.ok) throw new Error(checked.error);
-  expect(await services.platform.isCustomDomainTaken(checked.domain, schoolId)).toBe(false);
-  await services.platform.resetCustomDomainVerification(schoolId, checked.domain);
-  const token = `encore-${crypto.randomUUID().replaceAll("-", "")}`;
-  // Through the school-bound connection (the app role may set these columns).
-  await services.platform.schoolDb(schoolId).run((tx) => tx.school.update({ where: { id: schoolId }, data: { customDomain: checked.domain, customDomainToken: token } }));
-  services.platform.forgetCachedSchools();
-  return token;
+  const claimed = await services.platform.claimCustomDomain(schoolId, checked.domain, { now });
+  if (!claimed.ok) throw new Error(`${domain} is taken`);
+  return claimed.token;
+}
+
+/** What the school's admin does at its DNS provider: the TXT record, and the domain pointing at a public address. */
+function publish(domain: string, token: string) {
+  dns.txt.set(`_encore-challenge.${domain}`, [`encore-verification=${token}`]);
+  dns.a.set(domain, [PUBLIC_IP]);
 }
 
 async function resolvedAt(host: string) {
@@ -60,22 +69,41 @@ function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<
   });
 }
 
+const hours = (from: Date, h: number) => new Date(from.getTime() + h * 3_600_000);
+
 beforeAll(async () => {
-  for (const [key, name] of [["a", "Domain School A"], ["b", "Domain School B"]] as const) {
+  dns = await startDnsStandIn();
+  services = testServices({ DNS_RESOLVER: dns.address });
+  app = createApp({ services, build: async () => { throw new Error("the Remix build is not used here"); } });
+  probe.use("*", resolveTenant(services));
+  probe.all("*", (c) => {
+    const tenant: Tenant = c.get("tenant");
+    return c.json(tenant.kind === "school" ? { kind: "school", id: tenant.school.id } : { kind: "platform" });
+  });
+  for (const [key, name] of [["a", "Domain School A"], ["b", "Domain School B"], ["c", "Domain School C"]] as const) {
     const slug = `dom${key}-${run}`;
     const school = await services.platform.createSchool(null, { name, slug, email: `admin@${slug}.test`, timezone: "UTC", currency: "USD" });
     if (key === "a") schoolA = school;
-    else schoolB = school;
+    else if (key === "b") schoolB = school;
+    else schoolC = school;
   }
   ({ server, address } = await listen(app.fetch));
-  ({ server: wrongServer, address: wrongAddress } = await listen(() => new Response("someone-else's-token", { headers: { "content-type": "text/plain" } })));
+  ({ server: wrongServer, address: wrongAddress } = await listen(() => {
+    wrongHits++;
+    return new Response("someone-else's-token", { headers: { "content-type": "text/plain" } });
+  }));
+});
+
+afterEach(() => {
+  delete process.env.DOMAIN_VERIFY_ADDRESS;
 });
 
 afterAll(async () => {
   delete process.env.DOMAIN_VERIFY_ADDRESS;
-  await new Promise((r) => server.close(r));
-  await new Promise((r) => wrongServer.close(r));
-  await services.close();
+  await new Promise((r) => server?.close(r));
+  await new Promise((r) => wrongServer?.close(r));
+  await dns?.close();
+  await services?.close();
 });
 
 describe("custom domains", () => {
@@ -116,26 +144,119 @@ describe("custom domains", () => {
     expect(await resolvedAt(DOMAIN_A)).toMatchObject({ status: 404 });
   });
 
-  it("does not let a second school claim a domain already claimed", async () => {
-    expect(await services.platform.isCustomDomainTaken(DOMAIN_A, schoolB.id)).toBe(true);
-    expect(await services.platform.isCustomDomainTaken(DOMAIN_A, schoolA.id)).toBe(false);
-    // The database refuses it too (unique), whatever the page checked.
-    await expect(
-      services.platform.schoolDb(schoolB.id).run((tx) => tx.school.update({ where: { id: schoolB.id }, data: { customDomain: DOMAIN_A } })),
-    ).rejects.toThrow();
+  it("does not let a second school claim a domain claimed within the hold", async () => {
+    expect(await services.platform.claimCustomDomain(schoolB.id, DOMAIN_A)).toEqual({ ok: false, error: "taken" });
+    // The same school claiming it again keeps its token.
+    const before = await services.platform.findDomainClaim(DOMAIN_A);
+    expect(await services.platform.claimCustomDomain(schoolA.id, DOMAIN_A)).toEqual({ ok: true, token: before!.customDomainToken, unchanged: true });
   });
 
-  it("refuses verification when the domain answers another token, or does not answer", async () => {
-    process.env.DOMAIN_VERIFY_ADDRESS = wrongAddress;
-    const wrong = await services.platform.verifyCustomDomain(schoolA.id);
-    expect(wrong).toMatchObject({ ok: false, error: expect.stringContaining("not with this school's token") });
+  it("the app role cannot write the domain, its token or the claim's time (only the platform claims)", async () => {
+    for (const data of [{ customDomain: `sneaky-${run}.example.test` }, { customDomainToken: "mine" }, { customDomainClaimedAt: new Date(Date.UTC(2999, 0, 1)) }]) {
+      await expect(
+        services.platform.schoolDb(schoolB.id).run((tx) => tx.school.update({ where: { id: schoolB.id }, data })),
+        Object.keys(data)[0],
+      ).rejects.toThrow(/permission denied|42501/i);
+    }
+  });
 
-    const closed = await services.platform.verifyCustomDomain(schoolA.id, { address: "127.0.0.1:1", timeoutMs: 2000 });
-    expect(closed).toMatchObject({ ok: false, error: expect.stringContaining("Could not reach") });
+  it("lets another school claim a domain whose unverified claim is past the hold, and audits the release", async () => {
+    const domain = `lapsed-${run}.example.test`;
+    const claimedAt = new Date(Date.UTC(2026, 0, 10, 9, 0));
+    await claim(schoolC.id, domain, claimedAt);
+    // Just inside the hold: still taken.
+    expect(await services.platform.claimCustomDomain(schoolB.id, domain, { now: hours(claimedAt, CLAIM_HOLD_HOURS - 0.01) })).toEqual({ ok: false, error: "taken" });
+    // Past it: school B takes it (with a token of its own), school C's claim is gone.
+    const takenAt = hours(claimedAt, CLAIM_HOLD_HOURS + 1);
+    const claimed = await services.platform.claimCustomDomain(schoolB.id, domain, { now: takenAt });
+    expect(claimed).toMatchObject({ ok: true, unchanged: false });
+    const rows = await services.clients.platform.school.findMany({
+      where: { id: { in: [schoolB.id, schoolC.id] } },
+      select: { id: true, customDomain: true, customDomainToken: true, customDomainClaimedAt: true },
+    });
+    expect(rows.find((r) => r.id === schoolC.id)).toEqual({ id: schoolC.id, customDomain: null, customDomainToken: null, customDomainClaimedAt: null });
+    expect(rows.find((r) => r.id === schoolB.id)).toEqual({ id: schoolB.id, customDomain: domain, customDomainToken: claimed.ok ? claimed.token : "", customDomainClaimedAt: takenAt });
+    const audit = await services.platform.listAuditLog(500);
+    expect(audit.find((e) => e.action === "school.domain.expire" && e.targetSchool?.slug === schoolC.slug)?.details).toEqual({
+      domain,
+      claimedAt: claimedAt.toISOString(),
+      claimedBy: schoolB.id,
+    });
+    // School B goes back to its own domain for the tests below.
+    await claim(schoolB.id, DOMAIN_B);
+  });
+
+  it("does not verify a domain that points at the platform but has no TXT record", async () => {
+    dns.a.set(DOMAIN_A, [PUBLIC_IP]);
+    dns.txt.delete(`_encore-challenge.${DOMAIN_A}`);
+    process.env.DOMAIN_VERIFY_ADDRESS = address; // the domain reaches this platform, which answers the token
+    const outcome = await services.platform.verifyCustomDomain(schoolA.id);
+    expect(outcome).toEqual({ ok: false, error: expect.stringContaining(`No TXT record found at _encore-challenge.${DOMAIN_A}`) });
     expect(await resolvedAt(DOMAIN_A)).toMatchObject({ status: 404 });
   });
 
-  it("verifies over HTTP (Host header = the domain) and then serves the school at its domain", async () => {
+  it("does not verify with a TXT record holding another value, and says what it found", async () => {
+    dns.txt.set(`_encore-challenge.${DOMAIN_A}`, ["v=spf1 -all", "encore-verification=not-this-schools-token"]);
+    process.env.DOMAIN_VERIFY_ADDRESS = address;
+    const outcome = await services.platform.verifyCustomDomain(schoolA.id);
+    expect(outcome).toEqual({ ok: false, error: expect.stringMatching(/holds “encore-verification=not-this-schools-token”, not this school's value/) });
+    expect(await resolvedAt(DOMAIN_A)).toMatchObject({ status: 404 });
+  });
+
+  it("tells a failed DNS lookup from a missing record", async () => {
+    dns.fail.add(`_encore-challenge.${DOMAIN_A}`);
+    try {
+      expect(await services.platform.verifyCustomDomain(schoolA.id)).toEqual({ ok: false, error: expect.stringMatching(/DNS lookup of .* failed \(ESERVFAIL\)/) });
+    } finally {
+      dns.fail.delete(`_encore-challenge.${DOMAIN_A}`);
+    }
+  });
+
+  it.each<[string, { a?: string[]; aaaa?: string[] }]>([
+    ["a private IPv4 address", { a: ["10.0.0.1"] }],
+    ["the cloud metadata address", { a: ["169.254.169.254"] }],
+    ["loopback", { a: ["127.0.0.1"] }],
+    ["a carrier-grade NAT address", { a: ["100.64.1.2"] }],
+    ["an IPv4-mapped IPv6 address", { aaaa: ["::ffff:127.0.0.1"] }],
+    ["a unique-local IPv6 address", { aaaa: ["fd00::1"] }],
+    ["one private address among public ones", { a: [PUBLIC_IP, "192.168.1.10"] }],
+  ])("refuses a domain whose DNS answers %s, without connecting", async (_what, answers) => {
+    const token = (await services.platform.findDomainClaim(DOMAIN_A))!.customDomainToken!;
+    publish(DOMAIN_A, token);
+    dns.a.set(DOMAIN_A, answers.a ?? []);
+    dns.aaaa.set(DOMAIN_A, answers.aaaa ?? []);
+    // Were the address used, the request would land here (loopback) and be counted.
+    process.env.DOMAIN_VERIFY_ADDRESS = wrongAddress;
+    const hitsBefore = wrongHits;
+    try {
+      const outcome = await services.platform.verifyCustomDomain(schoolA.id);
+      const refused = [...(answers.a ?? []), ...(answers.aaaa ?? [])].find((ip) => ip !== PUBLIC_IP)!;
+      expect(outcome).toEqual({ ok: false, error: expect.stringContaining(`points at ${refused}, a private or reserved address`) });
+      expect(wrongHits).toBe(hitsBefore);
+    } finally {
+      dns.aaaa.delete(DOMAIN_A);
+      dns.a.set(DOMAIN_A, [PUBLIC_IP]);
+    }
+    expect(await resolvedAt(DOMAIN_A)).toMatchObject({ status: 404 });
+  });
+
+  it("refuses verification when the domain reaches another server, or none", async () => {
+    publish(DOMAIN_A, (await services.platform.findDomainClaim(DOMAIN_A))!.customDomainToken!);
+    process.env.DOMAIN_VERIFY_ADDRESS = wrongAddress;
+    const wrong = await services.platform.verifyCustomDomain(schoolA.id);
+    expect(wrong).toMatchObject({ ok: false, error: expect.stringContaining("reaches another server, not this platform") });
+
+    const closed = await services.platform.verifyCustomDomain(schoolA.id, { address: "127.0.0.1:1", timeoutMs: 2000 });
+    expect(closed).toMatchObject({ ok: false, error: expect.stringContaining("could not reach") });
+
+    dns.a.delete(DOMAIN_A);
+    process.env.DOMAIN_VERIFY_ADDRESS = address;
+    expect(await services.platform.verifyCustomDomain(schoolA.id)).toMatchObject({ ok: false, error: expect.stringContaining("does not point anywhere yet") });
+    expect(await resolvedAt(DOMAIN_A)).toMatchObject({ status: 404 });
+  });
+
+  it("verifies with the right TXT record (and the domain reaching the platform), then serves the school at its domain", async () => {
+    publish(DOMAIN_A, (await services.platform.findDomainClaim(DOMAIN_A))!.customDomainToken!);
     process.env.DOMAIN_VERIFY_ADDRESS = address;
     const outcome = await services.platform.verifyCustomDomain(schoolA.id, { by: "admin@test" });
     expect(outcome).toEqual({ ok: true, domain: DOMAIN_A });
@@ -148,6 +269,9 @@ describe("custom domains", () => {
 
     const audit = await services.platform.listAuditLog(500);
     expect(audit.find((e) => e.action === "school.domain.verify" && e.targetSchool?.slug === schoolA.slug)?.details).toMatchObject({ domain: DOMAIN_A, by: "admin@test" });
+
+    // A verified domain holds for good: no hold to outlast.
+    expect(await services.platform.claimCustomDomain(schoolB.id, DOMAIN_A, { now: new Date(Date.UTC(2999, 0, 1)) })).toEqual({ ok: false, error: "taken" });
   });
 
   it("the app role cannot mark a domain verified itself", async () => {
@@ -159,10 +283,11 @@ describe("custom domains", () => {
 
   it("a new domain needs verifying again, and removing it stops serving it", async () => {
     const other = `other-${run}.example.test`;
-    await claim(schoolA.id, other);
+    const token = await claim(schoolA.id, other);
     expect(await resolvedAt(DOMAIN_A)).toMatchObject({ status: 404 });
     expect(await resolvedAt(other)).toMatchObject({ status: 404 });
 
+    publish(other, token);
     process.env.DOMAIN_VERIFY_ADDRESS = address;
     expect(await services.platform.verifyCustomDomain(schoolA.id)).toEqual({ ok: true, domain: other });
     expect(await resolvedAt(other)).toEqual({ status: 200, body: { kind: "school", id: schoolA.id } });
@@ -179,7 +304,7 @@ describe("suspended schools", () => {
     const operator = await services.platform.findOperatorByEmail("operator@encore.test");
     expect(operator).not.toBeNull();
     process.env.DOMAIN_VERIFY_ADDRESS = address;
-    await claim(schoolB.id, DOMAIN_B);
+    publish(DOMAIN_B, await claim(schoolB.id, DOMAIN_B));
     expect(await services.platform.verifyCustomDomain(schoolB.id)).toMatchObject({ ok: true });
     // Warm the host cache: suspension must not wait for it to expire.
     expect(await resolvedAt(`${schoolB.slug}.localhost`)).toMatchObject({ status: 200 });
@@ -216,9 +341,9 @@ describe("suspended schools", () => {
     const operator = await services.platform.findOperatorByEmail("operator@encore.test");
     const squatted = `squatted-${run}.example.test`;
     await claim(schoolA.id, squatted);
-    expect(await services.platform.isCustomDomainTaken(squatted, schoolB.id)).toBe(true);
+    expect(await services.platform.claimCustomDomain(schoolB.id, squatted)).toEqual({ ok: false, error: "taken" });
     await services.platform.removeCustomDomain(schoolA.id, { operatorId: operator!.id });
-    expect(await services.platform.isCustomDomainTaken(squatted, schoolB.id)).toBe(false);
+    expect(await services.platform.claimCustomDomain(schoolB.id, squatted)).toMatchObject({ ok: true });
     const entry = (await services.platform.listAuditLog(500)).find((e) => e.action === "school.domain.remove" && e.targetSchool?.slug === schoolA.slug && e.operator);
     expect(entry?.operator?.email).toBe("operator@encore.test");
     expect(entry?.details).toMatchObject({ domain: squatted, wasVerified: false });

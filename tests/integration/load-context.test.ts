@@ -208,12 +208,13 @@ describe("school capabilities", () => {
     });
     for (const cookie of [undefined, `encore_session=${teacherSession}`, operatorCookie]) {
       const request = requestWith("http://harmony.localhost:3000/admin/settings/domain", cookie);
-      await expect(context.schoolPlatform!.isCustomDomainTaken(request, "music.example.com"), cookie ?? "no cookie").rejects.toMatchObject({ status: 403 });
+      await expect(context.schoolPlatform!.claimCustomDomain(request, "music.example.com"), cookie ?? "no cookie").rejects.toMatchObject({ status: 403 });
       await expect(context.schoolPlatform!.removeCustomDomain(request)).rejects.toMatchObject({ status: 403 });
       await expect(context.schoolPlatform!.verifyCustomDomain(request)).rejects.toMatchObject({ status: 403 });
-      await expect(context.schoolPlatform!.resetCustomDomainVerification(request, null)).rejects.toMatchObject({ status: 403 });
     }
     const asAdmin = requestWith("http://harmony.localhost:3000/admin/settings/domain", `encore_session=${adminSession}`);
-    expect(await context.schoolPlatform!.isCustomDomainTaken(asAdmin, `free-${crypto.randomUUID().slice(0, 8)}.example.com`)).toBe(false);
+    const free = `free-${crypto.randomUUID().slice(0, 8)}.example.com`;
+    expect(await context.schoolPlatform!.claimCustomDomain(asAdmin, free)).toMatchObject({ ok: true, unchanged: false });
+    await context.schoolPlatform!.removeCustomDomain(asAdmin);
   });
 });

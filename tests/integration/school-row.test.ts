@@ -26,6 +26,8 @@ describe("a school's own row", () => {
     ["status", `"status" = 'ACTIVE'`],
     ["slug", `"slug" = 'taken-over'`],
     ["customDomainVerifiedAt", `"customDomainVerifiedAt" = now()`],
+    ["customDomain", `"customDomain" = 'taken-over.example.com'`],
+    ["customDomainClaimedAt", `"customDomainClaimedAt" = '2999-01-01'`],
   ])("cannot change %s, which only the platform decides", async (_column, assignment) => {
     const id = await schoolId(services, "riverside");
     await expect(
