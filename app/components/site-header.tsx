@@ -24,6 +24,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/teach/today", label: "Today" },
     { to: "/teach/week", label: "My week" },
     { to: "/teach/availability", label: "Availability" },
+    { to: "/teach/profile", label: "Profile" },
     { to: "/account/calendar", label: "Calendar feed" },
   ],
   PARENT: [

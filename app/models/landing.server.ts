@@ -121,7 +121,7 @@ interface LandingRow {
     requireApproval: boolean;
   };
   instruments: string[];
-  teachers: { id: string; firstName: string; lastName: string; bio: string | null; specialties: string | null }[];
+  teachers: { id: string; firstName: string; lastName: string; bio: string | null; photoUrl: string | null; instruments: string | null }[];
   locations: { id: string; name: string; address: string | null; city: string | null; state: string | null; phone: string | null }[];
 }
 
@@ -143,7 +143,8 @@ export async function landingPage(tx: Tx, input: { schoolId: string; timeZone: s
       COALESCE((SELECT json_agg(i.name ORDER BY i.name) FROM "Instrument" i), '[]'::json) AS "instruments",
       -- Teachers who have joined (set a password), are active and agreed to be shown.
       COALESCE((
-        SELECT json_agg(json_build_object('id', u.id, 'firstName', u."firstName", 'lastName', u."lastName", 'bio', u.bio, 'specialties', u.specialties)
+        SELECT json_agg(json_build_object('id', u.id, 'firstName', u."firstName", 'lastName', u."lastName", 'bio', u.bio, 'photoUrl', u."photoUrl",
+                                          'instruments', CASE WHEN cardinality(u."teachingInstruments") > 0 THEN array_to_string(u."teachingInstruments", ', ') ELSE u.specialties END)
                         ORDER BY u."lastName", u."firstName")
         FROM "User" u
         WHERE u.role = 'TEACHER' AND u."showOnLanding" AND u."passwordHash" IS NOT NULL AND u."deactivatedAt" IS NULL

@@ -193,14 +193,18 @@ export default function SchoolHome() {
           <ul className="lp-cards">
             {teachers.map((t) => (
               <li key={t.id} className="lp-card lp-teacher">
-                <span className="lp-avatar" aria-hidden="true">
-                  {initials(t.firstName, t.lastName)}
-                </span>
+                {t.photoUrl ? (
+                  <img className="lp-avatar" src={t.photoUrl} alt="" width={64} height={64} loading="lazy" />
+                ) : (
+                  <span className="lp-avatar" aria-hidden="true">
+                    {initials(t.firstName, t.lastName)}
+                  </span>
+                )}
                 <div>
                   <h3>
                     {t.firstName} {t.lastName}
                   </h3>
-                  {t.specialties ? <p className="specialties">{t.specialties}</p> : null}
+                  {t.instruments ? <p className="specialties">{t.instruments}</p> : null}
                   {t.bio ? <p className="desc">{t.bio}</p> : null}
                 </div>
               </li>

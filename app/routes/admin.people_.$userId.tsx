@@ -6,8 +6,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
+import { TeacherProfileForm, type TeacherProfileResult } from "~/components/teacher-profile-form";
 import { ROLES, roleLabel } from "~/domain/people-access";
 import { phoneField } from "~/models/online-enrollment-form";
+import { BIO_MAX, submitTeacherProfile, teacherProfile } from "~/models/teacher-profile.server";
 import { changeRole, deactivatePerson, PeopleAccessError, personAccess, reactivatePerson, resendInvitation, updateContact } from "~/models/people.server";
 import peopleCss from "~/styles/people.css?url";
 import rosterCss from "~/styles/roster.css?url";
@@ -25,9 +27,12 @@ export const links: LinksFunction = () => [
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const admin = await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const access = await db.run((tx) => personAccess(tx, params.userId ?? "", admin.id));
+  const { access, profile } = await db.run(async (tx) => {
+    const access = await personAccess(tx, params.userId ?? "", admin.id);
+    return { access, profile: access?.person.role === "TEACHER" ? await teacherProfile(tx, access.person.id) : null };
+  });
   if (!access) throw new Response("There is no such person at this school.", { status: 404 });
-  return { ...access, timeZone: school.timezone };
+  return { ...access, profile, timeZone: school.timezone };
 }
 
 const actionSchema = z.discriminatedUnion("intent", [
@@ -50,12 +55,17 @@ const actionSchema = z.discriminatedUnion("intent", [
   }),
 ]);
 
-type ActionResult = { ok: boolean; message: string; values: Record<string, string>; errors?: FieldErrors; intent?: string };
+type ActionResult = { ok: boolean; message: string; values: Record<string, string>; errors?: FieldErrors; intent?: string; profile?: TeacherProfileResult };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const admin = await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const userId = params.userId ?? "";
+  // The teacher's public profile is the one form with a file.
+  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    const { status, result } = await submitTeacherProfile(request, { db, storage: context.storage, schoolId: school.id }, userId);
+    return data<ActionResult>({ ok: result.ok, message: result.message ?? "", values: {}, intent: "profile", profile: result }, { status });
+  }
   const parsed = parseForm(await request.formData(), actionSchema);
   if (!parsed.ok) {
     if (parsed.values.intent === "contact") return data<ActionResult>({ ok: false, message: "Please correct the fields marked below.", values: parsed.values, errors: parsed.errors, intent: "contact" }, { status: 400 });
@@ -104,7 +114,7 @@ const STATUS: Record<string, { label: string; className: string }> = {
 };
 
 export default function PersonAccess() {
-  const { person, counts, roles, lastActiveAdmin, trail, trailTotal, timeZone } = useLoaderData<typeof loader>();
+  const { person, counts, roles, lastActiveAdmin, trail, trailTotal, timeZone, profile } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : "";
@@ -129,13 +139,20 @@ export default function PersonAccess() {
       </div>
 
       <div role="status" aria-live="polite">
-        {result?.ok ? <p className="notice">{result.message}</p> : null}
+        {result?.ok && !result.profile ? <p className="notice">{result.message}</p> : null}
       </div>
-      <FormError message={result && !result.ok ? result.message : null} />
+      <FormError message={result && !result.ok && !result.profile ? result.message : null} />
 
       <div className="person-layout">
         <div className="stack">
           <ContactCard person={person} result={result?.intent === "contact" ? result : null} busy={busy === "contact"} />
+
+          {profile ? (
+            <section className="card" aria-labelledby="profile-heading">
+              <h2 id="profile-heading">Public profile</h2>
+              <TeacherProfileForm profile={profile} result={result?.profile} busy={busy === "profile"} own={false} bioMax={BIO_MAX} />
+            </section>
+          ) : null}
 
           <section className="card" aria-labelledby="access-heading">
             <h2 id="access-heading">Access</h2>

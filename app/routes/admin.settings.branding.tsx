@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { randomBytes } from "node:crypto";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -10,7 +9,7 @@ import settingsCss from "~/styles/settings.css?url";
 import { brandingSettings, saveBranding } from "~/models/school-settings.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { fields, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
-import { isStorageError } from "../../server/services/storage.server";
+import { readImageForm, storeImageField } from "~/utils/uploads.server";
 import { brandFor, contrastRatio, DEFAULT_BRAND, isHexColor } from "../../tenants/branding";
 
 export const meta: MetaFunction = () => [{ title: "Branding · Settings" }];
@@ -63,44 +62,17 @@ const brandingSchema = z.object({
 
 type Result = { ok: boolean; errors: FieldErrors; values: FormValues; message: string | null };
 
-const MAX_FORM_BYTES = 4_000_000;
-
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school, schoolPlatform } = requireSchool(context);
-  if (Number(request.headers.get("content-length") ?? "0") > MAX_FORM_BYTES) {
-    return data<Result>({ ok: false, errors: { logo: "The image is larger than 1 MB. Use a smaller one." }, values: {}, message: null }, { status: 413 });
-  }
-  let form: FormData;
-  try {
-    form = (request.headers.get("content-type") ?? "").startsWith("multipart/form-data")
-      ? await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: 3_000_000 }))
-      : await request.formData();
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) {
-      return data<Result>({ ok: false, errors: { logo: "The image is larger than 1 MB. Use a smaller one." }, values: {}, message: null }, { status: 413 });
-    }
-    throw new Response("The form could not be read.", { status: 400 });
-  }
-  const parsed = parseForm(form, brandingSchema);
+  const read = await readImageForm(request);
+  if (!read.ok) return data<Result>({ ok: false, errors: { logo: read.message }, values: {}, message: null }, { status: read.status });
+  const parsed = parseForm(read.form, brandingSchema);
   if (!parsed.ok) return data<Result>({ ok: false, errors: parsed.errors, values: parsed.values, message: null }, { status: 400 });
 
-  let logoUrl: string | null | undefined;
-  const logo = form.get("logo");
-  if (logo && typeof logo !== "string" && logo.size > 0) {
-    try {
-      const key = `${school.id}/logo-${randomBytes(8).toString("hex")}`;
-      logoUrl = (await context.storage.put(key, new Uint8Array(await logo.arrayBuffer()), logo.type)).url;
-    } catch (error) {
-      if (isStorageError(error)) {
-        const status = error.reason === "upload-failed" ? 502 : error.reason === "too-large" ? 413 : 400;
-        return data<Result>({ ok: false, errors: { logo: error.message }, values: parsed.values, message: null }, { status });
-      }
-      throw error;
-    }
-  } else if (parsed.data.removeLogo === "on") {
-    logoUrl = null;
-  }
+  const stored = await storeImageField(context.storage, read.form, "logo", { schoolId: school.id, prefix: "logo" });
+  if (!stored.ok) return data<Result>({ ok: false, errors: { logo: stored.message }, values: parsed.values, message: null }, { status: stored.status });
+  const logoUrl: string | null | undefined = stored.url ?? (parsed.data.removeLogo === "on" ? null : undefined);
 
   const { brandColor, email, phone, website } = parsed.data;
   await db.run((tx) => saveBranding(tx, { brandColor, email, phone, website, logoUrl }));

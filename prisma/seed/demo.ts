@@ -289,7 +289,9 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   const teachers: { id: string }[] = [];
   for (const t of spec.teachers) {
     const { availability, ...data } = t;
-    const teacher = await tx.user.create({ data: { ...data, role: "TEACHER", passwordHash }, select: { id: true } });
+    // The demo's teachers have agreed to be shown on the public page.
+    const teachingInstruments = data.specialties.split(",").map((s) => s.trim()).filter((s) => spec.instruments.includes(s));
+    const teacher = await tx.user.create({ data: { ...data, role: "TEACHER", passwordHash, showOnLanding: true, teachingInstruments }, select: { id: true } });
     await tx.teacherAvailability.createMany({
       data: availability.map(([dayOfWeek, startTime, endTime, loc]) => ({ teacherId: teacher.id, dayOfWeek, startTime, endTime, locationId: locations[loc]!.id })),
     });
