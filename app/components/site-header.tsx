@@ -1,4 +1,8 @@
-import { Form, Link, NavLink } from "@remix-run/react";
+// The header: the school's name and logo, and the menu of the signed-in person's role.
+// On a phone the menu folds behind a "Menu" button (once the page has JavaScript;
+// without it the menu simply stacks), and closes when a link is followed.
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { useEffect, useId, useState } from "react";
 
 type HeaderData =
   | {
@@ -66,9 +70,20 @@ export function SiteHeader({ data }: { data: HeaderData }) {
       </header>
     );
   }
+  return <SchoolHeader data={data} />;
+}
+
+function SchoolHeader({ data }: { data: Extract<HeaderData, { kind: "school" }> }) {
   const nav = data.user ? (SCHOOL_NAV[data.user.role] ?? []) : [];
+  const menuId = useId();
+  const location = useLocation();
+  // Folding needs JavaScript: until the page is hydrated the menu stays open.
+  const [hydrated, setHydrated] = useState(false);
+  const [open, setOpen] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  useEffect(() => setOpen(false), [location.pathname]);
   return (
-    <header className="site-header">
+    <header className="site-header" data-menu={hydrated && data.user ? (open ? "open" : "closed") : undefined}>
       <Link to="/" className="brand-name">
         {data.school.logoUrl ? (
           <img src={data.school.logoUrl} alt="" className="logo" />
@@ -79,16 +94,27 @@ export function SiteHeader({ data }: { data: HeaderData }) {
         )}
         {data.school.name}
       </Link>
-      <nav aria-label="Main">
+      {data.user ? (
+        <button type="button" className="menu-toggle" aria-expanded={open} aria-controls={menuId} onClick={() => setOpen((o) => !o)}>
+          {open ? "Close menu" : "Menu"}
+        </button>
+      ) : null}
+      <nav aria-label="Main" id={menuId}>
         {nav.map((item) => (
           <NavLink key={item.to} to={item.to} end={item.to === "/admin"}>
             {item.label}
           </NavLink>
         ))}
         {data.user ? (
-          <Form method="post" action="/logout">
-            <button className="link-button">Sign out {data.user.firstName}</button>
-          </Form>
+          <div className="account">
+            <span className="account-name" title={`Signed in as ${data.user.firstName} ${data.user.lastName}`}>
+              <span className="sr-only">Signed in as </span>
+              {data.user.firstName}
+            </span>
+            <Form method="post" action="/logout">
+              <button className="link-button">Sign out</button>
+            </Form>
+          </div>
         ) : (
           <Link to="/login">Sign in</Link>
         )}

@@ -41,7 +41,7 @@ export default function AdminDashboard() {
         <section className="card">
           <h2>Needs your attention</h2>
           <ul>
-            {overview.pendingEnrollments > 0 ? <li>{overview.pendingEnrollments} enrollment(s) waiting for approval</li> : null}
+            {overview.pendingEnrollments > 0 ? <li>{overview.pendingEnrollments} {overview.pendingEnrollments === 1 ? "enrollment" : "enrollments"} waiting for approval</li> : null}
             {overview.invited > 0 ? (
               <li>
                 {overview.invited === 1 ? "1 invited person has" : `${overview.invited} invited people have`} not set a password yet —{" "}

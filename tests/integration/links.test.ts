@@ -9,7 +9,7 @@ import { renderEmail } from "../../server/services/email.server";
 import { action as calendarAction } from "../../app/routes/account.calendar";
 import { action as forgotPasswordAction } from "../../app/routes/forgot-password";
 import { action as onboardAction } from "../../app/routes/operator.schools.new";
-import { DEMO_PASSWORD, OPERATOR_EMAIL } from "../../prisma/seed/demo";
+import { DEMO_PASSWORD, HARMONY, OPERATOR_EMAIL, seedSchool } from "../../prisma/seed/demo";
 import { sendFamilyReminders } from "../../server/jobs/tasks.server";
 import type { Tenant } from "../../server/context";
 import type { SchoolSummary } from "../../server/db/privileged.server";
@@ -21,6 +21,7 @@ import { loadContextFor, testServices } from "../support/services";
 const plain = testServices(); // NODE_ENV=test, PORT 3000: links on port 3000
 const behindTls = testServices({ PUBLIC_PROTOCOL: "https" });
 const production = testServices({ NODE_ENV: "production", PORT: "3000" });
+const port4000 = testServices({ PORT: "4000" });
 let harmony: SchoolSummary;
 
 beforeAll(async () => {
@@ -30,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([plain.close(), behindTls.close(), production.close()]);
+  await Promise.all([plain.close(), behindTls.close(), production.close(), port4000.close()]);
 });
 
 const contextFor = loadContextFor;
@@ -103,6 +104,13 @@ describe("links from configuration", () => {
     expect(result.created?.origin).toBe(`http://${slug}.localhost:3000`);
     const school = await plain.platform.findSchool({ slug });
     expect(await linkMailedTo(school!.id, adminEmail)).toMatch(new RegExp(`^http://${slug}\\.localhost:3000/set-password\\?token=`));
+  });
+
+  it("the demo seed's invitations lead to the port the development server runs on (PORT=4000)", async () => {
+    const slug = `seedport-${runId}`;
+    const school = await seedSchool(port4000, { ...HARMONY, slug, name: `Seed Port ${runId}` }, { passwordHash: "x", now: new Date("2026-11-23T12:00:00Z") });
+    const invitation = await port4000.platform.schoolDb(school.id).run((tx) => tx.emailMessage.findFirstOrThrow({ where: { to: HARMONY.pendingInvite.email }, select: { subject: true, text: true, html: true, secrets: true } }));
+    expect(renderEmail(invitation, { reveal: true }).text).toContain(`http://${slug}.localhost:4000/set-password?token=`);
   });
 
   it("the background jobs' reminders link to the school's configured address", async () => {
