@@ -1,5 +1,6 @@
 // What each kind of person sees first.
 import type { Tx } from "../../server/db/school-db.server";
+import { firstSteps, type SetupFacts } from "../domain/first-steps";
 
 const occurrenceSelect = {
   id: true,
@@ -25,6 +26,36 @@ export async function adminOverview(tx: Tx, now = new Date()) {
   });
   const invited = await tx.user.count({ where: { passwordHash: null, deactivatedAt: null, role: { in: ["ADMIN", "TEACHER", "PARENT"] } } });
   return { students, teachers, lessons, activeEnrollments, pendingEnrollments, upcoming, invited };
+}
+
+/** What the school has set up so far, for its first-steps checklist. */
+export async function setupFacts(tx: Tx): Promise<SetupFacts> {
+  const [terms, locations, rooms, instruments, lessonLengths, teachers, lessons, school] = await Promise.all([
+    tx.term.count({ where: { archivedAt: null } }),
+    tx.location.count(),
+    tx.room.count(),
+    tx.instrument.count(),
+    tx.lessonDuration.count(),
+    tx.user.count({ where: { role: "TEACHER", deactivatedAt: null, passwordHash: { not: null } } }),
+    tx.lesson.count(),
+    tx.school.findFirstOrThrow({ select: { logoUrl: true, brandColor: true, tagline: true, about: true, registrationFee: true } }),
+  ]);
+  return {
+    terms,
+    locations,
+    rooms,
+    instruments,
+    lessonLengths,
+    teachers,
+    lessons,
+    branded: Boolean(school.logoUrl || school.brandColor),
+    landingWritten: Boolean(school.tagline?.trim() || school.about?.trim()),
+    paymentsSet: school.registrationFee !== null,
+  };
+}
+
+export async function schoolFirstSteps(tx: Tx) {
+  return firstSteps(await setupFacts(tx));
 }
 
 export function teacherUpcoming(tx: Tx, teacherId: string, now = new Date(), days = 7) {

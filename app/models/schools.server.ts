@@ -4,6 +4,8 @@ import { z } from "zod";
 import { validateSlug } from "../../tenants/host";
 import { CURRENCIES } from "../utils/currencies";
 import { fields } from "../utils/forms";
+import { STARTER_INSTRUMENTS, STARTER_LESSON_MINUTES } from "../domain/first-steps";
+import type { Tx } from "../../server/db/school-db.server";
 import { inviteUser } from "./people.server";
 
 
@@ -43,13 +45,21 @@ export async function onboardSchool(context: Pick<AppLoadContext, "operator" | "
   const { school } = await operator.createSchool(
     request,
     { name: input.name, slug: input.slug, email: input.adminEmail, timezone: input.timezone, currency: input.currency },
-    (tx, created) =>
-      inviteUser(tx, { mailer: context.mailer, origin: links.school(created), schoolName: created.name, actorId: null }, {
+    async (tx, created) => {
+      await addStarterCatalog(tx);
+      return inviteUser(tx, { mailer: context.mailer, origin: links.school(created), schoolName: created.name, actorId: null }, {
         email: input.adminEmail,
         firstName: input.adminFirstName,
         lastName: input.adminLastName,
         role: "ADMIN",
-      }),
+      });
+    },
   );
   return { school, origin: links.school(school) };
+}
+
+/** The usual instruments and lesson lengths, which a new school edits under Setup. */
+export async function addStarterCatalog(tx: Tx) {
+  await tx.instrument.createMany({ data: STARTER_INSTRUMENTS.map((name) => ({ name })), skipDuplicates: true });
+  await tx.lessonDuration.createMany({ data: STARTER_LESSON_MINUTES.map((minutes) => ({ minutes })), skipDuplicates: true });
 }

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { adminOverview } from "~/models/dashboard.server";
+import { stepsDone } from "~/domain/first-steps";
+import { adminOverview, schoolFirstSteps } from "~/models/dashboard.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
@@ -11,12 +12,13 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Dashboard
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const overview = await db.run((tx) => adminOverview(tx));
-  return { overview, firstName: user.firstName, timeZone: school.timezone };
+  const { overview, steps } = await db.run(async (tx) => ({ overview: await adminOverview(tx), steps: await schoolFirstSteps(tx) }));
+  return { overview, steps, firstName: user.firstName, timeZone: school.timezone };
 }
 
 export default function AdminDashboard() {
-  const { overview, firstName, timeZone } = useLoaderData<typeof loader>();
+  const { overview, steps, firstName, timeZone } = useLoaderData<typeof loader>();
+  const done = stepsDone(steps);
   const stats = [
     { label: "Students", value: overview.students },
     { label: "Teachers", value: overview.teachers },
@@ -29,6 +31,31 @@ export default function AdminDashboard() {
         <p className="eyebrow">Dashboard</p>
         <h1>Good to see you, {firstName}</h1>
       </div>
+      {done < steps.length ? (
+        <section className="card first-steps" aria-labelledby="first-steps-heading">
+          <div className="page-head">
+            <h2 id="first-steps-heading">Getting started</h2>
+            <p className="muted" style={{ margin: 0 }}>
+              {done} of {steps.length} done
+            </p>
+          </div>
+          <progress max={steps.length} value={done} aria-label={`${done} of ${steps.length} first steps done`} />
+          <ol className="checklist">
+            {steps.map((s) => (
+              <li key={s.id} className={s.done ? "done" : undefined}>
+                <span className="check-mark" aria-hidden="true">
+                  {s.done ? "✓" : ""}
+                </span>
+                <div>
+                  <Link to={s.href}>{s.title}</Link>
+                  <span className="sr-only">{s.done ? " (done)" : " (to do)"}</span>
+                  <p className="muted">{s.hint}</p>
+                </div>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
       <div className="grid stats">
         {stats.map((s) => (
           <section key={s.label} className="card" aria-label={s.label}>

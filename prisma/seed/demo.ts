@@ -81,12 +81,18 @@ export interface SchoolSpec {
   closures: { name: string; startDate: string; endDate: string; location?: number }[];
   instruments: string[];
   lessons: LessonSpec[];
+  /** The public page's words. */
+  tagline: string;
+  about: string;
   /** Someone invited who has not set a password yet. */
   pendingInvite: Person & { role: "TEACHER" | "ADMIN" };
 }
 
 export const HARMONY: SchoolSpec = {
   name: "Harmony Music Academy",
+  tagline: "Piano, guitar, strings and voice for every age, on the Upper West Side.",
+  about:
+    "Harmony Music Academy has taught children and adults since 2009, in two studios ten minutes apart.\n\nEvery student gets a weekly lesson with a teacher who knows them, and a place in a group, band or ensemble once they are ready to play with others.",
   slug: "harmony",
   email: "hello@harmony.test",
   phone: "(212) 555-0142",
@@ -202,6 +208,8 @@ export const HARMONY: SchoolSpec = {
 
 export const RIVERSIDE: SchoolSpec = {
   name: "Riverside Strings",
+  tagline: "Violin, viola and cello lessons by the river.",
+  about: "A small string school run by working musicians. Lessons for beginners of every age, chamber groups for the more advanced.",
   slug: "riverside",
   email: "office@riverside.test",
   phone: "020 7946 0321",
@@ -257,7 +265,7 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
 
 async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { passwordHash: string; now: Date }, slug: string, origin: string) {
   const zone = spec.timezone;
-  await tx.school.updateMany({ data: { phone: spec.phone, website: spec.website } });
+  await tx.school.updateMany({ data: { phone: spec.phone, website: spec.website, tagline: spec.tagline, about: spec.about } });
 
   // Places
   const locations: { id: string; rooms: Map<string, { id: string; capacity: number }> }[] = [];
