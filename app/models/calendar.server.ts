@@ -70,7 +70,9 @@ export async function calendarOccurrences(tx: Tx, from: Date, to: Date, f: Calen
     const ids = f.studentIds.length ? Prisma.join(f.studentIds) : Prisma.sql`NULL`;
     where.push(Prisma.sql`(
       o."studentId" IN (${ids})
-      OR (o.kind = 'LESSON' AND EXISTS (SELECT 1 FROM "Enrollment" e WHERE e."lessonId" = o."lessonId" AND e.status = 'ACTIVE' AND e."studentId" IN (${ids})))
+      OR (o.kind = 'LESSON' AND EXISTS (SELECT 1 FROM "Enrollment" e WHERE e."lessonId" = o."lessonId" AND e.status = 'ACTIVE' AND e."studentId" IN (${ids})
+                                        -- a meeting over before the student joined is not theirs
+                                        AND o."endsAt" > e."enrolledAt"))
       OR (o.kind = 'LESSON' AND EXISTS (SELECT 1 FROM "OccurrenceGuest" g WHERE g."occurrenceId" = o.id AND g."studentId" IN (${ids}))))`);
   }
   const rows = await tx.$queryRaw<Row[]>`
