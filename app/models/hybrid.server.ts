@@ -7,11 +7,11 @@
 import { countWeeksPerStudent, hybridWeeks, priceBreakdown, validatePattern, termWeekCount, type HybridPattern, type HybridWeek } from "../domain/hybrid";
 import { canMoveIndividualSession } from "../domain/notice";
 import { computeFreeSlots, type FreeSlot } from "../domain/slots";
-import { addDays, formatLocalTime, localDateTimeToUtc, toLocalDate, toLocalParts } from "../domain/time";
+import { addDays, formatLocalTime, formatShortDate, localDateTimeToUtc, toLocalDate, toLocalParts } from "../domain/time";
 import { formatDateTime } from "../utils/format";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
-import { familyAddresses, notifyEnrolledFamilies } from "./notify.server";
+import { familyAddresses } from "./notify.server";
 import { isOverlapViolation, loadCalendarRules, loadTeacherRules } from "./scheduling.server";
 
 export class HybridError extends Error {}
@@ -154,18 +154,51 @@ export async function saveHybridPattern(tx: Tx, timeZone: string, input: Pattern
   return { config, weeks, removed, added };
 }
 
-/** Opens 1-on-1 bookings and emails every enrolled family. */
-export async function openBookings(tx: Tx, mailer: Mailer, input: { configId: string; origin: string; timeZone: string }) {
+/**
+ * Opens 1-on-1 bookings and emails every enrolled family once: the weeks still ahead
+ * (never one already over), as dates a person reads, naming their children.
+ */
+export async function openBookings(tx: Tx, mailer: Mailer, input: { configId: string; origin: string; timeZone: string; now?: Date }) {
   const config = await loadConfig(tx, input.configId);
   if (config.bookingsOpenedAt) throw new HybridError("Bookings are already open for this term.");
-  await tx.hybridLessonConfig.update({ where: { id: config.id }, data: { bookingsOpenedAt: new Date() } });
-  const weeks = (await weeksOf(tx, config, input.timeZone)).filter((w) => w.kind === "INDIVIDUAL");
-  const list = weeks.map((w) => `  week ${w.weekNumber}: ${w.weekStart} to ${w.weekEnd}`).join("\n");
-  const sent = await notifyEnrolledFamilies(tx, mailer, config.lessonId, {
-    subject: `Book your 1-on-1 sessions for ${config.lesson.title}`,
-    text: `Bookings are open for the individual weeks of ${config.lesson.title} (${config.term.name}):\n${list}\n\nChoose a time for each week here:\n${input.origin}/family/hybrid/${config.id}\n`,
+  const now = input.now ?? new Date();
+  await tx.hybridLessonConfig.update({ where: { id: config.id }, data: { bookingsOpenedAt: now } });
+  const today = toLocalDate(now, input.timeZone);
+  const weeks = (await weeksOf(tx, config, input.timeZone)).filter((w) => w.kind === "INDIVIDUAL" && w.weekEnd >= today);
+  const enrolled = await tx.enrollment.findMany({
+    where: { lessonId: config.lessonId, status: "ACTIVE" },
+    select: { studentId: true, student: { select: { user: { select: { firstName: true } } } } },
   });
-  return { notified: sent };
+  const addresses = await familyAddresses(tx, enrolled.map((e) => e.studentId));
+  // One email per address, naming every child of theirs in the lesson.
+  const childrenOf = new Map<string, string[]>();
+  for (const e of enrolled) {
+    for (const to of addresses.get(e.studentId) ?? []) childrenOf.set(to, [...(childrenOf.get(to) ?? []), e.student.user.firstName]);
+  }
+  for (const [to, children] of childrenOf) {
+    await mailer.send(tx, {
+      to,
+      subject: `Book your 1-on-1 sessions for ${config.lesson.title}`,
+      text: bookingsOpenText({ lessonTitle: config.lesson.title, termName: config.term.name, children, weeks, link: `${input.origin}/family/hybrid/${config.id}` }),
+    });
+  }
+  return { notified: childrenOf.size };
+}
+
+/** The "bookings are open" email's words (its weeks are the ones still ahead). */
+export function bookingsOpenText(input: { lessonTitle: string; termName: string; children: string[]; weeks: readonly { weekNumber: number; weekStart: string; weekEnd: string }[]; link: string }) {
+  const who = input.children.length > 1 ? `${input.children.slice(0, -1).join(", ")} and ${input.children.at(-1)}` : (input.children[0] ?? "your child");
+  const lines = input.weeks.map((w) => `- Week ${w.weekNumber}: ${formatShortDate(w.weekStart)} to ${formatShortDate(w.weekEnd)}`);
+  return [
+    `Hello,`,
+    "",
+    `${who} can now book ${input.weeks.length === 1 ? "a 1-on-1 session" : "1-on-1 sessions"} for ${input.lessonTitle} (${input.termName}). In ${input.weeks.length === 1 ? "this week" : "these weeks"} the lesson is one-to-one instead of the group:`,
+    ...lines,
+    "",
+    `Choose a time for each week here:`,
+    input.link,
+    "",
+  ].join("\n");
 }
 
 // ---- who booked what ---------------------------------------------------------------

@@ -167,13 +167,17 @@ describe("booking 1-on-1 sessions", () => {
     );
   });
 
-  it("opens bookings and emails every enrolled family once", async () => {
-    const { notified } = await run((tx) => openBookings(tx, services.mailer, { configId: f.configId, origin: "http://school.test", timeZone: ZONE }));
+  it("opens bookings and emails every enrolled family once, naming the child and only the weeks still ahead, as dates a person reads", async () => {
+    // Opened during week 5: week 4 is over, week 8 is ahead.
+    const { notified } = await run((tx) => openBookings(tx, services.mailer, { configId: f.configId, origin: "http://school.test", timeZone: ZONE, now: new Date("2027-10-05T14:00:00Z") }));
     expect(notified).toBe(20);
     const emails = await run((tx) => tx.emailMessage.findMany({ where: { subject: { startsWith: "Book your 1-on-1 sessions" } }, select: { to: true, text: true } }));
     expect(emails).toHaveLength(20);
     expect(emails[0]!.text).toContain(`http://school.test/family/hybrid/${f.configId}`);
-    expect(emails[0]!.text).toMatch(/week 4: 2027-09-27 to 2027-10-03/);
+    expect(emails[0]!.text).toMatch(/- Week 8: Mon 25 Oct to Sun 31 Oct/);
+    expect(emails[0]!.text).not.toMatch(/Week 4|\d{4}-\d{2}-\d{2}/);
+    const names = await run((tx) => tx.student.findMany({ where: { id: { in: f.studentIds } }, select: { user: { select: { firstName: true } } } }));
+    expect(emails.every((e) => names.some((n) => e.text.startsWith(`Hello,\n\n${n.user.firstName} can now book a 1-on-1 session`)))).toBe(true);
     await expect(run((tx) => openBookings(tx, services.mailer, { configId: f.configId, origin: "http://school.test", timeZone: ZONE }))).rejects.toThrow(
       "Bookings are already open for this term.",
     );
