@@ -15,6 +15,8 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/admin/lessons", label: "Lessons" },
     { to: "/admin/enrollments", label: "Enrollments" },
     { to: "/admin/attendance", label: "Attendance" },
+    { to: "/admin/messages", label: "Messages" },
+    { to: "/admin/reports", label: "Reports" },
     { to: "/admin/students", label: "Students" },
     { to: "/admin/people", label: "People" },
     { to: "/admin/setup", label: "Setup" },
@@ -24,6 +26,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/teach/today", label: "Today" },
     { to: "/teach/week", label: "My week" },
     { to: "/teach/availability", label: "Availability" },
+    { to: "/teach/messages", label: "Messages" },
     { to: "/account/calendar", label: "Calendar feed" },
   ],
   PARENT: [

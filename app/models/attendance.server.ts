@@ -28,6 +28,7 @@ export async function occurrenceRegister(tx: Tx, occurrenceId: string, teacherId
       endsAt: true,
       status: true,
       notes: true,
+      familyNote: true,
       kind: true,
       studentId: true,
       instructorId: true,
