@@ -145,6 +145,7 @@ export async function missingAttendance(tx: Tx, opts: { now?: Date; rule: "END_O
       startsAt: true,
       endsAt: true,
       notes: true,
+      instructorId: true,
       _count: { select: { attendance: true } },
       lesson: { select: { title: true } },
       instructor: { select: { firstName: true, lastName: true } },
