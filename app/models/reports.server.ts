@@ -5,7 +5,7 @@ import type { Mailer } from "../../server/services/email.server";
 import { missingByTeacher, retention, termFlows, type EnrollmentSpan, type TermSpan } from "../domain/reports";
 import { toLocalDate } from "../domain/time";
 import { formatDateTime } from "../utils/format";
-import { missingAttendance } from "./attendance.server";
+import { lessonAttendanceRates, missingAttendance } from "./attendance.server";
 import { attendanceRule } from "./school-settings.server";
 
 const SEATED = ["ACTIVE", "COMPLETED", "UNENROLLED", "DROPPED"] as const;
@@ -116,4 +116,51 @@ export async function nudgeTeacher(tx: Tx, mailer: Mailer, opts: { teacherId: st
     text: [`Hello ${teacher.firstName},`, "", `${opts.fromName} of ${opts.schoolName} asks you to complete the register for:`, ...lines, "", `Open your day: ${opts.origin}/teach/today`].join("\n"),
   });
   return { lessons: rows.length, email: teacher.email };
+}
+
+export const CSV_REPORTS = ["enrollments", "retention", "waitlists", "attendance-teachers", "attendance-lessons", "teacher-load", "missing-attendance"] as const;
+export type CsvReport = (typeof CSV_REPORTS)[number];
+
+export function isCsvReport(name: string): name is CsvReport {
+  return (CSV_REPORTS as readonly string[]).includes(name);
+}
+
+type Cell = string | number | null;
+
+/** One report as a spreadsheet: its header row, then its rows. */
+export async function reportCsvRows(tx: Tx, report: CsvReport, opts: { timeZone: string; now: Date }): Promise<Cell[][]> {
+  const pct = (rate: number | null) => (rate === null ? "" : Math.round(rate * 1000) / 10);
+  switch (report) {
+    case "enrollments": {
+      const { flows } = await enrollmentReport(tx, opts);
+      return [["Term", "Enrollments", "Withdrawals", "Students"], ...flows.map((f) => [f.term, f.enrolled, f.withdrawn, f.students])];
+    }
+    case "retention": {
+      const r = await enrollmentReport(tx, opts);
+      return [["From term", "To term", "Students", "Stayed", "Retention %"], ...r.retention.map((x) => [x.from, x.to, x.base, x.retained, pct(x.rate)])];
+    }
+    case "waitlists": {
+      const rows = await waitlistReport(tx);
+      return [["Lesson", "Teacher", "Waitlisted", "Waiting for approval", "Waiting since"], ...rows.map((r) => [r.title, r.teacher, r.waitlisted, r.pending, toLocalDate(r.oldest, opts.timeZone)])];
+    }
+    case "attendance-teachers": {
+      const rows = await attendanceByTeacher(tx);
+      return [["Teacher", "Recorded", "Present", "Attendance %"], ...rows.map((r) => [r.teacher, r.total, r.present, pct(r.rate)])];
+    }
+    case "attendance-lessons": {
+      const rows = await lessonAttendanceRates(tx);
+      return [["Lesson", "Recorded", "Present", "Attendance %"], ...rows.map((r) => [r.title, r.total, r.present, pct(r.rate)])];
+    }
+    case "teacher-load": {
+      const rows = await teacherLoad(tx, { now: opts.now });
+      return [["Teacher", "Lessons", "Students", "Dates in the next 4 weeks", "Hours in the next 4 weeks"], ...rows.map((r) => [r.teacher, r.lessons, r.students, r.dates, r.hours])];
+    }
+    case "missing-attendance": {
+      const { groups } = await missingAttendanceByTeacher(tx, opts);
+      return [
+        ["Teacher", "Lesson", "Date", "Missing attendance", "Missing notes", "Overdue"],
+        ...groups.flatMap((g) => g.rows.map((r) => [g.teacher, r.title, formatDateTime(r.startsAt, opts.timeZone, { year: "numeric" }), r.missingAttendance ? "yes" : "no", r.missingNotes ? "yes" : "no", r.overdue ? "yes" : "no"])),
+      ];
+    }
+  }
 }

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { adminOverview } from "~/models/dashboard.server";
+import { missingAttendanceCounts } from "~/models/reports.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
@@ -12,11 +13,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const overview = await db.run((tx) => adminOverview(tx));
-  return { overview, firstName: user.firstName, timeZone: school.timezone };
+  const attendance = await db.run((tx) => missingAttendanceCounts(tx, { timeZone: school.timezone, now: new Date() }));
+  return { overview, attendance, firstName: user.firstName, timeZone: school.timezone };
 }
 
 export default function AdminDashboard() {
-  const { overview, firstName, timeZone } = useLoaderData<typeof loader>();
+  const { overview, attendance, firstName, timeZone } = useLoaderData<typeof loader>();
   const stats = [
     { label: "Students", value: overview.students },
     { label: "Teachers", value: overview.teachers },
@@ -37,11 +39,17 @@ export default function AdminDashboard() {
           </section>
         ))}
       </div>
-      {overview.pendingEnrollments > 0 || overview.invited > 0 ? (
+      {overview.pendingEnrollments > 0 || overview.invited > 0 || attendance.missing > 0 ? (
         <section className="card">
           <h2>Needs your attention</h2>
           <ul>
             {overview.pendingEnrollments > 0 ? <li>{overview.pendingEnrollments} enrollment(s) waiting for approval</li> : null}
+            {attendance.missing > 0 ? (
+              <li>
+                {attendance.missing === 1 ? "1 past lesson is" : `${attendance.missing} past lessons are`} missing attendance or notes
+                {attendance.overdue > 0 ? ` (${attendance.overdue} overdue)` : ""} — <Link to="/admin/attendance">see them by teacher</Link>
+              </li>
+            ) : null}
             {overview.invited > 0 ? (
               <li>
                 {overview.invited === 1 ? "1 invited person has" : `${overview.invited} invited people have`} not set a password yet —{" "}
