@@ -4,6 +4,7 @@
 // and a family of another lesson does not. A teacher shares a note about a lesson
 // date and the family reads it on their page. The messages, reports and attendance
 // pages are photographed at phone and desktop widths (test-results/messages/).
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, signIn, test } from "./fixtures";
@@ -48,7 +49,7 @@ test("an admin messages a lesson's families and each family receives it", async 
 
   const option = admin.locator("option", { hasText: /^Guitar Group \(/ });
   await admin.getByLabel("To").selectOption((await option.getAttribute("value")) ?? "");
-  await admin.getByLabel("Message").fill("Hello families,\n\nNext week we meet in Studio C. Bring your tuner.");
+  await admin.getByRole("textbox", { name: "Message", exact: true }).fill("Hello families,\n\nNext week we meet in Studio C. Bring your tuner.");
   await admin.getByRole("button", { name: "Send message" }).click();
   await expect(admin.getByRole("status")).toContainText(`Sent “${subject}” to 4 addresses (Families of Guitar Group).`);
   await expect(admin.getByRole("region", { name: "Sent" }).getByText(subject)).toBeVisible();
@@ -68,9 +69,10 @@ test("an admin messages a lesson's families and each family receives it", async 
   await admin.goto(schoolUrl("harmony", "/admin/reports"));
   await expect(admin.getByRole("heading", { level: 1, name: "How the school is doing" })).toBeVisible();
   await expect(admin.getByRole("img", { name: /Enrollments and withdrawals per term/ })).toBeVisible();
-  const csv = await admin.request.get(schoolUrl("harmony", "/admin/reports/csv/teacher-load"));
-  expect(csv.headers()["content-type"]).toContain("text/csv");
-  expect(await csv.text()).toContain("Teacher,Lessons,Students");
+  // Each report downloads as a spreadsheet.
+  const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByRole("link", { name: "Export teacher load as CSV" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^harmony-teacher-load-\d{4}-\d{2}-\d{2}\.csv$/);
+  expect(await readFile(await download.path(), "utf8")).toContain("Teacher,Lessons,Students");
   await screens(admin, "admin-reports");
   await admin.goto(schoolUrl("harmony", "/admin/attendance"));
   await screens(admin, "admin-attendance");
@@ -93,7 +95,7 @@ test("a teacher shares a note about a lesson date and the family reads it on the
   await teacher.goto(schoolUrl("harmony", "/teach/today"));
   const occurrence = teacher.locator('a[href^="/teach/occurrences/"]', { hasText: "Piano Foundation" }).first();
   await occurrence.click();
-  await teacher.getByLabel("Note for the families").fill(note);
+  await teacher.getByRole("textbox", { name: "Note for the families" }).fill(note);
   await teacher.getByRole("button", { name: "Share with the families" }).click();
   await expect(teacher.getByRole("status").filter({ hasText: "The note is on the families’ page." })).toBeVisible();
 
