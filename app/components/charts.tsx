@@ -15,10 +15,14 @@ export interface BarChartProps {
   height?: number;
 }
 
-export function BarChart({ title, description, categories, series, percent, height = 220 }: BarChartProps) {
+export function BarChart({ title, description, categories, series, percent, height = 240 }: BarChartProps) {
   const id = useId();
-  const width = Math.max(320, categories.length * Math.max(48, series.length * 28) + 60);
-  const layout = barChartLayout({ categories, series, width, height, ...(percent ? { max: 1 } : {}) });
+  // Many or long category names are written slanted, with room below the bars.
+  const slanted = categories.length > 4 || categories.some((c) => c.length > 12);
+  const labelSpace = slanted ? 90 : 30;
+  const fullHeight = height + (slanted ? 60 : 0);
+  const width = Math.max(480, categories.length * Math.max(56, series.length * 28) + 60);
+  const layout = barChartLayout({ categories, series, width, height: fullHeight, labelSpace, ...(percent ? { max: 1 } : {}) });
   const label = (v: number) => (percent ? `${Math.round(v * 100)}%` : Number.isInteger(v) ? String(v) : v.toFixed(1));
   return (
     <figure style={{ margin: 0, overflowX: "auto" }}>
@@ -32,7 +36,7 @@ export function BarChart({ title, description, categories, series, percent, heig
           ))}
         </ul>
       ) : null}
-      <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} style={{ minWidth: Math.min(width, 320) }}>
+      <svg className="chart" viewBox={`0 0 ${width} ${fullHeight}`} width={width} height={fullHeight} role="img" aria-labelledby={`${id}-t ${id}-d`} style={{ maxWidth: `${width}px` }}>
         <title id={`${id}-t`}>{title}</title>
         <desc id={`${id}-d`}>{description}</desc>
         {layout.ticks.map((t) => (
@@ -50,9 +54,15 @@ export function BarChart({ title, description, categories, series, percent, heig
                 <title>{`${g.category}, ${series[b.series]!.name}: ${label(b.value)}`}</title>
               </rect>
             ))}
-            <text x={g.x + g.width / 2} y={layout.plot.y + layout.plot.height + 16} textAnchor="middle">
-              {g.category.length > 14 ? `${g.category.slice(0, 13)}…` : g.category}
-            </text>
+            {slanted ? (
+              <text x={g.x + g.width / 2} y={layout.plot.y + layout.plot.height + 14} textAnchor="end" transform={`rotate(-35 ${g.x + g.width / 2} ${layout.plot.y + layout.plot.height + 14})`}>
+                {g.category.length > 18 ? `${g.category.slice(0, 17)}…` : g.category}
+              </text>
+            ) : (
+              <text x={g.x + g.width / 2} y={layout.plot.y + layout.plot.height + 18} textAnchor="middle">
+                {g.category}
+              </text>
+            )}
           </g>
         ))}
       </svg>

@@ -144,6 +144,8 @@ export interface BarChartInput {
   height: number;
   /** The axis maximum; niceMax of the data by default (1 for rates). */
   max?: number;
+  /** Room under the plot for the category labels. */
+  labelSpace?: number;
 }
 
 export interface BarChartLayout {
@@ -155,7 +157,7 @@ export interface BarChartLayout {
 
 /** Where each bar of a grouped bar chart goes (SVG coordinates, y down). */
 export function barChartLayout(input: BarChartInput): BarChartLayout {
-  const plot = { x: 40, y: 10, width: Math.max(10, input.width - 50), height: Math.max(10, input.height - 40) };
+  const plot = { x: 40, y: 10, width: Math.max(10, input.width - 50), height: Math.max(10, input.height - 10 - (input.labelSpace ?? 30)) };
   const dataMax = Math.max(0, ...input.series.flatMap((s) => s.values));
   const max = input.max ?? niceMax(dataMax);
   const n = Math.max(1, input.categories.length);

@@ -119,7 +119,7 @@ export default function AttendanceOverview() {
           <p className="muted">Nothing matches these filters.</p>
         ) : (
           groups.map((g) => (
-            <section key={g.teacherId} aria-labelledby={`missing-${g.teacherId}`} style={{ marginTop: "1rem" }}>
+            <section key={g.teacherId} aria-labelledby={`missing-${g.teacherId}`} style={{ marginTop: "1rem", borderTop: "1px solid var(--line)", paddingTop: "0.75rem" }}>
               <div className="spread">
                 <h3 id={`missing-${g.teacherId}`} style={{ margin: 0 }}>
                   {g.teacher}{" "}
@@ -135,7 +135,9 @@ export default function AttendanceOverview() {
                   </button>
                 </Form>
               </div>
-              <div className="table-wrap" style={{ marginTop: "0.5rem" }}>
+              <details open={groups.length === 1 || g.total <= 5}>
+                <summary>{g.total === 1 ? "Show the lesson" : `Show the ${g.total} lessons`}</summary>
+                <div className="table-wrap" style={{ marginTop: "0.5rem", maxHeight: "28rem", overflowY: "auto" }}>
                 <table className="stack-table">
                   <thead>
                     <tr>
@@ -159,7 +161,8 @@ export default function AttendanceOverview() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+                </div>
+              </details>
             </section>
           ))
         )}

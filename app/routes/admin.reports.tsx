@@ -63,7 +63,11 @@ function Table({ head, rows }: { head: string[]; rows: (string | number)[][] }) 
         <tbody>
           {rows.map((r, i) => (
             <tr key={i}>
-              {r.map((c, j) => (j === 0 ? <th key={j} scope="row">{c}</th> : <td key={j} data-label={head[j]}>{c}</td>))}
+              {r.map((c, j) => (
+                <td key={j} data-label={j === 0 ? undefined : head[j]}>
+                  {j === 0 ? <strong>{c}</strong> : c}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>

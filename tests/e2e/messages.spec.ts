@@ -27,6 +27,7 @@ async function screens(page: Page, name: string) {
     });
     expect(overflow, `${name} at ${size.name} px`).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(SHOTS, `${name}-${size.name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${size.name}-first-screen.png`) });
   }
   if (original) await page.setViewportSize(original);
 }
