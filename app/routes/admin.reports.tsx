@@ -9,13 +9,18 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { percent } from "~/domain/reports";
 import { lessonAttendanceRates } from "~/models/attendance.server";
 import { attendanceByTeacher, enrollmentReport, missingAttendanceCounts, teacherLoad, waitlistReport, type CsvReport } from "~/models/reports.server";
+import lessonsCss from "~/styles/lessons.css?url";
 import messagesCss from "~/styles/messages.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDate } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Reports");
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: messagesCss }];
+// lessons.css: tables that stack into rows on a phone (.stack-table).
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: lessonsCss },
+  { rel: "stylesheet", href: messagesCss },
+];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
