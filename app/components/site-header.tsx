@@ -19,6 +19,8 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/admin/lessons", label: "Lessons" },
     { to: "/admin/enrollments", label: "Enrollments" },
     { to: "/admin/attendance", label: "Attendance" },
+    { to: "/admin/messages", label: "Messages" },
+    { to: "/admin/reports", label: "Reports" },
     { to: "/admin/students", label: "Students" },
     { to: "/admin/people", label: "People" },
     { to: "/admin/setup", label: "Setup" },
@@ -29,6 +31,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/teach/week", label: "My week" },
     { to: "/teach/availability", label: "Availability" },
     { to: "/teach/profile", label: "Profile" },
+    { to: "/teach/messages", label: "Messages" },
     { to: "/account/calendar", label: "Calendar feed" },
   ],
   PARENT: [

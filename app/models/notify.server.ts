@@ -8,8 +8,10 @@ import type { Mailer } from "../../server/services/email.server";
  * With `reminders`, only people who keep `lessonReminders` on: a parentEmail that is
  * some user's login follows that user's choice; one with no account follows the
  * family admin's choice (it has no setting of its own), or is kept without a family.
+ * With `schoolMessages`, the same for the "school messages" choice instead.
  */
-export async function familyAddresses(tx: Tx, studentIds: string[], opts: { reminders?: boolean } = {}): Promise<Map<string, string[]>> {
+export async function familyAddresses(tx: Tx, studentIds: string[], opts: { reminders?: boolean; schoolMessages?: boolean } = {}): Promise<Map<string, string[]>> {
+  const choice = opts.schoolMessages ? "schoolMessages" : opts.reminders ? "lessonReminders" : null;
   const students = await tx.student.findMany({
     where: { id: { in: studentIds } },
     select: {
@@ -20,22 +22,23 @@ export async function familyAddresses(tx: Tx, studentIds: string[], opts: { remi
           email: true,
           passwordHash: true,
           lessonReminders: true,
+          schoolMessages: true,
           familyGroup: {
             select: {
-              admin: { select: { email: true, lessonReminders: true } },
-              members: { where: { role: "PARENT" }, select: { email: true, lessonReminders: true } },
+              admin: { select: { email: true, lessonReminders: true, schoolMessages: true } },
+              members: { where: { role: "PARENT" }, select: { email: true, lessonReminders: true, schoolMessages: true } },
             },
           },
         },
       },
     },
   });
-  const wants = (person: { lessonReminders: boolean }) => !opts.reminders || person.lessonReminders;
+  const wants = (person: { lessonReminders: boolean; schoolMessages: boolean }) => !choice || person[choice];
   let contactChoice = new Map<string, boolean>();
-  if (opts.reminders) {
+  if (choice) {
     const contacts = [...new Set(students.map((s) => s.parentEmail?.toLowerCase()).filter((e): e is string => Boolean(e)))];
-    const users = contacts.length ? await tx.user.findMany({ where: { email: { in: contacts } }, select: { email: true, lessonReminders: true } }) : [];
-    contactChoice = new Map(users.map((u) => [u.email, u.lessonReminders]));
+    const users = contacts.length ? await tx.user.findMany({ where: { email: { in: contacts } }, select: { email: true, lessonReminders: true, schoolMessages: true } }) : [];
+    contactChoice = new Map(users.map((u) => [u.email, u[choice]]));
   }
   const out = new Map<string, string[]>();
   for (const s of students) {
@@ -47,7 +50,7 @@ export async function familyAddresses(tx: Tx, studentIds: string[], opts: { remi
     }
     if (s.user.passwordHash && wants(s.user)) emails.add(s.user.email);
     const contact = s.parentEmail?.toLowerCase();
-    if (contact && (!opts.reminders || (contactChoice.get(contact) ?? family?.admin.lessonReminders ?? true))) emails.add(contact);
+    if (contact && (!choice || (contactChoice.get(contact) ?? (family ? family.admin[choice] : true)))) emails.add(contact);
     out.set(s.id, [...emails].filter((e) => !e.endsWith(".invalid")));
   }
   return out;

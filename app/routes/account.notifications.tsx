@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { messagePreference, setMessagePreference } from "~/models/messages.server";
 import { reminderPreference, setReminderPreference } from "~/models/people.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { pageTitle } from "~/utils/meta";
@@ -11,19 +12,29 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Reminders
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db } = requireSchool(context);
-  return db.run((tx) => reminderPreference(tx, user.id));
+  return db.run(async (tx) => ({ ...(await reminderPreference(tx, user.id)), ...(await messagePreference(tx, user.id)) }));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const { db } = requireSchool(context);
-  const lessonReminders = (await request.formData()).get("lessonReminders") === "on";
-  await db.run((tx) => setReminderPreference(tx, user.id, lessonReminders));
-  return { saved: lessonReminders ? "You will get a reminder the day before each lesson." : "You will no longer get lesson reminders." };
+  const form = await request.formData();
+  const lessonReminders = form.get("lessonReminders") === "on";
+  const schoolMessages = form.get("schoolMessages") === "on";
+  await db.run(async (tx) => {
+    await setReminderPreference(tx, user.id, lessonReminders);
+    await setMessagePreference(tx, user.id, schoolMessages);
+  });
+  return {
+    saved: [
+      lessonReminders ? "You will get a reminder the day before each lesson." : "You will no longer get lesson reminders.",
+      schoolMessages ? "You will get the school’s general messages." : "You will no longer get the school’s general messages.",
+    ].join(" "),
+  };
 }
 
 export default function Notifications() {
-  const { lessonReminders, email } = useLoaderData<typeof loader>();
+  const { lessonReminders, schoolMessages, email } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -35,7 +46,11 @@ export default function Notifications() {
           <input type="checkbox" id="lessonReminders" name="lessonReminders" defaultChecked={lessonReminders} style={{ width: "auto" }} />
           <label htmlFor="lessonReminders">Email me ({email}) a reminder the day before each lesson</label>
         </div>
-        <p className="muted">Cancellations, moves and messages from the school are always sent.</p>
+        <div className="row">
+          <input type="checkbox" id="schoolMessages" name="schoolMessages" defaultChecked={schoolMessages} style={{ width: "auto" }} />
+          <label htmlFor="schoolMessages">Email me the school’s general messages (news for a teacher’s families, a location or the whole school)</label>
+        </div>
+        <p className="muted">Cancellations, moves and messages about your own lessons are always sent.</p>
         <button className="button" disabled={busy}>
           Save
         </button>

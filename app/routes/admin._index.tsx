@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { stepsDone } from "~/domain/first-steps";
 import { adminOverview, schoolFirstSteps } from "~/models/dashboard.server";
+import { missingAttendanceCounts } from "~/models/reports.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
@@ -13,11 +14,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const { overview, steps } = await db.run(async (tx) => ({ overview: await adminOverview(tx), steps: await schoolFirstSteps(tx) }));
-  return { overview, steps, firstName: user.firstName, timeZone: school.timezone };
+  const attendance = await db.run((tx) => missingAttendanceCounts(tx, { timeZone: school.timezone, now: new Date() }));
+  return { overview, steps, attendance, firstName: user.firstName, timeZone: school.timezone };
 }
 
 export default function AdminDashboard() {
-  const { overview, steps, firstName, timeZone } = useLoaderData<typeof loader>();
+  const { overview, steps, attendance, firstName, timeZone } = useLoaderData<typeof loader>();
   const done = stepsDone(steps);
   const stats = [
     { label: "Students", value: overview.students },
@@ -64,11 +66,17 @@ export default function AdminDashboard() {
           </section>
         ))}
       </div>
-      {overview.pendingEnrollments > 0 || overview.invited > 0 ? (
+      {overview.pendingEnrollments > 0 || overview.invited > 0 || attendance.missing > 0 ? (
         <section className="card">
           <h2>Needs your attention</h2>
           <ul>
             {overview.pendingEnrollments > 0 ? <li>{overview.pendingEnrollments} {overview.pendingEnrollments === 1 ? "enrollment" : "enrollments"} waiting for approval</li> : null}
+            {attendance.missing > 0 ? (
+              <li>
+                {attendance.missing === 1 ? "1 past lesson is" : `${attendance.missing} past lessons are`} missing attendance or notes
+                {attendance.overdue > 0 ? ` (${attendance.overdue} overdue)` : ""} — <Link to="/admin/attendance">see them by teacher</Link>
+              </li>
+            ) : null}
             {overview.invited > 0 ? (
               <li>
                 {overview.invited === 1 ? "1 invited person has" : `${overview.invited} invited people have`} not set a password yet —{" "}

@@ -1,9 +1,14 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField } from "~/components/form";
 import { attendanceOverview } from "~/models/attendance.server";
 import { formatRate } from "~/models/lesson-form";
+import { missingAttendanceByTeacher, nudgeTeacher, NudgeError } from "~/models/reports.server";
+import { parseForm } from "~/utils/forms";
+import { checkRateLimit } from "~/utils/rate-limit.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
@@ -15,22 +20,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const tz = school.timezone;
-  const studentId = new URL(request.url).searchParams.get("student") || null;
+  const params = new URL(request.url).searchParams;
+  const studentId = params.get("student") || null;
+  const teacherFilter = params.get("teacher") || null;
+  const overdueOnly = params.get("overdue") === "on";
   const overview = await db.run((tx) => attendanceOverview(tx, { timeZone: tz, studentId }));
   if (!overview) throw new Response("That student was not found. Choose one from the list.", { status: 404 });
   const { rule, missing, rates, students, student, history } = overview;
+  const { groups } = await db.run((tx) => missingAttendanceByTeacher(tx, { timeZone: tz, now: new Date(), teacherId: teacherFilter, overdueOnly }));
+  const teachers = [...new Map(missing.map((m) => [m.instructorId, `${m.instructor.firstName} ${m.instructor.lastName}`])).entries()].map(([value, label]) => ({ value, label }));
   return {
     timeZone: tz,
     rule,
-    missing: missing.map((m) => ({
-      id: m.id,
-      startsAt: m.startsAt,
-      title: m.lesson.title,
-      teacher: `${m.instructor.firstName} ${m.instructor.lastName}`,
-      missingAttendance: m.missingAttendance,
-      missingNotes: m.missingNotes,
-      overdue: m.overdue,
-    })),
+    missing,
+    groups,
+    teachers,
+    filters: { teacher: teacherFilter ?? "", overdue: overdueOnly },
     rates,
     students,
     student,
@@ -38,10 +43,32 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+const nudgeSchema = z.object({ intent: z.literal("nudge"), teacherId: z.string({ required_error: "Choose a teacher." }).min(1, "Choose a teacher.").max(64) });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context, { role: "ADMIN" });
+  const { db, school } = requireSchool(context);
+  const parsed = parseForm(await request.formData(), nudgeSchema);
+  if (!parsed.ok) return data({ ok: false, message: parsed.errors.teacherId ?? "Use the Remind button of a teacher." }, { status: 400 });
+  const limited = await checkRateLimit(context, "message:account", [user.id]);
+  if (limited) return data({ ok: false, message: limited }, { status: 429 });
+  try {
+    const r = await db.run((tx) =>
+      nudgeTeacher(tx, context.mailer, { teacherId: parsed.data.teacherId, timeZone: school.timezone, now: new Date(), origin: context.links.origin, schoolName: school.name, fromName: `${user.firstName} ${user.lastName}` }),
+    );
+    return data({ ok: true, message: `Reminded ${r.email} of ${r.lessons} ${r.lessons === 1 ? "lesson" : "lessons"}.` });
+  } catch (error) {
+    if (error instanceof NudgeError) return data({ ok: false, message: error.message }, { status: 400 });
+    throw error;
+  }
+}
+
 const RULE_LABEL = { END_OF_DAY: "by the end of the lesson’s day", END_OF_WEEK: "by the end of the lesson’s week" } as const;
 
 export default function AttendanceOverview() {
-  const { missing, rates, students, student, history, timeZone, rule } = useLoaderData<typeof loader>();
+  const { missing, groups, teachers, filters, rates, students, student, history, timeZone, rule } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
   const submit = useSubmit();
   const overdue = missing.filter((m) => m.overdue);
   const noAttendance = missing.filter((m) => m.missingAttendance).length;
@@ -69,36 +96,75 @@ export default function AttendanceOverview() {
             </span>
           </div>
         </div>
+        {result ? (
+          <p className={result.ok ? "notice" : "form-error"} role={result.ok ? "status" : "alert"}>
+            {result.message}
+          </p>
+        ) : null}
+        <Form method="get" className="filters" onChange={(e) => submit(e.currentTarget, { replace: true, preventScrollReset: true })}>
+          <SelectField label="Teacher" name="teacher" defaultValue={filters.teacher} options={[{ value: "", label: "Every teacher" }, ...teachers]} />
+          <div className="row" style={{ marginBottom: "1rem" }}>
+            <input type="checkbox" id="overdue-only" name="overdue" defaultChecked={filters.overdue} style={{ width: "auto" }} />
+            <label htmlFor="overdue-only">Overdue only</label>
+          </div>
+          {student ? <input type="hidden" name="student" value={student.id} /> : null}
+          <button className="button secondary">Filter</button>
+          <a className="button secondary" href="/admin/reports/csv/missing-attendance" download>
+            Export CSV
+          </a>
+        </Form>
         {missing.length === 0 ? (
           <p className="muted">Every past lesson has its attendance and notes.</p>
+        ) : groups.length === 0 ? (
+          <p className="muted">Nothing matches these filters.</p>
         ) : (
-          <div className="table-wrap" style={{ maxHeight: "32rem", overflowY: "auto", marginTop: "0.75rem" }}>
-            <table className="stack-table">
-              <thead>
-                <tr>
-                  <th scope="col">Lesson</th>
-                  <th scope="col">Teacher</th>
-                  <th scope="col">Missing</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...overdue, ...missing.filter((m) => !m.overdue)].map((m) => (
-                  <tr key={m.id}>
-                    <td>
-                      <Link to={`/admin/occurrences/${m.id}`}>
-                        <strong>{m.title}</strong>
-                      </Link>
-                      <div className="muted">{formatDateTime(m.startsAt, timeZone)}</div>
-                    </td>
-                    <td data-label="Teacher">{m.teacher}</td>
-                    <td data-label="Missing">{[m.missingAttendance ? "Attendance" : null, m.missingNotes ? "Notes" : null].filter(Boolean).join(", ")}</td>
-                    <td data-label="Status">{m.overdue ? <span className="badge danger">Overdue</span> : <span className="badge warn">Due soon</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          groups.map((g) => (
+            <section key={g.teacherId} aria-labelledby={`missing-${g.teacherId}`} style={{ marginTop: "1rem", borderTop: "1px solid var(--line)", paddingTop: "0.75rem" }}>
+              <div className="spread">
+                <h3 id={`missing-${g.teacherId}`} style={{ margin: 0 }}>
+                  {g.teacher}{" "}
+                  <span className="muted" style={{ fontWeight: 400 }}>
+                    · {g.total} missing{g.overdue ? `, ${g.overdue} overdue` : ""}
+                  </span>
+                </h3>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="nudge" />
+                  <input type="hidden" name="teacherId" value={g.teacherId} />
+                  <button className="button secondary small" disabled={busy} aria-label={`Remind ${g.teacher} by email`}>
+                    Remind by email
+                  </button>
+                </Form>
+              </div>
+              <details open={groups.length === 1 || g.total <= 5}>
+                <summary>{g.total === 1 ? "Show the lesson" : `Show the ${g.total} lessons`}</summary>
+                <div className="table-wrap" style={{ marginTop: "0.5rem", maxHeight: "28rem", overflowY: "auto" }}>
+                <table className="stack-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Lesson</th>
+                      <th scope="col">Missing</th>
+                      <th scope="col">Status</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {g.rows.map((m) => (
+                      <tr key={m.id}>
+                        <td>
+                          <Link to={`/admin/occurrences/${m.id}`}>
+                            <strong>{m.title}</strong>
+                          </Link>
+                          <div className="muted">{formatDateTime(m.startsAt, timeZone)}</div>
+                        </td>
+                        <td data-label="Missing">{[m.missingAttendance ? "Attendance" : null, m.missingNotes ? "Notes" : null].filter(Boolean).join(", ")}</td>
+                        <td data-label="Status">{m.overdue ? <span className="badge danger">Overdue</span> : <span className="badge warn">Due soon</span>}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                </div>
+              </details>
+            </section>
+          ))
         )}
       </section>
 

@@ -10,6 +10,7 @@ import { TextArea, TextInput } from "~/components/enrollment-fields";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { FamilyError, familyHome, updateBilling } from "~/models/family.server";
+import { sharedNotesFor } from "~/models/messages.server";
 import { formatMoney, SKILL_LEVEL_LABEL, type FormEntries } from "~/models/online-enrollment-form";
 import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
@@ -40,8 +41,11 @@ const billingSchema = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: ["PARENT", "STUDENT"] });
   const { db, school } = requireSchool(context);
-  const home = await db.run((tx) => familyHome(tx, user.id, school.timezone));
-  return { ...home, timeZone: school.timezone };
+  return db.run(async (tx) => {
+    const home = await familyHome(tx, user.id, school.timezone);
+    const notes = await sharedNotesFor(tx, home.children.map((c) => c.id));
+    return { ...home, notes, timeZone: school.timezone };
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -61,7 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function FamilyHome() {
-  const { me, family, children, timeZone } = useLoaderData<typeof loader>();
+  const { me, family, children, notes, timeZone } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const isParent = me.role === "PARENT";
@@ -117,6 +121,23 @@ export default function FamilyHome() {
               Add a child
             </Link>
           ) : null}
+        </section>
+      ) : null}
+
+      {notes.length ? (
+        <section className="card" aria-labelledby="teacher-notes">
+          <h2 id="teacher-notes">Notes from teachers</h2>
+          <ul className="shared-notes">
+            {notes.map((n) => (
+              <li key={n.id}>
+                <strong>{n.lesson}</strong>{" "}
+                <span className="muted">
+                  · {formatDate(n.startsAt, timeZone)} · {n.teacher}
+                </span>
+                <p>{n.note}</p>
+              </li>
+            ))}
+          </ul>
         </section>
       ) : null}
 

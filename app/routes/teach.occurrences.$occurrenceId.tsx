@@ -1,16 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AttendanceForm, type AttendanceResult } from "~/components/attendance-form";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { AttendanceError, occurrenceRegister, recordAttendance } from "~/models/attendance.server";
 import { attendanceSavedMessage, parseAttendanceForm } from "~/models/lesson-form";
+import { familyNoteSchema } from "~/models/message-form";
+import { MessageError, shareFamilyNote } from "~/models/messages.server";
+import { parseForm } from "~/utils/forms";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatDate } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Attendance — ${data.occurrence.lesson.title}` : "Attendance" }];
 
 const OPENS_BEFORE_MS = 60 * 60_000;
+type FamilyNoteResult = { ok: boolean; message: string; occurrenceId: string | null; familyNote: string | null };
 const NOT_YOURS = "That lesson was not found among yours.";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -34,7 +38,20 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context, { role: ["TEACHER", "ADMIN"] });
   const { db, school } = requireSchool(context);
-  const parsed = parseAttendanceForm(await request.formData());
+  const formData = await request.formData();
+  if (formData.get("intent") === "family-note") {
+    const note = parseForm(formData, familyNoteSchema);
+    if (!note.ok) return data<FamilyNoteResult>({ ok: false, message: note.errors.familyNote ?? note.errors.occurrenceId ?? "Please check the note.", occurrenceId: null, familyNote: note.values.familyNote ?? "" }, { status: 400 });
+    if (note.data.occurrenceId !== params.occurrenceId) return data<FamilyNoteResult>({ ok: false, message: "This form belongs to another lesson. Reload the page.", occurrenceId: null, familyNote: note.values.familyNote ?? "" }, { status: 400 });
+    try {
+      await db.run((tx) => shareFamilyNote(tx, { occurrenceId: note.data.occurrenceId, teacherId: user.id, note: note.data.familyNote, now: new Date() }));
+    } catch (error) {
+      if (error instanceof MessageError) return data<FamilyNoteResult>({ ok: false, message: error.message, occurrenceId: null, familyNote: note.values.familyNote ?? "" }, { status: error.status });
+      throw error;
+    }
+    return data<FamilyNoteResult>({ ok: true, message: note.data.familyNote ? "The note is on the families’ page." : "The note was taken off the families’ page.", occurrenceId: note.data.occurrenceId, familyNote: null });
+  }
+  const parsed = parseAttendanceForm(formData);
   if (!parsed.ok) return data<AttendanceResult>({ ok: false, message: parsed.message, occurrenceId: null }, { status: 400 });
   const { occurrenceId, entries, notes } = parsed.data;
   if (occurrenceId !== params.occurrenceId) return data<AttendanceResult>({ ok: false, message: "This form belongs to another lesson. Reload the page.", occurrenceId }, { status: 400 });
@@ -63,7 +80,37 @@ export default function TeachOccurrence() {
         <h1>{formatDate(occurrence.startsAt, timeZone)}</h1>
       </div>
       <AttendanceForm occurrence={occurrence} students={students} timeZone={timeZone} open={open} closedReason={closedReason} />
+      <FamilyNoteForm occurrenceId={occurrence.id} familyNote={occurrence.familyNote} />
     </div>
+  );
+}
+
+/** A note the families see on their page (the lesson notes above stay the school's). */
+function FamilyNoteForm({ occurrenceId, familyNote }: { occurrenceId: string; familyNote: string | null }) {
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const mine = result && "familyNote" in result ? (result as FamilyNoteResult) : null;
+  return (
+    <section className="card" aria-labelledby="family-note-heading">
+      <h2 id="family-note-heading">Note for the families</h2>
+      <p className="muted">What was covered and what to practise. Families see it on their page; leave it empty to take it off.</p>
+      {mine ? (
+        <p className={mine.ok ? "notice" : "form-error"} role={mine.ok ? "status" : "alert"}>
+          {mine.message}
+        </p>
+      ) : null}
+      <Form method="post" key={familyNote ?? ""}>
+        <input type="hidden" name="intent" value="family-note" />
+        <input type="hidden" name="occurrenceId" value={occurrenceId} />
+        <label htmlFor="familyNote" className="sr-only">
+          Note for the families
+        </label>
+        <textarea id="familyNote" name="familyNote" rows={4} maxLength={2000} defaultValue={mine && !mine.ok ? (mine.familyNote ?? "") : (familyNote ?? "")} />
+        <button className="button" disabled={busy}>
+          Share with the families
+        </button>
+      </Form>
+    </section>
   );
 }
 

@@ -34,6 +34,8 @@ export function attemptLimits(env: { RATE_LIMIT_SIGNIN: number; RATE_LIMIT_WINDO
     "invite:recipient": { tokens: Math.max(1, Math.ceil(n / 3)), windowSeconds: day },
     /** Invitations asked for by families (guardians page) across a school, per hour. */
     "invite:school": { tokens: 5 * n, windowSeconds: hour },
+    /** School messages one person sends in an hour (each emails a whole audience). */
+    "message:account": { tokens: n, windowSeconds: hour },
   } satisfies Record<string, LimitPolicy>;
 }
 

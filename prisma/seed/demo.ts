@@ -6,6 +6,7 @@ import { hybridWeeks } from "../../app/domain/hybrid";
 import { expandSeries } from "../../app/domain/recurrence";
 import { addDays, localDateTimeToUtc, weekdayOfLocalDate } from "../../app/domain/time";
 import { inviteUser } from "../../app/models/people.server";
+import { sendMessage } from "../../app/models/messages.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { hashToken } from "../../app/utils/tokens.server";
 import type { Services } from "../../server/context";
@@ -542,6 +543,19 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
 
   // A teacher's private calendar feed (its secret is not kept; a new one can be made).
   await tx.calendarFeed.create({ data: { userId: teachers[0]!.id, tokenHash: hashToken(`demo-feed-${slug}`) } });
+
+  // A teacher's note shared with the families of a past lesson, and a message the
+  // admin sent to the families of the first lesson (with its emails in the outbox).
+  if (firstPast) await tx.lessonOccurrence.update({ where: { id: firstPast.id }, data: { familyNote: "We worked on the first eight bars. Please practise them slowly, ten minutes a day.", familyNoteAt: now } });
+  await sendMessage(tx, new Mailer({ from: "Encore <no-reply@encore.localhost>" }), {
+    sender: { id: admin.id, name: `${spec.admin.firstName} ${spec.admin.lastName}` },
+    audience: { kind: "LESSON", id: firstLessonId },
+    subject: "Welcome to the new term",
+    body: "Welcome back! Lessons start this week in the usual rooms.\n\nPlease bring your own music book.",
+    school: { name: spec.name, brandColor: spec.brandColor, logoUrl: null, email: spec.email },
+    preferencesUrl: `${origin}/account/notifications`,
+    now,
+  });
 
   // One invitation still open, as the outbox shows.
   await inviteUser(tx, { mailer: new Mailer({ from: "Encore <no-reply@encore.localhost>" }), origin, schoolName: spec.name, invitedBy: `${spec.admin.firstName} ${spec.admin.lastName}`, actorId: admin.id }, spec.pendingInvite);
