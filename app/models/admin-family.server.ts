@@ -3,6 +3,7 @@
 // the public form makes them (createChild); a class chosen for a child is an enrollment
 // the admin decides, so it is ACTIVE at once (or WAITLISTED when the class is full).
 import type { Tx } from "../../server/db/school-db.server";
+import { FormRefusal } from "../utils/forms";
 import type { Mailer } from "../../server/services/email.server";
 import { enrollStudent, EnrollmentError } from "./enrollment.server";
 import { createChild } from "./online-enrollment.server";
@@ -10,15 +11,7 @@ import { outcomeSentence, type AdminFamilyInput, type ChildInput, type ChildOutc
 import { inviteUser, recordAuditEvent } from "./people.server";
 
 /** A refusal the form shows next to `field` (a form field name), if any. */
-export class AdminFamilyError extends Error {
-  constructor(
-    message: string,
-    readonly field: string | null = null,
-    readonly status = 409,
-  ) {
-    super(message);
-  }
-}
+export class AdminFamilyError extends FormRefusal {}
 
 export interface AdminFamilyDeps {
   mailer: Mailer;

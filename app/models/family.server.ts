@@ -2,6 +2,7 @@
 // adding a second guardian or another child, and the family's billing details,
 // which only the family group's admin (the account holder) may change.
 import type { Tx } from "../../server/db/school-db.server";
+import { FormRefusal } from "../utils/forms";
 import type { Mailer } from "../../server/services/email.server";
 import { toLocalDate } from "../domain/time";
 import { createChild, enrollChild, OnlineEnrollmentError } from "./online-enrollment.server";
@@ -10,13 +11,9 @@ import type { ChildInput } from "./online-enrollment-form";
 import { scheduleText } from "./online-enrollment-form";
 import { inviteUser, PersonExistsError } from "./people.server";
 
-export class FamilyError extends Error {
-  constructor(
-    message: string,
-    readonly field: string | null = null,
-    readonly status = 400,
-  ) {
-    super(message);
+export class FamilyError extends FormRefusal {
+  constructor(message: string, field: string | null = null, status = 400) {
+    super(message, field, status);
   }
 }
 

@@ -6,6 +6,7 @@
 // inserted first, so a double click or a resubmission returns the first result
 // instead of creating a second family.
 import type { Tx } from "../../server/db/school-db.server";
+import { FormRefusal } from "../utils/forms";
 import type { Mailer } from "../../server/services/email.server";
 import { createUserToken } from "../utils/auth.server";
 import { randomToken } from "../utils/tokens.server";
@@ -26,15 +27,7 @@ import { escapeHtml } from "./people.server";
 import { isUniqueViolation } from "./sql.server";
 
 /** A refusal the form shows; `field` names the input it is about, if any. */
-export class OnlineEnrollmentError extends Error {
-  constructor(
-    message: string,
-    readonly field: string | null = null,
-    readonly status = 409,
-  ) {
-    super(message);
-  }
-}
+export class OnlineEnrollmentError extends FormRefusal {}
 
 export const FORM_KIND = "online-enrollment";
 

@@ -8,6 +8,20 @@ export type FormValues = Record<string, string>;
 /** For action results without field errors (keeps the type of `errors` uniform). */
 export const noErrors: FieldErrors = {};
 
+/**
+ * A refusal a form shows: its message, the field it is about (a form field name) if
+ * any, and the HTTP status to answer with. Domain modules extend it with their own name.
+ */
+export class FormRefusal extends Error {
+  constructor(
+    message: string,
+    readonly field: string | null = null,
+    readonly status = 409,
+  ) {
+    super(message);
+  }
+}
+
 export type Parsed<T> = { ok: true; data: T; values: FormValues } | { ok: false; errors: FieldErrors; values: FormValues };
 
 /** Entries of a form as plain strings (files and passwords are not echoed back). */
