@@ -45,7 +45,7 @@ import { startCapture, stopCapture, type CapturedQuery } from "./sql-capture.mjs
 import { markdownTable, ms, summarize, type Sample } from "./stats";
 
 const FULL = SCALE === "full";
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (FULL ? 300 : 60));
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (FULL ? 200 : 60));
 const WRITES = Number(process.env.BENCH_WRITES ?? (FULL ? 30 : 8));
 const CONCURRENCY = [1, 20];
 const LANDING_TTL_MS = 5_000;
@@ -135,7 +135,7 @@ try {
 
   // ---- the production server, in a second process ----
   const port = await freePort();
-  server = spawn(process.execPath, ["--import", "./bench/sql-capture.mjs", "build/server.js"], {
+  server = spawn(process.execPath, ["--expose-gc", "--import", "./bench/sql-capture.mjs", "build/server.js"], {
     cwd: root,
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     serialization: "advanced",
@@ -297,6 +297,13 @@ try {
   const crowd = await load(port, 200, 200, () => ({ host: large, path: "/" }));
   results.push({ name: "Landing page, 200 visitors at once on an expired cache", concurrency: 200, n: 200, app: summarize(crowd.times), floor: null, note: `${crowd.cacheHits}/200 from the cache` });
   const rssAfter = rss();
+  // The same process after a full garbage collection: what it keeps once the load is over.
+  const memory = await new Promise<{ usage: NodeJS.MemoryUsage }>((resolve) => {
+    child.once("message", (m: { usage: NodeJS.MemoryUsage }) => resolve(m));
+    child.send("memory");
+  });
+  const rssCollected = memory.usage.rss / 2 ** 20;
+  const heapCollected = memory.usage.heapUsed / 2 ** 20;
 
   // ---- row-level security's cost on the week's calendar query ----
   const calendarIndex = weekQueries.findIndex((q) => q.text.includes('FROM "LessonOccurrence" o'));
@@ -422,7 +429,7 @@ try {
   console.log(`Encore benchmarks (scale ${SCALE}): ${counts.schools} schools, ${counts.occurrences.toLocaleString("en-US")} occurrences, the large school ${counts.mine.toLocaleString("en-US")}`);
   console.log(`Machine: ${machine}`);
   console.log(`Node ${process.version}; ${version} (embedded); fsync=${setting("fsync")}, synchronous_commit=${setting("synchronous_commit")}, full_page_writes=${setting("full_page_writes")}, shared_buffers=${setting("shared_buffers")} × 8 kB, work_mem=${setting("work_mem")} kB`);
-  console.log(`Server: node build/server.js (NODE_ENV=production, info logs to /dev/null), pools of 20 (app) and 5 (platform) connections; load from this process over loopback, keep-alive.`);
+  console.log(`Server: node --expose-gc build/server.js (NODE_ENV=production, info logs to /dev/null), pools of 20 (app) and 5 (platform) connections; load from this process over loopback, keep-alive.`);
   console.log("");
   console.log(table);
   console.log("");
@@ -430,7 +437,7 @@ try {
   for (const n of sqlNotes) console.log(`  - ${n}`);
   console.log("");
   console.log(`Row-level security on the week's calendar query (${rls.rows} rows): with RLS (app role) p50 ${ms(rls.on.p50)}, p95 ${ms(rls.on.p95)}; without (superuser over views filtering the school) p50 ${ms(rls.off.p50)}, p95 ${ms(rls.off.p95)}: ${rlsOverhead.toFixed(1)} % (p50).`);
-  console.log(`Server memory (RSS): ${rssBefore.rss.toFixed(0)} MB before the load, ${rssAfter.rss.toFixed(0)} MB after, peak ${rssAfter.peak.toFixed(0)} MB.`);
+  console.log(`Server memory (RSS): ${rssBefore.rss.toFixed(0)} MB before the load, ${rssAfter.rss.toFixed(0)} MB after (peak ${rssAfter.peak.toFixed(0)} MB); after a full garbage collection ${rssCollected.toFixed(0)} MB resident, ${heapCollected.toFixed(0)} MB of JavaScript heap in use.`);
   console.log("");
   console.log("Plan of the week's calendar query, as the app sends it (EXPLAIN (ANALYZE, BUFFERS), app role, RLS applied):");
   for (const line of rls.plan) console.log(`    ${line}`);
@@ -464,6 +471,9 @@ try {
         rls_overhead_percent: round(rlsOverhead),
         rss_mb: Math.round(rssAfter.rss),
         rss_before_mb: Math.round(rssBefore.rss),
+        rss_peak_mb: Math.round(rssAfter.peak),
+        rss_after_gc_mb: Math.round(rssCollected),
+        heap_after_gc_mb: Math.round(heapCollected),
         scale: SCALE,
         machine,
         node: process.version,

@@ -49,6 +49,10 @@ if (typeof process.send === "function") {
       process.send?.({ type: "capture:started" });
     } else if (message === "capture:stop") {
       process.send?.({ type: "capture", queries: stopCapture() });
+    } else if (message === "memory") {
+      // After a full collection when the server runs with --expose-gc: what it keeps, not what it has yet to collect.
+      globalThis.gc?.();
+      process.send?.({ type: "memory", collected: typeof globalThis.gc === "function", usage: process.memoryUsage() });
     }
   });
   // The channel must not keep the server alive after it decides to stop, and the
