@@ -45,7 +45,7 @@ import { startCapture, stopCapture, type CapturedQuery } from "./sql-capture.mjs
 import { markdownTable, ms, summarize, type Sample } from "./stats";
 
 const FULL = SCALE === "full";
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (FULL ? 200 : 60));
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (FULL ? 100 : 60));
 const WRITES = Number(process.env.BENCH_WRITES ?? (FULL ? 30 : 8));
 const CONCURRENCY = [1, 20];
 const LANDING_TTL_MS = 5_000;
@@ -137,7 +137,7 @@ try {
   const port = await freePort();
   server = spawn(process.execPath, ["--expose-gc", "--import", "./bench/sql-capture.mjs", "build/server.js"], {
     cwd: root,
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
     serialization: "advanced",
     env: {
       ...process.env,
@@ -150,6 +150,8 @@ try {
       DATA_DIR: dataDir,
       SEED: "none",
       JOBS: "off",
+      // Warnings and errors only (kept and summarized below), not a JSON line per request.
+      LOG_LEVEL: "warn",
       RATE_LIMIT_SIGNIN: "100000000",
       RESEND_API_KEY: "",
       UPSTASH_REDIS_REST_URL: "",
@@ -158,6 +160,14 @@ try {
   });
   let serverErr = "";
   server.stderr?.on("data", (d: Buffer) => (serverErr = (serverErr + d.toString()).slice(-4000)));
+  const serverProblems = new Map<string, number>();
+  server.stdout?.on("data", (d: Buffer) => {
+    for (const line of d.toString().split("\n")) {
+      const m = /"msg":"([^"]*)"/.exec(line);
+      const err = /"message":"([^"]{0,160})/.exec(line);
+      if (m) serverProblems.set(`${m[1]}${err ? `: ${err[1]}` : ""}`, (serverProblems.get(`${m[1]}${err ? `: ${err[1]}` : ""}`) ?? 0) + 1);
+    }
+  });
   const child = server;
   const hostOf = (slug: string) => `${slug}.localhost:${port}`;
   const large = hostOf(school.slug);
@@ -280,13 +290,13 @@ try {
       else await load(port, concurrency, Math.min(40, total), page.req); // warm-up
       const measured = await load(port, concurrency, total, (i) => page.req(page.rotate ? i + 1 : i));
       const bad = [...measured.statuses].filter(([s]) => s !== 200);
-      if (bad.length) throw new Error(`${page.name}: non-200 answers ${JSON.stringify(bad)}`);
+      const failures = bad.length ? `answers ${bad.map(([s, n]) => `${n}× ${s}`).join(", ")}` : "";
       let floor: Sample | null = null;
       if (floorQueries.length) {
         await loadFn(concurrency, Math.min(20, total), () => replay(floorQueries));
         floor = summarize(await loadFn(concurrency, total, () => replay(floorQueries)));
       }
-      const note = page.cached || page.rotate ? `${measured.cacheHits}/${total} from the cache` : undefined;
+      const note = [page.cached || page.rotate ? `${measured.cacheHits}/${total} from the cache` : "", failures].filter(Boolean).join("; ") || undefined;
       results.push({ name: page.name, concurrency, n: total, app: summarize(measured.times), floor, note });
     }
   }
@@ -429,7 +439,7 @@ try {
   console.log(`Encore benchmarks (scale ${SCALE}): ${counts.schools} schools, ${counts.occurrences.toLocaleString("en-US")} occurrences, the large school ${counts.mine.toLocaleString("en-US")}`);
   console.log(`Machine: ${machine}`);
   console.log(`Node ${process.version}; ${version} (embedded); fsync=${setting("fsync")}, synchronous_commit=${setting("synchronous_commit")}, full_page_writes=${setting("full_page_writes")}, shared_buffers=${setting("shared_buffers")} × 8 kB, work_mem=${setting("work_mem")} kB`);
-  console.log(`Server: node --expose-gc build/server.js (NODE_ENV=production, info logs to /dev/null), pools of 20 (app) and 5 (platform) connections; load from this process over loopback, keep-alive.`);
+  console.log(`Server: node --expose-gc build/server.js (NODE_ENV=production, LOG_LEVEL=warn), pools of 20 (app) and 5 (platform) connections; load from this process over loopback, keep-alive.`);
   console.log("");
   console.log(table);
   console.log("");
@@ -437,6 +447,10 @@ try {
   for (const n of sqlNotes) console.log(`  - ${n}`);
   console.log("");
   console.log(`Row-level security on the week's calendar query (${rls.rows} rows): with RLS (app role) p50 ${ms(rls.on.p50)}, p95 ${ms(rls.on.p95)}; without (superuser over views filtering the school) p50 ${ms(rls.off.p50)}, p95 ${ms(rls.off.p95)}: ${rlsOverhead.toFixed(1)} % (p50).`);
+  if (serverProblems.size) {
+    console.log("The server logged (warnings and errors, with counts):");
+    for (const [what, n] of serverProblems) console.log(`  - ${n}× ${what}`);
+  }
   console.log(`Server memory (RSS): ${rssBefore.rss.toFixed(0)} MB before the load, ${rssAfter.rss.toFixed(0)} MB after (peak ${rssAfter.peak.toFixed(0)} MB); after a full garbage collection ${rssCollected.toFixed(0)} MB resident, ${heapCollected.toFixed(0)} MB of JavaScript heap in use.`);
   console.log("");
   console.log("Plan of the week's calendar query, as the app sends it (EXPLAIN (ANALYZE, BUFFERS), app role, RLS applied):");
