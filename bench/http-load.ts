@@ -48,7 +48,8 @@ export async function load(port: number, concurrency: number, total: number, nex
     while (issued < total) {
       const i = issued++;
       const started = performance.now();
-      const res = await request(port, next(i), agent);
+      // No answer in 30 s (or a broken connection) counts as status 0, timed as long as it took.
+      const res = await request(port, next(i), agent).catch(() => ({ status: 0, body: "", headers: {} as http.IncomingHttpHeaders }));
       times.push(performance.now() - started);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       if (res.headers["x-encore-cache"] === "hit") cacheHits++;

@@ -298,6 +298,8 @@ try {
       }
       const note = [page.cached || page.rotate ? `${measured.cacheHits}/${total} from the cache` : "", failures].filter(Boolean).join("; ") || undefined;
       results.push({ name: page.name, concurrency, n: total, app: summarize(measured.times), floor, note });
+      const row = results.at(-1)!;
+      log(`  p50 ${ms(row.app.p50)}, p95 ${ms(row.app.p95)}; floor p95 ${floor ? ms(floor.p95) : "—"}${note ? `; ${note}` : ""}`);
     }
   }
 
@@ -305,6 +307,7 @@ try {
   await new Promise((r) => setTimeout(r, LANDING_TTL_MS + 200));
   log("200 visitors arriving together on an expired landing page…");
   const crowd = await load(port, 200, 200, () => ({ host: large, path: "/" }));
+  log(`  ${crowd.cacheHits}/200 from the cache`);
   results.push({ name: "Landing page, 200 visitors at once on an expired cache", concurrency: 200, n: 200, app: summarize(crowd.times), floor: null, note: `${crowd.cacheHits}/200 from the cache` });
   const rssAfter = rss();
   // The same process after a full garbage collection: what it keeps once the load is over.
