@@ -73,4 +73,95 @@ describe("the anonymous page cache", () => {
     expect(renders, "the later requests were served from the cache").toBe(1);
     expect(new Set(nonces).size).toBe(3);
   });
+
+  // Regression: 200 visitors arriving together on an expired landing page each
+  // rendered it (0 of 200 served from the cache).
+  it("renders a page once for visitors who arrive together while it renders", async () => {
+    let renders = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const cache = anonymousPageCache({ ttlMs: 60_000, paths: ["/"], sessionCookies: ["encore_session"] });
+    const app = new Hono<{ Variables: { secureHeadersNonce?: string } }>();
+    app.use("*", cache.middleware);
+    app.use("*", secureHeaders({ contentSecurityPolicy: { scriptSrc: ["'self'", NONCE] } }));
+    app.get("/", async (c) => {
+      renders++;
+      await gate;
+      const nonce = c.get("secureHeadersNonce") ?? "";
+      return c.html(`<script nonce="${nonce}">window.__x=1</script><p>render ${renders}</p>`);
+    });
+    const crowd = Array.from({ length: 50 }, () => app.request("http://harmony.localhost/"));
+    await new Promise((r) => setTimeout(r, 10));
+    release();
+    const responses = await Promise.all(crowd);
+    expect(renders).toBe(1);
+    const nonces = new Set<string>();
+    for (const res of responses) {
+      expect(res.status).toBe(200);
+      const header = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+      const page = await res.text();
+      expect(page).toContain("render 1");
+      expect(page).toContain(`nonce="${header}"`);
+      nonces.add(header!);
+    }
+    expect(nonces.size, "each response still has a nonce of its own").toBe(50);
+  });
+
+  it("lets waiters render their own page when the shared render is not cacheable", async () => {
+    let renders = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const cache = anonymousPageCache({ ttlMs: 60_000, paths: ["/"], sessionCookies: ["encore_session"] });
+    const app = new Hono();
+    app.use("*", cache.middleware);
+    app.get("/", async (c) => {
+      renders++;
+      if (renders === 1) {
+        await gate;
+        return c.html("<p>busy</p>", 503);
+      }
+      return c.html(`<p>render ${renders}</p>`);
+    });
+    const first = app.request("http://harmony.localhost/");
+    const second = app.request("http://harmony.localhost/");
+    await new Promise((r) => setTimeout(r, 10));
+    release();
+    expect((await first).status).toBe(503);
+    expect((await second).status).toBe(200);
+    expect(renders).toBe(2);
+  });
+
+  it("serves the same page whatever the query string (tracking parameters)", async () => {
+    const { app, renders } = appWithCache();
+    await app.request("http://harmony.localhost/");
+    for (const query of ["?utm_source=newsletter&utm_medium=email", "?gclid=abc", "?fbclid=xyz", "?ref=flyer"]) {
+      const res = await app.request(`http://harmony.localhost/${query}`);
+      expect(res.headers.get("x-encore-cache"), query).toBe("hit");
+    }
+    expect(renders()).toBe(1);
+  });
+
+  it("does not keep a page whose render began before the school changed", async () => {
+    let renders = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const cache = anonymousPageCache({ ttlMs: 60_000, paths: ["/"], sessionCookies: ["encore_session"] });
+    const app = new Hono();
+    app.use("*", cache.middleware);
+    app.get("/", async (c) => {
+      const n = ++renders;
+      if (n === 1) await gate;
+      return c.html(`<p>render ${n}</p>`);
+    });
+    const before = app.request("http://harmony.localhost/");
+    await new Promise((r) => setTimeout(r, 10));
+    cache.clear();
+    const after = await app.request("http://harmony.localhost/");
+    expect(await after.text()).toContain("render 2");
+    release();
+    expect(await (await before).text()).toContain("render 1");
+    const later = await app.request("http://harmony.localhost/");
+    expect(await later.text()).toContain("render 2");
+  });
 });
+

@@ -33,9 +33,29 @@ export function requirePlatform(context: AppLoadContext) {
   if (context.tenant.kind !== "platform") throw new Response("Not found", { status: 404 });
 }
 
+/**
+ * Session lookups in progress, per request (its load context) and session: the
+ * loaders Remix runs in parallel for one page (root, layout, page) share one lookup
+ * instead of one transaction each. Only while it runs: a later call (after an action
+ * signed someone in or out) looks again.
+ */
+const lookups = new WeakMap<AppLoadContext, Map<string, Promise<SessionUser | null>>>();
+
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
   if (context.tenant.kind !== "school" || !context.db) return null;
-  return schoolSessionAccount(context.db, request, isSecure(context));
+  const sessionId = readCookie(request, SCHOOL_COOKIE);
+  if (!sessionId) return null;
+  let inProgress = lookups.get(context);
+  if (!inProgress) lookups.set(context, (inProgress = new Map()));
+  const pending = inProgress.get(sessionId);
+  if (pending) return pending;
+  const lookup = schoolSessionAccount(context.db, request, isSecure(context));
+  inProgress.set(sessionId, lookup);
+  try {
+    return await lookup;
+  } finally {
+    inProgress.delete(sessionId);
+  }
 }
 
 /**

@@ -111,6 +111,26 @@ describe("sign-in", () => {
     expect(await getUser(requestWith("encore_session=madeup123", harmony), context)).toBeNull();
   });
 
+  // Regression: the root, layout and page loaders Remix runs in parallel each
+  // looked the session up in a transaction of its own (three per signed-in page).
+  it("looks a session up once for the loaders of one request that ask together, and again after", async () => {
+    const signedIn = await signIn(contextFor(harmony), "admin@harmony.test", DEMO_PASSWORD);
+    const context = contextFor(harmony);
+    const db = context.db!;
+    let transactions = 0;
+    const counted: AppLoadContext = { ...context, db: { schoolId: db.schoolId, run: (work, opts) => (transactions++, db.run(work, opts)) } };
+    const request = requestWith(signedIn!.cookie, harmony);
+    const users = await Promise.all([getUser(request, counted), getUser(request, counted), getUser(request, counted)]);
+    expect(users.map((u) => u?.email)).toEqual(["admin@harmony.test", "admin@harmony.test", "admin@harmony.test"]);
+    expect(transactions).toBe(1);
+    // Once answered, a later call (after an action signed someone out) looks again.
+    expect(await getUser(request, counted)).toMatchObject({ email: "admin@harmony.test" });
+    expect(transactions).toBe(2);
+    // Another request (another load context) has its own lookup.
+    await Promise.all([getUser(request, counted), getUser(request, { ...counted })]);
+    expect(transactions).toBe(4);
+  });
+
   // Regression: a malformed percent-escape in the cookie once threw from readCookie
   // and broke every page of the school for that browser.
   it("treats a malformed session cookie as signed out", async () => {
