@@ -1,6 +1,13 @@
 import { Link } from "@remix-run/react";
 import type { CSSProperties, InputHTMLAttributes, ReactNode } from "react";
-import { useId } from "react";
+import { useEffect, useId, type RefObject } from "react";
+
+/** After a refused submission (`errors` not empty), takes the person to the first field to fix. */
+export function useFocusFirstInvalid(formRef: RefObject<HTMLFormElement | null>, errors: Record<string, string> | null | undefined) {
+  useEffect(() => {
+    if (errors && Object.keys(errors).length) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors, formRef]);
+}
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string;

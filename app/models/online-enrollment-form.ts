@@ -126,6 +126,21 @@ export function parseIntent(value: string | null | undefined): { kind: "submit" 
   return { kind: "submit" };
 }
 
+/** "Add another child" or "Remove": the form's values after it and the block to focus; null for a submit. */
+export function changeChildBlocks(
+  values: FormEntries,
+  intent: ReturnType<typeof parseIntent>,
+  uid: string,
+  defaults: { program?: string } = {},
+): { values: FormEntries; focusChild?: number } | null {
+  if (intent.kind === "add-child") {
+    const next = addChild(values, uid, defaults);
+    return { values: next, focusChild: childCount(next) - 1 };
+  }
+  if (intent.kind === "remove-child") return { values: childCount(values) > 1 ? removeChild(values, intent.index) : values };
+  return null;
+}
+
 /** Flat names (`guardian.email`, `children.1.firstName`) into the nested shape the schema reads. */
 export function nestEntries(values: FormEntries): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -5,14 +5,14 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
 import { AddChildButton, Checkbox, ChildFields, TextInput, type ProgramGroups } from "~/components/enrollment-fields";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FormError } from "~/components/form";
+import { FormError, useFocusFirstInvalid } from "~/components/form";
 import { toLocalDate } from "~/domain/time";
 import { AdminFamilyError, addFamilyByHand, enrollableLessons, familyChoices, type AddedFamily } from "~/models/admin-family.server";
 import { instrumentNames } from "~/models/landing.server";
-import { addChild, childCount, entry, formEntries, parseAdminFamilyForm, parseIntent, programValue, removeChild, type FormEntries } from "~/models/online-enrollment-form";
+import { changeChildBlocks, childCount, entry, formEntries, parseAdminFamilyForm, parseIntent, programValue, type FormEntries } from "~/models/online-enrollment-form";
 import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -56,11 +56,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = (v: FormEntries, extra: Partial<Extract<ActionResult, { state: "form" }>> = {}, status = 200) =>
     data<ActionResult>({ state: "form", values: v, errors: {}, formError: null, ...extra }, { status });
 
-  if (intent.kind === "add-child") {
-    const next = addChild(values, newUid());
-    return form(next, { focusChild: childCount(next) - 1 });
-  }
-  if (intent.kind === "remove-child") return form(childCount(values) > 1 ? removeChild(values, intent.index) : values);
+  const changed = changeChildBlocks(values, intent, newUid());
+  if (changed) return form(changed.values, { focusChild: changed.focusChild });
 
   const options = await formOptions(context);
   const parsed = parseAdminFamilyForm(values, {
@@ -87,11 +84,7 @@ export default function AddStudents() {
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "submit";
   const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (actionData?.state === "form" && Object.keys(actionData.errors).length) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-    }
-  }, [actionData]);
+  useFocusFirstInvalid(formRef, actionData?.state === "form" ? actionData.errors : null);
 
   if (actionData?.state === "done") return <Added added={actionData.added} />;
 

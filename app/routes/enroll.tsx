@@ -7,14 +7,14 @@
 import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { AddChildButton, ChildFields, TextInput, type ProgramGroups } from "~/components/enrollment-fields";
-import { FormError } from "~/components/form";
+import { FormError, useFocusFirstInvalid } from "~/components/form";
 import { toLocalDate } from "~/domain/time";
 import { loadEnrollmentSettings } from "~/models/landing.server";
 import {
-  addChild,
+  changeChildBlocks,
   childCount,
   entry,
   formatMoney,
@@ -23,7 +23,6 @@ import {
   parseEnrollmentForm,
   parseIntent,
   programValue,
-  removeChild,
   type FormEntries,
 } from "~/models/online-enrollment-form";
 import {
@@ -102,11 +101,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = (v: FormEntries, extra: Partial<Extract<ActionResult, { state: "form" }>> = {}, status = 200) =>
     data<ActionResult>({ state: "form", values: v, errors: {}, formError: null, ...extra }, { status });
 
-  if (intent.kind === "add-child") {
-    const next = addChild(values, newUid(), { program: entry(values, "children.0.program") });
-    return form(next, { focusChild: childCount(next) - 1 });
-  }
-  if (intent.kind === "remove-child") return form(childCount(values) > 1 ? removeChild(values, intent.index) : values);
+  const changed = changeChildBlocks(values, intent, newUid(), { program: entry(values, "children.0.program") });
+  if (changed) return form(changed.values, { focusChild: changed.focusChild });
 
   // A filled honeypot is a bot: answer as if it worked, write nothing.
   if (entry(values, HONEYPOT_FIELD).trim()) {
@@ -158,12 +154,7 @@ export default function Enroll() {
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "submit";
   const formRef = useRef<HTMLFormElement>(null);
-  // After a refused submission, take the person to the first field to fix.
-  useEffect(() => {
-    if (actionData?.state === "form" && Object.keys(actionData.errors).length) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-    }
-  }, [actionData]);
+  useFocusFirstInvalid(formRef, actionData?.state === "form" ? actionData.errors : null);
 
   if (actionData?.state === "done") return <Done {...actionData} schoolName={loaderData.schoolName} />;
 
