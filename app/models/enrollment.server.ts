@@ -72,7 +72,7 @@ export async function decideEnrollment(tx: Tx, mailer: Mailer, enrollmentId: str
 }
 
 /** Ends an enrollment, keeping the date: UNENROLLED (by the school), DROPPED (by the family), COMPLETED. */
-export async function endEnrollment(tx: Tx, enrollmentId: string, how: "UNENROLLED" | "DROPPED" | "COMPLETED", at = new Date()) {
+export async function endEnrollment(tx: Tx, enrollmentId: string, how: "UNENROLLED" | "DROPPED" | "COMPLETED", at: Date) {
   const enrollment = await tx.enrollment.findUnique({ where: { id: enrollmentId }, select: { id: true, status: true, lessonId: true } });
   if (!enrollment || !["ACTIVE", "PENDING", "WAITLISTED"].includes(enrollment.status)) throw new EnrollmentError("This enrollment has already ended.");
   await lockLesson(tx, enrollment.lessonId);

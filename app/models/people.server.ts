@@ -177,8 +177,8 @@ function keepAnAdmin(activeAdminIds: string[], actorId: string, person: LockedPe
  * email links voided, all in this transaction. Their lessons, attendance and
  * records stay (a deactivated teacher's past lessons still carry their name).
  */
-export async function deactivatePerson(tx: Tx, input: { actorId: string; userId: string; now?: Date }) {
-  const now = input.now ?? new Date();
+export async function deactivatePerson(tx: Tx, input: { actorId: string; userId: string; now: Date }) {
+  const now = input.now;
   const { activeAdminIds, person } = await lockAccess(tx, input.actorId, input.userId);
   const name = personName(person);
   if (person.deactivatedAt) throw new PeopleAccessError(`${name} is already deactivated.`);
@@ -273,7 +273,7 @@ export async function listSchoolAudit(tx: Tx, input: { page: number; subjectId?:
 }
 
 /** One person's access, for their page under People; null when they are not of this school. */
-export async function personAccess(tx: Tx, userId: string, viewerId: string, now = new Date()) {
+export async function personAccess(tx: Tx, userId: string, viewerId: string, now: Date) {
   const p = await tx.user.findUnique({
     where: { id: userId },
     select: {

@@ -11,7 +11,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Dashboard
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const overview = await db.run((tx) => adminOverview(tx));
+  const overview = await db.run((tx) => adminOverview(tx, context.clock.now()));
   return { overview, firstName: user.firstName, timeZone: school.timezone };
 }
 

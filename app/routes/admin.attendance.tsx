@@ -16,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const tz = school.timezone;
   const studentId = new URL(request.url).searchParams.get("student") || null;
-  const overview = await db.run((tx) => attendanceOverview(tx, { timeZone: tz, studentId }));
+  const overview = await db.run((tx) => attendanceOverview(tx, { timeZone: tz, studentId, now: context.clock.now() }));
   if (!overview) throw new Response("That student was not found. Choose one from the list.", { status: 404 });
   const { rule, missing, rates, students, student, history } = overview;
   return {

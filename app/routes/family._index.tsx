@@ -40,7 +40,7 @@ const billingSchema = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: ["PARENT", "STUDENT"] });
   const { db, school } = requireSchool(context);
-  const home = await db.run((tx) => familyHome(tx, user.id, school.timezone));
+  const home = await db.run((tx) => familyHome(tx, user.id, school.timezone, context.clock.now()));
   return { ...home, timeZone: school.timezone };
 }
 

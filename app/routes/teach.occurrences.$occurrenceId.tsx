@@ -22,7 +22,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { occurrence } = register;
   const cancelled = occurrence.status === "CANCELLED" || occurrence.status === "CANCELLED_BY_TEACHER";
   const opensAt = new Date(occurrence.startsAt.getTime() - OPENS_BEFORE_MS);
-  const open = !cancelled && opensAt <= new Date();
+  const open = !cancelled && opensAt <= context.clock.now();
   return {
     ...register,
     timeZone: school.timezone,
@@ -40,7 +40,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (occurrenceId !== params.occurrenceId) return data<AttendanceResult>({ ok: false, message: "This form belongs to another lesson. Reload the page.", occurrenceId }, { status: 400 });
   try {
     const r = await db.run((tx) =>
-      recordAttendance(tx, context.mailer, { occurrenceId, recordedById: user.id, teacherId: user.id, entries, notes, timeZone: school.timezone }),
+      recordAttendance(tx, context.mailer, { occurrenceId, recordedById: user.id, teacherId: user.id, entries, notes, timeZone: school.timezone, now: context.clock.now() }),
     );
     return data<AttendanceResult>({ ok: true, message: attendanceSavedMessage(entries, r.absentNotified), occurrenceId });
   } catch (error) {
