@@ -169,12 +169,21 @@ test("a wrong onboarding form keeps what was typed and says what to fix", async 
   await expect(page.locator('[aria-invalid="true"]')).toHaveCount(1);
 });
 
-test("every page of a school names the school in its <title>", async ({ page }) => {
+test("a school's public pages and every page of its admin's menu name the school in their <title>", async ({ page }) => {
   // Regression: a route's `meta` replaces the root's; titles are built by pageTitle().
   await page.goto(schoolUrl("harmony", "/"));
   await expect(page).toHaveTitle("Harmony Music Academy");
   await page.goto(schoolUrl("harmony", "/login"));
   await expect(page).toHaveTitle("Sign in · Harmony Music Academy");
+  await page.goto(schoolUrl("harmony", "/enroll"));
+  await expect(page).toHaveTitle("Enroll · Harmony Music Academy");
   await signIn(page, "harmony", DEMO.harmony.admin);
   await expect(page).toHaveTitle("Dashboard · Harmony Music Academy");
+  const menu = page.getByRole("navigation", { name: "Main" }).getByRole("link");
+  const paths = await menu.evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+  expect(paths.length).toBeGreaterThan(3);
+  for (const path of paths) {
+    await page.goto(schoolUrl("harmony", path));
+    await expect(page, path).toHaveTitle(/^.+ · Harmony Music Academy$/);
+  }
 });
