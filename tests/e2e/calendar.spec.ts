@@ -209,6 +209,9 @@ test("a make-up class shows on the schedule of the family whose child joins it a
     await expect(page.getByRole("heading", { level: 1, name: "Schedule" })).toBeVisible();
   }
   await expect(makeUp).toBeVisible();
-  // Ren's own class and Hana's ensemble are there too, each saying whose it is.
+  // The same class is Ren's own: the entry says so too.
+  await expect(makeUp).toHaveAccessibleName(/For Ren · Make-up class for Hana/);
+  // Hana's own ensemble meets on Thursdays (not in Thanksgiving week): the next week shows it, as hers.
+  await page.getByRole("navigation", { name: "Weeks" }).getByRole("link", { name: /Next/ }).click();
   await expect(page.getByRole("button", { name: /String Ensemble.*For Hana/ }).first()).toBeVisible();
 });

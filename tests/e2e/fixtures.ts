@@ -88,6 +88,8 @@ export const test = base.extend<Fixtures & Options, WorkerFixtures>({
     const key = `${testInfo.file}\n${ownSchoolBase}`;
     let school = ownSchools.get(key);
     if (!school) {
+      // Seeding a whole demo school takes a while on a busy machine: not the journey's time.
+      testInfo.setTimeout(testInfo.timeout + 120_000);
       school = createOwnSchool(ownSchoolBase, path.basename(testInfo.file).replace(/\.spec\.ts$/, "").slice(0, 12));
       ownSchools.set(key, school);
     }
