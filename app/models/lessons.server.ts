@@ -165,7 +165,7 @@ export async function lessonPage(tx: Tx, input: { lessonId: string; showAll: boo
 }
 
 /** An admin enrolls a student (or puts them on the waitlist) under the school's approval rule. */
-export async function enrollStudentAsAdmin(tx: Tx, input: { lessonId: string; studentId: string; waitlist: boolean }) {
+export async function enrollStudentAsAdmin(tx: Tx, input: { lessonId: string; studentId: string; waitlist: boolean; now: Date }) {
   const requireApproval = await requiresEnrollmentApproval(tx);
   const student = await tx.student.findUnique({ where: { id: input.studentId }, select: { user: { select: { firstName: true, lastName: true } } } });
   if (!student) throw new EnrollmentError("That student is not at this school.");

@@ -179,7 +179,7 @@ export async function enrollChild(
   });
   if (!offered) throw new OnlineEnrollmentError("That class is no longer taking enrollments. Please choose another.", null, 409);
   try {
-    const r = await enrollStudent(tx, { lessonId: offered.id, studentId: input.studentId, requireApproval: input.requireApproval, waitlist: true, notes: input.notes ?? null });
+    const r = await enrollStudent(tx, { lessonId: offered.id, studentId: input.studentId, requireApproval: input.requireApproval, waitlist: true, notes: input.notes ?? null, now: input.now });
     if (r.outcome === "FULL") throw new OnlineEnrollmentError(`${r.lessonTitle} is full.`);
     return { outcome: r.outcome, lessonId: offered.id, enrollmentId: r.enrollmentId, program: r.lessonTitle };
   } catch (error) {

@@ -66,7 +66,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const studentId = String(form.get("studentId") ?? "");
       if (!studentId) return reply(400, { ok: false, message: "Choose a student to enroll.", field: "studentId" });
       const waitlist = form.get("waitlist") === "on";
-      const r = await db.run((tx) => enrollStudentAsAdmin(tx, { lessonId, studentId, waitlist }));
+      const r = await db.run((tx) => enrollStudentAsAdmin(tx, { lessonId, studentId, waitlist, now: context.clock.now() }));
       const message = { text: enrollmentOutcomeMessage(r.outcome, r.studentName, r.lessonTitle, r.position), ok: r.outcome !== "FULL" };
       return reply(message.ok ? 200 : 409, { ok: message.ok, message: message.text });
     }
