@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT, platformUrl } from "./tests/e2e/support";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, CLOCK_START, PORT, platformUrl } from "./tests/e2e/support";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const serverEntry = path.join(root, "build", "server.js");
@@ -43,14 +43,12 @@ const chromium = {
   ...devices["Desktop Chrome"],
   launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS },
 };
-/** Journeys that need the seed as it was seeded (see projects). */
-const SEED_READERS = /a make-up class shows on the schedule of the family whose child joins it as a guest/;
-
 export default defineConfig({
   testDir: "./tests/e2e",
   fullyParallel: true,
   forbidOnly: isCI,
-  retries: isCI ? 1 : 0,
+  // No retries anywhere: a journey that passes only on a second try is a failure to fix.
+  retries: 0,
   workers: 2,
   reporter: "list",
   // Generous: journeys sign in and render server pages on a 2-core machine; no test asserts a duration.
@@ -61,12 +59,8 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
-  projects: [
-    // Journeys that read the demo seed exactly as seeded run first: other journeys
-    // change harmony's shared data (a known gap: each should get a school of its own).
-    { name: "seed-readers", grep: SEED_READERS, use: chromium },
-    { name: "chromium", grepInvert: SEED_READERS, dependencies: ["seed-readers"], use: chromium },
-  ],
+  // Specs that change a school work on a school of their own (the ownSchool fixture).
+  projects: [{ name: "chromium", use: chromium }],
   webServer: {
     // tests/e2e/server.ts: a throwaway PostgreSQL, then build/server.js in production mode on it.
     command: "node --import tsx tests/e2e/server.ts",
@@ -86,6 +80,8 @@ export default defineConfig({
       PUBLIC_PORT: String(PORT),
       DATA_DIR: dataDir,
       SEED: "demo",
+      // The school's "now" starts at a fixed instant (the seed and every page see the same day on every run).
+      CLOCK_START,
       // Every sign-in here comes from 127.0.0.1: keep the limiter out of the way.
       RATE_LIMIT_SIGNIN: "1000",
       // No background jobs during journeys: an hourly reminder must not land in an outbox a test reads.

@@ -223,6 +223,7 @@ export function tenantContext(services: Services, tenant: Tenant): TenantContext
     tenant,
     db,
     links: requestLinks,
+    clock: services.clock,
     mailer: services.mailer,
     limiter: services.limiter,
     storage: services.storage,

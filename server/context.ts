@@ -13,6 +13,7 @@ import type { Env } from "./env.server";
 import type { Logger } from "./log.server";
 import type { Platform, SchoolSummary } from "./db/privileged.server";
 import type { SchoolDb } from "./db/school-db.server";
+import type { Clock } from "./services/clock.server";
 import type { Mailer } from "./services/email.server";
 import type { RateLimiter } from "./services/rate-limit.server";
 import type { Storage } from "./services/storage.server";
@@ -24,6 +25,8 @@ export type Tenant = { kind: "platform" } | { kind: "school"; school: SchoolSumm
 export interface Services {
   env: Env;
   platform: Platform;
+  /** The school's "now" (server/services/clock.server.ts): the real clock, or a test's fixed start. */
+  clock: Clock;
   mailer: Mailer;
   limiter: RateLimiter;
   /** Images (school logos): UploadThing, or a local folder served at /uploads. */
@@ -43,6 +46,8 @@ export interface TenantContext {
    * never from the request's Host; also the public protocol and the platform's domain.
    */
   links: RequestLinks;
+  /** The school's "now": pass `clock.now()` to every model that depends on the day. */
+  clock: Clock;
   mailer: Mailer;
   limiter: RateLimiter;
   storage: Storage;

@@ -107,6 +107,24 @@ const schema = z
     /** Rate limits (attempts per window) — tests raise or lower them. */
     RATE_LIMIT_SIGNIN: z.coerce.number().int().positive().default(10),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+    /**
+     * Tests only: the school's clock starts at this instant (ISO 8601 with Z or an
+     * offset, e.g. 2026-11-24T08:30:00Z) and advances with real time from there, so
+     * journeys see the same day on every run. Unset: the real clock.
+     */
+    CLOCK_START: z
+      .string()
+      .optional()
+      .transform((v, ctx): Date | undefined => {
+        const t = (v ?? "").trim();
+        if (!t) return undefined;
+        const at = z.string().datetime({ offset: true }).safeParse(t);
+        if (!at.success) {
+          ctx.addIssue({ code: "custom", message: "use an ISO 8601 instant with its offset, e.g. 2026-11-24T08:30:00Z" });
+          return z.NEVER;
+        }
+        return new Date(t);
+      }),
   })
   .superRefine((env, ctx) => {
     // The embedded database and the derived app role are for development only.

@@ -3,6 +3,7 @@ import { createPrismaClient, type PrismaClient } from "./db/clients.server";
 import { Platform } from "./db/privileged.server";
 import type { DatabaseUrls } from "./db/setup.server";
 import type { Env } from "./env.server";
+import { createClock } from "./services/clock.server";
 import { Mailer } from "./services/email.server";
 import { createRateLimiter } from "./services/rate-limit.server";
 import { createStorage } from "./services/storage.server";
@@ -23,6 +24,7 @@ export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "ap
   return {
     env,
     platform: new Platform(owner, app, { dnsServers: env.DNS_RESOLVER }),
+    clock: createClock(env.CLOCK_START),
     mailer: new Mailer({ from: env.EMAIL_FROM, resendApiKey: env.RESEND_API_KEY, resendBaseUrl: env.RESEND_BASE_URL }),
     limiter: createRateLimiter({
       tokens: env.RATE_LIMIT_SIGNIN,

@@ -20,6 +20,8 @@ export interface AdminFamilyDeps {
   slug: string;
   /** The admin doing it (the audit log's actor and the invitations' sender). */
   actor: { id: string; name: string };
+  /** The school's now: when the enrollments start. */
+  now: Date;
 }
 
 export interface AddedChild {
@@ -67,7 +69,7 @@ async function addChildren(tx: Tx, deps: AdminFamilyDeps, family: { id: string; 
     let program = "the school";
     if (child.program?.kind === "lesson") {
       try {
-        const r = await enrollStudent(tx, { lessonId: child.program.lessonId, studentId: created.studentId, requireApproval: false, waitlist: true, notes: `Added by ${deps.actor.name}` });
+        const r = await enrollStudent(tx, { lessonId: child.program.lessonId, studentId: created.studentId, requireApproval: false, waitlist: true, notes: `Added by ${deps.actor.name}`, now: deps.now });
         outcome = r.outcome === "FULL" ? "NONE" : r.outcome;
         program = r.lessonTitle;
       } catch (error) {

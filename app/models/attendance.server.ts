@@ -61,19 +61,19 @@ export async function occurrenceRegister(tx: Tx, occurrenceId: string, teacherId
 export async function recordAttendance(
   tx: Tx,
   mailer: Mailer,
-  input: { occurrenceId: string; recordedById: string; teacherId?: string; entries: AttendanceEntry[]; notes?: string | null; timeZone: string },
+  input: { occurrenceId: string; recordedById: string; teacherId?: string; entries: AttendanceEntry[]; notes?: string | null; timeZone: string; now: Date },
 ) {
   const register = await occurrenceRegister(tx, input.occurrenceId, input.teacherId);
   if (!register) throw new AttendanceError("That lesson is not one of yours.");
   const { occurrence } = register;
   if (occurrence.status === "CANCELLED" || occurrence.status === "CANCELLED_BY_TEACHER") throw new AttendanceError("This lesson was cancelled; there is no attendance to take.");
-  if (occurrence.startsAt.getTime() > Date.now() + 60 * 60_000) throw new AttendanceError("Attendance opens when the lesson starts.");
+  if (occurrence.startsAt.getTime() > input.now.getTime() + 60 * 60_000) throw new AttendanceError("Attendance opens when the lesson starts.");
   const allowed = new Set(register.students.map((s) => s.id));
   const newlyAbsent: string[] = [];
   for (const e of input.entries) {
     if (!allowed.has(e.studentId)) throw new AttendanceError("One of the students is not in this class.");
     const before = register.students.find((s) => s.id === e.studentId)?.record;
-    const data = { present: e.present, absenceReason: e.present ? null : (e.absenceReason ?? null), notes: e.notes ?? null, recordedById: input.recordedById, recordedAt: new Date() };
+    const data = { present: e.present, absenceReason: e.present ? null : (e.absenceReason ?? null), notes: e.notes ?? null, recordedById: input.recordedById, recordedAt: input.now };
     await tx.attendance.upsert({
       where: { schoolId_occurrenceId_studentId: { schoolId: occurrence.schoolId, occurrenceId: occurrence.id, studentId: e.studentId } },
       create: { occurrenceId: occurrence.id, studentId: e.studentId, ...data },
@@ -82,9 +82,9 @@ export async function recordAttendance(
     if (!e.present && (!before || before.present) && !before?.absenceNotified) newlyAbsent.push(e.studentId);
   }
   if (input.notes !== undefined) {
-    await tx.lessonOccurrence.update({ where: { id: occurrence.id }, data: { notes: input.notes, notesAt: new Date() } });
+    await tx.lessonOccurrence.update({ where: { id: occurrence.id }, data: { notes: input.notes, notesAt: input.now } });
   }
-  if (occurrence.endsAt.getTime() <= Date.now() && occurrence.status === "SCHEDULED") {
+  if (occurrence.endsAt <= input.now && occurrence.status === "SCHEDULED") {
     await tx.lessonOccurrence.update({ where: { id: occurrence.id }, data: { status: "COMPLETED" } });
   }
   if (newlyAbsent.length) {
@@ -128,8 +128,8 @@ export async function lessonAttendanceRates(tx: Tx) {
  * Past occurrences still lacking attendance or notes, with whether they are
  * already overdue by the school's rule (end of the day, or end of the week).
  */
-export async function missingAttendance(tx: Tx, opts: { now?: Date; rule: "END_OF_DAY" | "END_OF_WEEK"; timeZone: string; teacherId?: string }) {
-  const now = opts.now ?? new Date();
+export async function missingAttendance(tx: Tx, opts: { now: Date; rule: "END_OF_DAY" | "END_OF_WEEK"; timeZone: string; teacherId?: string }) {
+  const now = opts.now;
   const since = new Date(now.getTime() - 60 * 24 * 3600_000);
   const rows = await tx.lessonOccurrence.findMany({
     where: {
@@ -166,9 +166,9 @@ export async function missingAttendance(tx: Tx, opts: { now?: Date; rule: "END_O
  * The admin's attendance page: what is missing or overdue, the rates per lesson, the
  * students, and one student's history. Null when `studentId` is no student here.
  */
-export async function attendanceOverview(tx: Tx, opts: { timeZone: string; studentId: string | null }) {
+export async function attendanceOverview(tx: Tx, opts: { timeZone: string; studentId: string | null; now: Date }) {
   const rule = await attendanceRule(tx);
-  const missing = await missingAttendance(tx, { rule, timeZone: opts.timeZone });
+  const missing = await missingAttendance(tx, { rule, timeZone: opts.timeZone, now: opts.now });
   const rates = await lessonAttendanceRates(tx);
   const students = await studentOptions(tx);
   const student = opts.studentId ? (students.find((s) => s.id === opts.studentId) ?? null) : null;

@@ -184,8 +184,8 @@ export function feedEvents(resolved: Resolved): IcalEvent[] {
 }
 
 /** The feed as an iCalendar document, or null for an unknown or revoked token. */
-export async function calendarFeedIcs(tx: Tx, token: string, opts: { schoolName: string; now?: Date }) {
-  const now = opts.now ?? new Date();
+export async function calendarFeedIcs(tx: Tx, token: string, opts: { schoolName: string; now: Date }) {
+  const now = opts.now;
   const resolved = await resolveCalendarFeed(tx, token, now);
   if (!resolved) return null;
   return buildCalendar({

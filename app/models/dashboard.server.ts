@@ -11,7 +11,7 @@ const occurrenceSelect = {
   room: { select: { name: true } },
 } as const;
 
-export async function adminOverview(tx: Tx, now = new Date()) {
+export async function adminOverview(tx: Tx, now: Date) {
   const weekAhead = new Date(now.getTime() + 7 * 24 * 3600_000);
   const students = await tx.student.count();
   const teachers = await tx.user.count({ where: { role: "TEACHER", deactivatedAt: null } });
@@ -58,7 +58,7 @@ export async function schoolFirstSteps(tx: Tx) {
   return firstSteps(await setupFacts(tx));
 }
 
-export function teacherUpcoming(tx: Tx, teacherId: string, now = new Date(), days = 7) {
+export function teacherUpcoming(tx: Tx, teacherId: string, now: Date, days = 7) {
   return tx.lessonOccurrence.findMany({
     where: {
       startsAt: { gte: now, lt: new Date(now.getTime() + days * 24 * 3600_000) },

@@ -25,7 +25,7 @@ export async function seatsTaken(tx: Tx, lessonId: string) {
  */
 export async function enrollStudent(
   tx: Tx,
-  input: { lessonId: string; studentId: string; requireApproval: boolean; waitlist: boolean; notes?: string | null },
+  input: { lessonId: string; studentId: string; requireApproval: boolean; waitlist: boolean; notes?: string | null; /** The school's now: registers list a student from here on. */ now?: Date },
 ): Promise<{ outcome: EnrollOutcome; enrollmentId: string | null; lessonTitle: string }> {
   const lesson = await lockLesson(tx, input.lessonId);
   if (lesson.status === "CANCELLED" || lesson.status === "COMPLETED") throw new EnrollmentError(`${lesson.title} is not taking enrollments.`);
@@ -39,7 +39,7 @@ export async function enrollStudent(
   let outcome: EnrollOutcome = input.requireApproval ? "PENDING" : "ACTIVE";
   if (full && outcome === "ACTIVE") outcome = input.waitlist ? "WAITLISTED" : "FULL";
   if (outcome === "FULL") return { outcome, enrollmentId: null, lessonTitle: lesson.title };
-  const data = { status: outcome as "ACTIVE" | "PENDING" | "WAITLISTED", enrolledAt: new Date(), unenrolledAt: null, droppedAt: null, completedAt: null, decidedAt: null, notes: input.notes ?? null };
+  const data = { status: outcome as "ACTIVE" | "PENDING" | "WAITLISTED", enrolledAt: input.now ?? new Date(), unenrolledAt: null, droppedAt: null, completedAt: null, decidedAt: null, notes: input.notes ?? null };
   const row = existing
     ? await tx.enrollment.update({ where: { id: existing.id }, data, select: { id: true } })
     : await tx.enrollment.create({ data: { lessonId: lesson.id, studentId: student.id, ...data }, select: { id: true } });
@@ -72,7 +72,7 @@ export async function decideEnrollment(tx: Tx, mailer: Mailer, enrollmentId: str
 }
 
 /** Ends an enrollment, keeping the date: UNENROLLED (by the school), DROPPED (by the family), COMPLETED. */
-export async function endEnrollment(tx: Tx, enrollmentId: string, how: "UNENROLLED" | "DROPPED" | "COMPLETED", at = new Date()) {
+export async function endEnrollment(tx: Tx, enrollmentId: string, how: "UNENROLLED" | "DROPPED" | "COMPLETED", at: Date) {
   const enrollment = await tx.enrollment.findUnique({ where: { id: enrollmentId }, select: { id: true, status: true, lessonId: true } });
   if (!enrollment || !["ACTIVE", "PENDING", "WAITLISTED"].includes(enrollment.status)) throw new EnrollmentError("This enrollment has already ended.");
   await lockLesson(tx, enrollment.lessonId);

@@ -24,7 +24,7 @@ const me = (tx: Tx, userId: string) =>
  * The family page. Parents see every child of their family group and the family's
  * details; a student with their own login sees only themselves.
  */
-export async function familyHome(tx: Tx, userId: string, timeZone: string, now = new Date()) {
+export async function familyHome(tx: Tx, userId: string, timeZone: string, now: Date) {
   const user = await me(tx, userId);
   const isParent = user.role === "PARENT";
   const familyId = isParent ? user.familyGroupId : null;
@@ -206,7 +206,7 @@ export async function addGuardian(tx: Tx, deps: { mailer: Mailer; origin: string
 }
 
 /** Adds a child to the parent's family, and optionally enrolls them in a class (as the public form does). */
-export async function addChildToFamily(tx: Tx, deps: { slug: string }, userId: string, child: ChildInput) {
+export async function addChildToFamily(tx: Tx, deps: { slug: string; now: Date }, userId: string, child: ChildInput) {
   const { user, family } = await ensureFamily(tx, userId);
   const admin = family.adminId === user.id ? user : await me(tx, family.adminId);
   const created = await createChild(tx, {
@@ -219,7 +219,7 @@ export async function addChildToFamily(tx: Tx, deps: { slug: string }, userId: s
   });
   const policy = await enrollmentPolicy(tx);
   try {
-    const enrolled = await enrollChild(tx, { studentId: created.studentId, program: child.program, requireApproval: policy.requireApproval, notes: "Added from the family page" });
+    const enrolled = await enrollChild(tx, { studentId: created.studentId, program: child.program, requireApproval: policy.requireApproval, notes: "Added from the family page", now: deps.now });
     return { ...created, ...enrolled };
   } catch (error) {
     if (error instanceof OnlineEnrollmentError) throw new FamilyError(error.message, "children.0.program", error.status);

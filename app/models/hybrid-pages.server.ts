@@ -17,7 +17,7 @@ import { movePolicy, oneOnOneWeekLabel } from "./school-settings.server";
  * the next configured one, the lesson's own, the next one, the last one), that term's
  * pattern and bookings. Null when the lesson does not exist.
  */
-export async function adminHybridPage(tx: Tx, input: { lessonId: string; timeZone: string; askedTermId: string | null }) {
+export async function adminHybridPage(tx: Tx, input: { lessonId: string; timeZone: string; askedTermId: string | null; now: Date }) {
   const lesson = await tx.lesson.findUnique({
     where: { id: input.lessonId },
     select: {
@@ -49,7 +49,7 @@ export async function adminHybridPage(tx: Tx, input: { lessonId: string; timeZon
   if (!lesson) return null;
   const label = await oneOnOneWeekLabel(tx);
   const { terms, closures } = await loadCalendarRules(tx);
-  const today = toLocalDate(new Date(), input.timeZone);
+  const today = toLocalDate(input.now, input.timeZone);
   const configuredTerms = new Set(lesson.hybridConfigs.map((c) => c.termId));
   const term =
     terms.find((t) => t.id === input.askedTermId) ??
@@ -64,10 +64,10 @@ export async function adminHybridPage(tx: Tx, input: { lessonId: string; timeZon
 }
 
 /** Opens the bookings of this lesson's pattern `configId` and emails the families the link. */
-export async function openLessonBookings(tx: Tx, mailer: Mailer, input: { lessonId: string; configId: string; origin: string; timeZone: string }) {
+export async function openLessonBookings(tx: Tx, mailer: Mailer, input: { lessonId: string; configId: string; origin: string; timeZone: string; now: Date }) {
   const config = await tx.hybridLessonConfig.findFirst({ where: { id: input.configId, lessonId: input.lessonId }, select: { id: true } });
   if (!config) throw new HybridError("Save the term's pattern before opening bookings.");
-  return openBookings(tx, mailer, { configId: config.id, origin: input.origin, timeZone: input.timeZone });
+  return openBookings(tx, mailer, { configId: config.id, origin: input.origin, timeZone: input.timeZone, now: input.now });
 }
 
 /** The pattern form's fields: saveHybridPattern's input, for the lesson of the page. */
@@ -77,7 +77,7 @@ export type LessonPatternInput = Omit<PatternInput, "lessonId">;
  * Saves a lesson's pattern for a term, after checking the weeks against the term:
  * `problem` names the field to correct, else the calendar changes made.
  */
-export async function saveLessonPattern(tx: Tx, timeZone: string, lessonId: string, input: LessonPatternInput) {
+export async function saveLessonPattern(tx: Tx, timeZone: string, lessonId: string, input: LessonPatternInput, now: Date) {
   const term = await tx.term.findFirst({ where: { id: input.termId, archivedAt: null }, select: { id: true, name: true, startDate: true, endDate: true } });
   if (!term) return { problem: { termId: "Choose a term of this school." } as Record<string, string> };
   const count = termWeekCount(term.startDate, term.endDate);
@@ -94,7 +94,7 @@ export async function saveLessonPattern(tx: Tx, timeZone: string, lessonId: stri
   if (input.individualWeeks.length >= count) {
     return { problem: { individualWeeks: `At least one of the ${count} weeks must be a group week.` } };
   }
-  const result = await saveHybridPattern(tx, timeZone, { lessonId, ...input, termId: term.id });
+  const result = await saveHybridPattern(tx, timeZone, { lessonId, ...input, termId: term.id }, now);
   return { result, termName: term.name };
 }
 
@@ -170,7 +170,7 @@ export function hybridSession(tx: Tx, sessionId: string) {
 }
 
 /** Moves a family's session to another free time of its week, under the school's move policy. */
-export async function moveFamilySession(tx: Tx, timeZone: string, input: { sessionId: string; start: Date }) {
+export async function moveFamilySession(tx: Tx, timeZone: string, input: { sessionId: string; start: Date; now: Date }) {
   const policy = await movePolicy(tx);
   return moveSession(tx, timeZone, { ...input, policy: { allowMoves: policy.allowIndividualMoves, noticeHours: policy.moveNoticeHours } });
 }

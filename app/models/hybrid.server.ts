@@ -83,7 +83,7 @@ export interface PatternInput {
  * weeks only, so future group meetings in individual weeks are removed (freeing the
  * teacher and room for 1-on-1s) and group weeks get their meeting back if missing.
  */
-export async function saveHybridPattern(tx: Tx, timeZone: string, input: PatternInput, now = new Date()) {
+export async function saveHybridPattern(tx: Tx, timeZone: string, input: PatternInput, now: Date) {
   const lesson = await tx.lesson.findUnique({ where: { id: input.lessonId }, select: { id: true, schoolId: true, type: true, startTime: true, duration: true, instructorId: true, roomId: true } });
   if (!lesson || lesson.type !== "HYBRID") throw new HybridError("Only hybrid lessons have a week pattern.");
   const term = await tx.term.findFirst({ where: { id: input.termId, archivedAt: null }, select: { id: true, startDate: true, endDate: true } });
@@ -158,10 +158,10 @@ export async function saveHybridPattern(tx: Tx, timeZone: string, input: Pattern
  * Opens 1-on-1 bookings and emails every enrolled family once: the weeks still ahead
  * (never one already over), as dates a person reads, naming their children.
  */
-export async function openBookings(tx: Tx, mailer: Mailer, input: { configId: string; origin: string; timeZone: string; now?: Date }) {
+export async function openBookings(tx: Tx, mailer: Mailer, input: { configId: string; origin: string; timeZone: string; now: Date }) {
   const config = await loadConfig(tx, input.configId);
   if (config.bookingsOpenedAt) throw new HybridError("Bookings are already open for this term.");
-  const now = input.now ?? new Date();
+  const now = input.now;
   await tx.hybridLessonConfig.update({ where: { id: config.id }, data: { bookingsOpenedAt: now } });
   const today = toLocalDate(now, input.timeZone);
   const weeks = (await weeksOf(tx, config, input.timeZone)).filter((w) => w.kind === "INDIVIDUAL" && w.weekEnd >= today);
@@ -256,9 +256,9 @@ export async function studentWeekCounts(tx: Tx, timeZone: string, input: { confi
 
 // ---- slots and booking -------------------------------------------------------------
 
-export async function freeSlotsForWeek(tx: Tx, timeZone: string, input: { configId: string; week: number; now?: Date; ignoreOccurrenceId?: string }): Promise<FreeSlot[]> {
+export async function freeSlotsForWeek(tx: Tx, timeZone: string, input: { configId: string; week: number; now: Date; ignoreOccurrenceId?: string }): Promise<FreeSlot[]> {
   const config = await loadConfig(tx, input.configId);
-  const now = input.now ?? new Date();
+  const now = input.now;
   const weeks = await weeksOf(tx, config, timeZone);
   const week = weeks.find((w) => w.weekNumber === input.week);
   if (!week || week.kind !== "INDIVIDUAL") return [];
@@ -295,7 +295,7 @@ export async function freeSlotsForWeek(tx: Tx, timeZone: string, input: { config
 const TAKEN = "That time was just taken by another family. Please choose another time.";
 
 /** Books one individual week for one student at a free slot. */
-export async function bookSession(tx: Tx, timeZone: string, input: { configId: string; week: number; studentId: string; start: Date; now?: Date }) {
+export async function bookSession(tx: Tx, timeZone: string, input: { configId: string; week: number; studentId: string; start: Date; now: Date }) {
   const config = await loadConfig(tx, input.configId);
   if (!config.bookingsOpenedAt) throw new HybridError("Bookings for this term are not open yet.");
   const enrolled = await tx.enrollment.findFirst({ where: { lessonId: config.lessonId, studentId: input.studentId, status: "ACTIVE" }, select: { id: true } });
@@ -339,9 +339,9 @@ export async function bookSession(tx: Tx, timeZone: string, input: { configId: s
 export async function moveSession(
   tx: Tx,
   timeZone: string,
-  input: { sessionId: string; start: Date; now?: Date; policy: { allowMoves: boolean; noticeHours: number } },
+  input: { sessionId: string; start: Date; now: Date; policy: { allowMoves: boolean; noticeHours: number } },
 ) {
-  const now = input.now ?? new Date();
+  const now = input.now;
   const session = await tx.lessonOccurrence.findUnique({
     where: { id: input.sessionId },
     select: { id: true, kind: true, status: true, startsAt: true, hybridConfigId: true, hybridWeek: true },
@@ -368,8 +368,8 @@ export async function moveSession(
 }
 
 /** Families with individual weeks still unbooked, starting `bookingReminderDays` from `today`. */
-export async function remindUnbooked(tx: Tx, mailer: Mailer, input: { timeZone: string; origin: string; now?: Date }) {
-  const now = input.now ?? new Date();
+export async function remindUnbooked(tx: Tx, mailer: Mailer, input: { timeZone: string; origin: string; now: Date }) {
+  const now = input.now;
   const today = toLocalDate(now, input.timeZone);
   const configs = await tx.hybridLessonConfig.findMany({ where: { bookingsOpenedAt: { not: null } }, select: { id: true } });
   let sent = 0;

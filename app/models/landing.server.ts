@@ -47,7 +47,7 @@ interface ClassRow {
  * weekday (Monday first) and time in the school's zone. Full ones too (the form
  * offers their waitlist); the landing page shows those with seats.
  */
-export async function publicClasses(tx: Tx, timeZone: string, now = new Date()): Promise<PublicClass[]> {
+export async function publicClasses(tx: Tx, timeZone: string, now: Date): Promise<PublicClass[]> {
   const [row] = await tx.$queryRaw<{ classes: ClassRow[]; locations: number }[]>`
     SELECT
       (SELECT count(*)::int FROM "Location") AS "locations",
@@ -126,8 +126,8 @@ interface LandingRow {
 }
 
 /** Everything the public page shows, read in one transaction (two statements). */
-export async function landingPage(tx: Tx, input: { schoolId: string; timeZone: string; now?: Date }) {
-  const now = input.now ?? new Date();
+export async function landingPage(tx: Tx, input: { schoolId: string; timeZone: string; now: Date }) {
+  const now = input.now;
   const [row] = await tx.$queryRaw<LandingRow[]>`
     SELECT
       (SELECT json_build_object(
@@ -176,7 +176,7 @@ export type LandingData = Awaited<ReturnType<typeof landingPage>>;
 export const LANDING_TTL_MS = 5_000;
 const landingCache = new Map<string, { at: number; value: Promise<LandingData> }>();
 
-export function cachedLandingPage(db: Pick<SchoolDb, "run">, input: { schoolId: string; timeZone: string }, ttlMs = LANDING_TTL_MS): Promise<LandingData> {
+export function cachedLandingPage(db: Pick<SchoolDb, "run">, input: { schoolId: string; timeZone: string; now: Date }, ttlMs = LANDING_TTL_MS): Promise<LandingData> {
   const now = Date.now();
   const hit = landingCache.get(input.schoolId);
   if (hit && now - hit.at < ttlMs) return hit.value;

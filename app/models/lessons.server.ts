@@ -56,7 +56,7 @@ export async function lessonFormOptions(tx: Tx, today: string) {
 }
 
 /** Creates the series the form describes (a room implies its location); every scheduling rule applies. */
-export async function createLessonFromForm(tx: Tx, timeZone: string, f: LessonForm) {
+export async function createLessonFromForm(tx: Tx, timeZone: string, f: LessonForm, now: Date) {
   let roomId: string | null = null;
   let locationId: string | null = null;
   if (f.place.kind === "room") {
@@ -85,7 +85,7 @@ export async function createLessonFromForm(tx: Tx, timeZone: string, f: LessonFo
     termId: f.termId,
     maxStudents: f.maxStudents,
     pricePerStudent: f.pricePerStudent,
-  });
+  }, now);
 }
 
 // ---- one lesson ------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ export async function lessonPage(tx: Tx, input: { lessonId: string; showAll: boo
 }
 
 /** An admin enrolls a student (or puts them on the waitlist) under the school's approval rule. */
-export async function enrollStudentAsAdmin(tx: Tx, input: { lessonId: string; studentId: string; waitlist: boolean }) {
+export async function enrollStudentAsAdmin(tx: Tx, input: { lessonId: string; studentId: string; waitlist: boolean; now: Date }) {
   const requireApproval = await requiresEnrollmentApproval(tx);
   const student = await tx.student.findUnique({ where: { id: input.studentId }, select: { user: { select: { firstName: true, lastName: true } } } });
   if (!student) throw new EnrollmentError("That student is not at this school.");
@@ -201,10 +201,10 @@ export async function promoteLessonEnrollment(tx: Tx, mailer: Mailer, input: { l
 export async function endLessonEnrollment(
   tx: Tx,
   mailer: Mailer,
-  input: { lessonId: string; enrollmentId: string; how: "UNENROLLED" | "DROPPED" | "COMPLETED"; schoolName: string },
+  input: { lessonId: string; enrollmentId: string; how: "UNENROLLED" | "DROPPED" | "COMPLETED"; schoolName: string; now: Date },
 ) {
   const e = await enrollmentOf(tx, input.enrollmentId, input.lessonId);
-  const r = await endEnrollment(tx, e.id, input.how);
+  const r = await endEnrollment(tx, e.id, input.how, input.now);
   const told = r.freedSeat ? await notifyFirstWaitlisted(tx, mailer, input.lessonId, input.schoolName) : null;
   return { studentName: e.studentName, told };
 }

@@ -43,8 +43,8 @@ async function openSeats(tx: Tx, occurrenceId: string) {
  * A family cancels one of a child's lessons in the portal. The teacher's register
  * shows the absence as notified; with enough notice a credit is issued at once.
  */
-export async function cancelForFamily(tx: Tx, mailer: Mailer, input: { occurrenceId: string; studentId: string; timeZone: string; now?: Date; reason?: string | null }) {
-  const now = input.now ?? new Date();
+export async function cancelForFamily(tx: Tx, mailer: Mailer, input: { occurrenceId: string; studentId: string; timeZone: string; now: Date; reason?: string | null }) {
+  const now = input.now;
   const occurrence = await tx.lessonOccurrence.findUnique({
     where: { id: input.occurrenceId },
     select: { id: true, schoolId: true, startsAt: true, status: true, kind: true, studentId: true, lessonId: true, lesson: { select: { title: true } } },
@@ -100,8 +100,8 @@ export async function cancelForFamily(tx: Tx, mailer: Mailer, input: { occurrenc
 }
 
 /** Where a credit can be used: open seats in fitting group classes and free slots of the teacher. */
-export async function makeUpOptions(tx: Tx, timeZone: string, input: { creditId: string; now?: Date; weeksAhead?: number }) {
-  const now = input.now ?? new Date();
+export async function makeUpOptions(tx: Tx, timeZone: string, input: { creditId: string; now: Date; weeksAhead?: number }) {
+  const now = input.now;
   const credit = await tx.makeUpCredit.findUnique({
     where: { id: input.creditId },
     select: {
@@ -195,8 +195,8 @@ async function lockCredit(tx: Tx, creditId: string, now: Date) {
 }
 
 /** Uses a credit for a seat in a group occurrence. */
-export async function bookMakeUpSeat(tx: Tx, input: { creditId: string; occurrenceId: string; now?: Date }) {
-  const now = input.now ?? new Date();
+export async function bookMakeUpSeat(tx: Tx, input: { creditId: string; occurrenceId: string; now: Date }) {
+  const now = input.now;
   const credit = await lockCredit(tx, input.creditId, now);
   const occurrence = await tx.lessonOccurrence.findUnique({ where: { id: input.occurrenceId }, select: { id: true, kind: true, lessonId: true, startsAt: true, status: true } });
   if (!occurrence || occurrence.kind !== "LESSON" || occurrence.status !== "SCHEDULED" || occurrence.startsAt <= now) throw new MakeUpError("That class is no longer open for make-ups.");
@@ -212,8 +212,8 @@ export async function bookMakeUpSeat(tx: Tx, input: { creditId: string; occurren
 }
 
 /** Uses a credit for an individual make-up session at a free slot of the teacher. */
-export async function bookMakeUpSlot(tx: Tx, timeZone: string, input: { creditId: string; start: Date; now?: Date }) {
-  const now = input.now ?? new Date();
+export async function bookMakeUpSlot(tx: Tx, timeZone: string, input: { creditId: string; start: Date; now: Date }) {
+  const now = input.now;
   const credit = await lockCredit(tx, input.creditId, now);
   const source = credit.sourceOccurrence;
   if (!source) throw new MakeUpError("This credit can be used for a seat in a group class only.");
@@ -234,8 +234,8 @@ export async function bookMakeUpSlot(tx: Tx, timeZone: string, input: { creditId
 }
 
 /** Admins grant a credit (with a kept reason) ... */
-export async function grantCredit(tx: Tx, timeZone: string, input: { studentId: string; reason: string; actedById: string; expiresOn?: string | null; now?: Date }) {
-  const now = input.now ?? new Date();
+export async function grantCredit(tx: Tx, timeZone: string, input: { studentId: string; reason: string; actedById: string; expiresOn?: string | null; now: Date }) {
+  const now = input.now;
   const policy = await schoolPolicy(tx);
   const expiresOn = input.expiresOn ?? addDays(toLocalDate(now, timeZone), policy.expiryDays);
   if (expiresOn < toLocalDate(now, timeZone)) throw new MakeUpError("The expiry date is in the past.");
@@ -246,14 +246,14 @@ export async function grantCredit(tx: Tx, timeZone: string, input: { studentId: 
 }
 
 /** ... or void one (the reason is kept). */
-export async function voidCredit(tx: Tx, input: { creditId: string; reason: string; actedById: string; now?: Date }) {
-  const now = input.now ?? new Date();
+export async function voidCredit(tx: Tx, input: { creditId: string; reason: string; actedById: string; now: Date }) {
+  const now = input.now;
   const credit = await lockCredit(tx, input.creditId, now);
   await tx.makeUpCredit.update({ where: { id: credit.id }, data: { voidedAt: now, voidReason: input.reason, voidedById: input.actedById } });
 }
 
 /** A student's credits with their state. */
-export async function studentCredits(tx: Tx, studentIds: string[], now = new Date()) {
+export async function studentCredits(tx: Tx, studentIds: string[], now: Date) {
   const credits = await tx.makeUpCredit.findMany({
     where: { studentId: { in: studentIds } },
     orderBy: { issuedAt: "desc" },
@@ -273,8 +273,8 @@ export async function studentCredits(tx: Tx, studentIds: string[], now = new Dat
 }
 
 /** Reminders before credits expire (for the job); each credit is reminded once. */
-export async function remindExpiringCredits(tx: Tx, mailer: Mailer, input: { timeZone: string; origin: string; daysBefore?: number; now?: Date }) {
-  const now = input.now ?? new Date();
+export async function remindExpiringCredits(tx: Tx, mailer: Mailer, input: { timeZone: string; origin: string; daysBefore?: number; now: Date }) {
+  const now = input.now;
   const credits = await tx.makeUpCredit.findMany({
     where: { usedAt: null, voidedAt: null, remindedAt: null, expiresAt: { gt: now } },
     select: { id: true, expiresAt: true, usedAt: true, voidedAt: true, remindedAt: true, studentId: true, student: { select: { user: { select: { firstName: true } } } } },
@@ -295,8 +295,8 @@ export async function remindExpiringCredits(tx: Tx, mailer: Mailer, input: { tim
 }
 
 /** When a seat frees up, families holding credits and the waitlist are told. */
-export async function announceFreedSeat(tx: Tx, mailer: Mailer, input: { occurrenceId: string; timeZone: string; origin: string; now?: Date }) {
-  const now = input.now ?? new Date();
+export async function announceFreedSeat(tx: Tx, mailer: Mailer, input: { occurrenceId: string; timeZone: string; origin: string; now: Date }) {
+  const now = input.now;
   const o = await tx.lessonOccurrence.findUnique({ where: { id: input.occurrenceId }, select: { startsAt: true, lessonId: true, lesson: { select: { title: true, instrument: true } } } });
   if (!o || o.startsAt <= now) return { told: 0 };
   const waitlisted = await tx.enrollment.findMany({ where: { lessonId: o.lessonId, status: "WAITLISTED" }, orderBy: { enrolledAt: "asc" }, take: 5, select: { studentId: true } });
@@ -433,18 +433,18 @@ export async function creditOwner(tx: Tx, creditId: string): Promise<string | nu
 }
 
 /** Books the credit on a group class it may be used for (fitting, open, before expiry); the class booked. */
-export async function bookOfferedMakeUpSeat(tx: Tx, timeZone: string, input: { creditId: string; occurrenceId: string }) {
-  const options = await makeUpOptions(tx, timeZone, { creditId: input.creditId });
+export async function bookOfferedMakeUpSeat(tx: Tx, timeZone: string, input: { creditId: string; occurrenceId: string; now: Date }) {
+  const options = await makeUpOptions(tx, timeZone, { creditId: input.creditId, now: input.now });
   const option = options.groupOccurrences.find((g) => g.occurrenceId === input.occurrenceId);
   if (!option) throw new MakeUpError("That class is no longer open for this make-up. Please choose another.");
-  await bookMakeUpSeat(tx, { creditId: input.creditId, occurrenceId: option.occurrenceId });
+  await bookMakeUpSeat(tx, { creditId: input.creditId, occurrenceId: option.occurrenceId, now: input.now });
   return option;
 }
 
 // ---- the admin's credits page -------------------------------------------------------
 
 /** Credits of one student (or of all when `studentFilter` is none of them), in one state or all, with who granted or voided each. */
-export async function adminCredits(tx: Tx, input: { studentFilter: string; status: string; now?: Date }) {
+export async function adminCredits(tx: Tx, input: { studentFilter: string; status: string; now: Date }) {
   const students = await studentOptions(tx);
   const policy = await tx.school.findFirstOrThrow({ select: { makeUpExpiryDays: true, makeUpCreditsPerTerm: true, makeUpNoticeHours: true } });
   const ids = input.studentFilter && students.some((s) => s.id === input.studentFilter) ? [input.studentFilter] : students.map((s) => s.id);
@@ -460,7 +460,7 @@ export async function adminCredits(tx: Tx, input: { studentFilter: string; statu
 }
 
 /** An admin grants a credit to a student of this school; null when there is no such student. */
-export async function grantStudentCredit(tx: Tx, timeZone: string, input: { studentId: string; reason: string; actedById: string; expiresOn: string | null }) {
+export async function grantStudentCredit(tx: Tx, timeZone: string, input: { studentId: string; reason: string; actedById: string; expiresOn: string | null; now: Date }) {
   const student = await tx.student.findUnique({ where: { id: input.studentId }, select: { id: true, user: { select: { firstName: true, lastName: true } } } });
   if (!student) return null;
   const created = await grantCredit(tx, timeZone, { ...input, studentId: student.id });
@@ -468,13 +468,13 @@ export async function grantStudentCredit(tx: Tx, timeZone: string, input: { stud
 }
 
 /** An admin voids an available credit (the reason is kept); `problem` says why not. */
-export async function voidAvailableCredit(tx: Tx, input: { creditId: string; reason: string; actedById: string; now?: Date }) {
+export async function voidAvailableCredit(tx: Tx, input: { creditId: string; reason: string; actedById: string; now: Date }) {
   const credit = await tx.makeUpCredit.findUnique({
     where: { id: input.creditId },
     select: { id: true, expiresAt: true, usedAt: true, voidedAt: true, student: { select: { user: { select: { firstName: true, lastName: true } } } } },
   });
   if (!credit) return { problem: "That credit does not exist any more." };
-  const status = creditStatus(credit, input.now ?? new Date());
+  const status = creditStatus(credit, input.now);
   if (status !== "AVAILABLE") return { problem: `Only an available credit can be voided; this one is ${status.toLowerCase()}.` };
   await voidCredit(tx, { creditId: credit.id, reason: input.reason, actedById: input.actedById, now: input.now });
   return { name: `${credit.student.user.firstName} ${credit.student.user.lastName}` };

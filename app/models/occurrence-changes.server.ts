@@ -62,6 +62,8 @@ interface SchoolVoice {
   timeZone: string;
   /** Signs the emails. */
   schoolName: string;
+  /** The school's "now" (which dates are past). */
+  now: Date;
 }
 
 /** The school (or, on its behalf, the teacher) cancels one date; its families are emailed. */
@@ -86,11 +88,11 @@ export async function cancelOccurrenceForSchool(
 export async function cancelOccurrenceAsTeacher(
   tx: Tx,
   mailer: Mailer,
-  input: { occurrenceId: string; teacher: { id: string; firstName: string; lastName: string }; reason: string; timeZone: string; now?: Date },
+  input: { occurrenceId: string; teacher: { id: string; firstName: string; lastName: string }; reason: string; timeZone: string; now: Date },
 ) {
   const own = await teacherOccurrence(tx, input.occurrenceId, input.teacher.id);
   if (!own) throw new SchedulingInputError("That lesson is not one of yours.");
-  if (own.startsAt <= (input.now ?? new Date())) throw new SchedulingInputError("This lesson has already started; ask the school to record what happened.");
+  if (own.startsAt <= input.now) throw new SchedulingInputError("This lesson has already started; ask the school to record what happened.");
   const cancelled = await cancelOccurrence(tx, own.id, "TEACHER", input.reason);
   const when = formatDateTime(cancelled.startsAt, input.timeZone);
   await notifyOccurrenceFamilies(tx, mailer, own.id, {
@@ -119,15 +121,20 @@ export async function moveOccurrence(
   if (occurrence.status !== "SCHEDULED") throw new SchedulingInputError("Only scheduled lesson dates can be moved; this one is cancelled or already held.");
   const fromDate = toLocalDate(occurrence.startsAt, timeZone);
   const roomId = input.roomId === "none" ? null : input.roomId ? input.roomId : undefined;
-  const edit = await editOccurrences(tx, timeZone, {
-    occurrenceId: occurrence.id,
-    scope: "THIS",
-    change: {
-      shiftDays: daysBetween(fromDate, input.date),
-      startTime: input.time,
-      ...(roomId !== undefined && roomId !== occurrence.roomId ? { roomId } : {}),
+  const edit = await editOccurrences(
+    tx,
+    timeZone,
+    {
+      occurrenceId: occurrence.id,
+      scope: "THIS",
+      change: {
+        shiftDays: daysBetween(fromDate, input.date),
+        startTime: input.time,
+        ...(roomId !== undefined && roomId !== occurrence.roomId ? { roomId } : {}),
+      },
     },
-  });
+    input.now,
+  );
   const moved = edit.updated.find((u) => u.id === occurrence.id);
   if (!moved) return { title: occurrence.lesson.title, moved: null, emailed: 0 };
   const room = moved.roomId ? await tx.room.findUnique({ where: { id: moved.roomId }, select: { name: true } }) : null;
@@ -175,7 +182,7 @@ export async function editOccurrence(tx: Tx, mailer: Mailer, occurrenceId: strin
     ...(input.teacherId !== o.instructorId ? { teacherId: input.teacherId } : {}),
   };
   if (Object.keys(change).length === 0) throw new SchedulingInputError("Nothing was changed: edit the date, time, length, room or teacher first.");
-  const edit = await editOccurrences(tx, timeZone, { occurrenceId, scope: input.scope, change });
+  const edit = await editOccurrences(tx, timeZone, { occurrenceId, scope: input.scope, change }, input.now);
   if (edit.updated.length === 0) throw new SchedulingInputError("No date was changed: the dates in this choice are cancelled or already past.");
 
   const rooms = await tx.room.findMany({ where: { id: { in: edit.updated.map((u) => u.roomId).filter((r): r is string => Boolean(r)) } }, select: { id: true, name: true } });

@@ -36,7 +36,7 @@ export interface EnrollmentDeps {
   /** The school's own address, where links must lead. */
   origin: string;
   school: { name: string; slug: string; email: string };
-  now?: Date;
+  now: Date;
 }
 
 export interface ChildResult {
@@ -83,7 +83,7 @@ export interface EnrollmentOptions {
   programs: string[];
 }
 
-export async function enrollmentOptions(tx: Tx, timeZone: string, now = new Date()): Promise<EnrollmentOptions> {
+export async function enrollmentOptions(tx: Tx, timeZone: string, now: Date): Promise<EnrollmentOptions> {
   const classes = await publicClasses(tx, timeZone, now);
   const instruments = await instrumentNames(tx);
   return {
@@ -155,12 +155,12 @@ export async function createChild(tx: Tx, input: NewChild) {
  */
 export async function enrollChild(
   tx: Tx,
-  input: { studentId: string; program: Program | null; requireApproval: boolean; notes?: string | null; now?: Date },
+  input: { studentId: string; program: Program | null; requireApproval: boolean; notes?: string | null; now: Date },
 ): Promise<{ outcome: ChildOutcome; lessonId: string | null; enrollmentId: string | null; program: string | null }> {
   const { program } = input;
   if (!program) return { outcome: "NONE", lessonId: null, enrollmentId: null, program: null };
   if (program.kind === "individual") return { outcome: "REQUESTED", lessonId: null, enrollmentId: null, program: programLabel(program) };
-  const now = input.now ?? new Date();
+  const now = input.now;
   const offered = await tx.lesson.findFirst({
     where: {
       id: program.lessonId,
@@ -172,7 +172,7 @@ export async function enrollChild(
   });
   if (!offered) throw new OnlineEnrollmentError("That class is no longer taking enrollments. Please choose another.", null, 409);
   try {
-    const r = await enrollStudent(tx, { lessonId: offered.id, studentId: input.studentId, requireApproval: input.requireApproval, waitlist: true, notes: input.notes ?? null });
+    const r = await enrollStudent(tx, { lessonId: offered.id, studentId: input.studentId, requireApproval: input.requireApproval, waitlist: true, notes: input.notes ?? null, now: input.now });
     if (r.outcome === "FULL") throw new OnlineEnrollmentError(`${r.lessonTitle} is full.`);
     return { outcome: r.outcome, lessonId: offered.id, enrollmentId: r.enrollmentId, program: r.lessonTitle };
   } catch (error) {

@@ -182,8 +182,8 @@ function keepAnAdmin(activeAdminIds: string[], actorId: string, person: LockedPe
  * email links voided, all in this transaction. Their lessons, attendance and
  * records stay (a deactivated teacher's past lessons still carry their name).
  */
-export async function deactivatePerson(tx: Tx, input: { actorId: string; userId: string; now?: Date }) {
-  const now = input.now ?? new Date();
+export async function deactivatePerson(tx: Tx, input: { actorId: string; userId: string; now: Date }) {
+  const now = input.now;
   const { activeAdminIds, person } = await lockAccess(tx, input.actorId, input.userId);
   const name = personName(person);
   if (person.deactivatedAt) throw new PeopleAccessError(`${name} is already deactivated.`);
@@ -249,6 +249,7 @@ export interface ContactInput {
  */
 export async function updateContact(tx: Tx, deps: { mailer: Mailer; origin: string; schoolName: string; invitedBy: string }, input: { actorId: string; userId: string; contact: ContactInput; now?: Date }) {
   const { person } = await lockAccess(tx, input.actorId, input.userId);
+  // Voiding links is a security time: the real clock unless told.
   const now = input.now ?? new Date();
   const { contact } = input;
   const email = contact.email && hasLogin(person.email) ? contact.email.toLowerCase() : person.email;
@@ -335,7 +336,7 @@ export async function listSchoolAudit(tx: Tx, input: { page: number; subjectId?:
 }
 
 /** One person's access, for their page under People; null when they are not of this school. */
-export async function personAccess(tx: Tx, userId: string, viewerId: string, now = new Date()) {
+export async function personAccess(tx: Tx, userId: string, viewerId: string, now: Date) {
   const p = await tx.user.findUnique({
     where: { id: userId },
     select: {

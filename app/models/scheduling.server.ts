@@ -138,7 +138,7 @@ export interface SeriesInput {
   pricePerStudent?: string | null;
 }
 
-export async function createLessonSeries(tx: Tx, timeZone: string, input: SeriesInput, now = new Date()) {
+export async function createLessonSeries(tx: Tx, timeZone: string, input: SeriesInput, now: Date) {
   const { teacher, room, location } = await describePlace(tx, input.instructorId, input.roomId, input.locationId);
   const { terms, closures } = await loadCalendarRules(tx);
   const term = input.termId ? terms.find((t) => t.id === input.termId) : null;
@@ -235,7 +235,7 @@ export interface EditInput {
  * series, after checking every new time against the rules. Returns the changed
  * occurrences (for notifying families).
  */
-export async function editOccurrences(tx: Tx, timeZone: string, input: EditInput, now = new Date()) {
+export async function editOccurrences(tx: Tx, timeZone: string, input: EditInput, now: Date) {
   const target = await tx.lessonOccurrence.findUnique({
     where: { id: input.occurrenceId },
     select: { lessonId: true, lesson: { select: { id: true, title: true, maxStudents: true, locationId: true, location: { select: { name: true } } } } },
@@ -402,7 +402,7 @@ export async function handOverLessons(tx: Tx, timeZone: string, input: { fromTea
  * Open-ended series keep occurrences HORIZON_DAYS ahead. Called by the background
  * job; dates that would clash are skipped and reported, never forced in.
  */
-export async function extendHorizon(tx: Tx, timeZone: string, now = new Date()) {
+export async function extendHorizon(tx: Tx, timeZone: string, now: Date) {
   const horizon = new Date(now.getTime() + HORIZON_DAYS * MS_PER_DAY);
   const lessons = await tx.lesson.findMany({
     where: { expandedUntil: { lt: horizon }, recurrenceEndDate: null, status: "SCHEDULED", recurrence: { in: ["WEEKLY", "BIWEEKLY", "MONTHLY"] } },

@@ -577,7 +577,8 @@ export async function deleteDuration(tx: Tx, id: string) {
 // Teachers: weekly availability and time off
 // ---------------------------------------------------------------------------
 
-export function listTeachers(tx: Tx) {
+/** The active teachers; `now` decides which time off is still to come. */
+export function listTeachers(tx: Tx, now: Date) {
   return tx.user.findMany({
     where: { role: "TEACHER", deactivatedAt: null },
     orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
@@ -585,7 +586,7 @@ export function listTeachers(tx: Tx) {
       id: true,
       firstName: true,
       lastName: true,
-      _count: { select: { teacherAvailability: true, timeOff: { where: { endsAt: { gt: new Date() } } } } },
+      _count: { select: { teacherAvailability: true, timeOff: { where: { endsAt: { gt: now } } } } },
     },
   });
 }
@@ -793,12 +794,11 @@ export function availabilityAction(db: Pick<SchoolDb, "run">, formData: FormData
 }
 
 /** Everything an availability page shows for one teacher. */
-export async function availabilityPage(tx: Tx, teacherId: string, timeZone: string) {
+export async function availabilityPage(tx: Tx, teacherId: string, timeZone: string, now: Date) {
   // One query at a time: the queries of a transaction share one connection.
   const windows = await listAvailability(tx, teacherId);
   const timeOff = await listTimeOff(tx, teacherId, timeZone);
   const locations = await locationOptions(tx);
-  const now = new Date();
   return {
     windows,
     timeOff: timeOff.filter((t) => t.endsAt > now),

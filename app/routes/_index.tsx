@@ -51,7 +51,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   if (context.tenant.kind !== "school" || !context.db) throw redirect("/operator");
   const { school } = context.tenant;
   // Who is signed in comes from the root loader (no second session lookup here).
-  const page = await cachedLandingPage(context.db, { schoolId: school.id, timeZone: school.timezone });
+  const page = await cachedLandingPage(context.db, { schoolId: school.id, timeZone: school.timezone, now: context.clock.now() });
   const description = page.settings.tagline
     ? firstSentences(page.settings.tagline)
     : page.settings.about

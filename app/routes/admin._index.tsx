@@ -13,8 +13,8 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Dashboard
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const { overview, steps } = await db.run(async (tx) => ({ overview: await adminOverview(tx), steps: await schoolFirstSteps(tx) }));
-  const attendance = await db.run((tx) => missingAttendanceCounts(tx, { timeZone: school.timezone, now: new Date() }));
+  const { overview, steps } = await db.run(async (tx) => ({ overview: await adminOverview(tx, context.clock.now()), steps: await schoolFirstSteps(tx) }));
+  const attendance = await db.run((tx) => missingAttendanceCounts(tx, { timeZone: school.timezone, now: context.clock.now() }));
   return { overview, steps, attendance, firstName: user.firstName, timeZone: school.timezone };
 }
 

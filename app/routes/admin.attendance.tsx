@@ -24,10 +24,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const studentId = params.get("student") || null;
   const teacherFilter = params.get("teacher") || null;
   const overdueOnly = params.get("overdue") === "on";
-  const overview = await db.run((tx) => attendanceOverview(tx, { timeZone: tz, studentId }));
+  const overview = await db.run((tx) => attendanceOverview(tx, { timeZone: tz, studentId, now: context.clock.now() }));
   if (!overview) throw new Response("That student was not found. Choose one from the list.", { status: 404 });
   const { rule, missing, rates, students, student, history } = overview;
-  const { groups } = await db.run((tx) => missingAttendanceByTeacher(tx, { timeZone: tz, now: new Date(), teacherId: teacherFilter, overdueOnly }));
+  const { groups } = await db.run((tx) => missingAttendanceByTeacher(tx, { timeZone: tz, now: context.clock.now(), teacherId: teacherFilter, overdueOnly }));
   const teachers = [...new Map(missing.map((m) => [m.instructorId, `${m.instructor.firstName} ${m.instructor.lastName}`])).entries()].map(([value, label]) => ({ value, label }));
   return {
     timeZone: tz,
@@ -54,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (limited) return data({ ok: false, message: limited }, { status: 429 });
   try {
     const r = await db.run((tx) =>
-      nudgeTeacher(tx, context.mailer, { teacherId: parsed.data.teacherId, timeZone: school.timezone, now: new Date(), origin: context.links.origin, schoolName: school.name, fromName: `${user.firstName} ${user.lastName}` }),
+      nudgeTeacher(tx, context.mailer, { teacherId: parsed.data.teacherId, timeZone: school.timezone, now: context.clock.now(), origin: context.links.origin, schoolName: school.name, fromName: `${user.firstName} ${user.lastName}` }),
     );
     return data({ ok: true, message: `Reminded ${r.email} of ${r.lessons} ${r.lessons === 1 ? "lesson" : "lessons"}.` });
   } catch (error) {

@@ -23,9 +23,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const teacherId = new URL(request.url).searchParams.get("teacher");
+  const now = context.clock.now();
   const { teachers, teacher, page } = await db.run(async (tx) => {
     const teacher = teacherId ? await findTeacher(tx, teacherId) : null;
-    return { teachers: await listTeachers(tx), teacher, page: teacher ? await availabilityPage(tx, teacher.id, school.timezone) : null };
+    return { teachers: await listTeachers(tx, now), teacher, page: teacher ? await availabilityPage(tx, teacher.id, school.timezone, now) : null };
   });
   if (teacherId && !teacher) throw new Response("That teacher was not found. Choose one from the list.", { status: 404 });
   return { teachers, teacher, page, timeZone: school.timezone };

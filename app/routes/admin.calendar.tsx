@@ -57,7 +57,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const timeZone = school.timezone;
   const url = new URL(request.url);
   const params = calendarParams(url.searchParams);
-  const today = toLocalDate(new Date(), timeZone);
+  const today = toLocalDate(context.clock.now(), timeZone);
   const view = params.view ?? "week";
   const range = visibleRange(view, parseAnchorDate(params.date, today), timeZone, today);
   const f = params.filters;
@@ -130,7 +130,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const input = parsed.data;
   try {
     const { occurrenceId, date, time, roomId } = input;
-    const result = await db.run((tx) => moveOccurrence(tx, context.mailer, { occurrenceId, date, time, roomId, timeZone, schoolName: school.name }));
+    const result = await db.run((tx) => moveOccurrence(tx, context.mailer, { occurrenceId, date, time, roomId, timeZone, schoolName: school.name, now: context.clock.now() }));
     const message = result.moved
       ? `${result.title} moved to ${result.moved.after}${result.moved.where}. ${emailedText(result.emailed)}`
       : `${result.title} is already at that time and room; nothing changed.`;

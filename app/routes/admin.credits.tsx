@@ -32,11 +32,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const studentFilter = url.searchParams.get("student") || "";
   const statusParam = url.searchParams.get("status") || "";
   const status = (STATUSES as readonly string[]).includes(statusParam) ? statusParam : "";
-  const { students, policy, ids, credits } = await db.run((tx) => adminCredits(tx, { studentFilter, status }));
+  const { students, policy, ids, credits } = await db.run((tx) => adminCredits(tx, { studentFilter, status, now: context.clock.now() }));
   const names = new Map(students.map((s) => [s.id, s.name]));
   return {
     timeZone: school.timezone,
-    today: toLocalDate(new Date(), school.timezone),
+    today: toLocalDate(context.clock.now(), school.timezone),
     policy,
     filters: { student: ids.length === 1 ? studentFilter : "", status },
     students,
@@ -91,7 +91,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!parsed.ok) return fail({ intent: "grant", target: null, errors: parsed.errors, values: parsed.values }, 400);
     try {
       const { studentId, reason, expiresOn } = parsed.data;
-      const credit = await db.run((tx) => grantStudentCredit(tx, timeZone, { studentId, reason, actedById: admin.id, expiresOn }));
+      const credit = await db.run((tx) => grantStudentCredit(tx, timeZone, { studentId, reason, actedById: admin.id, expiresOn, now: context.clock.now() }));
       if (!credit) return fail({ intent: "grant", target: null, errors: { studentId: "Choose a student of this school." }, values: parsed.values }, 400);
       const result: ActionResult = {
         ok: true,
@@ -113,7 +113,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const target = String(formData.get("creditId") ?? "");
     if (!parsed.ok) return fail({ intent: "void", target, errors: parsed.errors, values: parsed.values }, 400);
     try {
-      const outcome = await db.run((tx) => voidAvailableCredit(tx, { creditId: parsed.data.creditId, reason: parsed.data.reason, actedById: admin.id }));
+      const outcome = await db.run((tx) => voidAvailableCredit(tx, { creditId: parsed.data.creditId, reason: parsed.data.reason, actedById: admin.id, now: context.clock.now() }));
       if ("problem" in outcome) return fail({ intent: "void", target, errors: { reason: outcome.problem ?? "" }, values: parsed.values }, 409);
       const result: ActionResult = { ok: true, intent: "void", target, message: `Voided ${outcome.name}'s credit. The reason is kept with it.`, errors: noErrors, values: {} };
       return result;

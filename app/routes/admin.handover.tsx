@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const tz = school.timezone;
   const url = new URL(request.url);
-  const today = toLocalDate(new Date(), tz);
+  const today = toLocalDate(context.clock.now(), tz);
   const fromParam = url.searchParams.get("fromDate") ?? "";
   const fromDate = isValidLocalDate(fromParam) ? fromParam : today;
   const fromTeacherId = url.searchParams.get("teacher") ?? "";

@@ -24,7 +24,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const showAll = url.searchParams.get("all") === "1";
   const lessonId = params.lessonId ?? "";
-  const now = new Date();
+  const now = context.clock.now();
   const result = await db.run((tx) => lessonPage(tx, { lessonId, showAll, pageSize: PAGE, withDateSpan: url.searchParams.get("created") === "1", now }));
   if (!result) throw new Response("That lesson was not found. It may have been deleted.", { status: 404 });
   const { allDates, requireApproval, students, ...rest } = result;
@@ -66,7 +66,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const studentId = String(form.get("studentId") ?? "");
       if (!studentId) return reply(400, { ok: false, message: "Choose a student to enroll.", field: "studentId" });
       const waitlist = form.get("waitlist") === "on";
-      const r = await db.run((tx) => enrollStudentAsAdmin(tx, { lessonId, studentId, waitlist }));
+      const r = await db.run((tx) => enrollStudentAsAdmin(tx, { lessonId, studentId, waitlist, now: context.clock.now() }));
       const message = { text: enrollmentOutcomeMessage(r.outcome, r.studentName, r.lessonTitle, r.position), ok: r.outcome !== "FULL" };
       return reply(message.ok ? 200 : 409, { ok: message.ok, message: message.text });
     }
@@ -90,9 +90,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const end = /^end-(UNENROLLED|DROPPED|COMPLETED)$/.exec(intent);
     if (end) {
       const how = end[1] as "UNENROLLED" | "DROPPED" | "COMPLETED";
-      const r = await db.run((tx) => endLessonEnrollment(tx, context.mailer, { lessonId, enrollmentId, how, schoolName: school.name }));
+      const r = await db.run((tx) => endLessonEnrollment(tx, context.mailer, { lessonId, enrollmentId, how, schoolName: school.name, now: context.clock.now() }));
       const done = { UNENROLLED: "was unenrolled", DROPPED: "is marked as dropped out", COMPLETED: "is marked as completed" }[how];
-      let message = `${r.studentName} ${done} (${formatDateTime(new Date(), school.timezone, { hour: undefined, minute: undefined, year: "numeric" })}).`;
+      let message = `${r.studentName} ${done} (${formatDateTime(context.clock.now(), school.timezone, { hour: undefined, minute: undefined, year: "numeric" })}).`;
       if (r.told) message += ` A seat is free: we emailed the family of ${r.told.studentName}, first on the waitlist.`;
       return reply(200, { ok: true, message });
     }

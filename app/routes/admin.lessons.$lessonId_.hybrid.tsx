@@ -35,7 +35,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
   const url = new URL(request.url);
-  const page = await db.run((tx) => adminHybridPage(tx, { lessonId: params.lessonId ?? "", timeZone, askedTermId: url.searchParams.get("term") }));
+  const page = await db.run((tx) => adminHybridPage(tx, { lessonId: params.lessonId ?? "", timeZone, askedTermId: url.searchParams.get("term"), now: context.clock.now() }));
   if (!page) throw new Response("There is no such lesson at this school.", { status: 404 });
   const { lesson, label, terms, closures, configuredTerms, term, config, overview, today } = page;
   const local = toLocalParts(lesson.startTime, timeZone);
@@ -140,7 +140,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent === "open") {
     const configId = String(formData.get("configId") ?? "");
     try {
-      const { notified } = await db.run((tx) => openLessonBookings(tx, context.mailer, { lessonId, configId, origin: context.links.origin, timeZone }));
+      const { notified } = await db.run((tx) => openLessonBookings(tx, context.mailer, { lessonId, configId, origin: context.links.origin, timeZone, now: context.clock.now() }));
       const result: ActionResult = {
         ok: true,
         intent: "open",
@@ -173,7 +173,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const fail = (status: number, errors: FieldErrors, formError: string) =>
     data<ActionResult>({ ok: false, intent: "save", message: null, formError, errors, values: parsed.values }, { status });
   try {
-    const saved = await db.run((tx) => saveLessonPattern(tx, timeZone, lessonId, input));
+    const saved = await db.run((tx) => saveLessonPattern(tx, timeZone, lessonId, input, context.clock.now()));
     if ("problem" in saved) return fail(400, saved.problem ?? noErrors, "Please correct the fields marked below.");
     const { removed, added } = saved.result;
     const changes = [

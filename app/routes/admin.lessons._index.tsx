@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const typeParam = url.searchParams.get("type") ?? "";
   const type = (LESSON_TYPES as readonly string[]).includes(typeParam) ? (typeParam as LessonTypeValue) : null;
   const teacher = url.searchParams.get("teacher") || null;
-  const now = new Date();
+  const now = context.clock.now();
   const { lessons, teachers } = await db.run((tx) => listLessons(tx, { type, teacherId: teacher, now }));
   return {
     timeZone: school.timezone,

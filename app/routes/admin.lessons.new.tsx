@@ -20,7 +20,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const today = toLocalDate(new Date(), school.timezone);
+  const today = toLocalDate(context.clock.now(), school.timezone);
   return { ...(await db.run((tx) => lessonFormOptions(tx, today))), today, timeZone: school.timezone };
 }
 
@@ -44,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const f = parsed.data;
   let created;
   try {
-    created = await db.run((tx) => createLessonFromForm(tx, school.timezone, f));
+    created = await db.run((tx) => createLessonFromForm(tx, school.timezone, f, context.clock.now()));
   } catch (error) {
     if (error instanceof SchedulingConflictError) {
       return fail(409, { errors: {}, conflicts: summariseConflicts(error.conflicts.map((c) => c.message)), message: `${error.conflicts.length === 1 ? "1 clash" : `${error.conflicts.length} clashes`} with the calendar — nothing was created:` });

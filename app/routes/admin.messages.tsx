@@ -44,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         body: parsed.data.body,
         school: schoolForEmail(school, context.links.origin),
         preferencesUrl: `${context.links.origin}/account/notifications`,
-        now: new Date(),
+        now: context.clock.now(),
       }),
     );
     return data<ComposeResult>({ ok: true, message: `Sent “${parsed.data.subject}” to ${sent.recipientCount} ${sent.recipientCount === 1 ? "address" : "addresses"} (${sent.label}).`, errors: {}, values: {} });

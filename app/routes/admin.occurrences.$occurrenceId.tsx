@@ -161,7 +161,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!parsed.ok) return failure("cancel", 400, { errors: parsed.errors, values: parsed.values });
     try {
       const { by, reason } = parsed.data;
-      const result = await db.run((tx) => cancelOccurrenceForSchool(tx, context.mailer, { occurrenceId, by, reason, timeZone, schoolName: school.name }));
+      const result = await db.run((tx) => cancelOccurrenceForSchool(tx, context.mailer, { occurrenceId, by, reason, timeZone, schoolName: school.name, now: context.clock.now() }));
       return redirect(calendarUrl(parsed.data.back, result.date, { notice: "cancelled", occurrence: occurrenceId, emailed: String(result.emailed) }));
     } catch (error) {
       if (error instanceof SchedulingInputError) return failure("cancel", 409, { message: error.message, values: parsed.values });
@@ -175,7 +175,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const input = parsed.data;
   try {
-    const result = await db.run((tx) => editOccurrence(tx, context.mailer, occurrenceId, { ...input, timeZone, schoolName: school.name }));
+    const result = await db.run((tx) => editOccurrence(tx, context.mailer, occurrenceId, { ...input, timeZone, schoolName: school.name, now: context.clock.now() }));
     return redirect(
       calendarUrl(input.back, result.date, { notice: "moved", occurrence: occurrenceId, changed: String(result.changed), emailed: String(result.emailed) }),
     );

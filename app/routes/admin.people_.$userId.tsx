@@ -28,7 +28,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const admin = await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const { access, profile } = await db.run(async (tx) => {
-    const access = await personAccess(tx, params.userId ?? "", admin.id);
+    const access = await personAccess(tx, params.userId ?? "", admin.id, context.clock.now());
     return { access, profile: access?.person.role === "TEACHER" ? await teacherProfile(tx, access.person.id) : null };
   });
   if (!access) throw new Response("There is no such person at this school.", { status: 404 });
@@ -90,7 +90,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return `${done.name} is now ${input.role === "ADMIN" ? "an" : "a"} ${roleLabel(done.to).toLowerCase()}. They have been signed out everywhere and sign in again with the new role.`;
       }
       if (input.intent === "deactivate") {
-        const done = await deactivatePerson(tx, { actorId: admin.id, userId });
+        const done = await deactivatePerson(tx, { actorId: admin.id, userId, now: context.clock.now() });
         const upcoming = done.upcomingDates ? ` They still teach ${done.upcomingDates} upcoming lesson ${done.upcomingDates === 1 ? "date" : "dates"}: hand them to a colleague.` : "";
         return `${done.name} is deactivated: signed out everywhere, calendar links revoked, and they can no longer sign in. Their history is kept.${upcoming}`;
       }

@@ -25,7 +25,7 @@ export const links: LinksFunction = () => [
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const now = new Date();
+  const now = context.clock.now();
   const opts = { timeZone: school.timezone, now };
   return db.run(async (tx) => ({
     timeZone: school.timezone,

@@ -9,7 +9,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const report = params.report ?? "";
   if (!isCsvReport(report)) throw new Response("There is no such report. Choose one on the Reports page.", { status: 404 });
-  const now = new Date();
+  const now = context.clock.now();
   const rows = await db.run((tx) => reportCsvRows(tx, report, { timeZone: school.timezone, now }));
   const body = writeCsv(rows, { bom: true });
   return new Response(body, {

@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const facets = await rosterFacets(tx);
     return { roster, facets };
   });
-  const today = new Date().toISOString().slice(0, 10);
+  const today = context.clock.now().toISOString().slice(0, 10);
   return {
     filters,
     facets,

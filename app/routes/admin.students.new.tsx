@@ -63,13 +63,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseAdminFamilyForm(values, {
     instruments: options.instruments,
     programs: options.programs.classes.map((c) => c.value),
-    today: toLocalDate(new Date(), school.timezone),
+    today: toLocalDate(context.clock.now(), school.timezone),
     familyIds: options.families.map((f) => f.id),
   });
   if (!parsed.ok) return form(values, { errors: parsed.errors, formError: "Please correct the fields marked below." }, 400);
   try {
     const added = await db.run((tx) =>
-      addFamilyByHand(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: school.name, slug: school.slug, actor: { id: admin.id, name: `${admin.firstName} ${admin.lastName}` } }, parsed.data),
+      addFamilyByHand(tx, { mailer: context.mailer, origin: context.links.origin, schoolName: school.name, slug: school.slug, actor: { id: admin.id, name: `${admin.firstName} ${admin.lastName}` }, now: context.clock.now() }, parsed.data),
     );
     return data<ActionResult>({ state: "done", added });
   } catch (error) {

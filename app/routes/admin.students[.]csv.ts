@@ -11,7 +11,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const filters = rosterFilters(new URL(request.url).searchParams);
   const rows = await db.run((tx) => exportRosterRows(tx, filters));
   const body = writeCsv([[...EXPORT_HEADER], ...rows], { bom: true });
-  const date = new Date().toISOString().slice(0, 10);
+  const date = context.clock.now().toISOString().slice(0, 10);
   return new Response(body, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

@@ -61,7 +61,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     closures: await listClosures(tx),
     locations: await locationOptions(tx),
   }));
-  return { terms, closures, locations, today: toLocalDate(new Date(), school.timezone) };
+  return { terms, closures, locations, today: toLocalDate(context.clock.now(), school.timezone) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

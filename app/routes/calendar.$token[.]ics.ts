@@ -8,7 +8,7 @@ import { requireSchool } from "~/utils/auth.server";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
-  const body = await db.run((tx) => calendarFeedIcs(tx, params.token ?? "", { schoolName: school.name }));
+  const body = await db.run((tx) => calendarFeedIcs(tx, params.token ?? "", { schoolName: school.name, now: context.clock.now() }));
   if (body === null) {
     return new Response("Calendar not found.\n", {
       status: 404,

@@ -65,7 +65,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const [user, { options, settings }] = await Promise.all([
     getUser(request, context),
-    db.run(async (tx) => ({ options: await enrollmentOptions(tx, school.timezone), settings: await loadEnrollmentSettings(tx, school.id) })),
+    db.run(async (tx) => ({ options: await enrollmentOptions(tx, school.timezone, context.clock.now()), settings: await loadEnrollmentSettings(tx, school.id) })),
   ]);
   const asked = new URL(request.url).searchParams.get("program") ?? "";
   const preselect = options.programs.includes(asked) ? asked : "";
@@ -110,8 +110,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionResult>({ state: "done", accountEmail: entry(values, "guardian.email"), children });
   }
 
-  const options = await db.run((tx) => enrollmentOptions(tx, school.timezone));
-  const parsed = parseEnrollmentForm(values, { instruments: options.instruments, programs: options.programs, today: toLocalDate(new Date(), school.timezone) });
+  const options = await db.run((tx) => enrollmentOptions(tx, school.timezone, context.clock.now()));
+  const parsed = parseEnrollmentForm(values, { instruments: options.instruments, programs: options.programs, today: toLocalDate(context.clock.now(), school.timezone) });
   if (!parsed.ok) {
     return form(values, { errors: parsed.errors, formError: parsed.errors.key ?? "Please correct the fields marked below." }, 400);
   }
@@ -122,7 +122,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (limited) return form(values, { formError: limited }, 429);
 
   try {
-    const result = await submitOnlineEnrollment(db, { mailer: context.mailer, origin: context.links.origin, school: { name: school.name, slug: school.slug, email: school.email } }, parsed.data);
+    const result = await submitOnlineEnrollment(db, { mailer: context.mailer, origin: context.links.origin, school: { name: school.name, slug: school.slug, email: school.email }, now: context.clock.now() }, parsed.data);
     if (!result.existingAccount) schoolPlatform.forgetCachedSchool(); // seats were taken: the public page counts again
     // The same answer whether the address was new or already had an account (its
     // holder was emailed instead): the page tells nobody which addresses have one.

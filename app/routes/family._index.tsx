@@ -42,7 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: ["PARENT", "STUDENT"] });
   const { db, school } = requireSchool(context);
   return db.run(async (tx) => {
-    const home = await familyHome(tx, user.id, school.timezone);
+    const home = await familyHome(tx, user.id, school.timezone, context.clock.now());
     const notes = await sharedNotesFor(tx, home.children.map((c) => c.id));
     return { ...home, notes, timeZone: school.timezone };
   });

@@ -22,7 +22,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Add a chi
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "PARENT" });
   const { db, school } = requireSchool(context);
-  const options = await db.run((tx) => enrollmentOptions(tx, school.timezone));
+  const options = await db.run((tx) => enrollmentOptions(tx, school.timezone, context.clock.now()));
   const programs: ProgramGroups = {
     classes: options.classes.map((c) => ({ value: programValue({ kind: "lesson", lessonId: c.id }), label: `${c.title} — ${c.summary}${c.seatsLeft === 0 ? " (join the waitlist)" : ""}` })),
     individual: [],
@@ -34,15 +34,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, { role: "PARENT" });
   const { db, school } = requireSchool(context);
   const values = formEntries(await request.formData());
-  const options = await db.run((tx) => enrollmentOptions(tx, school.timezone));
+  const options = await db.run((tx) => enrollmentOptions(tx, school.timezone, context.clock.now()));
   const parsed = parseAddChildForm(values, {
     instruments: options.instruments,
     programs: options.classes.map((c) => programValue({ kind: "lesson", lessonId: c.id })),
-    today: toLocalDate(new Date(), school.timezone),
+    today: toLocalDate(context.clock.now(), school.timezone),
   });
   if (!parsed.ok) return data({ ok: false as const, values, errors: parsed.errors, formError: "Please correct the fields marked below.", added: null }, { status: 400 });
   try {
-    const added = await db.run((tx) => addChildToFamily(tx, { slug: school.slug }, user.id, parsed.data));
+    const added = await db.run((tx) => addChildToFamily(tx, { slug: school.slug, now: context.clock.now() }, user.id, parsed.data));
     return { ok: true as const, values: {} as FormEntries, errors: {} as Record<string, string>, formError: null, added: { id: added.studentId, name: added.name, outcome: added.outcome, program: added.program } };
   } catch (error) {
     if (error instanceof FamilyError) {

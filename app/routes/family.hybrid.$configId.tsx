@@ -29,7 +29,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
   const configId = params.configId ?? "";
-  const now = new Date();
+  const now = context.clock.now();
   const page = await db
     .run((tx) => familyHybridPage(tx, { accountId: user.id, configId, timeZone, now }))
     .catch((error: unknown) => {
@@ -98,7 +98,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const key = String(session.hybridWeek);
     if (!start) return reply({ [key]: { ok: false, message: "Choose the new time first." } }, null, 400);
     try {
-      const moved = await db.run((tx) => moveFamilySession(tx, timeZone, { sessionId, start }));
+      const moved = await db.run((tx) => moveFamilySession(tx, timeZone, { sessionId, start, now: context.clock.now() }));
       return reply({ [key]: { ok: true, message: `Moved to ${formatDateTime(moved.startsAt, timeZone)}–${formatTime(moved.endsAt, timeZone)}.` } }, null);
     } catch (error) {
       if (error instanceof HybridError) return reply({ [key]: { ok: false, message: error.message } }, null, 409);
@@ -135,7 +135,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     try {
       // Its own transaction: a taken time in one week leaves the others booked.
-      const session = await db.run((tx) => bookSession(tx, timeZone, { configId, week, studentId, start }));
+      const session = await db.run((tx) => bookSession(tx, timeZone, { configId, week, studentId, start, now: context.clock.now() }));
       results[week] = { ok: true, message: `Booked: ${formatDateTime(session.startsAt, timeZone)}–${formatTime(session.endsAt, timeZone)}.` };
     } catch (error) {
       if (error instanceof HybridError) results[week] = { ok: false, message: error.message };

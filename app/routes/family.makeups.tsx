@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: ["PARENT", "STUDENT"] });
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
-  const now = new Date();
+  const now = context.clock.now();
   const page = await db.run((tx) => familyMakeUpsPage(tx, { accountId: user.id, timeZone, now, weeksAhead: UPCOMING_WEEKS }));
   return { timeZone, ...page };
 }
@@ -69,12 +69,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await db.run((tx) => assertMayActFor(tx, user.id, parsed.data.studentId)).catch(forbiddenOr);
     try {
       const result = await db.run((tx) =>
-        cancelForFamily(tx, context.mailer, { occurrenceId: parsed.data.occurrenceId, studentId: parsed.data.studentId, timeZone, reason: parsed.data.reason }),
+        cancelForFamily(tx, context.mailer, { occurrenceId: parsed.data.occurrenceId, studentId: parsed.data.studentId, timeZone, reason: parsed.data.reason, now: context.clock.now() }),
       );
       if (result.seatFreedOn) {
         const occurrenceId = result.seatFreedOn;
         // Telling others about the free seat must never undo the cancellation itself.
-        await db.run((tx) => announceFreedSeat(tx, context.mailer, { occurrenceId, timeZone, origin: context.links.origin })).catch((error: unknown) => {
+        await db.run((tx) => announceFreedSeat(tx, context.mailer, { occurrenceId, timeZone, origin: context.links.origin, now: context.clock.now() })).catch((error: unknown) => {
           console.error("announceFreedSeat failed", error);
         });
       }
@@ -99,12 +99,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const parsed = parseForm(formData, seatSchema);
         if (!parsed.ok) return reply({ ok: false, ...base, message: "Choose a class first.", values: parsed.values }, 400);
         // Only a seat the credit may be used for (fitting, open, before expiry).
-        const booked = await db.run((tx) => bookOfferedMakeUpSeat(tx, timeZone, { creditId, occurrenceId: parsed.data.occurrenceId }));
+        const booked = await db.run((tx) => bookOfferedMakeUpSeat(tx, timeZone, { creditId, occurrenceId: parsed.data.occurrenceId, now: context.clock.now() }));
         return reply({ ok: true, ...base, message: `Booked: ${booked.title} on ${formatDateTime(booked.start, timeZone)}. The credit has been used.`, values: {} });
       }
       const parsed = parseForm(formData, slotSchema);
       if (!parsed.ok) return reply({ ok: false, ...base, message: "Choose a time first.", values: parsed.values }, 400);
-      await db.run((tx) => bookMakeUpSlot(tx, timeZone, { creditId, start: parsed.data.start }));
+      await db.run((tx) => bookMakeUpSlot(tx, timeZone, { creditId, start: parsed.data.start, now: context.clock.now() }));
       return reply({ ok: true, ...base, message: `Booked a make-up session on ${formatDateTime(parsed.data.start, timeZone)}. The credit has been used.`, values: {} });
     } catch (error) {
       if (error instanceof MakeUpError) {

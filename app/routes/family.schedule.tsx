@@ -24,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: ["PARENT", "STUDENT"] });
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
-  const today = toLocalDate(new Date(), timeZone);
+  const today = toLocalDate(context.clock.now(), timeZone);
   const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), timeZone, today);
 
   const { students, occurrences, enrollments, guests, markers, label } = await db.run((tx) => familyWeek(tx, { accountId: user.id, timeZone, from: range.from, to: range.to }));

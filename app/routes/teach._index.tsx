@@ -11,7 +11,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "My teachi
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "TEACHER" });
   const { db, school } = requireSchool(context);
-  const upcoming = await db.run((tx) => teacherUpcoming(tx, user.id));
+  const upcoming = await db.run((tx) => teacherUpcoming(tx, user.id, context.clock.now()));
   return { upcoming, firstName: user.firstName, timeZone: school.timezone };
 }
 

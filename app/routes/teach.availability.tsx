@@ -13,7 +13,7 @@ const BASE_URL = "/teach/availability";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "TEACHER" });
   const { db, school } = requireSchool(context);
-  const page = await db.run((tx) => availabilityPage(tx, user.id, school.timezone));
+  const page = await db.run((tx) => availabilityPage(tx, user.id, school.timezone, context.clock.now()));
   return { ...page, timeZone: school.timezone };
 }
 

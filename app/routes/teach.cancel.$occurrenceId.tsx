@@ -25,7 +25,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "TEACHER" });
   const { school } = requireSchool(context);
   const o = await ownUpcoming(context, user.id, params.occurrenceId ?? "");
-  return { occurrence: o, timeZone: school.timezone, open: o.status === "SCHEDULED" && o.startsAt > new Date() };
+  return { occurrence: o, timeZone: school.timezone, open: o.status === "SCHEDULED" && o.startsAt > context.clock.now() };
 }
 
 const schema = z.object({ reason: z.string().trim().min(3, "Tell the families why, in a few words.").max(300, "Keep the reason under 300 characters.") });
@@ -36,9 +36,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const o = await ownUpcoming(context, user.id, params.occurrenceId ?? "");
   const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ error: parsed.error.issues[0]!.message }, { status: 400 });
-  if (o.startsAt <= new Date()) return data({ error: "This lesson has already started; ask the school to record what happened." }, { status: 400 });
+  if (o.startsAt <= context.clock.now()) return data({ error: "This lesson has already started; ask the school to record what happened." }, { status: 400 });
   try {
-    await db.run((tx) => cancelOccurrenceAsTeacher(tx, context.mailer, { occurrenceId: o.id, teacher: user, reason: parsed.data.reason, timeZone: school.timezone }));
+    await db.run((tx) => cancelOccurrenceAsTeacher(tx, context.mailer, { occurrenceId: o.id, teacher: user, reason: parsed.data.reason, timeZone: school.timezone, now: context.clock.now() }));
   } catch (error) {
     if (error instanceof SchedulingInputError) return data({ error: error.message }, { status: 409 });
     throw error;

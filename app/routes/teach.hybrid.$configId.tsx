@@ -26,7 +26,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     timeZone,
     label,
-    today: toLocalDate(new Date(), timeZone),
+    today: toLocalDate(context.clock.now(), timeZone),
     lesson: { title: config.lesson.title },
     term: config.term.name,
     individualWeeks: formatWeekList(config.oneOnOneWeeks),

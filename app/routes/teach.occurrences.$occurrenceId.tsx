@@ -26,7 +26,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { occurrence } = register;
   const cancelled = occurrence.status === "CANCELLED" || occurrence.status === "CANCELLED_BY_TEACHER";
   const opensAt = new Date(occurrence.startsAt.getTime() - OPENS_BEFORE_MS);
-  const open = !cancelled && opensAt <= new Date();
+  const open = !cancelled && opensAt <= context.clock.now();
   return {
     ...register,
     timeZone: school.timezone,
@@ -44,7 +44,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (!note.ok) return data<FamilyNoteResult>({ ok: false, message: note.errors.familyNote ?? note.errors.occurrenceId ?? "Please check the note.", occurrenceId: null, familyNote: note.values.familyNote ?? "" }, { status: 400 });
     if (note.data.occurrenceId !== params.occurrenceId) return data<FamilyNoteResult>({ ok: false, message: "This form belongs to another lesson. Reload the page.", occurrenceId: null, familyNote: note.values.familyNote ?? "" }, { status: 400 });
     try {
-      await db.run((tx) => shareFamilyNote(tx, { occurrenceId: note.data.occurrenceId, teacherId: user.id, note: note.data.familyNote, now: new Date() }));
+      await db.run((tx) => shareFamilyNote(tx, { occurrenceId: note.data.occurrenceId, teacherId: user.id, note: note.data.familyNote, now: context.clock.now() }));
     } catch (error) {
       if (error instanceof MessageError) return data<FamilyNoteResult>({ ok: false, message: error.message, occurrenceId: null, familyNote: note.values.familyNote ?? "" }, { status: error.status });
       throw error;
@@ -57,7 +57,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (occurrenceId !== params.occurrenceId) return data<AttendanceResult>({ ok: false, message: "This form belongs to another lesson. Reload the page.", occurrenceId }, { status: 400 });
   try {
     const r = await db.run((tx) =>
-      recordAttendance(tx, context.mailer, { occurrenceId, recordedById: user.id, teacherId: user.id, entries, notes, timeZone: school.timezone }),
+      recordAttendance(tx, context.mailer, { occurrenceId, recordedById: user.id, teacherId: user.id, entries, notes, timeZone: school.timezone, now: context.clock.now() }),
     );
     return data<AttendanceResult>({ ok: true, message: attendanceSavedMessage(entries, r.absentNotified), occurrenceId });
   } catch (error) {

@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: ["TEACHER", "ADMIN"] });
   const { db, school } = requireSchool(context);
   const tz = school.timezone;
-  const now = new Date();
+  const now = context.clock.now();
   const today = toLocalDate(now, tz);
   const from = localDateTimeToUtc(today, "00:00", tz);
   const to = localDateTimeToUtc(addDays(today, 1), "00:00", tz);
@@ -56,7 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { occurrenceId, entries, notes } = parsed.data;
   try {
     const r = await db.run((tx) =>
-      recordAttendance(tx, context.mailer, { occurrenceId, recordedById: user.id, teacherId: user.id, entries, notes, timeZone: school.timezone }),
+      recordAttendance(tx, context.mailer, { occurrenceId, recordedById: user.id, teacherId: user.id, entries, notes, timeZone: school.timezone, now: context.clock.now() }),
     );
     return data<AttendanceResult>({ ok: true, message: attendanceSavedMessage(entries, r.absentNotified), occurrenceId });
   } catch (error) {

@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "TEACHER" });
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
-  const today = toLocalDate(new Date(), timeZone);
+  const today = toLocalDate(context.clock.now(), timeZone);
   const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), timeZone, today);
   // The filter is the signed-in teacher, never a parameter.
   const [occurrences, markers, label] = await db.run(async (tx) => [

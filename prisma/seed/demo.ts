@@ -239,12 +239,13 @@ export const RIVERSIDE: SchoolSpec = {
 };
 
 /** Seeds the operator and both demo schools. With `ifEmpty`, does nothing if any school exists. */
-export async function seedDemo(services: Pick<Services, "platform" | "env">, opts: { ifEmpty?: boolean; now?: Date } = {}) {
+/** `now` (default: the services' clock) decides which lessons are past: taken, with attendance. */
+export async function seedDemo(services: Pick<Services, "platform" | "env" | "clock">, opts: { ifEmpty?: boolean; now?: Date } = {}) {
   const { platform } = services;
   if (opts.ifEmpty && (await platform.listSchools()).length > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await platform.createOperator({ email: OPERATOR_EMAIL, name: "Platform Operator", passwordHash });
-  for (const spec of [HARMONY, RIVERSIDE]) await seedSchool(services, spec, { passwordHash, now: opts.now ?? new Date() });
+  for (const spec of [HARMONY, RIVERSIDE]) await seedSchool(services, spec, { passwordHash, now: opts.now ?? services.clock.now() });
   return true;
 }
 

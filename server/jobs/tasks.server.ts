@@ -97,7 +97,7 @@ export interface HorizonReport {
 }
 
 /** Keeps every active school's open-ended series HORIZON_DAYS ahead of `now`. */
-export async function extendAllHorizons(services: JobServices, now = new Date(), opts: TaskScope = {}): Promise<HorizonReport> {
+export async function extendAllHorizons(services: JobServices, now: Date, opts: TaskScope = {}): Promise<HorizonReport> {
   const schools = await services.platform.listActiveSchools(opts);
   const report: HorizonReport = { schools: schools.length, lessons: 0, created: 0, skipped: [], errors: [] };
   for (const school of schools) {
@@ -130,7 +130,7 @@ export interface FamilyReminderReport {
  */
 export async function sendFamilyReminders(
   services: JobServices & Pick<Services, "env">,
-  now = new Date(),
+  now: Date,
   opts: TaskScope = {},
 ): Promise<FamilyReminderReport> {
   const links = publicLinks(publicAddressOf(services.env));
@@ -237,6 +237,7 @@ async function remindSchool(tx: Tx, mailer: Mailer, school: { name: string; time
 
   // What was already sent (a retried run): same address, subject and text.
   const recent = await tx.emailMessage.findMany({
+    // (createdAt is the database's real time, so the real clock here)
     where: { createdAt: { gte: new Date(Date.now() - 26 * MS_PER_HOUR) }, subject: { startsWith: "Reminder: " } },
     select: { to: true, subject: true, text: true },
   });

@@ -43,7 +43,7 @@ const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> 
   "family-reminders": { cron: "0 14 * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 60 * 60 } },
 };
 
-export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env">, opts: StartOptions): Promise<Jobs> {
+export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env" | "clock">, opts: StartOptions): Promise<Jobs> {
   const root = opts.log;
   const log = (job: JobName | "pg-boss") => ({
     info: (fields: object, msg: string) => root?.info({ job, ...fields }, msg),
@@ -70,7 +70,7 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
   });
 
   await boss.work("extend-horizon", polling, async () => {
-    const r = await extendAllHorizons(services, new Date(), scope);
+    const r = await extendAllHorizons(services, services.clock.now(), scope);
     if (r.created || r.skipped.length || r.errors.length) {
       log("extend-horizon").info({ created: r.created, schools: r.schools, skipped: r.skipped.length }, "occurrences added (skipped: clashes)");
     }
@@ -81,8 +81,10 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
 
   await boss.work<{ tick?: string }>("lesson-reminders", { ...polling, includeMetadata: true }, async ([job]) => {
     if (!job) return;
-    // The cron tick the job was made for (a late or retried run keeps its own hour).
-    const tick = job.data?.tick ? new Date(job.data.tick) : floorToHour(job.createdOn);
+    // The cron tick the job was made for (a late or retried run keeps its own hour),
+    // read on the school's clock (pg-boss stamps jobs with the real one).
+    const offset = services.clock.now().getTime() - Date.now();
+    const tick = job.data?.tick ? new Date(job.data.tick) : floorToHour(new Date(job.createdOn.getTime() + offset));
     const r = await sendLessonReminders(services, tick, scope);
     if (r.emails) log("lesson-reminders").info({ emails: r.emails, occurrences: r.occurrences, tick: tick.toISOString() }, "reminders sent");
     for (const e of r.errors) log("lesson-reminders").error({ schoolId: e.schoolId, error: e.error }, "school failed");
@@ -92,7 +94,7 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
   });
 
   await boss.work("family-reminders", polling, async () => {
-    const r = await sendFamilyReminders(services, new Date(), scope);
+    const r = await sendFamilyReminders(services, services.clock.now(), scope);
     if (r.unbookedWeeks || r.expiringCredits) log("family-reminders").info({ unbookedWeeks: r.unbookedWeeks, expiringCredits: r.expiringCredits }, "reminders sent");
     for (const e of r.errors) log("family-reminders").error({ schoolId: e.schoolId, error: e.error }, "school failed");
     return r;

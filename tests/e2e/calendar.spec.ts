@@ -7,6 +7,12 @@ import type { Locator, Page } from "@playwright/test";
 import { expect, signIn, test } from "./fixtures";
 import { DEMO, schoolUrl } from "./support";
 
+// This spec changes its school: it works on a copy of harmony of its own (ownSchool).
+let slug = "";
+test.beforeEach(({ ownSchool }) => {
+  slug = ownSchool.slug;
+});
+
 // Tall enough for the whole time grid (08:00–21:00) to be on screen while dragging.
 test.use({ viewport: { width: 1280, height: 1600 } });
 
@@ -30,8 +36,8 @@ function week(page: Page, name = WEEK_OF_1_DEC) {
 }
 
 test("an admin drags a lesson onto a clash and is refused, then onto a free slot and it moves", async ({ page }) => {
-  await signIn(page, "harmony", DEMO.harmony.admin);
-  await page.goto(schoolUrl("harmony", "/admin/calendar?view=week&date=2026-12-01"));
+  await signIn(page, slug, DEMO.harmony.admin);
+  await page.goto(schoolUrl(slug, "/admin/calendar?view=week&date=2026-12-01"));
   await expect(page.getByRole("heading", { level: 1, name: "Calendar" })).toBeVisible();
   const grid = week(page);
   const tuesday = grid.getByRole("region", { name: "Tue 1 Dec" });
@@ -73,13 +79,13 @@ test("an admin drags a lesson onto a clash and is refused, then onto a free slot
   await expect(thursday.getByRole("link", { name: /Piano — Grace Kim/ })).toHaveCount(0);
 
   // The family's email is in the outbox.
-  await page.goto(schoolUrl("harmony", "/admin/outbox"));
+  await page.goto(schoolUrl(slug, "/admin/outbox"));
   await expect(page.getByText("Piano — Grace Kim has moved to Tue 1 Dec").first()).toBeVisible();
 });
 
 test("the keyboard edit form refuses a clash keeping what was typed, then moves the date", async ({ page }) => {
-  await signIn(page, "harmony", DEMO.harmony.admin);
-  await page.goto(schoolUrl("harmony", "/admin/calendar?view=week&date=2026-12-09"));
+  await signIn(page, slug, DEMO.harmony.admin);
+  await page.goto(schoolUrl(slug, "/admin/calendar?view=week&date=2026-12-09"));
   const wednesday = week(page, "Week: 7 Dec – 13 Dec 2026").getByRole("region", { name: "Wed 9 Dec" });
   const link = wednesday.getByRole("link", { name: /Guitar Group/ });
   await link.focus();
@@ -119,8 +125,8 @@ test("the filter form narrows the calendar, without JavaScript", async ({ browse
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 1200 } });
   const page = await context.newPage();
   try {
-    await signIn(page, "harmony", DEMO.harmony.admin);
-    await page.goto(schoolUrl("harmony", "/admin/calendar?view=week&date=2026-12-01"));
+    await signIn(page, slug, DEMO.harmony.admin);
+    await page.goto(schoolUrl(slug, "/admin/calendar?view=week&date=2026-12-01"));
     const grid = week(page);
     await expect(grid.getByRole("link", { name: /Piano Foundation 1/ })).toBeVisible();
     await expect(grid.getByRole("link", { name: /String Ensemble/ })).toBeVisible();
@@ -161,8 +167,8 @@ test("the filter form narrows the calendar, without JavaScript", async ({ browse
 });
 
 test("a teacher sees only their own week, read-only, and not the school calendar", async ({ page }) => {
-  await signIn(page, "harmony", DEMO.harmony.teacher);
-  await page.goto(schoolUrl("harmony", "/teach/week?date=2026-12-01"));
+  await signIn(page, slug, DEMO.harmony.teacher);
+  await page.goto(schoolUrl(slug, "/teach/week?date=2026-12-01"));
   await expect(page.getByRole("heading", { level: 1, name: "My week" })).toBeVisible();
   const grid = week(page);
   await expect(grid.getByRole("button", { name: /Piano — Arjun Patel/ })).toBeVisible();
@@ -177,13 +183,13 @@ test("a teacher sees only their own week, read-only, and not the school calendar
   await details.getByRole("button", { name: "Close" }).click();
   await expect(details).toHaveCount(0);
 
-  const response = await page.goto(schoolUrl("harmony", "/admin/calendar"));
+  const response = await page.goto(schoolUrl(slug, "/admin/calendar"));
   expect(response?.status()).toBe(403);
 });
 
 test("a parent sees every child's lessons, and whose they are", async ({ page }) => {
-  await signIn(page, "harmony", DEMO.harmony.parent);
-  await page.goto(schoolUrl("harmony", "/family/schedule?date=2026-12-01"));
+  await signIn(page, slug, DEMO.harmony.parent);
+  await page.goto(schoolUrl(slug, "/family/schedule?date=2026-12-01"));
   await expect(page.getByRole("heading", { level: 1, name: "Schedule" })).toBeVisible();
   const grid = week(page);
   // Lily's group class and Emma's hybrid course; nobody else's lessons.
@@ -195,14 +201,17 @@ test("a parent sees every child's lessons, and whose they are", async ({ page })
 
 test("a make-up class shows on the schedule of the family whose child joins it as a guest", async ({ page }) => {
   // The demo seeds Hana Tanaka as a make-up guest of the next Piano Foundation 1 class.
-  await signIn(page, "harmony", "yuki.tanaka@harmony.test");
-  await page.goto(schoolUrl("harmony", "/family/schedule"));
+  await signIn(page, slug, "yuki.tanaka@harmony.test");
+  await page.goto(schoolUrl(slug, "/family/schedule"));
   const makeUp = page.getByRole("button", { name: /Piano Foundation 1.*Make-up class for Hana/ });
   for (let weeks = 0; weeks < 4 && (await makeUp.count()) === 0; weeks++) {
     await page.getByRole("navigation", { name: "Weeks" }).getByRole("link", { name: /Next/ }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Schedule" })).toBeVisible();
   }
   await expect(makeUp).toBeVisible();
-  // Ren's own class and Hana's ensemble are there too, each saying whose it is.
+  // The same class is Ren's own: the entry says so too.
+  await expect(makeUp).toHaveAccessibleName(/For Ren · Make-up class for Hana/);
+  // Hana's own ensemble meets on Thursdays (not in Thanksgiving week): the next week shows it, as hers.
+  await page.getByRole("navigation", { name: "Weeks" }).getByRole("link", { name: /Next/ }).click();
   await expect(page.getByRole("button", { name: /String Ensemble.*For Hana/ }).first()).toBeVisible();
 });

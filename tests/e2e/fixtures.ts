@@ -2,7 +2,9 @@
 // need (`signIn`, `operatorPage`, `adminPage`…) instead of repeating the steps.
 // The test process has no way into the database but the app itself, so signing in
 // goes through the real forms; each helper is one short, checked round trip.
+import path from "node:path";
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
+import { closeOwnSchools, createOwnSchool, type DemoBase, type OwnSchool } from "./own-school";
 import { DEMO, DEMO_PASSWORD, escapeRegExp, platformUrl, schoolUrl } from "./support";
 
 export { expect };
@@ -46,7 +48,25 @@ async function freshPage(browser: Browser, use: (page: Page) => Promise<void>, s
   }
 }
 
+interface Options {
+  /** The demo school an `ownSchool` copies (default harmony): `test.use({ ownSchoolBase: "riverside" })`. */
+  ownSchoolBase: DemoBase;
+}
+
+interface WorkerFixtures {
+  /** Per worker: the school of each spec file (made on first use). */
+  ownSchools: Map<string, Promise<OwnSchool>>;
+}
+
 interface Fixtures {
+  /**
+   * A copy of a demo school (same accounts and lessons) for this spec file alone:
+   * a spec that changes a school's settings or data uses it, never harmony or
+   * riverside themselves. Seeded once per spec file and worker.
+   */
+  ownSchool: OwnSchool;
+  /** A page whose context is signed in as the admin of `ownSchool`. */
+  ownAdminPage: Page;
   /** `signIn(page, slug, email, password?)`, bound for convenience. */
   signIn: typeof signIn;
   /** A page whose context is signed in as the demo operator. */
@@ -55,7 +75,29 @@ interface Fixtures {
   harmonyAdminPage: Page;
 }
 
-export const test = base.extend<Fixtures>({
+export const test = base.extend<Fixtures & Options, WorkerFixtures>({
+  ownSchoolBase: ["harmony", { option: true }],
+  ownSchools: [
+    async ({}, use) => {
+      await use(new Map());
+      await closeOwnSchools();
+    },
+    { scope: "worker" },
+  ],
+  ownSchool: async ({ ownSchools, ownSchoolBase }, use, testInfo) => {
+    const key = `${testInfo.file}\n${ownSchoolBase}`;
+    let school = ownSchools.get(key);
+    if (!school) {
+      // Seeding a whole demo school takes a while on a busy machine: not the journey's time.
+      testInfo.setTimeout(testInfo.timeout + 120_000);
+      school = createOwnSchool(ownSchoolBase, path.basename(testInfo.file).replace(/\.spec\.ts$/, "").slice(0, 12));
+      ownSchools.set(key, school);
+    }
+    await use(await school);
+  },
+  ownAdminPage: async ({ browser, ownSchool }, use) => {
+    await freshPage(browser, use, (page) => signIn(page, ownSchool.slug, ownSchool.base === "harmony" ? DEMO.harmony.admin : DEMO.riverside.admin));
+  },
   signIn: async ({}, use) => {
     await use(signIn);
   },

@@ -12,6 +12,12 @@ import type { Page } from "@playwright/test";
 import { expect, signIn, test } from "./fixtures";
 import { DEMO, escapeRegExp, schoolUrl } from "./support";
 
+// This spec changes its school: it works on a copy of harmony of its own (ownSchool).
+let slug = "";
+test.beforeEach(({ ownSchool }) => {
+  slug = ownSchool.slug;
+});
+
 const PHONE = { width: 390, height: 844 };
 const TERM = "Spring 2027";
 
@@ -27,9 +33,9 @@ async function phoneShot(page: Page, name: string) {
 }
 
 async function openHybridPage(page: Page) {
-  await page.goto(schoolUrl("harmony", "/admin/lessons"));
+  await page.goto(schoolUrl(slug, "/admin/lessons"));
   await page.getByRole("link", { name: "Keys Hybrid Course", exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`^${escapeRegExp(schoolUrl("harmony", "/admin/lessons/"))}\\w+$`));
+  await expect(page).toHaveURL(new RegExp(`^${escapeRegExp(schoolUrl(slug, "/admin/lessons/"))}\\w+$`));
   await page.goto(`${page.url()}/hybrid`);
   await expect(page.getByRole("heading", { level: 1, name: "Keys Hybrid Course" })).toBeVisible();
 }
@@ -45,7 +51,7 @@ async function chooseTerm(page: Page, name: string) {
 test.describe("hybrid 1-on-1 weeks", () => {
   test.describe.configure({ mode: "serial" });
 
-  test("an admin sets the term pattern of a hybrid lesson and opens bookings", async ({ harmonyAdminPage: page }) => {
+  test("an admin sets the term pattern of a hybrid lesson and opens bookings", async ({ ownAdminPage: page }) => {
     await openHybridPage(page);
     await chooseTerm(page, TERM);
 
@@ -86,11 +92,11 @@ test.describe("hybrid 1-on-1 weeks", () => {
   });
 
   test("a parent books three 1-on-1 weeks at once and moves one with notice", async ({ page }) => {
-    await signIn(page, "harmony", DEMO.harmony.parent);
-    await page.goto(schoolUrl("harmony", "/family/makeups"));
+    await signIn(page, slug, DEMO.harmony.parent);
+    await page.goto(schoolUrl(slug, "/family/makeups"));
     const toBook = page.getByRole("region", { name: "1-on-1 weeks to book" });
     await toBook.getByRole("listitem").filter({ hasText: TERM }).getByRole("link", { name: "Choose times" }).click();
-    await expect(page).toHaveURL(new RegExp(escapeRegExp(schoolUrl("harmony", "/family/hybrid/"))));
+    await expect(page).toHaveURL(new RegExp(escapeRegExp(schoolUrl(slug, "/family/hybrid/"))));
     await expect(page.getByRole("heading", { level: 1, name: "Keys Hybrid Course" })).toBeVisible();
 
     const emma = page.getByRole("region", { name: "Emma Smith" });
@@ -127,7 +133,7 @@ test.describe("hybrid 1-on-1 weeks", () => {
     expect(await phoneShot(page, "family-booking-booked")).toBeLessThanOrEqual(0);
   });
 
-  test("the admin and the teacher see who has booked", async ({ harmonyAdminPage: page, browser }) => {
+  test("the admin and the teacher see who has booked", async ({ ownAdminPage: page, browser }) => {
     await openHybridPage(page);
     await chooseTerm(page, TERM);
     const overview = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Week 6" }) });
@@ -141,8 +147,8 @@ test.describe("hybrid 1-on-1 weeks", () => {
     const context = await browser.newContext();
     try {
       const teacher = await context.newPage();
-      await signIn(teacher, "harmony", DEMO.harmony.teacher);
-      await teacher.goto(schoolUrl("harmony", `/teach/hybrid/${configId}`));
+      await signIn(teacher, slug, DEMO.harmony.teacher);
+      await teacher.goto(schoolUrl(slug, `/teach/hybrid/${configId}`));
       await expect(teacher.getByRole("heading", { level: 1, name: "Keys Hybrid Course" })).toBeVisible();
       await expect(teacher.getByRole("row", { name: /Emma Smith/ })).not.toContainText("Not booked");
       await expect(teacher.getByRole("row", { name: /Arjun Patel/ })).toContainText("Not booked");
@@ -154,8 +160,8 @@ test.describe("hybrid 1-on-1 weeks", () => {
 });
 
 test("a parent cancels a lesson with notice and books a make-up with the credit", async ({ page }) => {
-  await signIn(page, "harmony", DEMO.harmony.parent);
-  await page.goto(schoolUrl("harmony", "/family/makeups"));
+  await signIn(page, slug, DEMO.harmony.parent);
+  await page.goto(schoolUrl(slug, "/family/makeups"));
   await expect(page.getByRole("heading", { level: 1, name: "Can't make a lesson?" })).toBeVisible();
   const lily = page.getByRole("region", { name: "Lily Smith" });
 

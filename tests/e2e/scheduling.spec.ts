@@ -5,10 +5,16 @@
 // student's family gets an email.
 import type { Browser, Page } from "@playwright/test";
 import { expect, signIn, test } from "./fixtures";
-import { DEMO, escapeRegExp, schoolUrl } from "./support";
+import { CLOCK_START, DEMO, escapeRegExp, schoolUrl } from "./support";
+
+// This spec changes its school: it works on a copy of harmony of its own (ownSchool).
+let slug = "";
+test.beforeEach(({ ownSchool }) => {
+  slug = ownSchool.slug;
+});
 
 const SCHOOL_TZ = "America/New_York"; // harmony's zone (prisma/seed/demo.ts)
-const url = (path: string) => schoolUrl("harmony", path);
+const url = (path: string) => schoolUrl(slug, path);
 const suffix = () => `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`;
 
 /** Local date, weekday (0 = Sunday) and minutes after midnight in the school's zone. */
@@ -26,7 +32,7 @@ const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2
 
 async function adminPage(browser: Browser): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await signIn(page, "harmony", DEMO.harmony.admin);
+  await signIn(page, slug, DEMO.harmony.admin);
   return page;
 }
 
@@ -46,7 +52,7 @@ test("an admin sets a term, creates a weekly group lesson until its end, and enr
   const year = 2040 + Math.floor(Math.random() * 50);
   const term = { name: `E2E Spring ${id}`, start: `${year}-04-02`, end: `${year}-06-18` };
   const title = `E2E Guitar Circle ${id}`;
-  await signIn(page, "harmony", DEMO.harmony.admin);
+  await signIn(page, slug, DEMO.harmony.admin);
 
   // The term (the terms page belongs to the school's setup).
   await page.goto(url("/admin/terms"));
@@ -109,7 +115,9 @@ test("an admin sets a term, creates a weekly group lesson until its end, and enr
 
 test("a teacher takes attendance on /teach/today, and the absent student's family is emailed", async ({ page, browser }) => {
   const title = `E2E Today ${suffix()}`;
-  const now = schoolNow();
+  // The school's "now": the e2e server's clock starts at CLOCK_START (a Tuesday of
+  // the term, 03:30 in New York) and has moved on by the minutes the run has taken.
+  const now = schoolNow(new Date(CLOCK_START));
   const admin = await adminPage(browser);
 
   // Sarah may teach online all of today (her usual hours are at the Main Studio).
@@ -127,8 +135,9 @@ test("a teacher takes attendance on /teach/today, and the absent student's famil
   // (On a retry the same hours already exist: that is fine too.)
   await expect(admin.getByText(/Added \w+day 00:00–23:59\.|This overlaps the \w+day hours 00:00–23:59/)).toBeVisible();
 
-  // A 10-minute online lesson for Sarah starting about now (attendance opens an hour
-  // before the start). If she is teaching then, try the next slot.
+  // A 10-minute online lesson for Sarah starting about the clock's start, so it has
+  // begun by now (attendance opens an hour before the start). If she is teaching
+  // then, try the next slot.
   const base = Math.max(0, Math.floor(now.minutes / 5) * 5 - 5);
   const starts = [0, 15, 30, 45, 55].map((d) => base + d).filter((m) => m + 10 <= 23 * 60 + 59);
   let created = false;
@@ -158,7 +167,7 @@ test("a teacher takes attendance on /teach/today, and the absent student's famil
   await enroll(admin, "Lily", "Lily Smith", title);
 
   // Sarah signs in and takes the register: everyone is present until changed.
-  await signIn(page, "harmony", DEMO.harmony.teacher);
+  await signIn(page, slug, DEMO.harmony.teacher);
   await page.goto(url("/teach/today"));
   const lesson = page.getByRole("region", { name: title });
   await expect(lesson).toBeVisible();
@@ -191,7 +200,7 @@ test("an admin removes a term: it leaves the list and the lesson form's term pic
   const id = suffix();
   const year = 2100 + Math.floor(Math.random() * 50);
   const name = `E2E Removed ${id}`;
-  await signIn(page, "harmony", DEMO.harmony.admin);
+  await signIn(page, slug, DEMO.harmony.admin);
   await page.goto(url("/admin/terms"));
   const termForm = page.locator("#term-form");
   await termForm.getByLabel("Name").fill(name);

@@ -4,6 +4,7 @@
 // starts a throwaway PostgreSQL in E2E data folder, makes the app role, hands both
 // addresses to the server, and stops the database when the server has exited.
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../../server/db/embedded.server";
 import { APP_ROLE } from "../../server/db/rls";
@@ -17,9 +18,13 @@ const pgServer = await withoutSignalHooks(() => startEmbeddedPostgres({ dataDir:
 const appPassword = "e2e-app";
 await ensureDevAppRole(pgServer.url, appPassword);
 
+const databases = { DATABASE_URL: pgServer.url, APP_DATABASE_URL: roleUrl(pgServer.url, APP_ROLE, appPassword) };
+// The journeys' fixtures seed a school of their own per spec straight into this
+// database (tests/e2e/own-school.ts), as the server's seed does.
+writeFileSync(path.join(dataDir, "databases.json"), JSON.stringify(databases));
 const child = spawn(process.execPath, ["build/server.js"], {
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production", DATABASE_URL: pgServer.url, APP_DATABASE_URL: roleUrl(pgServer.url, APP_ROLE, appPassword) },
+  env: { ...process.env, NODE_ENV: "production", ...databases },
 });
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", async (code) => {

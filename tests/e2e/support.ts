@@ -5,6 +5,15 @@
 /** The port of the production server the e2e suite starts (E2E_PORT, default 3210). */
 export const PORT = Number(process.env.E2E_PORT ?? 3210);
 
+/**
+ * The school's "now" when the e2e server starts (CLOCK_START; it advances with real
+ * time from there). A Tuesday of harmony's Fall 2026 term, 03:30 in New York and
+ * 08:30 in London: no demo lesson has started that day, Piano Foundation 1 (16:00)
+ * is still to come with the seeded make-up guest, Thanksgiving is two days ahead,
+ * and the calendar journeys' weeks (30 Nov, 7 Dec) lie in the future.
+ */
+export const CLOCK_START = "2026-11-24T08:30:00Z";
+
 /** The password of every demo account (prisma/seed/demo.ts). */
 export const DEMO_PASSWORD = "encore-demo";
 

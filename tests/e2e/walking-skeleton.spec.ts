@@ -170,12 +170,14 @@ test("a wrong onboarding form keeps what was typed and says what to fix", async 
   await expect(page.locator('[aria-invalid="true"]')).toHaveCount(1);
 });
 
-test("every page of a school names the school in its <title>", async ({ page }) => {
+test("a school's landing, sign-in and enrollment pages and its dashboard name the school in their <title>", async ({ page }) => {
   // Regression: a route's `meta` replaces the root's; titles are built by pageTitle().
   await page.goto(schoolUrl("harmony", "/"));
   await expect(page).toHaveTitle("Harmony Music Academy");
   await page.goto(schoolUrl("harmony", "/login"));
   await expect(page).toHaveTitle("Sign in · Harmony Music Academy");
+  await page.goto(schoolUrl("harmony", "/enroll"));
+  await expect(page).toHaveTitle("Enroll · Harmony Music Academy");
   await signIn(page, "harmony", DEMO.harmony.admin);
   await expect(page).toHaveTitle("Dashboard · Harmony Music Academy");
 });

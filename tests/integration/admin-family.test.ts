@@ -51,7 +51,7 @@ beforeAll(async () => {
     const seated = await tx.user.create({ data: { email: `s@${slug}.test`, firstName: "Sam", lastName: "Seated", role: "STUDENT" }, select: { id: true } });
     const student = await tx.student.create({ data: { userId: seated.id, parentName: "P", parentEmail: `p@${slug}.test` }, select: { id: true } });
     await tx.enrollment.create({ data: { lessonId: fullClassId, studentId: student.id, status: "ACTIVE" } });
-    deps = { mailer: services.mailer, origin: `http://${slug}.localhost:3000`, schoolName: school.name, slug, actor: { id: admin.id, name: "Ada Admin" } };
+    deps = { mailer: services.mailer, origin: `http://${slug}.localhost:3000`, schoolName: school.name, slug, actor: { id: admin.id, name: "Ada Admin" }, now: new Date("2026-12-01T12:00:00Z") };
   });
 });
 

@@ -14,6 +14,9 @@ import {
 import type { SchoolDb, Tx } from "../../server/db/school-db.server";
 import { schoolId, testServices } from "../support/services";
 
+// "Now" for the models that depend on the day, passed explicitly (the seed was made relative to the real clock).
+const NOW = new Date();
+
 const services = testServices();
 const TZ = "America/New_York";
 const tag = `cal${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -65,7 +68,7 @@ async function series(title: string, t: Named, r: Named, firstDate: string, star
     maxStudents: 4,
     ...extra,
   };
-  const created = await db.run((tx) => createLessonSeries(tx, TZ, input));
+  const created = await db.run((tx) => createLessonSeries(tx, TZ, input, NOW));
   const occurrences = await db.run((tx) => datesOf(tx, created.lesson.id));
   return { id: created.lesson.id, title: input.title, occurrences };
 }
@@ -100,7 +103,7 @@ describe("moving a date onto a clash", () => {
     const b = await series("Theory B", teacher(1), room(2), "2027-06-07", "18:00");
     const before = await shape(b.id);
     const error = await refusal(() =>
-      db.run((tx) => editOccurrences(tx, TZ, { occurrenceId: b.occurrences[0]!.id, scope: "THIS", change: { startTime: "16:30" } })),
+      db.run((tx) => editOccurrences(tx, TZ, { occurrenceId: b.occurrences[0]!.id, scope: "THIS", change: { startTime: "16:30" } }, NOW)),
     );
     expect(error.message).toContain(`${teacher(1).name} is already teaching ${a.title}`);
     expect(error.conflicts.map((c) => c.kind)).toContain("TEACHER_DOUBLE_BOOKED");
@@ -112,7 +115,7 @@ describe("moving a date onto a clash", () => {
     const c = await series("Choir D", teacher(3), room(4), "2027-06-08", "18:00");
     // Dragged to Tuesday 16:15 in room 3, where Choir C meets.
     const error = await refusal(() =>
-      db.run((tx) => editOccurrences(tx, TZ, { occurrenceId: c.occurrences[1]!.id, scope: "THIS", change: { startTime: "16:15", roomId: room(3).id } })),
+      db.run((tx) => editOccurrences(tx, TZ, { occurrenceId: c.occurrences[1]!.id, scope: "THIS", change: { startTime: "16:15", roomId: room(3).id } }, NOW)),
     );
     expect(error.conflicts.map((x) => x.message)).toContain(`${room(3).name} is already booked for ${a.title} at 16:00 on Tue 15 Jun`);
     const rows = await db.run((tx) => datesOf(tx, c.id));
@@ -121,7 +124,7 @@ describe("moving a date onto a clash", () => {
 
   it("lets a date move to another day (shiftDays) when the slot is free", async () => {
     const s = await series("Duo E", teacher(4), room(5), "2027-06-07", "09:00");
-    await db.run((tx) => editOccurrences(tx, TZ, { occurrenceId: s.occurrences[0]!.id, scope: "THIS", change: { shiftDays: 2, startTime: "13:15" } }));
+    await db.run((tx) => editOccurrences(tx, TZ, { occurrenceId: s.occurrences[0]!.id, scope: "THIS", change: { shiftDays: 2, startTime: "13:15" } }, NOW));
     expect(await shape(s.id)).toEqual(["2027-06-09 13:15+60", "2027-06-14 09:00+60", "2027-06-21 09:00+60", "2027-06-28 09:00+60"]);
   });
 });
@@ -131,7 +134,7 @@ describe("edit scopes", () => {
     const s = await series("Scopes F", teacher(5), room(6), "2027-06-08", "10:00");
     const [d1, d2, d3, d4] = s.occurrences;
     const run = (occurrenceId: string, scope: "THIS" | "FOLLOWING" | "ALL", change: Parameters<typeof editOccurrences>[2]["change"]) =>
-      db.run((tx) => editOccurrences(tx, TZ, { occurrenceId, scope, change }));
+      db.run((tx) => editOccurrences(tx, TZ, { occurrenceId, scope, change }, NOW));
 
     // THIS: only the second date.
     let result = await run(d2!.id, "THIS", { startTime: "11:00" });
@@ -181,7 +184,7 @@ describe("two admins moving at once", () => {
       db.run(async (tx) => {
         if (++arrived === 2) release();
         await bothIn;
-        const result = await editOccurrences(tx, TZ, { occurrenceId, scope: "THIS", change: { startTime: "14:00", roomId: target.id } });
+        const result = await editOccurrences(tx, TZ, { occurrenceId, scope: "THIS", change: { startTime: "14:00", roomId: target.id } }, NOW);
         await new Promise((r) => setTimeout(r, 400));
         return result;
       });

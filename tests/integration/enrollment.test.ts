@@ -7,6 +7,9 @@ import { notifyFirstWaitlisted, promoteFromWaitlist, waitlistPosition } from "..
 import type { SchoolDb, Tx } from "../../server/db/school-db.server";
 import { schoolId, testServices } from "../support/services";
 
+// "Now" for the models that depend on the day, passed explicitly (the seed was made relative to the real clock).
+const NOW = new Date();
+
 const services = testServices();
 let db: SchoolDb;
 const tag = `enr${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -164,7 +167,7 @@ describe("ending an enrollment and the waitlist", () => {
     expect(await db.run((tx) => waitlistPosition(tx, w2.enrollmentId!))).toBe(1);
 
     // Re-enrolling someone who left starts a fresh enrollment on the same row.
-    await expect(db.run((tx) => endEnrollment(tx, seat.enrollmentId!, "DROPPED"))).rejects.toThrow(/already ended/);
+    await expect(db.run((tx) => endEnrollment(tx, seat.enrollmentId!, "DROPPED", NOW))).rejects.toThrow(/already ended/);
   });
 
   it("dropped and completed keep their own dates", async () => {

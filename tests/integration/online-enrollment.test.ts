@@ -24,6 +24,9 @@ import type { SchoolDb, Tx } from "../../server/db/school-db.server";
 import { renderEmail } from "../../server/services/email.server";
 import { testServices } from "../support/services";
 
+// "Now" for the models that depend on the day, passed explicitly (the seed was made relative to the real clock).
+const NOW = new Date();
+
 const ZONE = "America/New_York";
 const DAY = 86_400_000;
 const services = testServices();
@@ -48,7 +51,7 @@ beforeAll(async () => {
   const school = await services.platform.createSchool(null, { name: "Online Enrollment Test School", slug, email: `office@${slug}.test`, timezone: ZONE, currency: "USD" });
   schoolId = school.id;
   db = services.platform.schoolDb(schoolId);
-  deps = { mailer: services.mailer, origin: `http://${slug}.localhost:3000`, school: { name: school.name, slug, email: school.email } };
+  deps = { mailer: services.mailer, origin: `http://${slug}.localhost:3000`, school: { name: school.name, slug, email: school.email }, now: NOW };
   await run(async (tx) => {
     await tx.instrument.createMany({ data: ["Piano", "Guitar", "Violin"].map((name) => ({ name })) });
     const teacher = await tx.user.create({ data: { email: `teacher@${slug}.test`, firstName: "Tess", lastName: "Teacher", role: "TEACHER", passwordHash: "x", bio: "Plays everything.", specialties: "Piano", showOnLanding: true }, select: { id: true } });
@@ -284,7 +287,7 @@ describe("online enrollment", () => {
     expect(email.text).toContain("A registration fee of $35.50 is due; you will be able to pay it from your family page.");
     // The family page lists it as due.
     const parent = await run((tx) => tx.user.findFirstOrThrow({ where: { email: data.guardian.email }, select: { id: true } }));
-    const home = await run((tx) => familyHome(tx, parent.id, ZONE));
+    const home = await run((tx) => familyHome(tx, parent.id, ZONE, NOW));
     expect(home.family?.due).toEqual([expect.objectContaining({ id: result.registrationFee!.paymentId, amount: "35.50", description: "Registration fee" })]);
   });
 
@@ -394,7 +397,7 @@ describe("the landing page's data", () => {
     const full = await makeClass(1);
     enrolled(await submitOnlineEnrollment(db, deps, input([child("Rae", { kind: "lesson", lessonId: full.id })])));
     const open = await makeClass(3);
-    const page = await run((tx) => landingPage(tx, { schoolId, timeZone: ZONE }));
+    const page = await run((tx) => landingPage(tx, { schoolId, timeZone: ZONE, now: NOW  }));
     const shown = page.classes.find((c) => c.id === open.id);
     expect(shown?.summary).toMatch(/^[A-Z][a-z]+days \d{1,2}:00 [AP]M · Studio A · 3 seats left$/);
     expect(page.classes.find((c) => c.id === full.id)).toBeUndefined();
@@ -403,7 +406,7 @@ describe("the landing page's data", () => {
     expect(page.locations).toEqual([expect.objectContaining({ name: "Main Hall", address: "1 Music Street" })]);
 
     await run((tx) => tx.school.update({ where: { id: schoolId }, data: { landingShowTeachers: false, landingShowLocations: false } }));
-    const trimmed = await run((tx) => landingPage(tx, { schoolId, timeZone: ZONE }));
+    const trimmed = await run((tx) => landingPage(tx, { schoolId, timeZone: ZONE, now: NOW  }));
     expect(trimmed.teachers).toEqual([]);
     expect(trimmed.locations).toEqual([]);
     await run((tx) => tx.school.update({ where: { id: schoolId }, data: { landingShowTeachers: true, landingShowLocations: true } }));
@@ -421,7 +424,7 @@ describe("the family pages", () => {
 
   it("shows each child's enrollments and next lessons to the parent", async () => {
     const { parentId, lesson, result } = await newFamily();
-    const home = await run((tx) => familyHome(tx, parentId, ZONE));
+    const home = await run((tx) => familyHome(tx, parentId, ZONE, NOW));
     expect(home.family?.isAdmin).toBe(true);
     expect(home.children).toHaveLength(1);
     expect(home.children[0]).toMatchObject({ id: result.children[0]!.studentId, enrollments: [expect.objectContaining({ lessonId: lesson.id, status: "ACTIVE" })], attendance: { present: 0, absent: 0 } });
@@ -441,7 +444,7 @@ describe("the family pages", () => {
     await expect(run((tx) => addGuardian(tx, { mailer: services.mailer, origin: deps.origin, schoolName: deps.school.name }, tam.id, { firstName: "X", lastName: "Y", email: `x.${unique()}@example.test`, phone: null }))).rejects.toBeInstanceOf(FamilyError);
     await expect(run((tx) => updateBilling(tx, tam.id, { billingEmail: "tam@example.test", billingAddress: null }))).rejects.toThrow(/account holder/);
     await run((tx) => updateBilling(tx, parentId, { billingEmail: "bills@example.test", billingAddress: "1 Main St" }));
-    const home = await run((tx) => familyHome(tx, tam.id, ZONE));
+    const home = await run((tx) => familyHome(tx, tam.id, ZONE, NOW));
     expect(home.family).toMatchObject({ isAdmin: false, billingEmail: "bills@example.test", billingAddress: "1 Main St" });
     expect(home.children).toHaveLength(1);
   });
@@ -449,13 +452,13 @@ describe("the family pages", () => {
   it("adds another child, enrolled in a class or not", async () => {
     const { parentId, result } = await newFamily();
     const lesson = await makeClass(1);
-    const added = await run((tx) => addChildToFamily(tx, { slug }, parentId, child("Uma", { kind: "lesson", lessonId: lesson.id })));
+    const added = await run((tx) => addChildToFamily(tx, { slug, now: NOW  }, parentId, child("Uma", { kind: "lesson", lessonId: lesson.id })));
     expect(added.outcome).toBe("ACTIVE");
-    const again = await run((tx) => addChildToFamily(tx, { slug }, parentId, child("Vik", { kind: "lesson", lessonId: lesson.id })));
+    const again = await run((tx) => addChildToFamily(tx, { slug, now: NOW  }, parentId, child("Vik", { kind: "lesson", lessonId: lesson.id })));
     expect(again.outcome).toBe("WAITLISTED");
-    const none = await run((tx) => addChildToFamily(tx, { slug }, parentId, child("Wes", null)));
+    const none = await run((tx) => addChildToFamily(tx, { slug, now: NOW  }, parentId, child("Wes", null)));
     expect(none.outcome).toBe("NONE");
-    const home = await run((tx) => familyHome(tx, parentId, ZONE));
+    const home = await run((tx) => familyHome(tx, parentId, ZONE, NOW));
     expect(home.children.map((c) => c.firstName)).toEqual(["Sol", "Uma", "Vik", "Wes"]);
     const uma = await run((tx) => tx.student.findUniqueOrThrow({ where: { id: added.studentId }, select: { emergencyContactName: true, parentEmail: true, user: { select: { familyGroupId: true } } } }));
     expect(uma).toMatchObject({ emergencyContactName: "Pat Okafor", user: { familyGroupId: result.familyGroupId } });
@@ -464,8 +467,8 @@ describe("the family pages", () => {
   it("shows a student with their own login only their own lessons", async () => {
     const { result, parentId } = await newFamily();
     const sol = await run((tx) => tx.student.findUniqueOrThrow({ where: { id: result.children[0]!.studentId }, select: { userId: true } }));
-    await run((tx) => addChildToFamily(tx, { slug }, parentId, child("Xan", null)));
-    const home = await run((tx) => familyHome(tx, sol.userId, ZONE));
+    await run((tx) => addChildToFamily(tx, { slug, now: NOW  }, parentId, child("Xan", null)));
+    const home = await run((tx) => familyHome(tx, sol.userId, ZONE, NOW));
     expect(home.family).toBeNull();
     expect(home.children.map((c) => c.firstName)).toEqual(["Sol"]);
   });

@@ -198,12 +198,12 @@ describe("deactivating a person", () => {
     expect(audit.events[0]).toMatchObject({ action: "person.deactivated", actor: { id: w.admin }, subject: { id: w.teacher }, details: { sessionsEnded: 1, feedsRevoked: 1, linksVoided: 1 } });
 
     // Deactivating twice is refused (nothing is written twice).
-    expect((await accessError(() => run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher })))).message).toBe("Tess Test is already deactivated.");
+    expect((await accessError(() => run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher, now: NOW  })))).message).toBe("Tess Test is already deactivated.");
   });
 
   it("refuses a session of a deactivated person even if one survived", async () => {
     const w = await makeWorld();
-    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher }));
+    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher, now: NOW  }));
     // A session row written after the fact (as a sign-in racing the deactivation would).
     const sessionId = await run(w, async (tx) => (await schoolLucia(tx, false).createSession(w.teacher, {})).id);
     const cookie = `encore_session=${sessionId}`;
@@ -212,14 +212,14 @@ describe("deactivating a person", () => {
 
   it("sends a deactivated person no password-reset link", async () => {
     const w = await makeWorld();
-    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher }));
+    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher, now: NOW  }));
     expect(await run(w, (tx) => sendPasswordReset(tx, deps(w), w.emails.teacher))).toBe(false);
     expect(await run(w, (tx) => tx.emailMessage.count({ where: { to: w.emails.teacher } }))).toBe(0);
   });
 
   it("no longer offers a deactivated teacher for new lessons, but their past lessons keep their name", async () => {
     const w = await makeWorld();
-    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher }));
+    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher, now: NOW  }));
     const adminCookie = await signedIn(w, w.emails.admin);
     const form = (await newLessonLoader({ request: requestAs(w, "/admin/lessons/new", adminCookie), params: {}, context: contextFor(w.school) })) as {
       teachers: { id: string }[];
@@ -227,7 +227,7 @@ describe("deactivating a person", () => {
     expect(form.teachers.map((t) => t.id)).toEqual([w.teacher2]);
     const seen = await run(w, async (tx) => ({
       calendar: (await calendarFilterOptions(tx)).teachers.map((t) => t.id),
-      availability: (await listTeachers(tx)).map((t) => t.id),
+      availability: (await listTeachers(tx, NOW)).map((t) => t.id),
       landing: (await landingPage(tx, { schoolId: w.school.id, timeZone: "Europe/London", now: NOW })).teachers.map((t) => t.id),
       pastLesson: await tx.lesson.findUnique({ where: { id: w.pastLessonId }, select: { instructor: { select: { firstName: true, lastName: true } } } }),
     }));
@@ -263,7 +263,7 @@ describe("reactivating a person", () => {
     const w = await makeWorld();
     const context = contextFor(w.school);
     const oldFeed = await run(w, (tx) => createCalendarFeed(tx, w.teacher));
-    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher }));
+    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher, now: NOW  }));
 
     const done = await run(w, (tx) => reactivatePerson(tx, deps(w), { actorId: w.admin, userId: w.teacher }));
     expect(done).toMatchObject({ name: "Tess Test", email: w.emails.teacher });
@@ -352,14 +352,14 @@ describe("changing a role", () => {
     expect((await attempt(w.parent, "TEACHER")).message).toMatch(/^Pat Test is a parent in the Test family/);
     expect((await attempt(w.teacher, "STUDENT")).message).toMatch(/come with a family/);
     expect((await attempt(w.teacher, "TEACHER")).message).toBe("Tess Test is already a teacher.");
-    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher }));
+    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher, now: NOW  }));
     expect((await attempt(w.teacher, "ADMIN")).message).toMatch(/is deactivated\. Reactivate them first/);
     expect(await run(w, (tx) => tx.schoolAuditEvent.count({ where: { action: "person.role_changed" } }))).toBe(0);
   });
 
   it("only an active admin may change access", async () => {
     const w = await makeWorld();
-    const error = await accessError(() => run(w, (tx) => deactivatePerson(tx, { actorId: w.teacher2, userId: w.teacher })));
+    const error = await accessError(() => run(w, (tx) => deactivatePerson(tx, { actorId: w.teacher2, userId: w.teacher, now: NOW  })));
     expect(error.status).toBe(403);
   });
 });
@@ -367,8 +367,8 @@ describe("changing a role", () => {
 describe("the school always keeps an active admin", () => {
   it("the last active admin can neither deactivate themself nor drop their admin role", async () => {
     const w = await makeWorld();
-    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.admin2 }));
-    const self = await accessError(() => run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.admin })));
+    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.admin2, now: NOW  }));
+    const self = await accessError(() => run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.admin, now: NOW  })));
     expect(self.message).toMatch(/^You are the school's only active admin, so you cannot be deactivated/);
     const demote = await accessError(() => run(w, (tx) => changeRole(tx, { actorId: w.admin, userId: w.admin, role: "TEACHER" })));
     expect(demote.message).toMatch(/^You are the school's only active admin, so you cannot be given another role/);
@@ -394,7 +394,7 @@ describe("the school always keeps an active admin", () => {
         });
       const change = (actorId: string, userId: string) =>
         run(w, async (tx) => {
-          const result = kind === "role" ? await changeRole(tx, { actorId, userId, role: "TEACHER" }) : await deactivatePerson(tx, { actorId, userId });
+          const result = kind === "role" ? await changeRole(tx, { actorId, userId, role: "TEACHER" }) : await deactivatePerson(tx, { actorId, userId, now: NOW  });
           await bothDone();
           return result;
         });
@@ -454,7 +454,7 @@ describe("the audit log", () => {
 
   it("lists deactivated people as such on the People page", async () => {
     const w = await makeWorld();
-    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher }));
+    await run(w, (tx) => deactivatePerson(tx, { actorId: w.admin, userId: w.teacher, now: NOW  }));
     const people = await run(w, (tx) => listPeople(tx));
     expect(people.find((p) => p.id === w.teacher)).toMatchObject({ status: "DEACTIVATED" });
     expect(people.find((p) => p.id === w.teacher2)).toMatchObject({ status: "ACTIVE" });

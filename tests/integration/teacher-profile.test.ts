@@ -23,7 +23,7 @@ function profileRequest(fields: Record<string, string | string[]>, photo?: { byt
 }
 
 const submit = (request: Request) => submitTeacherProfile(request, { db, storage: services.storage, schoolId }, teacherId);
-const shown = async () => (await db.run((tx) => landingPage(tx, { schoolId, timeZone: "Europe/London" }))).teachers;
+const shown = async () => (await db.run((tx) => landingPage(tx, { schoolId, timeZone: "Europe/London", now: new Date("2031-01-01T12:00:00Z") }))).teachers;
 
 beforeAll(async () => {
   const slug = `profile-${randomUUID().slice(0, 8)}`;
