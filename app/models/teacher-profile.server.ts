@@ -1,41 +1,14 @@
 // A teacher's public profile: photo, bio, the instruments they teach, and whether
 // they agree to be shown on the school's public page. Teachers edit their own
 // (/teach/profile); admins edit any teacher's from their page under People.
-import { z } from "zod";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Storage } from "../../server/services/storage.server";
 import { readImageForm, storeImageField } from "../utils/uploads.server";
 import { forgetLandingPage } from "./landing.server";
 import { formEntries } from "./online-enrollment-form";
+import { teacherProfileSchema, type TeacherProfileInput } from "./teacher-profile";
 
-export const BIO_MAX = 800;
 
-export function teacherProfileSchema(instruments: readonly string[]) {
-  const known = new Set(instruments);
-  return z.object({
-    bio: z
-      .string()
-      .optional()
-      .transform((v) => (v ?? "").trim())
-      .refine((v) => v.length <= BIO_MAX, `Keep the bio under ${BIO_MAX} characters.`)
-      .transform((v) => v || null),
-    instruments: z
-      .union([z.string(), z.array(z.string())])
-      .optional()
-      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter(Boolean))
-      .refine((list) => list.every((i) => known.has(i)), "Choose instruments from the list."),
-    showOnLanding: z
-      .string()
-      .optional()
-      .transform((v) => v === "on"),
-    removePhoto: z
-      .string()
-      .optional()
-      .transform((v) => v === "on"),
-  });
-}
-
-export type TeacherProfileInput = z.output<ReturnType<typeof teacherProfileSchema>>;
 
 /** The profile of a teacher (or admin who teaches) of this school; null when there is none. */
 export async function teacherProfile(tx: Tx, userId: string) {

@@ -5,7 +5,8 @@ import { data } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TeacherProfileForm } from "~/components/teacher-profile-form";
-import { BIO_MAX, submitTeacherProfile, teacherProfile } from "~/models/teacher-profile.server";
+import { BIO_MAX } from "~/models/teacher-profile";
+import { submitTeacherProfile, teacherProfile } from "~/models/teacher-profile.server";
 import { pageTitle } from "~/utils/meta";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 

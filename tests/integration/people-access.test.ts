@@ -66,7 +66,8 @@ async function makeWorld(): Promise<World> {
   return services.platform.schoolDb(school.id).run(async (tx) => {
     const user = (first: string, role: "ADMIN" | "TEACHER" | "PARENT" | "STUDENT", extra: { familyGroupId?: string; email?: string } = {}) =>
       tx.user.create({
-        data: { email: extra.email ?? `${first.toLowerCase()}@${slug}.test`, firstName: first, lastName: "Test", role, passwordHash: hash, familyGroupId: extra.familyGroupId },
+        // Teachers have agreed to be shown on the public page.
+        data: { email: extra.email ?? `${first.toLowerCase()}@${slug}.test`, firstName: first, lastName: "Test", role, passwordHash: hash, familyGroupId: extra.familyGroupId, showOnLanding: role === "TEACHER" },
         select: { id: true, email: true },
       });
     const admin = await user("Ada", "ADMIN");
