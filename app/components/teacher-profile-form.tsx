@@ -22,7 +22,22 @@ export interface TeacherProfileResult {
   message: string | null;
 }
 
-export function TeacherProfileForm({ profile, result, busy, own, bioMax }: { profile: TeacherProfileView; result: TeacherProfileResult | null | undefined; busy: boolean; own: boolean; bioMax: number }) {
+/** `announce`: the form has its own status line (off where the page already has one). */
+export function TeacherProfileForm({
+  profile,
+  result,
+  busy,
+  own,
+  bioMax,
+  announce = true,
+}: {
+  profile: TeacherProfileView;
+  result: TeacherProfileResult | null | undefined;
+  busy: boolean;
+  own: boolean;
+  bioMax: number;
+  announce?: boolean;
+}) {
   const id = useId();
   const failed = result && !result.ok ? result : null;
   const e = failed?.errors ?? {};
@@ -33,9 +48,11 @@ export function TeacherProfileForm({ profile, result, busy, own, bioMax }: { pro
   return (
     <Form method="post" encType="multipart/form-data" noValidate className="stack teacher-profile-form">
       <input type="hidden" name="intent" value="profile" />
-      <div role="status" aria-live="polite">
-        {result?.ok ? <p className="notice">{result.message}</p> : null}
-      </div>
+      {announce ? (
+        <div role="status" aria-live="polite">
+          {result?.ok ? <p className="notice">{result.message}</p> : null}
+        </div>
+      ) : null}
       <FormError message={failed ? "Please correct the fields marked below." : null} />
       <div className="tp-photo">
         {profile.photoUrl ? <img src={profile.photoUrl} alt={`${profile.firstName} ${profile.lastName}`} width={96} height={96} /> : <span className="tp-initials" aria-hidden="true">{`${profile.firstName[0] ?? ""}${profile.lastName[0] ?? ""}`}</span>}

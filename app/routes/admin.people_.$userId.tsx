@@ -140,7 +140,7 @@ export default function PersonAccess() {
       </div>
 
       <div role="status" aria-live="polite">
-        {result?.ok && !result.profile ? <p className="notice">{result.message}</p> : null}
+        {result?.ok ? <p className="notice">{result.message}</p> : null}
       </div>
       <FormError message={result && !result.ok && !result.profile ? result.message : null} />
 
@@ -151,7 +151,7 @@ export default function PersonAccess() {
           {profile ? (
             <section className="card" aria-labelledby="profile-heading">
               <h2 id="profile-heading">Public profile</h2>
-              <TeacherProfileForm profile={profile} result={result?.profile} busy={busy === "profile"} own={false} bioMax={BIO_MAX} />
+              <TeacherProfileForm profile={profile} result={result?.profile} busy={busy === "profile"} own={false} bioMax={BIO_MAX} announce={false} />
             </section>
           ) : null}
 

@@ -53,7 +53,7 @@ test("a teacher's profile shows on the public page once they agree to be shown",
   await page.getByRole("link", { name: "Profile" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "My profile" })).toBeVisible();
   const bio = "Twenty years at the piano; I teach reading music from the first lesson.";
-  await page.getByLabel("Bio").fill(bio);
+  await page.getByRole("textbox", { name: "Bio" }).fill(bio);
   const shown = page.getByRole("checkbox", { name: /Show me on the school/ });
   await shown.uncheck();
   await page.getByRole("button", { name: "Save profile" }).click();

@@ -135,10 +135,11 @@ test("a teacher takes attendance on /teach/today, and the absent student's famil
   // (On a retry the same hours already exist: that is fine too.)
   await expect(admin.getByText(/Added \w+day 00:00–23:59\.|This overlaps the \w+day hours 00:00–23:59/)).toBeVisible();
 
-  // A 10-minute online lesson for Sarah starting about the clock's start, so it has
-  // begun by now (attendance opens an hour before the start). If she is teaching
-  // then, try the next slot.
-  const base = Math.max(0, Math.floor(now.minutes / 5) * 5 - 5);
+  // A 10-minute online lesson for Sarah 40 minutes after the clock's start: its
+  // register is open (an hour before the start), and the students enrolled now are
+  // enrolled before it begins however long the run has taken so far (the school's
+  // clock moves on with the run). If she is teaching then, try the next slot.
+  const base = Math.ceil((now.minutes + 40) / 5) * 5;
   const starts = [0, 15, 30, 45, 55].map((d) => base + d).filter((m) => m + 10 <= 23 * 60 + 59);
   let created = false;
   for (const start of starts) {
