@@ -2,9 +2,10 @@
 // skip link, and the keyboard reaches the form in a sensible order; and axe finds
 // no serious or critical violation on any page of any role.
 import AxeBuilder from "@axe-core/playwright";
-import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { expect, signIn, signInOperator, test } from "./fixtures";
-import { DEMO, platformUrl, schoolUrl } from "./support";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { onRolePage, rolePages } from "./role-pages";
+import { platformUrl, schoolUrl } from "./support";
 
 /** Presses Tab until `target` has focus; fails if it takes more than `max` presses. */
 async function tabUntilFocused(page: Page, target: ReturnType<Page["locator"]>, max = 10): Promise<number> {
@@ -80,122 +81,10 @@ async function expectNoSeriousViolations(page: Page, url: string) {
   expect(await seriousViolations(page), `axe on ${url}`).toEqual([]);
 }
 
-/** The first link on `listUrl` whose path matches `pattern` (a page of one lesson, student…). */
-async function firstLink(page: Page, listUrl: string, pattern: RegExp): Promise<string> {
-  await page.goto(listUrl);
-  const hrefs = await page.locator("main a[href]").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
-  const href = hrefs.find((h) => pattern.test(new URL(h).pathname));
-  if (!href) throw new Error(`no link matching ${pattern} on ${listUrl}`);
-  return href;
-}
-
-const harmony = (path: string) => schoolUrl("harmony", path);
-const LESSON_PAGE = /^\/admin\/lessons\/(?!new$)[\w-]+$/;
-
-/** Each role's pages: a fixed address, or one found from a list page. */
-type PageSpec = string | ((page: Page) => Promise<string>);
-const ROLES: { role: string; email: string | null; pages: Record<string, PageSpec> }[] = [
-  {
-    role: "anonymous",
-    email: null,
-    pages: Object.fromEntries(["/", "/enroll", "/login", "/forgot-password"].map((p) => [p, harmony(p)]).concat([["/operator/login", platformUrl("/operator/login")]])),
-  },
-  { role: "operator", email: DEMO.operator, pages: Object.fromEntries(["/operator", "/operator/schools/new", "/operator/audit", "/operator/outbox"].map((p) => [p, platformUrl(p)])) },
-  {
-    role: "admin",
-    email: DEMO.harmony.admin,
-    pages: {
-      ...Object.fromEntries(
-        [
-          "/admin",
-          "/admin/setup",
-          "/admin/places",
-          "/admin/terms",
-          "/admin/lists",
-          "/admin/availability",
-          "/admin/calendar",
-          "/admin/calendar?view=week&date=2026-12-01",
-          "/admin/lessons",
-          "/admin/lessons/new",
-          "/admin/enrollments",
-          "/admin/students",
-          "/admin/students/new",
-          "/admin/import",
-          "/admin/messages",
-          "/admin/reports",
-          "/admin/attendance",
-          "/admin/credits",
-          "/admin/handover",
-          "/admin/people",
-          "/admin/audit",
-          "/admin/outbox",
-          "/admin/settings/branding",
-          "/admin/settings/domain",
-          "/admin/settings/enrollment",
-          "/admin/settings/makeups",
-          "/account/calendar",
-          "/account/notifications",
-        ].map((p) => [p, harmony(p)]),
-      ),
-      "a lesson": (page) => firstLink(page, harmony("/admin/lessons"), LESSON_PAGE),
-      "a lesson date": async (page) => firstLink(page, await firstLink(page, harmony("/admin/lessons"), LESSON_PAGE), /^\/admin\/occurrences\/[\w-]+$/),
-      "a hybrid lesson's 1-on-1 weeks": async (page) => `${await firstLink(page, harmony("/admin/lessons?type=HYBRID"), LESSON_PAGE)}/hybrid`,
-      "a student": (page) => firstLink(page, harmony("/admin/students"), /^\/admin\/students\/[\w-]+$/),
-      "a person": (page) => firstLink(page, harmony("/admin/people"), /^\/admin\/people\/[\w-]+$/),
-      "a teacher's hours": async (page) => {
-        await page.goto(harmony("/admin/availability"));
-        const id = await page.getByLabel("Teacher").locator("option", { hasText: "Sarah Johnson" }).getAttribute("value");
-        return harmony(`/admin/availability?teacher=${id}`);
-      },
-    },
-  },
-  {
-    role: "teacher",
-    email: DEMO.harmony.teacher,
-    pages: {
-      ...Object.fromEntries(["/teach", "/teach/today", "/teach/week", "/teach/availability", "/teach/messages", "/teach/profile", "/account/calendar", "/account/notifications"].map((p) => [p, harmony(p)])),
-      "cancelling a lesson": (page) => firstLink(page, harmony("/teach"), /^\/teach\/cancel\/[\w-]+$/),
-    },
-  },
-  {
-    role: "parent",
-    email: DEMO.harmony.parent,
-    pages: Object.fromEntries(["/family", "/family/schedule", "/family/makeups", "/family/children", "/family/guardians", "/account/calendar", "/account/notifications"].map((p) => [p, harmony(p)])),
-  },
-];
-
-type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
-/** Each person signs in once per worker (through the real form); their pages reuse the cookies. */
-const signedInStates = new Map<string, Promise<StorageState>>();
-function signedInState(browser: Browser, email: string): Promise<StorageState> {
-  let state = signedInStates.get(email);
-  if (!state) {
-    state = (async () => {
-      const context = await browser.newContext();
-      try {
-        const page = await context.newPage();
-        if (email === DEMO.operator) await signInOperator(page);
-        else await signIn(page, "harmony", email);
-        return await context.storageState();
-      } finally {
-        await context.close();
-      }
-    })();
-    signedInStates.set(email, state);
-  }
-  return state;
-}
-
-for (const { role, email, pages } of ROLES) {
+for (const { role, email, pages } of rolePages("harmony")) {
   for (const [name, spec] of Object.entries(pages)) {
     test(`axe: ${role} — ${name} has no serious or critical violations`, async ({ browser }) => {
-      const context = await browser.newContext(email ? { storageState: await signedInState(browser, email) } : {});
-      try {
-        const page = await context.newPage();
-        await expectNoSeriousViolations(page, typeof spec === "string" ? spec : await spec(page));
-      } finally {
-        await context.close();
-      }
+      await onRolePage(browser, "harmony", email, spec, (page, url) => expectNoSeriousViolations(page, url));
     });
   }
 }

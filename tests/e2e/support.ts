@@ -24,7 +24,11 @@ export const DEMO = {
     teacher: "sarah.johnson@harmony.test",
     parent: "parent@harmony.test",
   },
-  riverside: { admin: "admin@riverside.test" },
+  riverside: {
+    admin: "admin@riverside.test",
+    teacher: "eleanor.wright@riverside.test",
+    parent: "parent@riverside.test",
+  },
 } as const;
 
 /** The flags Debian's Chromium needs here (see /work/shared/toolchain.md). */
