@@ -6,6 +6,7 @@ import { GeneralErrorBoundary } from "./components/error-boundary";
 import { SiteHeader } from "./components/site-header";
 import appCss from "./styles/app.css?url";
 import { getOperator, getUser } from "./utils/auth.server";
+import { formatSettingsOf, PLATFORM_FORMAT } from "./utils/format";
 import { useNonce } from "./utils/nonce";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: appCss }];
@@ -18,13 +19,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return {
       kind: "school" as const,
       school: { name: school.name, slug: school.slug, logoUrl: school.logoUrl, status: school.status },
+      format: formatSettingsOf(school),
       css: brandCss(brand),
       user: user && { firstName: user.firstName, lastName: user.lastName, role: user.role },
       operator: null,
     };
   }
   const operator = await getOperator(request, context);
-  return { kind: "platform" as const, school: null, css: brandCss(brandFor(null)), user: null, operator };
+  return { kind: "platform" as const, school: null, format: PLATFORM_FORMAT, css: brandCss(brandFor(null)), user: null, operator };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -35,7 +37,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
   return (
-    <html lang="en">
+    <html lang={data?.format.locale.startsWith("en") ? data.format.locale : "en"}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -53,7 +53,7 @@ export interface OperatorCapabilities {
    */
   createSchool<T>(
     request: Request,
-    data: { name: string; slug: string; email: string; timezone: string; currency: string },
+    data: { name: string; slug: string; email: string; timezone: string; currency: string; locale?: string },
     setup: (tx: Tx, school: SchoolSummary) => Promise<T>,
   ): Promise<{ school: SchoolSummary; setup: T }>;
 }
@@ -164,7 +164,7 @@ function operatorCapabilities(platform: Platform, tenant: Tenant, auth: Operator
     },
     async createSchool<T>(
       request: Request,
-      data: { name: string; slug: string; email: string; timezone: string; currency: string },
+      data: { name: string; slug: string; email: string; timezone: string; currency: string; locale?: string },
       setup: (tx: Tx, school: SchoolSummary) => Promise<T>,
     ) {
       const operator = await signedIn(request);

@@ -5,7 +5,7 @@
 // own state and answer; the route's action reads it with parseAttendanceForm.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useId, useState } from "react";
-import { formatTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
 export interface RegisterStudent {
   id: string;
@@ -101,6 +101,7 @@ export function AttendanceForm({
   action?: string;
   headingLevel?: 2 | 3;
 }) {
+  const fmt = useFormat();
   const fetcher = useFetcher<AttendanceResult>({ key: `attendance-${occurrence.id}` });
   const busy = fetcher.state !== "idle";
   const result = fetcher.data && fetcher.data.occurrenceId === occurrence.id ? fetcher.data : fetcher.data && !fetcher.data.occurrenceId ? fetcher.data : null;
@@ -115,7 +116,7 @@ export function AttendanceForm({
         <div>
           <H id={headingId}>{occurrence.lesson.title}</H>
           <p className="muted" style={{ margin: 0 }}>
-            {formatTime(occurrence.startsAt, timeZone)}–{formatTime(occurrence.endsAt, timeZone)} · {occurrence.room?.name ?? "Online"} · {students.length}{" "}
+            {fmt.time(occurrence.startsAt)}–{fmt.time(occurrence.endsAt)} · {occurrence.room?.name ?? "Online"} · {students.length}{" "}
             {students.length === 1 ? "student" : "students"}
           </p>
         </div>

@@ -1,4 +1,4 @@
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
 interface Email {
   id: string;
@@ -12,6 +12,7 @@ interface Email {
 
 /** Emails as readable cards; links in the text are clickable so invitations work locally. */
 export function EmailList({ emails, timeZone }: { emails: Email[]; timeZone: string }) {
+  const fmt = useFormat();
   if (emails.length === 0) return <p className="card muted">No emails yet.</p>;
   return (
     <ul className="stack" style={{ listStyle: "none", padding: 0 }}>
@@ -23,7 +24,7 @@ export function EmailList({ emails, timeZone }: { emails: Email[]; timeZone: str
           </div>
           <p className="muted">
             To {e.to}
-            {e.school ? <> · {e.school.name}</> : null} · {formatDateTime(e.createdAt, timeZone)}
+            {e.school ? <> · {e.school.name}</> : null} · {fmt.dateTime(e.createdAt)}
           </p>
           <pre className="email">
             {e.text.split(/(https?:\/\/\S+)/g).map((part, i) =>

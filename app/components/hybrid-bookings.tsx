@@ -1,19 +1,9 @@
 // The "who has booked which 1-on-1 week" table of a hybrid lesson, shown to the
 // admin (lesson's 1-on-1 weeks page) and to its teacher (/teach/hybrid/:configId).
 // Styles: app/styles/hybrid.css (routes add it through `links`).
-import { formatDateTime, formatTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
-/** "Sep 8" for a local date (no time zone involved). */
-function shortDay(date: string, opts: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" }) {
-  return new Intl.DateTimeFormat("en-US", { timeZone: "UTC", ...opts }).format(new Date(`${date}T12:00:00Z`));
-}
 
-/** A week's local dates: "Sep 8–14", "Sep 29 – Oct 5", "Dec 5" (a one-day week). */
-export function weekRangeLabel(from: string, to: string) {
-  if (from === to) return shortDay(from);
-  if (from.slice(0, 7) === to.slice(0, 7)) return `${shortDay(from)}–${shortDay(to, { day: "numeric" })}`;
-  return `${shortDay(from)} – ${shortDay(to)}`;
-}
 
 export interface BookingWeek {
   weekNumber: number;
@@ -41,6 +31,7 @@ export function HybridBookingsTable({
   /** A last "Booked" row: how many students booked each week. */
   showTotals?: boolean;
 }) {
+  const fmt = useFormat();
   return (
     <div className="table-wrap">
       <table>
@@ -51,7 +42,7 @@ export function HybridBookingsTable({
               <th scope="col" key={w.weekNumber}>
                 Week {w.weekNumber}
                 <br />
-                <span style={{ textTransform: "none", fontWeight: 400 }}>{weekRangeLabel(w.weekStart, w.weekEnd)}</span>
+                <span style={{ textTransform: "none", fontWeight: 400 }}>{fmt.dayRange(w.weekStart, w.weekEnd)}</span>
               </th>
             ))}
           </tr>
@@ -68,7 +59,7 @@ export function HybridBookingsTable({
                   <td key={w.weekNumber}>
                     {session ? (
                       <span className="hy-booked">
-                        {formatDateTime(session.startsAt, timeZone)}–{formatTime(session.endsAt, timeZone)}
+                        {fmt.dateTime(session.startsAt)}–{fmt.time(session.endsAt)}
                       </span>
                     ) : (
                       <span className="hy-missing">Not booked</span>

@@ -4,7 +4,7 @@ import { Form, useNavigation } from "@remix-run/react";
 import { useId } from "react";
 import { describedByIds, FieldFrame, FormError } from "~/components/form";
 import { BODY_MAX, SUBJECT_MAX } from "~/models/message-form";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
 export interface AudienceGroups {
   lessons: { value: string; label: string }[];
@@ -96,6 +96,7 @@ export interface SentMessage {
 }
 
 export function MessageHistory({ messages, timeZone, showSender }: { messages: SentMessage[]; timeZone: string; showSender: boolean }) {
+  const fmt = useFormat();
   return (
     <section className="card" aria-labelledby="history-heading">
       <h2 id="history-heading">Sent</h2>
@@ -110,7 +111,7 @@ export function MessageHistory({ messages, timeZone, showSender }: { messages: S
                   <strong>{m.subject}</strong>
                   <span className="muted">
                     {" "}
-                    · {m.audienceLabel} · {m.recipientCount} {m.recipientCount === 1 ? "recipient" : "recipients"} · {formatDateTime(m.createdAt, timeZone)}
+                    · {m.audienceLabel} · {m.recipientCount} {m.recipientCount === 1 ? "recipient" : "recipients"} · {fmt.dateTime(m.createdAt)}
                     {showSender ? ` · ${m.sentBy.firstName} ${m.sentBy.lastName}` : ""}
                   </span>
                 </summary>

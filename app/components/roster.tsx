@@ -3,7 +3,7 @@
 // Every action is a small POST form with an `intent` and the enrollment's id.
 import { Form } from "@remix-run/react";
 import { useId, useMemo, useState } from "react";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
 export interface RosterEntry {
   id: string;
@@ -48,11 +48,12 @@ export function Roster({
   maxStudents: number | null;
   timeZone: string;
 }) {
+  const fmt = useFormat();
   const active = entries.filter((e) => e.status === "ACTIVE");
   const pending = entries.filter((e) => e.status === "PENDING");
   const waitlist = entries.filter((e) => e.status === "WAITLISTED");
   const seatFree = maxStudents === null || active.length < maxStudents;
-  const since = (d: string | Date) => formatDateTime(d, timeZone, { hour: undefined, minute: undefined, year: "numeric" });
+  const since = (d: string | Date) => fmt.dateTime(d, { hour: undefined, minute: undefined, year: "numeric" });
   return (
     <div className="stack">
       <section aria-labelledby="roster-active">

@@ -1,9 +1,9 @@
 // Attendance per occurrence and student, lesson notes, and the school's view of
 // what is still missing.
+import { schoolFormatter } from "./school-settings.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { toDayNumber, toLocalDate, weekdayOfLocalDate } from "../domain/time";
-import { formatDateTime } from "../utils/format";
 import { familyAddresses } from "./notify.server";
 import { studentOptions } from "./roster.server";
 import { attendanceRule } from "./school-settings.server";
@@ -89,7 +89,8 @@ export async function recordAttendance(
   }
   if (newlyAbsent.length) {
     const addresses = await familyAddresses(tx, newlyAbsent);
-    const when = formatDateTime(occurrence.startsAt, input.timeZone, { weekday: "long", month: "long" });
+    const fmt = await schoolFormatter(tx);
+    const when = fmt.dateTime(occurrence.startsAt, { weekday: "long", month: "long" });
     for (const id of newlyAbsent) {
       const s = register.students.find((x) => x.id === id)!;
       for (const to of addresses.get(id) ?? []) {

@@ -8,7 +8,7 @@ import { countWeeksPerStudent, hybridWeeks, priceBreakdown, validatePattern, ter
 import { canMoveIndividualSession } from "../domain/notice";
 import { computeFreeSlots, type FreeSlot } from "../domain/slots";
 import { addDays, formatLocalTime, formatShortDate, localDateTimeToUtc, toLocalDate, toLocalParts } from "../domain/time";
-import { formatDateTime } from "../utils/format";
+import { schoolFormatter } from "./school-settings.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { familyAddresses } from "./notify.server";
@@ -145,7 +145,8 @@ export async function saveHybridPattern(tx: Tx, timeZone: string, input: Pattern
         added++;
       } catch (error) {
         if (isOverlapViolation(error)) {
-          throw new HybridError(`Week ${w.weekNumber} cannot become a group week again: the teacher or room is booked at ${formatDateTime(w.groupStart, timeZone)}.`);
+          const fmt = await schoolFormatter(tx);
+          throw new HybridError(`Week ${w.weekNumber} cannot become a group week again: the teacher or room is booked at ${fmt.dateTime(w.groupStart)}.`);
         }
         throw error;
       }

@@ -6,7 +6,7 @@ import { creditsDueForReminder, creditStatus, decideCredit, fittingMakeUpOptions
 import { computeFreeSlots } from "../domain/slots";
 import { addDays, localDateTimeToUtc, toLocalDate } from "../domain/time";
 import { findTermForDate } from "../domain/terms";
-import { formatDateTime } from "../utils/format";
+import { schoolFormatter } from "./school-settings.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { studentsOfAccount } from "./family-access.server";
@@ -89,9 +89,10 @@ export async function cancelForFamily(tx: Tx, mailer: Mailer, input: { occurrenc
     : null;
 
   const student = await tx.student.findUniqueOrThrow({ where: { id: input.studentId }, select: { user: { select: { firstName: true } } } });
-  const when = formatDateTime(occurrence.startsAt, input.timeZone);
+  const fmt = await schoolFormatter(tx);
+  const when = fmt.dateTime(occurrence.startsAt);
   const text = credit
-    ? `${student.user.firstName}'s ${occurrence.lesson.title} on ${when} is cancelled. A make-up credit has been added; book the make-up before ${formatDateTime(credit.expiresAt, input.timeZone)}.`
+    ? `${student.user.firstName}'s ${occurrence.lesson.title} on ${when} is cancelled. A make-up credit has been added; book the make-up before ${fmt.dateTime(credit.expiresAt)}.`
     : `${student.user.firstName}'s ${occurrence.lesson.title} on ${when} is cancelled. No make-up credit was issued: ${decision.issue ? "" : decision.reason}`;
   for (const to of (await familyAddresses(tx, [input.studentId])).get(input.studentId) ?? []) {
     await mailer.send(tx, { to, subject: `Cancelled: ${occurrence.lesson.title} on ${when}`, text });
@@ -274,6 +275,7 @@ export async function studentCredits(tx: Tx, studentIds: string[], now: Date) {
 
 /** Reminders before credits expire (for the job); each credit is reminded once. */
 export async function remindExpiringCredits(tx: Tx, mailer: Mailer, input: { timeZone: string; origin: string; daysBefore?: number; now: Date }) {
+  const fmt = await schoolFormatter(tx);
   const now = input.now;
   const credits = await tx.makeUpCredit.findMany({
     where: { usedAt: null, voidedAt: null, remindedAt: null, expiresAt: { gt: now } },
@@ -286,7 +288,7 @@ export async function remindExpiringCredits(tx: Tx, mailer: Mailer, input: { tim
       await mailer.send(tx, {
         to,
         subject: `${c.student.user.firstName}'s make-up credit expires soon`,
-        text: `${c.student.user.firstName} has a make-up credit that expires on ${formatDateTime(c.expiresAt, input.timeZone)}. Book the make-up here: ${input.origin}/family/makeups\n`,
+        text: `${c.student.user.firstName} has a make-up credit that expires on ${fmt.dateTime(c.expiresAt)}. Book the make-up here: ${input.origin}/family/makeups\n`,
       });
     }
     await tx.makeUpCredit.update({ where: { id: c.id }, data: { remindedAt: now } });
@@ -314,7 +316,8 @@ export async function announceFreedSeat(tx: Tx, mailer: Mailer, input: { occurre
   const studentIds = [...new Set([...waitlisted, ...holders].map((s) => s.studentId))];
   const addresses = await familyAddresses(tx, studentIds);
   const unique = new Set([...addresses.values()].flat());
-  const when = formatDateTime(o.startsAt, input.timeZone);
+  const fmt = await schoolFormatter(tx);
+  const when = fmt.dateTime(o.startsAt);
   for (const to of unique) {
     await mailer.send(tx, {
       to,

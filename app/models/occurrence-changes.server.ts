@@ -2,10 +2,10 @@
 // transaction: an admin dragging it in the calendar or editing it (this date, this
 // and following, the whole series), an admin or a teacher cancelling it. Every
 // scheduling rule runs in editOccurrences / cancelOccurrence (scheduling.server.ts).
+import { schoolFormatter } from "./school-settings.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { daysBetween, formatLocalTime, formatShortDate, toLocalDate } from "../domain/time";
-import { formatDateTime } from "../utils/format";
 import { notifyEnrolledFamilies, notifyOccurrenceFamilies } from "./notify.server";
 import { cancelOccurrence, editOccurrences, SchedulingInputError } from "./scheduling.server";
 
@@ -94,7 +94,8 @@ export async function cancelOccurrenceAsTeacher(
   if (!own) throw new SchedulingInputError("That lesson is not one of yours.");
   if (own.startsAt <= input.now) throw new SchedulingInputError("This lesson has already started; ask the school to record what happened.");
   const cancelled = await cancelOccurrence(tx, own.id, "TEACHER", input.reason);
-  const when = formatDateTime(cancelled.startsAt, input.timeZone);
+  const fmt = await schoolFormatter(tx);
+  const when = fmt.dateTime(cancelled.startsAt);
   await notifyOccurrenceFamilies(tx, mailer, own.id, {
     subject: `Cancelled: ${cancelled.lesson.title} on ${when}`,
     text: `${input.teacher.firstName} ${input.teacher.lastName} has had to cancel ${cancelled.lesson.title} on ${when}.\nReason: ${input.reason}\n\nThe school will be in touch about a replacement.`,

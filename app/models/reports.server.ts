@@ -1,10 +1,10 @@
 // The queries behind the reports (/admin/reports) and their CSV exports. The
 // arithmetic is in app/domain/reports.ts; these bring the rows.
+import { schoolFormatter } from "./school-settings.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { missingByTeacher, retention, termFlows, type EnrollmentSpan, type TermSpan } from "../domain/reports";
 import { toLocalDate } from "../domain/time";
-import { formatDateTime } from "../utils/format";
 import { lessonAttendanceRates, missingAttendance } from "./attendance.server";
 import { attendanceRule } from "./school-settings.server";
 
@@ -109,7 +109,8 @@ export async function nudgeTeacher(tx: Tx, mailer: Mailer, opts: { teacherId: st
   const { groups } = await missingAttendanceByTeacher(tx, { timeZone: opts.timeZone, now: opts.now, teacherId: teacher.id });
   const rows = groups[0]?.rows ?? [];
   if (rows.length === 0) throw new NudgeError("This teacher has nothing missing; no email was sent.");
-  const lines = rows.map((r) => `- ${r.title}, ${formatDateTime(r.startsAt, opts.timeZone)}: ${[r.missingAttendance ? "attendance" : null, r.missingNotes ? "notes" : null].filter(Boolean).join(" and ")}${r.overdue ? " (overdue)" : ""}`);
+  const fmt = await schoolFormatter(tx);
+  const lines = rows.map((r) => `- ${r.title}, ${fmt.dateTime(r.startsAt)}: ${[r.missingAttendance ? "attendance" : null, r.missingNotes ? "notes" : null].filter(Boolean).join(" and ")}${r.overdue ? " (overdue)" : ""}`);
   await mailer.send(tx, {
     to: teacher.email,
     subject: `Attendance to complete: ${rows.length} ${rows.length === 1 ? "lesson" : "lessons"}`,
@@ -157,9 +158,10 @@ export async function reportCsvRows(tx: Tx, report: CsvReport, opts: { timeZone:
     }
     case "missing-attendance": {
       const { groups } = await missingAttendanceByTeacher(tx, opts);
+        const fmt = await schoolFormatter(tx);
       return [
         ["Teacher", "Lesson", "Date", "Missing attendance", "Missing notes", "Overdue"],
-        ...groups.flatMap((g) => g.rows.map((r) => [g.teacher, r.title, formatDateTime(r.startsAt, opts.timeZone, { year: "numeric" }), r.missingAttendance ? "yes" : "no", r.missingNotes ? "yes" : "no", r.overdue ? "yes" : "no"])),
+        ...groups.flatMap((g) => g.rows.map((r) => [g.teacher, r.title, fmt.dateTime(r.startsAt, { year: "numeric" }), r.missingAttendance ? "yes" : "no", r.missingNotes ? "yes" : "no", r.overdue ? "yes" : "no"])),
       ];
     }
   }

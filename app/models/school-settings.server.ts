@@ -2,6 +2,12 @@
 // transaction: row-level security shows a school only its own row, so nothing here
 // names the school.
 import type { Tx } from "../../server/db/school-db.server";
+import { formatterFor, type Formatter } from "../utils/format";
+
+/** How this school writes dates, times and amounts in the emails and messages it sends. */
+export async function schoolFormatter(tx: Tx): Promise<Formatter> {
+  return formatterFor(await tx.school.findFirstOrThrow({ select: { locale: true, timezone: true, currency: true } }));
+}
 
 /** The calendar's label for a hybrid lesson's 1-on-1 week. */
 export async function oneOnOneWeekLabel(tx: Tx): Promise<string> {

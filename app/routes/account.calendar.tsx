@@ -16,7 +16,7 @@ import {
   revokeCalendarFeed,
 } from "~/models/calendar-feeds.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Calendar subscription" }];
@@ -71,6 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function CalendarSubscription() {
+  const fmt = useFormat();
   const { feeds, renewed, covers, timeZone, origin, limits } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -128,8 +129,8 @@ export default function CalendarSubscription() {
                       <code>{origin}/calendar/••••••.ics</code>
                       {created?.id === f.id ? <span className="badge"> new</span> : null}
                     </td>
-                    <td>{formatDateTime(f.createdAt, timeZone)}</td>
-                    <td>{f.revokedAt ? <span className="badge danger">Revoked {formatDateTime(f.revokedAt, timeZone)}</span> : <span className="badge">Active</span>}</td>
+                    <td>{fmt.dateTime(f.createdAt)}</td>
+                    <td>{f.revokedAt ? <span className="badge danger">Revoked {fmt.dateTime(f.revokedAt)}</span> : <span className="badge">Active</span>}</td>
                     <td>
                       {f.revokedAt ? null : (
                         <Form method="post">

@@ -5,7 +5,7 @@ import { stepsDone } from "~/domain/first-steps";
 import { adminOverview, schoolFirstSteps } from "~/models/dashboard.server";
 import { missingAttendanceCounts } from "~/models/reports.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Dashboard");
@@ -19,6 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function AdminDashboard() {
+  const fmt = useFormat();
   const { overview, steps, attendance, firstName, timeZone } = useLoaderData<typeof loader>();
   const done = stepsDone(steps);
   const stats = [
@@ -104,7 +105,7 @@ export default function AdminDashboard() {
               <tbody>
                 {overview.upcoming.map((o) => (
                   <tr key={o.id}>
-                    <td className="nowrap">{formatDateTime(o.startsAt, timeZone)}</td>
+                    <td className="nowrap">{fmt.dateTime(o.startsAt)}</td>
                     <td>{o.lesson.title}</td>
                     <td>
                       {o.lesson.instructor.firstName} {o.lesson.instructor.lastName}

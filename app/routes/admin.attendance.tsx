@@ -11,7 +11,7 @@ import { parseForm } from "~/utils/forms";
 import { checkRateLimit } from "~/utils/rate-limit.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Attendance" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
@@ -66,6 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const RULE_LABEL = { END_OF_DAY: "by the end of the lesson’s day", END_OF_WEEK: "by the end of the lesson’s week" } as const;
 
 export default function AttendanceOverview() {
+  const fmt = useFormat();
   const { missing, groups, teachers, filters, rates, students, student, history, timeZone, rule } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -153,7 +154,7 @@ export default function AttendanceOverview() {
                           <Link to={`/admin/occurrences/${m.id}`}>
                             <strong>{m.title}</strong>
                           </Link>
-                          <div className="muted">{formatDateTime(m.startsAt, timeZone)}</div>
+                          <div className="muted">{fmt.dateTime(m.startsAt)}</div>
                         </td>
                         <td data-label="Missing">{[m.missingAttendance ? "Attendance" : null, m.missingNotes ? "Notes" : null].filter(Boolean).join(", ")}</td>
                         <td data-label="Status">{m.overdue ? <span className="badge danger">Overdue</span> : <span className="badge warn">Due soon</span>}</td>
@@ -234,7 +235,7 @@ export default function AttendanceOverview() {
                   <tbody>
                     {history.rows.map((r, i) => (
                       <tr key={i}>
-                        <td>{formatDateTime(r.occurrence.startsAt, timeZone, { year: "numeric" })}</td>
+                        <td>{fmt.dateTime(r.occurrence.startsAt, { year: "numeric" })}</td>
                         <td data-label="Lesson">
                           <Link to={`/admin/lessons/${r.occurrence.lesson.id}`}>{r.occurrence.lesson.title}</Link>
                         </td>

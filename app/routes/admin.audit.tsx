@@ -7,7 +7,7 @@ import { listSchoolAudit } from "~/models/people.server";
 import peopleCss from "~/styles/people.css?url";
 import rosterCss from "~/styles/roster.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Audit log");
@@ -33,6 +33,7 @@ function pageHref(page: number) {
 }
 
 export default function AuditLog() {
+  const fmt = useFormat();
   const { events, page, pages, total, pageSize, timeZone } = useLoaderData<typeof loader>();
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
@@ -66,7 +67,7 @@ export default function AuditLog() {
                 {events.map((e) => (
                   <tr key={e.id}>
                     <td data-label="When" className="nowrap">
-                      <time dateTime={String(e.createdAt)}>{formatDateTime(e.createdAt, timeZone, { year: "numeric" })}</time>
+                      <time dateTime={String(e.createdAt)}>{fmt.dateTime(e.createdAt, { year: "numeric" })}</time>
                     </td>
                     <td data-label="Person">{e.subject ? <Link to={`/admin/people/${e.subject.id}`}>{e.subject.name}</Link> : <span className="muted">—</span>}</td>
                     <td data-label="What">{e.text}</td>

@@ -11,7 +11,7 @@ import { isValidLocalDate, toLocalDate } from "~/domain/time";
 import { adminCredits, grantStudentCredit, MakeUpError, voidAvailableCredit } from "~/models/makeups.server";
 import makeupsCss from "~/styles/makeups.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { formatterFor, useFormat } from "~/utils/format";
 import { noErrors, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Make-up credits" }];
@@ -81,6 +81,7 @@ type ActionResult = { ok: boolean; intent: "grant" | "void"; target: string | nu
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
+  const fmt = formatterFor(school);
   const timeZone = school.timezone;
   const formData = await request.formData();
   const intent = formData.get("intent");
@@ -97,7 +98,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         ok: true,
         intent: "grant",
         target: credit.id,
-        message: `Granted a make-up credit to ${credit.name}, valid until ${formatDateTime(credit.expiresAt, timeZone, { year: "numeric" })}.`,
+        message: `Granted a make-up credit to ${credit.name}, valid until ${fmt.dateTime(credit.expiresAt, { year: "numeric" })}.`,
         errors: noErrors,
         values: {},
       };
@@ -127,6 +128,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AdminCredits() {
+  const fmt = useFormat();
   const { credits, students, filters, timeZone, today, policy } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -267,16 +269,16 @@ export default function AdminCredits() {
                         {c.source ? (
                           <>
                             Cancelled {c.source.title}
-                            <div className="cr-sub">{formatDateTime(c.source.startsAt, timeZone)}</div>
+                            <div className="cr-sub">{fmt.dateTime(c.source.startsAt)}</div>
                           </>
                         ) : (
                           <>
                             Granted
-                            <div className="cr-sub">{formatDateTime(c.issuedAt, timeZone, { year: "numeric", hour: undefined, minute: undefined })}</div>
+                            <div className="cr-sub">{fmt.dateTime(c.issuedAt, { year: "numeric", hour: undefined, minute: undefined })}</div>
                           </>
                         )}
                       </td>
-                      <td data-label="Expires">{formatDateTime(c.expiresAt, timeZone, { year: "numeric", hour: undefined, minute: undefined })}</td>
+                      <td data-label="Expires">{fmt.dateTime(c.expiresAt, { year: "numeric", hour: undefined, minute: undefined })}</td>
                       <td data-label="Reason" className="cr-reason">
                         {c.reason ? <div>{c.reason}</div> : null}
                         {c.voidReason ? <div>Voided: {c.voidReason}</div> : null}

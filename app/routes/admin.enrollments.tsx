@@ -8,7 +8,7 @@ import { decideEnrollmentRequest, pendingEnrollments } from "~/models/lessons.se
 import { scheduleSummary } from "~/models/lesson-form";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Enrollment requests" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
@@ -62,6 +62,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Enrollments() {
+  const fmt = useFormat();
   const { pending, timeZone, requireApproval } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
@@ -98,7 +99,7 @@ export default function Enrollments() {
                     <Link to={`/admin/lessons/${p.lessonId}`}>{p.lessonTitle}</Link> <span className="muted">· {p.schedule} · {p.teacher}</span>
                   </div>
                   <div className="muted">
-                    Asked {formatDateTime(p.enrolledAt, timeZone)}
+                    Asked {fmt.dateTime(p.enrolledAt)}
                     {p.parent ? ` · parent ${p.parent}` : ""} · {p.seats}
                     {p.full ? <span className="badge warn" style={{ marginLeft: "0.4rem" }}>Full — approving puts them on the waitlist</span> : null}
                   </div>

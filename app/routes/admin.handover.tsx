@@ -8,7 +8,7 @@ import { handOverAndTell, handoverCandidates } from "~/models/lessons.server";
 import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Hand over lessons" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
@@ -65,6 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Handover() {
+  const fmt = useFormat();
   const { teachers, lessons, fromDate, fromTeacherId, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
@@ -136,8 +137,8 @@ export default function Handover() {
                           <br />
                           <span className="muted">
                             {l.dates} {l.dates === 1 ? "date" : "dates"}
-                            {l.first ? `, ${formatDateTime(l.first, timeZone)}` : ""}
-                            {l.last && l.dates > 1 ? ` to ${formatDateTime(l.last, timeZone, { year: "numeric" })}` : ""} · {l.students}{" "}
+                            {l.first ? `, ${fmt.dateTime(l.first)}` : ""}
+                            {l.last && l.dates > 1 ? ` to ${fmt.dateTime(l.last, { year: "numeric" })}` : ""} · {l.students}{" "}
                             {l.students === 1 ? "student" : "students"}
                           </span>
                         </span>

@@ -11,7 +11,7 @@ import { createdNotice, enrollmentOutcomeMessage, formatDuration, LESSON_STATUS_
 import { decideEnrollmentRequest, endLessonEnrollment, enrollStudentAsAdmin, lessonPage, promoteLessonEnrollment } from "~/models/lessons.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime, formatTime } from "~/utils/format";
+import { formatterFor, useFormat } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.lesson.title : "Lesson" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
@@ -55,6 +55,7 @@ type Result = { ok: boolean; message: string; intent: string; field?: string };
 export async function action({ request, context, params }: ActionFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
+  const fmt = formatterFor(school);
   const lessonId = params.lessonId ?? "";
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
@@ -92,7 +93,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const how = end[1] as "UNENROLLED" | "DROPPED" | "COMPLETED";
       const r = await db.run((tx) => endLessonEnrollment(tx, context.mailer, { lessonId, enrollmentId, how, schoolName: school.name, now: context.clock.now() }));
       const done = { UNENROLLED: "was unenrolled", DROPPED: "is marked as dropped out", COMPLETED: "is marked as completed" }[how];
-      let message = `${r.studentName} ${done} (${formatDateTime(context.clock.now(), school.timezone, { hour: undefined, minute: undefined, year: "numeric" })}).`;
+      let message = `${r.studentName} ${done} (${fmt.dateTime(context.clock.now(), { hour: undefined, minute: undefined, year: "numeric" })}).`;
       if (r.told) message += ` A seat is free: we emailed the family of ${r.told.studentName}, first on the waitlist.`;
       return reply(200, { ok: true, message });
     }
@@ -106,6 +107,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 type Occ = ReturnType<typeof useLoaderData<typeof loader>>["upcoming"][number];
 
 function OccurrenceTable({ rows, timeZone, past, usual }: { rows: Occ[]; timeZone: string; past?: boolean; usual: { teacher: string; room: string } }) {
+  const fmt = useFormat();
   return (
     <div className="table-wrap">
       <table className="stack-table">
@@ -128,7 +130,7 @@ function OccurrenceTable({ rows, timeZone, past, usual }: { rows: Occ[]; timeZon
             return (
               <tr key={o.id}>
                 <td>
-                  <strong>{formatDateTime(o.startsAt, timeZone, { year: "numeric" })}</strong>–{formatTime(o.endsAt, timeZone)}
+                  <strong>{fmt.dateTime(o.startsAt, { year: "numeric" })}</strong>–{fmt.time(o.endsAt)}
                   {o.kind === "INDIVIDUAL_SESSION" ? <div className="muted">1-on-1 session</div> : null}
                   {changes.length ? <div className="muted">This date: {changes.join(" · ")}</div> : null}
                 </td>
@@ -149,7 +151,7 @@ function OccurrenceTable({ rows, timeZone, past, usual }: { rows: Occ[]; timeZon
                   </td>
                 ) : null}
                 <td>
-                  <Link to={`/admin/occurrences/${o.id}`} aria-label={`Edit the lesson on ${formatDateTime(o.startsAt, timeZone)}`}>
+                  <Link to={`/admin/occurrences/${o.id}`} aria-label={`Edit the lesson on ${fmt.dateTime(o.startsAt)}`}>
                     Edit
                   </Link>
                 </td>
@@ -163,6 +165,7 @@ function OccurrenceTable({ rows, timeZone, past, usual }: { rows: Occ[]; timeZon
 }
 
 export default function LessonPage() {
+  const fmt = useFormat();
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
@@ -242,7 +245,7 @@ export default function LessonPage() {
               {lesson.term
                 ? `End of ${lesson.term.name}`
                 : lesson.recurrenceEndDate
-                  ? formatDateTime(lesson.recurrenceEndDate, timeZone, { hour: undefined, minute: undefined, year: "numeric" })
+                  ? fmt.dateTime(lesson.recurrenceEndDate, { hour: undefined, minute: undefined, year: "numeric" })
                   : "No end date"}
             </dd>
           </div>

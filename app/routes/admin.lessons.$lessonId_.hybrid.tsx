@@ -13,14 +13,14 @@ import { useMemo, useState } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
-import { HybridBookingsTable, weekRangeLabel } from "~/components/hybrid-bookings";
+import { HybridBookingsTable } from "~/components/hybrid-bookings";
 import { formatWeekList, hybridWeeks, termWeekCount, toCents, tryParseWeekList, type HybridWeek } from "~/domain/hybrid";
 import { formatLocalTime, toLocalParts } from "~/domain/time";
 import { HybridError } from "~/models/hybrid.server";
 import { adminHybridPage, openLessonBookings, saveLessonPattern } from "~/models/hybrid-pages.server";
 import hybridCss from "~/styles/hybrid.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime, formatTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { noErrors, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.lesson ? `1-on-1 weeks · ${data.lesson.title}` : "1-on-1 weeks" }];
@@ -197,12 +197,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 // ---- page -----------------------------------------------------------------------------
 
-/** "Sat, Dec 5" for a local date (no time zone involved). */
-function dayLabel(date: string, opts: Intl.DateTimeFormatOptions = { weekday: "short", month: "short", day: "numeric" }) {
-  return new Intl.DateTimeFormat("en-US", { timeZone: "UTC", ...opts }).format(new Date(`${date}T12:00:00Z`));
-}
 
 export default function HybridPatternPage() {
+  const fmt = useFormat();
   const loaderData = useLoaderData<typeof loader>();
   const { lesson, terms, term, config, overview, timeZone, label } = loaderData;
   const actionData = useActionData<typeof action>();
@@ -254,7 +251,7 @@ export default function HybridPatternPage() {
               <select id="term-select" name="term" defaultValue={term?.id}>
                 {terms.map((t) => (
                   <option key={t.id} value={t.id}>
-                    {t.name} ({dayLabel(t.startDate, { month: "short", day: "numeric", year: "numeric" })} – {dayLabel(t.endDate, { month: "short", day: "numeric", year: "numeric" })})
+                    {t.name} ({fmt.day(t.startDate, { month: "short", day: "numeric", year: "numeric" })} – {fmt.day(t.endDate, { month: "short", day: "numeric", year: "numeric" })})
                     {t.configured ? " · pattern set" : ""}
                   </option>
                 ))}
@@ -287,7 +284,7 @@ export default function HybridPatternPage() {
           {actionData?.intent === "open" && actionData.formError ? <FormError message={actionData.formError} /> : null}
           {config.bookingsOpenedAt ? (
             <p>
-              <span className="badge ok">Open</span> Bookings opened on {formatDateTime(config.bookingsOpenedAt, timeZone, { year: "numeric" })}.
+              <span className="badge ok">Open</span> Bookings opened on {fmt.dateTime(config.bookingsOpenedAt, { year: "numeric" })}.
             </p>
           ) : (
             <Form method="post" className="hy-actions" preventScrollReset>
@@ -318,6 +315,7 @@ export default function HybridPatternPage() {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 function PatternEditor({ data: d, actionData, busyIntent }: { data: LoaderData; actionData: ActionResult | null; busyIntent: string | null }) {
+  const fmt = useFormat();
   const { term, config, lesson, closures, timeZone, label, today } = d;
   const failed = actionData && !actionData.ok && actionData.intent === "save";
   const values: Record<string, string> = failed
@@ -373,7 +371,7 @@ function PatternEditor({ data: d, actionData, busyIntent }: { data: LoaderData; 
       <section className="card" aria-labelledby="pattern-heading">
         <h2 id="pattern-heading">Pattern for {term.name}</h2>
         <p className="muted">
-          {term.name} has {weekCount} weeks. Week 1 starts on {dayLabel(term.startDate)}. In a {label.toLowerCase()} the group does not meet; each student books a session with {lesson.teacher} instead.
+          {term.name} has {weekCount} weeks. Week 1 starts on {fmt.day(term.startDate)}. In a {label.toLowerCase()} the group does not meet; each student books a session with {lesson.teacher} instead.
         </p>
         {actionData?.intent === "save" && actionData.message ? (
           <p className="notice" role="status">
@@ -454,7 +452,7 @@ function PatternEditor({ data: d, actionData, busyIntent }: { data: LoaderData; 
               {preview.weeks.map((w) => (
                 <tr key={w.weekNumber} className={`${w.kind === "INDIVIDUAL" ? "hy-individual" : ""} ${w.weekEnd < today ? "hy-past" : ""}`}>
                   <td>{w.weekNumber}</td>
-                  <td className="hy-when">{weekRangeLabel(w.weekStart, w.weekEnd)}</td>
+                  <td className="hy-when">{fmt.dayRange(w.weekStart, w.weekEnd)}</td>
                   <td>
                     {w.kind === "GROUP" ? (
                       <span className="hy-kind group">GROUP</span>
@@ -466,11 +464,11 @@ function PatternEditor({ data: d, actionData, busyIntent }: { data: LoaderData; 
                   </td>
                   <td>
                     {w.kind === "GROUP" && w.groupStart ? (
-                      <>Group class {formatDateTime(w.groupStart, timeZone)}</>
+                      <>Group class {fmt.dateTime(w.groupStart)}</>
                     ) : w.kind === "INDIVIDUAL" ? (
                       <>
-                        “{label}” at the group&apos;s time{w.groupStart ? ` (${formatDateTime(w.groupStart, timeZone)})` : ""}; families book {duration || "?"}-minute sessions
-                        {w.notifyOn ? <span className="muted"> · told on {dayLabel(w.notifyOn)}</span> : null}
+                        “{label}” at the group&apos;s time{w.groupStart ? ` (${fmt.dateTime(w.groupStart)})` : ""}; families book {duration || "?"}-minute sessions
+                        {w.notifyOn ? <span className="muted"> · told on {fmt.day(w.notifyOn)}</span> : null}
                       </>
                     ) : (
                       <>

@@ -6,7 +6,7 @@ import { LESSON_STATUS_LABEL, LESSON_TYPE_LABEL, LESSON_TYPES, scheduleSummary, 
 import { listLessons } from "~/models/lessons.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Lessons" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
@@ -52,6 +52,7 @@ function StatusBadge({ status, next }: { status: string; next: string | Date | n
 }
 
 export default function Lessons() {
+  const fmt = useFormat();
   const { lessons, teachers, filters, timeZone } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const filtered = Boolean(filters.type || filters.teacher);
@@ -123,7 +124,7 @@ export default function Lessons() {
                     <td data-label="Where">{l.where}</td>
                     <td data-label="Schedule">
                       {l.schedule}
-                      {l.next ? <div className="muted">Next: {formatDateTime(l.next, timeZone)}</div> : null}
+                      {l.next ? <div className="muted">Next: {fmt.dateTime(l.next)}</div> : null}
                     </td>
                     <td data-label="Students">
                       {l.maxStudents === null ? `${l.active} (no limit)` : `${l.active}/${l.maxStudents}`}

@@ -15,7 +15,7 @@ import { changeRole, deactivatePerson, PeopleAccessError, personAccess, reactiva
 import peopleCss from "~/styles/people.css?url";
 import rosterCss from "~/styles/roster.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { fields, parseForm, type FieldErrors } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.person.name} · People` : "Person" }];
@@ -115,6 +115,7 @@ const STATUS: Record<string, { label: string; className: string }> = {
 };
 
 export default function PersonAccess() {
+  const fmt = useFormat();
   const { person, counts, roles, lastActiveAdmin, trail, trailTotal, timeZone, profile } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -161,7 +162,7 @@ export default function PersonAccess() {
               <dt>Status</dt>
               <dd>
                 {deactivated
-                  ? `Deactivated on ${formatDateTime(person.deactivatedAt!, timeZone, { year: "numeric" })}${person.deactivatedBy ? ` by ${person.deactivatedBy}` : ""}`
+                  ? `Deactivated on ${fmt.dateTime(person.deactivatedAt!, { year: "numeric" })}${person.deactivatedBy ? ` by ${person.deactivatedBy}` : ""}`
                   : person.status === "INVITED"
                     ? (
                       <>
@@ -292,7 +293,7 @@ export default function PersonAccess() {
               {trail.map((e) => (
                 <li key={e.id}>
                   <time dateTime={String(e.createdAt)} className="muted">
-                    {formatDateTime(e.createdAt, timeZone, { year: "numeric" })}
+                    {fmt.dateTime(e.createdAt, { year: "numeric" })}
                   </time>
                   <div>
                     {e.subject?.id === person.id ? e.text : `${e.subject?.name ?? "Someone"}: ${e.text}`}{" "}

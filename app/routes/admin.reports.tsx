@@ -12,7 +12,7 @@ import { attendanceByTeacher, enrollmentReport, missingAttendanceCounts, teacher
 import lessonsCss from "~/styles/lessons.css?url";
 import messagesCss from "~/styles/messages.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDate } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Reports");
@@ -82,6 +82,7 @@ function Table({ head, rows }: { head: string[]; rows: (string | number)[][] }) 
 }
 
 export default function Reports() {
+  const fmt = useFormat();
   const { enrollments, waitlists, byTeacher, byLesson, load, missing, timeZone } = useLoaderData<typeof loader>();
   const { flows, retention } = enrollments;
   return (
@@ -153,7 +154,7 @@ export default function Reports() {
             />
             <Table
               head={["Lesson", "Teacher", "Waitlisted", "Waiting for approval", "Waiting since"]}
-              rows={waitlists.map((w) => [w.title, w.teacher, w.waitlisted, w.pending, formatDate(w.oldest, timeZone)])}
+              rows={waitlists.map((w) => [w.title, w.teacher, w.waitlisted, w.pending, fmt.date(w.oldest)])}
             />
           </>
         )}

@@ -7,7 +7,7 @@ import { Field, FormError } from "~/components/form";
 import settingsCss from "~/styles/settings.css?url";
 import { claimCustomDomain, customDomainState, validateCustomDomain } from "~/models/custom-domain.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Custom domain · Settings" }];
@@ -67,13 +67,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function DomainSettings() {
+  const fmt = useFormat();
   const { domain, record, claimedAt, expiresAt, expired, verifiedAt, target, servedAt, platformDomain, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
   const claimError = result && !result.ok && result.intent === "claim" ? result.error : undefined;
   const otherError = result && !result.ok && result.intent !== "claim" ? result.error : undefined;
-  const when = (d: string | Date) => formatDateTime(d, timeZone, { year: "numeric" });
+  const when = (d: string | Date) => fmt.dateTime(d, { year: "numeric" });
   return (
     <div className="stack">
       <div>

@@ -9,7 +9,7 @@ import { decideEnrollment, EnrollmentError } from "~/models/enrollment.server";
 import { getStudentProfile, studentEnrollment, studentProfileSchema, updateStudentProfile } from "~/models/roster.server";
 import rosterCss from "~/styles/roster.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { noErrors, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.student.user.firstName} ${data.student.user.lastName} · Students` : "Student" }];
@@ -101,6 +101,7 @@ function DecisionButton({ enrollmentId, intent, label, name, tone, busy }: { enr
 }
 
 export default function StudentPage() {
+  const fmt = useFormat();
   const { student, timeZone } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -116,7 +117,7 @@ export default function StudentPage() {
   const name = `${student.user.firstName} ${student.user.lastName}`;
   const pending = student.enrollments.filter((en) => en.status === "PENDING");
   const dob = student.dateOfBirth;
-  const dateOnly = (d: string | Date) => formatDateTime(d, timeZone, { weekday: undefined, hour: undefined, minute: undefined, year: "numeric" });
+  const dateOnly = (d: string | Date) => fmt.dateTime(d, { weekday: undefined, hour: undefined, minute: undefined, year: "numeric" });
 
   return (
     <div className="stack">

@@ -15,7 +15,7 @@ import { formatMoney, SKILL_LEVEL_LABEL, type FormEntries } from "~/models/onlin
 import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDate, formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { fields, formValues, parseForm } from "~/utils/forms";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
@@ -65,6 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function FamilyHome() {
+  const fmt = useFormat();
   const { me, family, children, notes, timeZone } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -101,7 +102,7 @@ export default function FamilyHome() {
             {family.due.map((p) => (
               <li key={p.id}>
                 <strong>{p.description}</strong> <span>{formatMoney(p.amount, p.currency)}</span>
-                {p.dueDate ? <span className="muted">due {formatDate(p.dueDate, timeZone)}</span> : null}
+                {p.dueDate ? <span className="muted">due {fmt.date(p.dueDate)}</span> : null}
               </li>
             ))}
           </ul>
@@ -132,7 +133,7 @@ export default function FamilyHome() {
               <li key={n.id}>
                 <strong>{n.lesson}</strong>{" "}
                 <span className="muted">
-                  · {formatDate(n.startsAt, timeZone)} · {n.teacher}
+                  · {fmt.date(n.startsAt)} · {n.teacher}
                 </span>
                 <p>{n.note}</p>
               </li>
@@ -157,7 +158,7 @@ export default function FamilyHome() {
               <ul className="fam-list">
                 {c.upcoming.map((o) => (
                   <li key={o.id}>
-                    <strong>{formatDateTime(o.startsAt, timeZone)}</strong>
+                    <strong>{fmt.dateTime(o.startsAt)}</strong>
                     <span>
                       {o.title}
                       {o.kind === "INDIVIDUAL_SESSION" ? " (1-on-1)" : ""}

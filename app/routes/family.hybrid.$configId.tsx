@@ -16,7 +16,7 @@ import { bookSession, HybridError } from "~/models/hybrid.server";
 import { familyHybridPage, hybridSession, individualWeeksOf, moveFamilySession } from "~/models/hybrid-pages.server";
 import familyHybridCss from "~/styles/family-hybrid.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime, formatTime } from "~/utils/format";
+import { formatterFor, useFormat } from "~/utils/format";
 import type { FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Book 1-on-1 sessions · ${data.lesson.title}` : "Book 1-on-1 sessions" }];
@@ -75,6 +75,7 @@ function parseStart(value: FormDataEntryValue | null): Date | null {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context, { role: ["PARENT", "STUDENT"] });
   const { db, school } = requireSchool(context);
+  const fmt = formatterFor(school);
   const timeZone = school.timezone;
   const configId = params.configId ?? "";
   const formData = await request.formData();
@@ -99,7 +100,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (!start) return reply({ [key]: { ok: false, message: "Choose the new time first." } }, null, 400);
     try {
       const moved = await db.run((tx) => moveFamilySession(tx, timeZone, { sessionId, start, now: context.clock.now() }));
-      return reply({ [key]: { ok: true, message: `Moved to ${formatDateTime(moved.startsAt, timeZone)}–${formatTime(moved.endsAt, timeZone)}.` } }, null);
+      return reply({ [key]: { ok: true, message: `Moved to ${fmt.dateTime(moved.startsAt)}–${fmt.time(moved.endsAt)}.` } }, null);
     } catch (error) {
       if (error instanceof HybridError) return reply({ [key]: { ok: false, message: error.message } }, null, 409);
       throw error;
@@ -136,7 +137,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     try {
       // Its own transaction: a taken time in one week leaves the others booked.
       const session = await db.run((tx) => bookSession(tx, timeZone, { configId, week, studentId, start, now: context.clock.now() }));
-      results[week] = { ok: true, message: `Booked: ${formatDateTime(session.startsAt, timeZone)}–${formatTime(session.endsAt, timeZone)}.` };
+      results[week] = { ok: true, message: `Booked: ${fmt.dateTime(session.startsAt)}–${fmt.time(session.endsAt)}.` };
     } catch (error) {
       if (error instanceof HybridError) results[week] = { ok: false, message: error.message };
       else throw error;
@@ -148,15 +149,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 // ---- page -----------------------------------------------------------------------------
 
-function dayLabel(date: string, opts: Intl.DateTimeFormatOptions = { weekday: "long", month: "short", day: "numeric" }) {
-  return new Intl.DateTimeFormat("en-US", { timeZone: "UTC", ...opts }).format(new Date(`${date}T12:00:00Z`));
-}
 
-function rangeLabel(from: string, to: string) {
-  const short = { month: "short", day: "numeric" } as const;
-  if (from.slice(0, 7) === to.slice(0, 7)) return `${dayLabel(from, short)}–${dayLabel(to, { day: "numeric" })}`;
-  return `${dayLabel(from, short)} – ${dayLabel(to, short)}`;
-}
 
 function byDay<T extends { day: string }>(slots: T[]): [string, T[]][] {
   const map = new Map<string, T[]>();
@@ -165,6 +158,7 @@ function byDay<T extends { day: string }>(slots: T[]): [string, T[]][] {
 }
 
 export default function FamilyHybridBooking() {
+  const fmt = useFormat();
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -230,7 +224,7 @@ export default function FamilyHybridBooking() {
                 return (
                   <fieldset key={w.weekNumber} className={`hy-week${w.past ? " is-past" : ""}`} data-week={w.weekNumber}>
                     <legend>
-                      Week {w.weekNumber} <span className="muted">· {rangeLabel(w.weekStart, w.weekEnd)}</span>
+                      Week {w.weekNumber} <span className="muted">· {fmt.dayRange(w.weekStart, w.weekEnd)}</span>
                     </legend>
                     {result ? (
                       <p className={`hy-result ${result.ok ? "ok" : "bad"}`} role={result.ok ? "status" : "alert"}>
@@ -242,7 +236,7 @@ export default function FamilyHybridBooking() {
                         <p className="hy-booked">
                           <strong>Booked</strong>
                           <span>
-                            {formatDateTime(session.startsAt, d.timeZone)}–{formatTime(session.endsAt, d.timeZone)}
+                            {fmt.dateTime(session.startsAt)}–{fmt.time(session.endsAt)}
                           </span>
                         </p>
                         {session.past ? null : session.move.ok ? (
@@ -253,12 +247,12 @@ export default function FamilyHybridBooking() {
                                 <legend className="muted">Other free times in week {w.weekNumber}:</legend>
                                 {byDay(session.move.slots).map(([day, slots]) => (
                                   <div className="hy-day" key={day}>
-                                    <p className="hy-day-name">{dayLabel(day)}</p>
+                                    <p className="hy-day-name">{fmt.day(day, { weekday: "long", month: "short", day: "numeric" })}</p>
                                     <div className="hy-slots">
                                       {slots.map((slot) => (
                                         <label className="hy-slot" key={slot.start}>
                                           <input type="radio" name={`move-${session.id}`} value={slot.start} defaultChecked={chosen(`move-${session.id}`) === slot.start} />
-                                          {formatTime(slot.start, d.timeZone)}
+                                          {fmt.time(slot.start)}
                                         </label>
                                       ))}
                                     </div>
@@ -288,12 +282,12 @@ export default function FamilyHybridBooking() {
                       <>
                         {byDay(w.slots).map(([day, slots]) => (
                           <div className="hy-day" key={day}>
-                            <p className="hy-day-name">{dayLabel(day)}</p>
+                            <p className="hy-day-name">{fmt.day(day, { weekday: "long", month: "short", day: "numeric" })}</p>
                             <div className="hy-slots">
                               {slots.map((slot) => (
                                 <label className="hy-slot" key={slot.start}>
                                   <input type="radio" name={`slot-${w.weekNumber}`} value={slot.start} defaultChecked={chosen(`slot-${w.weekNumber}`) === slot.start} />
-                                  {formatTime(slot.start, d.timeZone)}
+                                  {fmt.time(slot.start)}
                                 </label>
                               ))}
                             </div>

@@ -12,7 +12,7 @@ import { assertMayActFor, forbiddenOr } from "~/models/family-access.server";
 import { announceFreedSeat, bookMakeUpSlot, bookOfferedMakeUpSeat, cancelForFamily, creditOwner, familyMakeUpsPage, MakeUpError } from "~/models/makeups.server";
 import makeupsCss from "~/styles/makeups.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime, formatTime } from "~/utils/format";
+import { formatterFor, useFormat } from "~/utils/format";
 import { parseForm, type FormValues } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Cancellations and make-ups" }];
@@ -56,6 +56,7 @@ type ActionResult = { ok: boolean; studentId: string; target: string | null; mes
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, { role: ["PARENT", "STUDENT"] });
   const { db, school } = requireSchool(context);
+  const fmt = formatterFor(school);
   const timeZone = school.timezone;
   const formData = await request.formData();
   const intent = formData.get("intent");
@@ -79,7 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         });
       }
       const message = result.credit
-        ? `Cancelled. The teacher has been told, and a make-up credit was added: book the make-up before ${formatDateTime(result.credit.expiresAt, timeZone)}.`
+        ? `Cancelled. The teacher has been told, and a make-up credit was added: book the make-up before ${fmt.dateTime(result.credit.expiresAt)}.`
         : `Cancelled. The teacher has been told. No make-up credit was issued: ${result.reason}`;
       return reply({ ok: true, studentId, target, message, values: {} });
     } catch (error) {
@@ -100,12 +101,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
         if (!parsed.ok) return reply({ ok: false, ...base, message: "Choose a class first.", values: parsed.values }, 400);
         // Only a seat the credit may be used for (fitting, open, before expiry).
         const booked = await db.run((tx) => bookOfferedMakeUpSeat(tx, timeZone, { creditId, occurrenceId: parsed.data.occurrenceId, now: context.clock.now() }));
-        return reply({ ok: true, ...base, message: `Booked: ${booked.title} on ${formatDateTime(booked.start, timeZone)}. The credit has been used.`, values: {} });
+        return reply({ ok: true, ...base, message: `Booked: ${booked.title} on ${fmt.dateTime(booked.start)}. The credit has been used.`, values: {} });
       }
       const parsed = parseForm(formData, slotSchema);
       if (!parsed.ok) return reply({ ok: false, ...base, message: "Choose a time first.", values: parsed.values }, 400);
       await db.run((tx) => bookMakeUpSlot(tx, timeZone, { creditId, start: parsed.data.start, now: context.clock.now() }));
-      return reply({ ok: true, ...base, message: `Booked a make-up session on ${formatDateTime(parsed.data.start, timeZone)}. The credit has been used.`, values: {} });
+      return reply({ ok: true, ...base, message: `Booked a make-up session on ${fmt.dateTime(parsed.data.start)}. The credit has been used.`, values: {} });
     } catch (error) {
       if (error instanceof MakeUpError) {
         const values: FormValues = {};
@@ -121,9 +122,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 // ---- page -----------------------------------------------------------------------------
 
-function dayLabel(date: string) {
-  return new Intl.DateTimeFormat("en-US", { timeZone: "UTC", weekday: "long", month: "short", day: "numeric" }).format(new Date(`${date}T12:00:00Z`));
-}
 
 function byDay<T extends { day: string }>(slots: T[]): [string, T[]][] {
   const map = new Map<string, T[]>();
@@ -139,6 +137,7 @@ const STATUS: Record<string, { label: string; tone: string }> = {
 };
 
 export default function FamilyMakeUps() {
+  const fmt = useFormat();
   const { timeZone, policy, children, hybrid } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -208,7 +207,7 @@ export default function FamilyMakeUps() {
                       <div className="mk-row">
                         <div>
                           <div className="mk-when">
-                            {formatDateTime(o.startsAt, timeZone)}–{formatTime(o.endsAt, timeZone)}
+                            {fmt.dateTime(o.startsAt)}–{fmt.time(o.endsAt)}
                           </div>
                           <div className="mk-sub">
                             {o.title}
@@ -272,7 +271,7 @@ export default function FamilyMakeUps() {
                         <span className={`badge ${status.tone}`}>{status.label}</span>{" "}
                         {c.sourceOccurrence ? (
                           <span>
-                            for {c.sourceOccurrence.lesson.title} on {formatDateTime(c.sourceOccurrence.startsAt, timeZone)}
+                            for {c.sourceOccurrence.lesson.title} on {fmt.dateTime(c.sourceOccurrence.startsAt)}
                           </span>
                         ) : (
                           <span>from the school{c.reason ? `: ${c.reason}` : ""}</span>
@@ -280,7 +279,7 @@ export default function FamilyMakeUps() {
                       </div>
                       {c.status === "AVAILABLE" || c.status === "EXPIRED" ? (
                         <span className="mk-sub">
-                          {c.status === "AVAILABLE" ? "Use by" : "Expired"} {formatDateTime(c.expiresAt, timeZone, { hour: undefined, minute: undefined, year: "numeric" })}
+                          {c.status === "AVAILABLE" ? "Use by" : "Expired"} {fmt.dateTime(c.expiresAt, { hour: undefined, minute: undefined, year: "numeric" })}
                         </span>
                       ) : null}
                     </div>
@@ -303,7 +302,7 @@ export default function FamilyMakeUps() {
                                 <li key={g.occurrenceId}>
                                   <div>
                                     <div className="mk-when">
-                                      {formatDateTime(g.start, timeZone)}–{formatTime(g.end, timeZone)}
+                                      {fmt.dateTime(g.start)}–{fmt.time(g.end)}
                                     </div>
                                     <div className="mk-sub">
                                       {g.title} · {g.teacher} · {g.room}
@@ -313,7 +312,7 @@ export default function FamilyMakeUps() {
                                   <Form method="post" preventScrollReset>
                                     <input type="hidden" name="creditId" value={c.id} />
                                     <input type="hidden" name="occurrenceId" value={g.occurrenceId} />
-                                    <button className="button secondary small" name="intent" value="book-seat" disabled={busy} aria-label={`Book ${g.title} on ${formatDateTime(g.start, timeZone)}`}>
+                                    <button className="button secondary small" name="intent" value="book-seat" disabled={busy} aria-label={`Book ${g.title} on ${fmt.dateTime(g.start)}`}>
                                       {busy ? "Booking…" : "Book this class"}
                                     </button>
                                   </Form>
@@ -332,12 +331,12 @@ export default function FamilyMakeUps() {
                               <legend className="sr-only">Free times</legend>
                               {byDay(c.options.slots).map(([day, slots]) => (
                                 <div className="hy-day" key={day}>
-                                  <p className="hy-day-name">{dayLabel(day)}</p>
+                                  <p className="hy-day-name">{fmt.day(day, { weekday: "long", month: "short", day: "numeric" })}</p>
                                   <div className="hy-slots">
                                     {slots.map((s) => (
                                       <label className="hy-slot" key={s.start}>
                                         <input type="radio" name="start" value={s.start} defaultChecked={failedHere?.values.start === s.start} />
-                                        {formatTime(s.start, timeZone)}
+                                        {fmt.time(s.start)}
                                       </label>
                                     ))}
                                   </div>

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { requireOperator } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Audit log");
@@ -13,6 +13,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function AuditLog() {
+  const fmt = useFormat();
   const { entries } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
@@ -30,7 +31,7 @@ export default function AuditLog() {
           <tbody>
             {entries.map((e) => (
               <tr key={e.id}>
-                <td>{formatDateTime(e.createdAt, "UTC")}</td>
+                <td>{fmt.dateTime(e.createdAt)}</td>
                 <td>{e.operator?.email ?? "system"}</td>
                 <td>
                   <code>{e.action}</code>

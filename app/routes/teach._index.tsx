@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { teacherUpcoming } from "~/models/dashboard.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime, formatTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "My teaching");
@@ -16,6 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function TeacherHome() {
+  const fmt = useFormat();
   const { upcoming, firstName, timeZone } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
@@ -31,7 +32,7 @@ export default function TeacherHome() {
           <ul>
             {upcoming.map((o) => (
               <li key={o.id}>
-                <strong>{formatDateTime(o.startsAt, timeZone)}</strong>–{formatTime(o.endsAt, timeZone)} · {o.lesson.title} ·{" "}
+                <strong>{fmt.dateTime(o.startsAt)}</strong>–{fmt.time(o.endsAt)} · {o.lesson.title} ·{" "}
                 {o.room?.name ?? o.lesson.room?.name ?? "Online"} · {o.lesson._count.enrollments} enrolled
                 {o.status !== "SCHEDULED" ? (
                   <span className="badge warn"> {o.status.toLowerCase().replaceAll("_", " ")}</span>

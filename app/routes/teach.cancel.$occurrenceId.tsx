@@ -8,7 +8,7 @@ import { FormError } from "~/components/form";
 import { cancelOccurrenceAsTeacher, teacherOccurrence } from "~/models/occurrence-changes.server";
 import { SchedulingInputError } from "~/models/scheduling.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Cancel a lesson");
@@ -47,6 +47,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function TeacherCancel() {
+  const fmt = useFormat();
   const { occurrence, timeZone, open } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -54,7 +55,7 @@ export default function TeacherCancel() {
     <section className="card narrow">
       <h1>Cancel a lesson</h1>
       <p>
-        <strong>{occurrence.lesson.title}</strong> · {formatDateTime(occurrence.startsAt, timeZone)} · {occurrence.room?.name ?? "Online"}
+        <strong>{occurrence.lesson.title}</strong> · {fmt.dateTime(occurrence.startsAt)} · {occurrence.room?.name ?? "Online"}
       </p>
       {open ? (
         <Form method="post" noValidate>

@@ -4,13 +4,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { HybridBookingsTable, weekRangeLabel } from "~/components/hybrid-bookings";
+import { HybridBookingsTable } from "~/components/hybrid-bookings";
 import { formatWeekList } from "~/domain/hybrid";
 import { toLocalDate } from "~/domain/time";
 import { teacherHybridPage } from "~/models/hybrid-pages.server";
 import hybridCss from "~/styles/hybrid.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `1-on-1 weeks · ${data.lesson.title}` : "1-on-1 weeks" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: hybridCss }];
@@ -43,6 +43,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export default function TeacherHybridOverview() {
+  const fmt = useFormat();
   const d = useLoaderData<typeof loader>();
   const individual = d.weeks.filter((w) => w.kind === "INDIVIDUAL");
   const complete = d.students.filter((s) => s.unbookedWeeks.length === 0).length;
@@ -53,7 +54,7 @@ export default function TeacherHybridOverview() {
         <h1>{d.lesson.title}</h1>
         <p className="muted" style={{ margin: 0 }}>
           {d.label}s {d.individualWeeks} · {d.duration}-minute sessions ·{" "}
-          {d.open ? `bookings open since ${formatDateTime(d.open, d.timeZone, { hour: undefined, minute: undefined })}` : "bookings not open yet"}
+          {d.open ? `bookings open since ${fmt.dateTime(d.open, { hour: undefined, minute: undefined })}` : "bookings not open yet"}
         </p>
       </div>
 
@@ -63,7 +64,7 @@ export default function TeacherHybridOverview() {
           {d.weeks.map((w) => (
             <li key={w.weekNumber} className={w.weekEnd < d.today ? "past" : ""}>
               <strong>{w.weekNumber}</strong>
-              <span className={`hy-kind ${w.kind.toLowerCase()}`}>{w.kind === "INDIVIDUAL" ? "1-ON-1" : w.kind}</span> <span className="muted">{weekRangeLabel(w.weekStart, w.weekEnd)}</span>
+              <span className={`hy-kind ${w.kind.toLowerCase()}`}>{w.kind === "INDIVIDUAL" ? "1-ON-1" : w.kind}</span> <span className="muted">{fmt.dayRange(w.weekStart, w.weekEnd)}</span>
             </li>
           ))}
         </ul>

@@ -9,7 +9,7 @@ import { familyNoteSchema } from "~/models/message-form";
 import { MessageError, shareFamilyNote } from "~/models/messages.server";
 import { parseForm } from "~/utils/forms";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDate } from "~/utils/format";
+import { useFormat } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Attendance — ${data.occurrence.lesson.title}` : "Attendance" }];
 
@@ -70,6 +70,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function TeachOccurrence() {
+  const fmt = useFormat();
   const { occurrence, students, timeZone, open, closedReason } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
@@ -77,7 +78,7 @@ export default function TeachOccurrence() {
         <p className="eyebrow">
           <Link to="/teach/today">Today</Link> · Attendance
         </p>
-        <h1>{formatDate(occurrence.startsAt, timeZone)}</h1>
+        <h1>{fmt.date(occurrence.startsAt)}</h1>
       </div>
       <AttendanceForm occurrence={occurrence} students={students} timeZone={timeZone} open={open} closedReason={closedReason} />
       <FamilyNoteForm occurrenceId={occurrence.id} familyNote={occurrence.familyNote} />

@@ -7,7 +7,7 @@ import { addDays, formatShortDate, localDateTimeToUtc, toLocalDate } from "~/dom
 import { AttendanceError, recordAttendance, teacherDay } from "~/models/attendance.server";
 import { attendanceSavedMessage, parseAttendanceForm } from "~/models/lesson-form";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { formatDateTime, formatTime } from "~/utils/format";
+import { formatterFor, useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Today" }];
 
@@ -17,6 +17,7 @@ const OPENS_BEFORE_MS = 60 * 60_000;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: ["TEACHER", "ADMIN"] });
   const { db, school } = requireSchool(context);
+  const fmt = formatterFor(school);
   const tz = school.timezone;
   const now = context.clock.now();
   const today = toLocalDate(now, tz);
@@ -39,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           ? `This lesson was cancelled${r.occurrence.status === "CANCELLED_BY_TEACHER" ? " by the teacher" : ""}; there is no attendance to take.`
           : open
             ? null
-            : `Attendance opens at ${formatTime(opensAt, tz)}, an hour before the lesson.`,
+            : `Attendance opens at ${fmt.time(opensAt)}, an hour before the lesson.`,
       };
     }),
     missing: missing
@@ -70,12 +71,13 @@ const SHOWN = 8;
 type Missing = ReturnType<typeof useLoaderData<typeof loader>>["missing"];
 
 function MissingList({ items, timeZone }: { items: Missing; timeZone: string }) {
+  const fmt = useFormat();
   return (
     <ul style={{ listStyle: "none", padding: 0, margin: 0 }}>
       {items.map((m) => (
         <li key={m.id} className="spread" style={{ padding: "0.6rem 0", borderBottom: "1px solid var(--line)" }}>
           <Link to={`/teach/occurrences/${m.id}`}>
-            <strong>{m.title}</strong> · {formatDateTime(m.startsAt, timeZone)}
+            <strong>{m.title}</strong> · {fmt.dateTime(m.startsAt)}
           </Link>
           <span className="row" style={{ gap: "0.4rem" }}>
             {m.missingAttendance ? <span className="badge warn">No attendance</span> : null}

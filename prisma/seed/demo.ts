@@ -73,8 +73,9 @@ export interface SchoolSpec {
   website: string;
   timezone: string;
   currency: string;
+  locale: string;
   brandColor: string;
-  locations: { name: string; address: string; city: string; state: string; phone: string; rooms: { name: string; capacity: number }[] }[];
+  locations: { name: string; address: string; city: string; state: string; postcode: string; phone: string; rooms: { name: string; capacity: number }[] }[];
   admin: Person;
   teachers: TeacherSpec[];
   families: FamilySpec[];
@@ -100,6 +101,7 @@ export const HARMONY: SchoolSpec = {
   website: "https://harmony.example",
   timezone: "America/New_York",
   currency: "USD",
+  locale: "en-US",
   brandColor: "#6d28d9",
   locations: [
     {
@@ -107,6 +109,7 @@ export const HARMONY: SchoolSpec = {
       address: "120 West 72nd Street",
       city: "New York",
       state: "NY",
+      postcode: "10023",
       phone: "(212) 555-0142",
       rooms: [
         { name: "Studio A", capacity: 8 },
@@ -119,6 +122,7 @@ export const HARMONY: SchoolSpec = {
       address: "45 Atlantic Avenue",
       city: "Brooklyn",
       state: "NY",
+      postcode: "11201",
       phone: "(718) 555-0190",
       rooms: [
         { name: "Room 1", capacity: 4 },
@@ -217,8 +221,9 @@ export const RIVERSIDE: SchoolSpec = {
   website: "https://riverside.example",
   timezone: "Europe/London",
   currency: "GBP",
+  locale: "en-GB",
   brandColor: "#0f766e",
-  locations: [{ name: "Riverside Hall", address: "3 Embankment Row", city: "London", state: "", phone: "020 7946 0321", rooms: [{ name: "Hall", capacity: 12 }, { name: "Practice Room", capacity: 3 }] }],
+  locations: [{ name: "Riverside Hall", address: "3 Embankment Row", city: "London", state: "", postcode: "SE1 7PB", phone: "020 7946 0321", rooms: [{ name: "Hall", capacity: 12 }, { name: "Practice Room", capacity: 3 }] }],
   admin: { firstName: "Oliver", lastName: "Hughes", email: "admin@riverside.test" },
   teachers: [
     { firstName: "Eleanor", lastName: "Wright", email: "eleanor.wright@riverside.test", bio: "Cellist and chamber coach.", specialties: "Cello", availability: [[2, "15:00", "19:00", 0], [4, "15:00", "19:00", 0]] },
@@ -257,6 +262,7 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
     email: spec.email,
     timezone: spec.timezone,
     currency: spec.currency,
+    locale: spec.locale,
     brandColor: spec.brandColor,
   });
   // Links in the seeded emails follow the server's configuration (PUBLIC_PROTOCOL, PUBLIC_PORT or PORT).

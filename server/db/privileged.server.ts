@@ -22,6 +22,7 @@ export interface SchoolSummary {
   website: string | null;
   timezone: string;
   currency: string;
+  locale: string;
   brandColor: string | null;
   logoUrl: string | null;
   customDomain: string | null;
@@ -39,6 +40,7 @@ const schoolSummarySelect = {
   website: true,
   timezone: true,
   currency: true,
+  locale: true,
   brandColor: true,
   logoUrl: true,
   customDomain: true,
@@ -51,6 +53,8 @@ export interface ActiveSchool {
   slug: string;
   name: string;
   timezone: string;
+  locale: string;
+  currency: string;
   customDomain: string | null;
   customDomainVerifiedAt: Date | null;
 }
@@ -237,7 +241,7 @@ export class Platform {
    * data (its first admin, the invitation) is then written through SchoolDb. */
   async createSchool(
     operatorId: string | null,
-    data: { name: string; slug: string; email: string; timezone: string; currency: string; brandColor?: string | null },
+    data: { name: string; slug: string; email: string; timezone: string; currency: string; locale?: string; brandColor?: string | null },
   ) {
     return this.owner.$transaction(async (tx) => {
       const school = await tx.school.create({ data, select: schoolSummarySelect });
@@ -423,7 +427,7 @@ export class Platform {
     return this.owner.school.findMany({
       where: { status: "ACTIVE", ...(opts.schoolIds ? { id: { in: opts.schoolIds } } : {}) },
       orderBy: { createdAt: "asc" },
-      select: { id: true, slug: true, name: true, timezone: true, customDomain: true, customDomainVerifiedAt: true },
+      select: { id: true, slug: true, name: true, timezone: true, locale: true, currency: true, customDomain: true, customDomainVerifiedAt: true },
     });
   }
 

@@ -2,7 +2,7 @@
 // tests call them directly (no pg-boss, no waiting). The worker (worker.server.ts)
 // only decides when they run. Cross-school reads go through the privileged module;
 // each school's own work runs in that school's RLS-bound transaction.
-import { formatDate, formatTime } from "../../app/utils/format";
+import { formatterFor } from "../../app/utils/format";
 import { remindUnbooked } from "../../app/models/hybrid.server";
 import { familyAddresses } from "../../app/models/notify.server";
 import { remindExpiringCredits } from "../../app/models/makeups.server";
@@ -193,7 +193,7 @@ export async function sendLessonReminders(services: JobServices, tickHour: Date,
   return report;
 }
 
-async function remindSchool(tx: Tx, mailer: Mailer, school: { name: string; timezone: string }, from: Date, to: Date) {
+async function remindSchool(tx: Tx, mailer: Mailer, school: { name: string; timezone: string; locale: string; currency: string }, from: Date, to: Date) {
   const occurrences = await tx.lessonOccurrence.findMany({
     where: { status: "SCHEDULED", startsAt: { gte: from, lt: to } },
     orderBy: { startsAt: "asc" },
@@ -267,7 +267,7 @@ async function remindSchool(tx: Tx, mailer: Mailer, school: { name: string; time
 }
 
 function reminderMessage(
-  school: { name: string; timezone: string },
+  school: { name: string; timezone: string; locale: string; currency: string },
   o: {
     startsAt: Date;
     endsAt: Date;
@@ -277,8 +277,8 @@ function reminderMessage(
   },
   children: string[],
 ) {
-  const zone = school.timezone;
-  const time = formatTime(o.startsAt, zone);
+  const fmt = formatterFor(school);
+  const time = fmt.time(o.startsAt);
   const place = o.room
     ? [o.room.name, o.room.location.name, o.room.location.address].filter(Boolean).join(", ")
     : o.lesson.location
@@ -291,7 +291,7 @@ function reminderMessage(
     `A reminder of ${who}'s lesson tomorrow:`,
     "",
     `${o.lesson.title}`,
-    `${formatDate(o.startsAt, zone)}, ${time} – ${formatTime(o.endsAt, zone)}`,
+    `${fmt.date(o.startsAt)}, ${time} – ${fmt.time(o.endsAt)}`,
     `Teacher: ${o.instructor.firstName} ${o.instructor.lastName}`,
     `Where: ${place}`,
     "",

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createLessonSeries } from "../../app/models/scheduling.server";
-import { formatTime } from "../../app/utils/format";
+import { makeFormatter } from "../../app/domain/locale";
 import type { Tx } from "../../server/db/school-db.server";
 import { deliverQueuedEmails, extendAllHorizons, MAX_EMAIL_ATTEMPTS, sendLessonReminders } from "../../server/jobs/tasks.server";
 import { startJobs } from "../../server/jobs/worker.server";
@@ -204,7 +204,7 @@ describe("lesson-reminders", () => {
     const first = await sendLessonReminders(services, tick, { schoolIds: [schoolId] });
     expect(first.errors).toEqual([]);
     let sent = await reminders();
-    const subject = `Reminder: Theory ${tag} tomorrow at ${formatTime(data.inWindow.startsAt, ZONE)}`;
+    const subject = `Reminder: Theory ${tag} tomorrow at ${makeFormatter({ locale: "en-US", timeZone: ZONE, currency: "USD" }).time(data.inWindow.startsAt)}`;
     // The keen family: the parent (once, naming both children) and Bo's own login.
     expect(sent.map((e) => e.to).sort()).toEqual([data.bo.email, data.keen.email].sort());
     expect(sent.every((e) => e.subject === subject)).toBe(true);
