@@ -178,15 +178,29 @@ export async function shareFamilyNote(tx: Tx, input: { occurrenceId: string; tea
   });
 }
 
-/** Notes teachers shared about the lessons of these students (enrolled or 1-on-1), newest first. */
+/**
+ * Notes teachers shared about the lessons of these students (enrolled or 1-on-1), newest
+ * first: of a class, only the dates from a student's enrollment on (as on the calendar,
+ * a meeting over before the student joined is not theirs).
+ */
 export async function sharedNotesFor(tx: Tx, studentIds: string[], take = 10) {
   if (studentIds.length === 0) return [];
+  const enrollments = await tx.enrollment.findMany({
+    where: { studentId: { in: studentIds }, status: { in: ["ACTIVE", "COMPLETED"] } },
+    select: { lessonId: true, enrolledAt: true },
+  });
+  // The earliest enrollment of these students in each class.
+  const joined = new Map<string, Date>();
+  for (const e of enrollments) {
+    const known = joined.get(e.lessonId);
+    if (!known || e.enrolledAt < known) joined.set(e.lessonId, e.enrolledAt);
+  }
   const rows = await tx.lessonOccurrence.findMany({
     where: {
       familyNote: { not: null },
       OR: [
         { studentId: { in: studentIds } },
-        { kind: "LESSON", lesson: { enrollments: { some: { studentId: { in: studentIds }, status: { in: ["ACTIVE", "COMPLETED"] } } } } },
+        ...[...joined].map(([lessonId, enrolledAt]) => ({ kind: "LESSON" as const, lessonId, endsAt: { gt: enrolledAt } })),
         { guests: { some: { studentId: { in: studentIds } } } },
       ],
     },
