@@ -3,9 +3,15 @@
 // Sending files the Message (the history), its recipients, and one outbox email per
 // address, all in the caller's transaction: the delivery job sends them (or, with
 // no email service, the outbox row is the delivery).
+import type { AppLoadContext } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { audienceLabel, honoursMessagePreference, messageEmail, uniqueRecipients, type MessageAudienceKind } from "../domain/messages";
+import { requireSchool } from "../utils/auth.server";
+import { parseForm } from "../utils/forms";
+import { checkRateLimit } from "../utils/rate-limit.server";
+import { messageSchema, type ComposeResult } from "./message-form";
 import { familyAddresses } from "./notify.server";
 
 export class MessageError extends Error {
@@ -135,6 +141,38 @@ export async function sendMessage(tx: Tx, mailer: Mailer, input: SendMessageInpu
   });
   for (const to of recipients) await mailer.send(tx, { to, ...email });
   return { id: message.id, label, recipientCount: recipients.length };
+}
+
+/**
+ * The send action of /admin/messages and /teach/messages, for the signed-in `sender`
+ * (a teacher passes `teacherId`: their own lessons only). Answers the compose form:
+ * the sentence on success; else the errors with what was typed (400 bad input, 429
+ * too many messages in the hour, a MessageError's status: 404 on the "To" field).
+ */
+export async function sendMessageAction(context: AppLoadContext, formData: FormData, sender: { id: string; firstName: string; lastName: string }, opts: { teacherId?: string } = {}) {
+  const { db, school } = requireSchool(context);
+  const parsed = parseForm(formData, messageSchema);
+  if (!parsed.ok) return data<ComposeResult>({ ok: false, message: null, errors: parsed.errors, values: parsed.values }, { status: 400 });
+  const limited = await checkRateLimit(context, "message:account", [sender.id]);
+  if (limited) return data<ComposeResult>({ ok: false, message: null, errors: { form: limited }, values: parsed.values }, { status: 429 });
+  try {
+    const sent = await db.run((tx) =>
+      sendMessage(tx, context.mailer, {
+        sender: { id: sender.id, name: `${sender.firstName} ${sender.lastName}` },
+        teacherId: opts.teacherId,
+        audience: parsed.data.to,
+        subject: parsed.data.subject,
+        body: parsed.data.body,
+        school: schoolForEmail(school, context.links.origin),
+        preferencesUrl: `${context.links.origin}/account/notifications`,
+        now: context.clock.now(),
+      }),
+    );
+    return data<ComposeResult>({ ok: true, message: `Sent “${parsed.data.subject}” to ${sent.recipientCount} ${sent.recipientCount === 1 ? "address" : "addresses"} (${sent.label}).`, errors: {}, values: {} });
+  } catch (error) {
+    if (error instanceof MessageError) return data<ComposeResult>({ ok: false, message: null, errors: { [error.status === 404 ? "to" : "form"]: error.message }, values: parsed.values }, { status: error.status });
+    throw error;
+  }
 }
 
 /** Sent messages, newest first; a teacher sees only their own. */
