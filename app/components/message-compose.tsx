@@ -3,7 +3,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useId } from "react";
 import { describedByIds, FieldFrame, FormError } from "~/components/form";
-import { BODY_MAX, SUBJECT_MAX } from "~/models/message-form";
+import { BODY_MAX, SUBJECT_MAX, type ComposeResult } from "~/models/message-form";
 import { useFormat } from "~/utils/format";
 
 export interface AudienceGroups {
@@ -11,13 +11,6 @@ export interface AudienceGroups {
   teachers: { value: string; label: string }[];
   locations: { value: string; label: string }[];
   school: boolean;
-}
-
-export interface ComposeResult {
-  ok: boolean;
-  message: string | null;
-  errors: Record<string, string>;
-  values: Record<string, string>;
 }
 
 export function MessageCompose({ groups, result, defaultTo }: { groups: AudienceGroups; result: ComposeResult | undefined; defaultTo?: string }) {

@@ -6,9 +6,9 @@ import type { Tx } from "../../server/db/school-db.server";
 import { FormRefusal } from "../utils/forms";
 import type { Mailer } from "../../server/services/email.server";
 import { enrollStudent, EnrollmentError } from "./enrollment.server";
-import { createChild } from "./online-enrollment.server";
+import { createChild, createFamily } from "./online-enrollment.server";
 import { outcomeSentence, type AdminFamilyInput, type ChildInput, type ChildOutcome } from "./online-enrollment-form";
-import { inviteUser, recordAuditEvent } from "./people.server";
+import { recordAuditEvent, sendInvitation } from "./people.server";
 
 /** A refusal the form shows next to `field` (a form field name), if any. */
 export class AdminFamilyError extends FormRefusal {}
@@ -121,34 +121,19 @@ export async function addFamilyByHand(tx: Tx, deps: AdminFamilyDeps, input: Admi
     }
   }
 
+  const emergencyContact = { name: emergency?.name ?? null, phone: emergency?.phone ?? null, relation: emergency?.relation ?? null };
+  const family = await createFamily(tx, { guardian, guardian2, emergency: emergencyContact });
+  const familyName = family.name;
   // Contacts: invited now (an email with a set-password link), or accounts without a
   // password that an admin invites later from People.
   const invited: string[] = [];
-  const makeContact = async (c: { firstName: string; lastName: string; email: string; phone: string | null }) => {
-    const user = input.invite
-      ? await inviteUser(tx, { mailer: deps.mailer, origin: deps.origin, schoolName: deps.schoolName, invitedBy: deps.actor.name, actorId: deps.actor.id }, { ...c, role: "PARENT" })
-      : await tx.user.create({ data: { email: c.email, firstName: c.firstName, lastName: c.lastName, role: "PARENT" }, select: { id: true, email: true } });
-    if (input.invite) invited.push(c.email);
-    if (c.phone) await tx.user.update({ where: { id: user.id }, data: { phone: c.phone } });
-    return user;
-  };
-  const parent = await makeContact(guardian);
-  const familyName = `${guardian.lastName} family`;
-  const family = await tx.familyGroup.create({
-    data: {
-      name: familyName,
-      adminId: parent.id,
-      billingEmail: guardian.email,
-      emergencyContactName: emergency?.name ?? null,
-      emergencyContactPhone: emergency?.phone ?? null,
-      emergencyContactRelation: emergency?.relation ?? null,
-    },
-    select: { id: true },
-  });
-  await tx.user.update({ where: { id: parent.id }, data: { familyGroupId: family.id } });
-  if (guardian2) {
-    const second = await makeContact(guardian2);
-    await tx.user.update({ where: { id: second.id }, data: { familyGroupId: family.id } });
+  if (input.invite) {
+    const invitation = { mailer: deps.mailer, origin: deps.origin, schoolName: deps.schoolName, invitedBy: deps.actor.name, actorId: deps.actor.id };
+    for (const [user, contact] of [[family.parent, guardian], [family.second, guardian2]] as const) {
+      if (!user || !contact) continue;
+      await sendInvitation(tx, invitation, { id: user.id, email: user.email, firstName: contact.firstName, role: "PARENT" });
+      invited.push(user.email);
+    }
   }
   const children = await addChildren(
     tx,
@@ -157,7 +142,7 @@ export async function addFamilyByHand(tx: Tx, deps: AdminFamilyDeps, input: Admi
       id: family.id,
       lastName: guardian.lastName,
       parent: { name: `${guardian.firstName} ${guardian.lastName}`, email: guardian.email, phone: guardian.phone },
-      emergency: { name: emergency?.name ?? null, phone: emergency?.phone ?? null, relation: emergency?.relation ?? null },
+      emergency: emergencyContact,
     },
     input.children,
   );

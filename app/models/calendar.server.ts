@@ -116,8 +116,9 @@ export async function calendarFilterOptions(tx: Tx) {
 
 /**
  * A family's week: the students this account may act for, their occurrences in
- * [from, to) (group lessons, make-up guest seats, 1-on-1 sessions), who is enrolled
- * in or a guest of which, and the hybrid lessons' 1-on-1 week markers.
+ * [from, to) (group lessons, make-up guest seats, 1-on-1 sessions), which enrolled
+ * student each class meeting is for or who is a guest of which, and the hybrid
+ * lessons' 1-on-1 week markers.
  */
 export async function familyWeek(tx: Tx, input: { accountId: string; timeZone: string; from: Date; to: Date }) {
   // A student sees only themself; a parent every student of their family group.
@@ -133,10 +134,14 @@ export async function familyWeek(tx: Tx, input: { accountId: string; timeZone: s
     where: { studentId: { in: studentIds }, occurrenceId: { in: occurrences.map((o) => o.id) } },
     select: { occurrenceId: true, studentId: true },
   });
-  const enrollments = await tx.enrollment.findMany({
+  const active = await tx.enrollment.findMany({
     where: { studentId: { in: studentIds }, status: "ACTIVE", lessonId: { in: [...new Set(occurrences.map((o) => o.lessonId))] } },
-    select: { lessonId: true, studentId: true },
+    select: { lessonId: true, studentId: true, enrolledAt: true },
   });
+  // As in calendarOccurrences: a meeting over before the student joined is not theirs.
+  const enrollments = occurrences.flatMap((o) =>
+    o.kind === "LESSON" ? active.filter((e) => e.lessonId === o.lessonId && o.endsAt > e.enrolledAt).map((e) => ({ occurrenceId: o.id, studentId: e.studentId })) : [],
+  );
   const markers = await hybridWeekMarkers(tx, input.timeZone, input.from, input.to, { studentIds });
   const label = await oneOnOneWeekLabel(tx);
   return { students, occurrences, enrollments, guests: asGuest, markers, label };

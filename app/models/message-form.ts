@@ -6,6 +6,14 @@ import type { MessageAudienceKind } from "../domain/messages";
 export const SUBJECT_MAX = 150;
 export const BODY_MAX = 10_000;
 
+/** What the send action answers the compose form: the sentence on success, or the errors and what was typed. */
+export interface ComposeResult {
+  ok: boolean;
+  message: string | null;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}
+
 const KINDS = ["LESSON", "TEACHER", "LOCATION", "SCHOOL"] as const;
 
 /** `LESSON:abc` → { kind, id }; null when it is not a choice the form offers. */

@@ -3,9 +3,15 @@
 // Sending files the Message (the history), its recipients, and one outbox email per
 // address, all in the caller's transaction: the delivery job sends them (or, with
 // no email service, the outbox row is the delivery).
+import type { AppLoadContext } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { audienceLabel, honoursMessagePreference, messageEmail, uniqueRecipients, type MessageAudienceKind } from "../domain/messages";
+import { requireSchool } from "../utils/auth.server";
+import { parseForm } from "../utils/forms";
+import { checkRateLimit } from "../utils/rate-limit.server";
+import { messageSchema, type ComposeResult } from "./message-form";
 import { familyAddresses } from "./notify.server";
 
 export class MessageError extends Error {
@@ -137,6 +143,38 @@ export async function sendMessage(tx: Tx, mailer: Mailer, input: SendMessageInpu
   return { id: message.id, label, recipientCount: recipients.length };
 }
 
+/**
+ * The send action of /admin/messages and /teach/messages, for the signed-in `sender`
+ * (a teacher passes `teacherId`: their own lessons only). Answers the compose form:
+ * the sentence on success; else the errors with what was typed (400 bad input, 429
+ * too many messages in the hour, a MessageError's status: 404 on the "To" field).
+ */
+export async function sendMessageAction(context: AppLoadContext, formData: FormData, sender: { id: string; firstName: string; lastName: string }, opts: { teacherId?: string } = {}) {
+  const { db, school } = requireSchool(context);
+  const parsed = parseForm(formData, messageSchema);
+  if (!parsed.ok) return data<ComposeResult>({ ok: false, message: null, errors: parsed.errors, values: parsed.values }, { status: 400 });
+  const limited = await checkRateLimit(context, "message:account", [sender.id]);
+  if (limited) return data<ComposeResult>({ ok: false, message: null, errors: { form: limited }, values: parsed.values }, { status: 429 });
+  try {
+    const sent = await db.run((tx) =>
+      sendMessage(tx, context.mailer, {
+        sender: { id: sender.id, name: `${sender.firstName} ${sender.lastName}` },
+        teacherId: opts.teacherId,
+        audience: parsed.data.to,
+        subject: parsed.data.subject,
+        body: parsed.data.body,
+        school: schoolForEmail(school, context.links.origin),
+        preferencesUrl: `${context.links.origin}/account/notifications`,
+        now: context.clock.now(),
+      }),
+    );
+    return data<ComposeResult>({ ok: true, message: `Sent “${parsed.data.subject}” to ${sent.recipientCount} ${sent.recipientCount === 1 ? "address" : "addresses"} (${sent.label}).`, errors: {}, values: {} });
+  } catch (error) {
+    if (error instanceof MessageError) return data<ComposeResult>({ ok: false, message: null, errors: { [error.status === 404 ? "to" : "form"]: error.message }, values: parsed.values }, { status: error.status });
+    throw error;
+  }
+}
+
 /** Sent messages, newest first; a teacher sees only their own. */
 export async function listMessages(tx: Tx, opts: { sentById?: string; take?: number } = {}) {
   return tx.message.findMany({
@@ -178,15 +216,29 @@ export async function shareFamilyNote(tx: Tx, input: { occurrenceId: string; tea
   });
 }
 
-/** Notes teachers shared about the lessons of these students (enrolled or 1-on-1), newest first. */
+/**
+ * Notes teachers shared about the lessons of these students (enrolled or 1-on-1), newest
+ * first: of a class, only the dates from a student's enrollment on (as on the calendar,
+ * a meeting over before the student joined is not theirs).
+ */
 export async function sharedNotesFor(tx: Tx, studentIds: string[], take = 10) {
   if (studentIds.length === 0) return [];
+  const enrollments = await tx.enrollment.findMany({
+    where: { studentId: { in: studentIds }, status: { in: ["ACTIVE", "COMPLETED"] } },
+    select: { lessonId: true, enrolledAt: true },
+  });
+  // The earliest enrollment of these students in each class.
+  const joined = new Map<string, Date>();
+  for (const e of enrollments) {
+    const known = joined.get(e.lessonId);
+    if (!known || e.enrolledAt < known) joined.set(e.lessonId, e.enrolledAt);
+  }
   const rows = await tx.lessonOccurrence.findMany({
     where: {
       familyNote: { not: null },
       OR: [
         { studentId: { in: studentIds } },
-        { kind: "LESSON", lesson: { enrollments: { some: { studentId: { in: studentIds }, status: { in: ["ACTIVE", "COMPLETED"] } } } } },
+        ...[...joined].map(([lessonId, enrolledAt]) => ({ kind: "LESSON" as const, lessonId, endsAt: { gt: enrolledAt } })),
         { guests: { some: { studentId: { in: studentIds } } } },
       ],
     },

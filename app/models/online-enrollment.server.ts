@@ -100,6 +100,51 @@ export function programLabel(program: Program, lessonTitle?: string | null): str
   return program.kind === "individual" ? `Individual lessons in ${program.instrument}` : (lessonTitle ?? "the class");
 }
 
+// ---- a new family (shared with the admin's "Add students") ---------------------------
+
+export interface NewGuardian {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string | null;
+}
+
+/** A parent or guardian with no password yet: a PARENT user, in the family group once there is one. */
+async function createGuardian(tx: Tx, familyGroupId: string | null, guardian: NewGuardian) {
+  return tx.user.create({
+    data: { email: guardian.email, firstName: guardian.firstName, lastName: guardian.lastName, phone: guardian.phone, role: "PARENT", familyGroupId },
+    select: { id: true, email: true },
+  });
+}
+
+/**
+ * A new family: its account holder, the family group named after them, and the
+ * second guardian if any, both without a password (the caller invites them). The
+ * caller has checked that their addresses have no account yet.
+ */
+export async function createFamily(
+  tx: Tx,
+  input: { guardian: NewGuardian; guardian2: NewGuardian | null; emergency: { name: string | null; phone: string | null; relation: string | null } },
+) {
+  const { guardian, emergency } = input;
+  const parent = await createGuardian(tx, null, guardian);
+  const name = `${guardian.lastName} family`;
+  const family = await tx.familyGroup.create({
+    data: {
+      name,
+      adminId: parent.id,
+      billingEmail: guardian.email,
+      emergencyContactName: emergency.name,
+      emergencyContactPhone: emergency.phone,
+      emergencyContactRelation: emergency.relation,
+    },
+    select: { id: true },
+  });
+  await tx.user.update({ where: { id: parent.id }, data: { familyGroupId: family.id } });
+  const second = input.guardian2 ? await createGuardian(tx, family.id, input.guardian2) : null;
+  return { id: family.id, name, parent, second };
+}
+
 // ---- children (shared with the family pages) ----------------------------------------
 
 export interface NewChild {
@@ -231,29 +276,8 @@ export async function enrollOnline(tx: Tx, deps: EnrollmentDeps, input: Enrollme
   const secondHolder = input.guardian2 ? taken.find((u) => u.email === input.guardian2!.email) : undefined;
   const guardian2 = secondHolder ? null : input.guardian2;
 
-  const parent = await tx.user.create({
-    data: { email: guardian.email, firstName: guardian.firstName, lastName: guardian.lastName, phone: guardian.phone, role: "PARENT" },
-    select: { id: true },
-  });
-  const familyName = `${guardian.lastName} family`;
-  const family = await tx.familyGroup.create({
-    data: {
-      name: familyName,
-      adminId: parent.id,
-      billingEmail: guardian.email,
-      emergencyContactName: emergency.name,
-      emergencyContactPhone: emergency.phone,
-      emergencyContactRelation: emergency.relation,
-    },
-    select: { id: true },
-  });
-  await tx.user.update({ where: { id: parent.id }, data: { familyGroupId: family.id } });
-  const second = guardian2
-    ? await tx.user.create({
-        data: { email: guardian2.email, firstName: guardian2.firstName, lastName: guardian2.lastName, phone: guardian2.phone, role: "PARENT", familyGroupId: family.id },
-        select: { id: true },
-      })
-    : null;
+  const family = await createFamily(tx, { guardian, guardian2, emergency });
+  const { name: familyName, parent, second } = family;
 
   const children: ChildResult[] = [];
   for (const child of input.children) {

@@ -45,11 +45,20 @@ export async function inviteUser(
     data: { email, firstName: input.firstName, lastName: input.lastName, role: input.role },
     select: { id: true, email: true },
   });
-  if (deps.actorId !== undefined) {
-    await recordAuditEvent(tx, { actedById: deps.actorId, action: "person.invited", subjectId: user.id, details: { role: input.role, email } });
-  }
-  await emailInvitation(tx, deps, { id: user.id, email, firstName: input.firstName });
+  await sendInvitation(tx, deps, { id: user.id, email, firstName: input.firstName, role: input.role });
   return user;
+}
+
+/** Invites a person just created without a password: the audit entry (as inviteUser writes it) and the email with the link. */
+export async function sendInvitation(
+  tx: Tx,
+  deps: { mailer: Mailer; origin: string; schoolName: string; invitedBy?: string; actorId?: string | null },
+  user: { id: string; email: string; firstName: string; role: SchoolRole },
+) {
+  if (deps.actorId !== undefined) {
+    await recordAuditEvent(tx, { actedById: deps.actorId, action: "person.invited", subjectId: user.id, details: { role: user.role, email: user.email } });
+  }
+  await emailInvitation(tx, deps, user);
 }
 
 /** Emails a person a fresh link (7 days) to set their first password. */

@@ -3,7 +3,6 @@
 // chart has its numbers in a table beside it, and each report exports as CSV.
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { BarChart } from "~/components/charts";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { percent } from "~/domain/reports";
@@ -38,7 +37,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }));
 }
 
-function Report({ id, title, csv, children }: { id: string; title: string; csv: CsvReport; children: ReactNode }) {
+/**
+ * One report: its heading with the CSV export, then a bar chart of its rows and the
+ * same numbers in a table (or a sentence when there are no rows yet).
+ */
+function ReportSection<T>({
+  id,
+  title,
+  csv,
+  rows,
+  empty,
+  chart,
+  table,
+}: {
+  id: string;
+  title: string;
+  csv: CsvReport;
+  rows: T[];
+  /** Said instead of the chart and the table when there are no rows. */
+  empty: string;
+  /** The chart's title is the report's unless given; a bar per row and series. */
+  chart: { title?: string; category: (row: T) => string; describe: (row: T) => string; series: { name: string; value: (row: T) => number }[]; percent?: boolean };
+  table: { head: string[]; cells: (row: T) => (string | number)[] };
+}) {
   return (
     <section className="card" aria-labelledby={id}>
       <div className="report-head">
@@ -47,7 +68,20 @@ function Report({ id, title, csv, children }: { id: string; title: string; csv: 
           Export CSV
         </a>
       </div>
-      {children}
+      {rows.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <>
+          <BarChart
+            title={chart.title ?? title}
+            description={rows.map(chart.describe).join("; ")}
+            categories={rows.map(chart.category)}
+            series={chart.series.map((s) => ({ name: s.name, values: rows.map(s.value) }))}
+            percent={chart.percent}
+          />
+          <Table head={table.head} rows={rows.map(table.cells)} />
+        </>
+      )}
     </section>
   );
 }
@@ -102,113 +136,105 @@ export default function Reports() {
         </p>
       </div>
 
-      <Report id="enrollments" title="Enrollments and withdrawals per term" csv="enrollments">
-        {flows.length === 0 ? (
-          <p className="muted">No terms yet.</p>
-        ) : (
-          <>
-            <BarChart
-              title="Enrollments and withdrawals per term"
-              description={flows.map((f) => `${f.term}: ${f.enrolled} enrollments, ${f.withdrawn} withdrawals`).join("; ")}
-              categories={flows.map((f) => f.term)}
-              series={[
-                { name: "Enrollments", values: flows.map((f) => f.enrolled) },
-                { name: "Withdrawals", values: flows.map((f) => f.withdrawn) },
-              ]}
-            />
-            <Table head={["Term", "Enrollments", "Withdrawals", "Students"]} rows={flows.map((f) => [f.term, f.enrolled, f.withdrawn, f.students])} />
-          </>
-        )}
-      </Report>
+      <ReportSection
+        id="enrollments"
+        title="Enrollments and withdrawals per term"
+        csv="enrollments"
+        rows={flows}
+        empty="No terms yet."
+        chart={{
+          category: (f) => f.term,
+          describe: (f) => `${f.term}: ${f.enrolled} enrollments, ${f.withdrawn} withdrawals`,
+          series: [
+            { name: "Enrollments", value: (f) => f.enrolled },
+            { name: "Withdrawals", value: (f) => f.withdrawn },
+          ],
+        }}
+        table={{ head: ["Term", "Enrollments", "Withdrawals", "Students"], cells: (f) => [f.term, f.enrolled, f.withdrawn, f.students] }}
+      />
 
-      <Report id="retention" title="Retention from term to term" csv="retention">
-        {retention.length === 0 ? (
-          <p className="muted">Retention shows once a second term has begun.</p>
-        ) : (
-          <>
-            <BarChart
-              title="Retention from term to term"
-              description={retention.map((r) => `${r.from} to ${r.to}: ${percent(r.rate)} stayed`).join("; ")}
-              categories={retention.map((r) => r.to)}
-              series={[{ name: "Stayed", values: retention.map((r) => r.rate ?? 0) }]}
-              percent
-            />
-            <Table head={["From → to", "Students", "Stayed", "Retention"]} rows={retention.map((r) => [`${r.from} → ${r.to}`, r.base, r.retained, percent(r.rate)])} />
-          </>
-        )}
-      </Report>
+      <ReportSection
+        id="retention"
+        title="Retention from term to term"
+        csv="retention"
+        rows={retention}
+        empty="Retention shows once a second term has begun."
+        chart={{
+          category: (r) => r.to,
+          describe: (r) => `${r.from} to ${r.to}: ${percent(r.rate)} stayed`,
+          series: [{ name: "Stayed", value: (r) => r.rate ?? 0 }],
+          percent: true,
+        }}
+        table={{ head: ["From → to", "Students", "Stayed", "Retention"], cells: (r) => [`${r.from} → ${r.to}`, r.base, r.retained, percent(r.rate)] }}
+      />
 
-      <Report id="waitlists" title="Waitlists" csv="waitlists">
-        {waitlists.length === 0 ? (
-          <p className="muted">Nobody is waiting for a place.</p>
-        ) : (
-          <>
-            <BarChart
-              title="Families waiting per lesson"
-              description={waitlists.map((w) => `${w.title}: ${w.waitlisted} waitlisted, ${w.pending} waiting for approval`).join("; ")}
-              categories={waitlists.map((w) => w.title)}
-              series={[
-                { name: "Waitlisted", values: waitlists.map((w) => w.waitlisted) },
-                { name: "Waiting for approval", values: waitlists.map((w) => w.pending) },
-              ]}
-            />
-            <Table
-              head={["Lesson", "Teacher", "Waitlisted", "Waiting for approval", "Waiting since"]}
-              rows={waitlists.map((w) => [w.title, w.teacher, w.waitlisted, w.pending, fmt.date(w.oldest)])}
-            />
-          </>
-        )}
-      </Report>
+      <ReportSection
+        id="waitlists"
+        title="Waitlists"
+        csv="waitlists"
+        rows={waitlists}
+        empty="Nobody is waiting for a place."
+        chart={{
+          title: "Families waiting per lesson",
+          category: (w) => w.title,
+          describe: (w) => `${w.title}: ${w.waitlisted} waitlisted, ${w.pending} waiting for approval`,
+          series: [
+            { name: "Waitlisted", value: (w) => w.waitlisted },
+            { name: "Waiting for approval", value: (w) => w.pending },
+          ],
+        }}
+        table={{
+          head: ["Lesson", "Teacher", "Waitlisted", "Waiting for approval", "Waiting since"],
+          cells: (w) => [w.title, w.teacher, w.waitlisted, w.pending, fmt.date(w.oldest)],
+        }}
+      />
 
-      <Report id="attendance-teachers" title="Attendance by teacher" csv="attendance-teachers">
-        {byTeacher.length === 0 ? (
-          <p className="muted">No attendance has been recorded yet.</p>
-        ) : (
-          <>
-            <BarChart
-              title="Attendance rate by teacher"
-              description={byTeacher.map((t) => `${t.teacher}: ${percent(t.rate)}`).join("; ")}
-              categories={byTeacher.map((t) => t.teacher)}
-              series={[{ name: "Present", values: byTeacher.map((t) => t.rate ?? 0) }]}
-              percent
-            />
-            <Table head={["Teacher", "Recorded", "Present", "Attendance"]} rows={byTeacher.map((t) => [t.teacher, t.total, t.present, percent(t.rate)])} />
-          </>
-        )}
-      </Report>
+      <ReportSection
+        id="attendance-teachers"
+        title="Attendance by teacher"
+        csv="attendance-teachers"
+        rows={byTeacher}
+        empty="No attendance has been recorded yet."
+        chart={{
+          title: "Attendance rate by teacher",
+          category: (t) => t.teacher,
+          describe: (t) => `${t.teacher}: ${percent(t.rate)}`,
+          series: [{ name: "Present", value: (t) => t.rate ?? 0 }],
+          percent: true,
+        }}
+        table={{ head: ["Teacher", "Recorded", "Present", "Attendance"], cells: (t) => [t.teacher, t.total, t.present, percent(t.rate)] }}
+      />
 
-      <Report id="attendance-lessons" title="Attendance by lesson" csv="attendance-lessons">
-        {byLesson.length === 0 ? (
-          <p className="muted">No attendance has been recorded yet.</p>
-        ) : (
-          <>
-            <BarChart
-              title="Attendance rate by lesson"
-              description={byLesson.map((l) => `${l.title}: ${percent(l.rate)}`).join("; ")}
-              categories={byLesson.map((l) => l.title)}
-              series={[{ name: "Present", values: byLesson.map((l) => l.rate ?? 0) }]}
-              percent
-            />
-            <Table head={["Lesson", "Recorded", "Present", "Attendance"]} rows={byLesson.map((l) => [l.title, l.total, l.present, percent(l.rate)])} />
-          </>
-        )}
-      </Report>
+      <ReportSection
+        id="attendance-lessons"
+        title="Attendance by lesson"
+        csv="attendance-lessons"
+        rows={byLesson}
+        empty="No attendance has been recorded yet."
+        chart={{
+          title: "Attendance rate by lesson",
+          category: (l) => l.title,
+          describe: (l) => `${l.title}: ${percent(l.rate)}`,
+          series: [{ name: "Present", value: (l) => l.rate ?? 0 }],
+          percent: true,
+        }}
+        table={{ head: ["Lesson", "Recorded", "Present", "Attendance"], cells: (l) => [l.title, l.total, l.present, percent(l.rate)] }}
+      />
 
-      <Report id="teacher-load" title="Teacher load" csv="teacher-load">
-        {load.length === 0 ? (
-          <p className="muted">No teachers yet.</p>
-        ) : (
-          <>
-            <BarChart
-              title="Teaching hours in the next four weeks"
-              description={load.map((t) => `${t.teacher}: ${t.hours} hours, ${t.students} students`).join("; ")}
-              categories={load.map((t) => t.teacher)}
-              series={[{ name: "Hours in the next 4 weeks", values: load.map((t) => t.hours) }]}
-            />
-            <Table head={["Teacher", "Lessons", "Students", "Dates (4 weeks)", "Hours (4 weeks)"]} rows={load.map((t) => [t.teacher, t.lessons, t.students, t.dates, t.hours])} />
-          </>
-        )}
-      </Report>
+      <ReportSection
+        id="teacher-load"
+        title="Teacher load"
+        csv="teacher-load"
+        rows={load}
+        empty="No teachers yet."
+        chart={{
+          title: "Teaching hours in the next four weeks",
+          category: (t) => t.teacher,
+          describe: (t) => `${t.teacher}: ${t.hours} hours, ${t.students} students`,
+          series: [{ name: "Hours in the next 4 weeks", value: (t) => t.hours }],
+        }}
+        table={{ head: ["Teacher", "Lessons", "Students", "Dates (4 weeks)", "Hours (4 weeks)"], cells: (t) => [t.teacher, t.lessons, t.students, t.dates, t.hours] }}
+      />
     </div>
   );
 }

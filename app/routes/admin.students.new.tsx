@@ -6,7 +6,8 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useRef } from "react";
-import { AddChildButton, Checkbox, ChildFields, TextInput, type ProgramGroups } from "~/components/enrollment-fields";
+import { ContactFields } from "~/components/contact-fields";
+import { AddChildButton, Checkbox, ChildFields, type ProgramGroups } from "~/components/enrollment-fields";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, useFocusFirstInvalid } from "~/components/form";
 import { toLocalDate } from "~/domain/time";
@@ -148,36 +149,7 @@ export default function AddStudents() {
         </div>
 
         <div className="af-new stack">
-          <fieldset>
-            <legend>Parent or guardian</legend>
-            <p className="muted">They hold the family account and sign in with this email.</p>
-            <div className="grid two">
-              <TextInput name="guardian.firstName" label="First name" values={values} errors={errors} autoComplete="off" maxLength={100} />
-              <TextInput name="guardian.lastName" label="Last name" values={values} errors={errors} autoComplete="off" maxLength={100} />
-              <TextInput name="guardian.email" label="Email" type="email" values={values} errors={errors} autoComplete="off" maxLength={254} />
-              <TextInput name="guardian.phone" label="Phone (optional)" type="tel" values={values} errors={errors} autoComplete="off" maxLength={30} />
-            </div>
-          </fieldset>
-          <details className="ef-more" open={["firstName", "lastName", "email", "phone"].some((f) => entry(values, `guardian2.${f}`).trim() || errors[`guardian2.${f}`])}>
-            <summary>Add a second parent or guardian (optional)</summary>
-            <fieldset>
-              <legend>Second contact (optional)</legend>
-              <div className="grid two">
-                <TextInput name="guardian2.firstName" label="First name" values={values} errors={errors} autoComplete="off" maxLength={100} />
-                <TextInput name="guardian2.lastName" label="Last name" values={values} errors={errors} autoComplete="off" maxLength={100} />
-                <TextInput name="guardian2.email" label="Email" type="email" values={values} errors={errors} autoComplete="off" maxLength={254} />
-                <TextInput name="guardian2.phone" label="Phone (optional)" type="tel" values={values} errors={errors} autoComplete="off" maxLength={30} />
-              </div>
-            </fieldset>
-          </details>
-          <fieldset>
-            <legend>Emergency contact (optional)</legend>
-            <div className="grid">
-              <TextInput name="emergency.name" label="Name" values={values} errors={errors} autoComplete="off" maxLength={100} />
-              <TextInput name="emergency.phone" label="Phone" type="tel" values={values} errors={errors} autoComplete="off" maxLength={30} />
-              <TextInput name="emergency.relation" label="Relation to the child" values={values} errors={errors} autoComplete="off" maxLength={60} placeholder="e.g. grandparent" />
-            </div>
-          </fieldset>
+          <ContactFields values={values} errors={errors} filledBy="school" />
           <Checkbox name="invite" values={values} errors={errors} label="Email the contacts an invitation to set a password now" hint="Otherwise invite them later from People." />
         </div>
 

@@ -9,7 +9,8 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { AddChildButton, ChildFields, TextInput, type ProgramGroups } from "~/components/enrollment-fields";
+import { ContactFields } from "~/components/contact-fields";
+import { AddChildButton, ChildFields, type ProgramGroups } from "~/components/enrollment-fields";
 import { FormError, useFocusFirstInvalid } from "~/components/form";
 import { toLocalDate } from "~/domain/time";
 import { loadEnrollmentSettings } from "~/models/landing.server";
@@ -163,7 +164,6 @@ export default function Enroll() {
   const values = form?.values ?? loaderData.initialValues;
   const errors = form?.errors ?? {};
   const count = childCount(values);
-  const secondOpen = ["firstName", "lastName", "email", "phone"].some((f) => entry(values, `guardian2.${f}`).trim() || errors[`guardian2.${f}`]);
   const uids = Array.from({ length: count }, (_, i) => entry(values, `children.${i}.uid`) || `child-${i}`);
 
   if (!open) {
@@ -220,41 +220,7 @@ export default function Enroll() {
           </div>
         ) : null}
 
-        <fieldset>
-          <legend>Your details</legend>
-          <p className="muted">You hold the family account: we email you a link to set your password.</p>
-          <div className="grid two">
-            <TextInput name="guardian.firstName" label="First name" values={values} errors={errors} required autoComplete="given-name" maxLength={100} />
-            <TextInput name="guardian.lastName" label="Last name" values={values} errors={errors} required autoComplete="family-name" maxLength={100} />
-            <TextInput name="guardian.email" label="Email" type="email" values={values} errors={errors} required autoComplete="email" maxLength={254} />
-            <TextInput name="guardian.phone" label="Phone" type="tel" values={values} errors={errors} required autoComplete="tel" maxLength={30} />
-          </div>
-        </fieldset>
-
-        {/* Collapsed unless used: a native <details>, so it opens without JavaScript too. */}
-        <details className="ef-more" open={secondOpen}>
-          <summary>Add a second parent or guardian (optional)</summary>
-          <fieldset>
-            <legend>Second contact (optional)</legend>
-            <p className="muted">Another parent or guardian. They get their own sign-in to the family page.</p>
-            <div className="grid two">
-              <TextInput name="guardian2.firstName" label="First name" values={values} errors={errors} autoComplete="off" maxLength={100} />
-              <TextInput name="guardian2.lastName" label="Last name" values={values} errors={errors} autoComplete="off" maxLength={100} />
-              <TextInput name="guardian2.email" label="Email" type="email" values={values} errors={errors} autoComplete="off" maxLength={254} />
-              <TextInput name="guardian2.phone" label="Phone" type="tel" values={values} errors={errors} autoComplete="off" maxLength={30} />
-            </div>
-          </fieldset>
-        </details>
-
-        <fieldset>
-          <legend>Emergency contact</legend>
-          <p className="muted">Someone we can call if we cannot reach you.</p>
-          <div className="grid">
-            <TextInput name="emergency.name" label="Name" values={values} errors={errors} required autoComplete="off" maxLength={100} />
-            <TextInput name="emergency.phone" label="Phone" type="tel" values={values} errors={errors} required autoComplete="off" maxLength={30} />
-            <TextInput name="emergency.relation" label="Relation to the child" values={values} errors={errors} required autoComplete="off" maxLength={60} placeholder="e.g. grandparent" />
-          </div>
-        </fieldset>
+        <ContactFields values={values} errors={errors} filledBy="parent" />
 
         {uids.map((uid, i) => (
           <ChildFields

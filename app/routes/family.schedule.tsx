@@ -34,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const items = occurrences.map((o) => {
     const notes: string[] = [];
     if (o.kind === "LESSON") {
-      const enrolled = enrollments.filter((e) => e.lessonId === o.lessonId).map((e) => firstName.get(e.studentId) ?? "").filter(Boolean);
+      const enrolled = enrollments.filter((e) => e.occurrenceId === o.id).map((e) => firstName.get(e.studentId) ?? "").filter(Boolean);
       if (several && enrolled.length) notes.push(`For ${joinNames(enrolled)}`);
       const makeUp = guests.filter((g) => g.occurrenceId === o.id).map((g) => firstName.get(g.studentId) ?? "").filter(Boolean);
       if (makeUp.length) notes.push(several ? `Make-up class for ${joinNames(makeUp)}` : "Make-up class");

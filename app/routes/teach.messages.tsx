@@ -1,17 +1,13 @@
 // /teach/messages — a teacher emails the families of one of their own lessons (no
 // other audience), in the school’s colours, and sees what they sent.
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { MessageCompose, MessageHistory, type ComposeResult } from "~/components/message-compose";
-import { messageSchema } from "~/models/message-form";
-import { audienceChoices, listMessages, MessageError, schoolForEmail, sendMessage } from "~/models/messages.server";
+import { MessageCompose, MessageHistory } from "~/components/message-compose";
+import { audienceChoices, listMessages, sendMessageAction } from "~/models/messages.server";
 import messagesCss from "~/styles/messages.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { parseForm } from "~/utils/forms";
 import { pageTitle } from "~/utils/meta";
-import { checkRateLimit } from "~/utils/rate-limit.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Messages");
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: messagesCss }];
@@ -30,29 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, { role: "TEACHER" });
-  const { db, school } = requireSchool(context);
-  const parsed = parseForm(await request.formData(), messageSchema);
-  if (!parsed.ok) return data<ComposeResult>({ ok: false, message: null, errors: parsed.errors, values: parsed.values }, { status: 400 });
-  const limited = await checkRateLimit(context, "message:account", [user.id]);
-  if (limited) return data<ComposeResult>({ ok: false, message: null, errors: { form: limited }, values: parsed.values }, { status: 429 });
-  try {
-    const sent = await db.run((tx) =>
-      sendMessage(tx, context.mailer, {
-        sender: { id: user.id, name: `${user.firstName} ${user.lastName}` },
-        teacherId: user.id,
-        audience: parsed.data.to,
-        subject: parsed.data.subject,
-        body: parsed.data.body,
-        school: schoolForEmail(school, context.links.origin),
-        preferencesUrl: `${context.links.origin}/account/notifications`,
-        now: context.clock.now(),
-      }),
-    );
-    return data<ComposeResult>({ ok: true, message: `Sent “${parsed.data.subject}” to ${sent.recipientCount} ${sent.recipientCount === 1 ? "address" : "addresses"} (${sent.label}).`, errors: {}, values: {} });
-  } catch (error) {
-    if (error instanceof MessageError) return data<ComposeResult>({ ok: false, message: null, errors: { [error.status === 404 ? "to" : "form"]: error.message }, values: parsed.values }, { status: error.status });
-    throw error;
-  }
+  return sendMessageAction(context, await request.formData(), user, { teacherId: user.id });
 }
 
 export default function TeachMessages() {

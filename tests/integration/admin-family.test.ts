@@ -93,6 +93,40 @@ describe("adding students by hand", () => {
     expect(audit).toBe(2);
   });
 
+  it("adds a second contact to the new family with their phone, and invites both in the admin's name", async () => {
+    const [first, second] = [`noor.${unique()}@example.test`, `sami.${unique()}@example.test`];
+    const added = await run((tx) =>
+      addFamilyByHand(tx, deps, {
+        mode: "new",
+        guardian: { firstName: "Noor", lastName: "Haddad", email: first, phone: null },
+        guardian2: { firstName: "Sami", lastName: "Haddad", email: second, phone: "020 7946 0002" },
+        emergency: null,
+        invite: true,
+        children: [child("Lina", null)],
+      }),
+    );
+    expect(added.invited).toEqual([first, second]);
+    const got = await run(async (tx) => ({
+      family: await tx.familyGroup.findUniqueOrThrow({
+        where: { id: added.familyId },
+        select: { admin: { select: { email: true } }, members: { where: { role: "PARENT" }, orderBy: { email: "asc" }, select: { email: true, phone: true, firstName: true, passwordHash: true } } },
+      }),
+      emails: await tx.emailMessage.findMany({ where: { to: { in: [first, second] } }, orderBy: { to: "asc" }, select: { to: true, text: true } }),
+      invitedBy: await tx.schoolAuditEvent.findMany({ where: { action: "person.invited", subject: { email: { in: [first, second] } } }, orderBy: { subject: { email: "asc" } }, select: { actedById: true, details: true } }),
+    }));
+    expect(got.family.admin.email).toBe(first);
+    expect(got.family.members).toEqual([
+      { email: first, phone: null, firstName: "Noor", passwordHash: null },
+      { email: second, phone: "020 7946 0002", firstName: "Sami", passwordHash: null },
+    ]);
+    expect(got.emails.map((e) => e.to)).toEqual([first, second]);
+    expect(got.emails[1]!.text).toMatch(/^Hello Sami,\n\nAda Admin has invited you to Add Family Test School/);
+    expect(got.invitedBy).toEqual([
+      { actedById: deps.actor.id, details: { role: "PARENT", email: first } },
+      { actedById: deps.actor.id, details: { role: "PARENT", email: second } },
+    ]);
+  });
+
   it("adds a child to an existing family, waitlisted when the class is full, without emailing anyone", async () => {
     const email = `kim.${unique()}@example.test`;
     const first = await run((tx) => addFamilyByHand(tx, deps, { mode: "new", guardian: { firstName: "Kim", lastName: "Lee", email, phone: null }, guardian2: null, emergency: { name: "Jo Lee", phone: "020 7946 0001", relation: "Aunt" }, invite: false, children: [child("Min", null)] }));

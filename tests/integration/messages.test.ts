@@ -43,12 +43,13 @@ async function fixture(tx: Tx) {
   const siblingStudent = await tx.student.create({ data: { userId: sibling.id, parentEmail: "msg.guardian.a@example.test" }, select: { id: true } });
   const own = await tx.user.create({ data: { email: "msg.student@example.test", firstName: "Ona", lastName: "Own", role: "STUDENT", passwordHash: "x" }, select: { id: true } });
   const ownStudent = await tx.student.create({ data: { userId: own.id, parentEmail: "msg.contact@example.test" }, select: { id: true } });
+  const enrolledAt = new Date("2026-11-02T09:00:00Z");
   await tx.enrollment.createMany({
     data: [
-      { lessonId: lesson.id, studentId: childStudent.id, status: "ACTIVE" },
-      { lessonId: lesson.id, studentId: siblingStudent.id, status: "ACTIVE" },
-      { lessonId: lesson.id, studentId: ownStudent.id, status: "ACTIVE" },
-      { lessonId: otherLesson.id, studentId: ownStudent.id, status: "WAITLISTED" },
+      { lessonId: lesson.id, studentId: childStudent.id, status: "ACTIVE", enrolledAt },
+      { lessonId: lesson.id, studentId: siblingStudent.id, status: "ACTIVE", enrolledAt },
+      { lessonId: lesson.id, studentId: ownStudent.id, status: "ACTIVE", enrolledAt },
+      { lessonId: otherLesson.id, studentId: ownStudent.id, status: "WAITLISTED", enrolledAt },
     ],
   });
   return { teacher, lesson, otherLesson, second, location };
@@ -172,5 +173,30 @@ describe("notes shared with families", () => {
     expect(got.seen[0]).toMatchObject({ note: "Practise scales.", lesson: "Message Test Class" });
     expect(got.unseen).toEqual([]);
     expect(got.withdrawn).toEqual([]);
+  });
+
+  it("of a lesson's dates before a child enrolled are not shown to that child's family", async () => {
+    const db = await harmony();
+    const got = await rolledBack(db, async (tx) => {
+      const f = await fixture(tx);
+      const meeting = (day: string) =>
+        tx.lessonOccurrence.create({
+          data: { lessonId: f.lesson.id, startsAt: new Date(`${day}T16:00:00Z`), endsAt: new Date(`${day}T17:00:00Z`), instructorId: f.teacher.id },
+          select: { id: true },
+        });
+      const before = await meeting("2026-12-01");
+      const after = await meeting("2026-12-08");
+      await shareFamilyNote(tx, { occurrenceId: before.id, teacherId: f.teacher.id, note: "Before Lou joined.", now });
+      await shareFamilyNote(tx, { occurrenceId: after.id, teacherId: f.teacher.id, note: "Lou's first lesson.", now });
+      // Lou joined the class between the two dates.
+      const lou = await tx.user.create({ data: { email: "kid.lou@students.harmony.invalid", firstName: "Lou", lastName: "Late", role: "STUDENT" }, select: { id: true } });
+      const student = await tx.student.create({ data: { userId: lou.id }, select: { id: true } });
+      await tx.enrollment.create({ data: { lessonId: f.lesson.id, studentId: student.id, status: "ACTIVE", enrolledAt: new Date("2026-12-04T12:00:00Z") } });
+      const early = await tx.student.findMany({ where: { enrollments: { some: { lessonId: f.lesson.id, enrolledAt: { lt: new Date("2026-12-01T00:00:00Z") } } } }, select: { id: true } });
+      const mine = (notes: { id: string; note: string }[]) => notes.filter((n) => n.id === before.id || n.id === after.id).map((n) => n.note);
+      return { late: mine(await sharedNotesFor(tx, [student.id])), early: mine(await sharedNotesFor(tx, early.map((s) => s.id))) };
+    });
+    expect(got.late).toEqual(["Lou's first lesson."]);
+    expect(got.early).toEqual(["Lou's first lesson.", "Before Lou joined."]);
   });
 });
