@@ -8,7 +8,8 @@ import { toLocalDate } from "../domain/time";
 import { createChild, enrollChild, OnlineEnrollmentError } from "./online-enrollment.server";
 import { enrollmentPolicy } from "./landing.server";
 import type { ChildInput } from "./online-enrollment-form";
-import { scheduleText } from "./online-enrollment-form";
+import { scheduleSummary } from "./lesson-form";
+import { schoolFormatter } from "./school-settings.server";
 import { inviteUser, PersonExistsError } from "./people.server";
 
 export class FamilyError extends FormRefusal {
@@ -25,6 +26,7 @@ const me = (tx: Tx, userId: string) =>
  * details; a student with their own login sees only themselves.
  */
 export async function familyHome(tx: Tx, userId: string, timeZone: string, now: Date) {
+  const fmt = await schoolFormatter(tx);
   const user = await me(tx, userId);
   const isParent = user.role === "PARENT";
   const familyId = isParent ? user.familyGroupId : null;
@@ -133,7 +135,7 @@ export async function familyHome(tx: Tx, userId: string, timeZone: string, now: 
         lessonId: e.lesson.id,
         title: e.lesson.title,
         type: e.lesson.type,
-        schedule: scheduleText(e.lesson, timeZone),
+        schedule: scheduleSummary(e.lesson, fmt, { length: false }),
         teacher: `${e.lesson.instructor.firstName} ${e.lesson.instructor.lastName}`,
         hybrid: e.status === "ACTIVE" && e.lesson.type === "HYBRID" && e.lesson.hybridConfigs[0] ? { configId: e.lesson.hybridConfigs[0].id, term: e.lesson.hybridConfigs[0].term.name } : null,
       })),

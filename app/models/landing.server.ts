@@ -5,7 +5,9 @@
 // fan-out, seats counted by the database. Row-level security scopes every table to
 // the transaction's school, so the statements need no school filter of their own.
 import type { SchoolDb, Tx } from "../../server/db/school-db.server";
-import { placeText, scheduleLine, scheduleText, seatsText } from "./online-enrollment-form";
+import { scheduleSummary } from "./lesson-form";
+import { placeText, scheduleLine, seatsText } from "./online-enrollment-form";
+import { schoolFormatter } from "./school-settings.server";
 import { toLocalParts } from "../domain/time";
 
 export interface PublicClass {
@@ -48,6 +50,7 @@ interface ClassRow {
  * offers their waitlist); the landing page shows those with seats.
  */
 export async function publicClasses(tx: Tx, timeZone: string, now: Date): Promise<PublicClass[]> {
+  const fmt = await schoolFormatter(tx);
   const [row] = await tx.$queryRaw<{ classes: ClassRow[]; locations: number }[]>`
     SELECT
       (SELECT count(*)::int FROM "Location") AS "locations",
@@ -96,8 +99,8 @@ export async function publicClasses(tx: Tx, timeZone: string, now: Date): Promis
         type: l.type,
         instrument: l.instrument,
         teacher: l.teacher,
-        summary: scheduleLine({ ...lesson, place, seatsLeft }, timeZone),
-        schedule: scheduleText(lesson, timeZone),
+        summary: scheduleLine({ ...lesson, place, seatsLeft }, fmt),
+        schedule: scheduleSummary(lesson, fmt, { length: false }),
         place,
         seats: seatsText(seatsLeft),
         seatsLeft,

@@ -1,3 +1,4 @@
+import { makeFormatter } from "../domain/locale";
 import { describe, expect, it } from "vitest";
 import { parseForm } from "../utils/forms";
 import {
@@ -200,14 +201,20 @@ describe("parseAttendanceForm", () => {
 });
 
 describe("sentences", () => {
-  it("summarises a schedule in the school's zone", () => {
+  it("summarises a schedule in the school's zone, written in its locale", () => {
     // 20:00 UTC on Tue 4 May 2027 is 16:00 in New York (EDT).
     const startTime = new Date("2027-05-04T20:00:00Z");
-    expect(scheduleSummary({ recurrence: "WEEKLY", startTime, duration: 45 }, NY)).toBe("Tuesdays 16:00, 45 min");
-    expect(scheduleSummary({ recurrence: "BIWEEKLY", startTime, duration: 60 }, NY)).toBe("Every other Tuesday 16:00, 1 h");
-    expect(scheduleSummary({ recurrence: "MONTHLY", startTime, duration: 90 }, NY)).toBe("Monthly on the 4th 16:00, 1 h 30 min");
-    expect(scheduleSummary({ recurrence: "ONCE", startTime, duration: 30 }, NY)).toBe("Once, Tue 4 May 2027 16:00, 30 min");
-    expect(scheduleSummary({ recurrence: "CUSTOM", startTime, duration: 30, customDates: ["2027-05-04", "2027-05-09"] }, NY)).toBe("2 chosen dates, 16:00, 30 min");
+    const us = makeFormatter({ locale: "en-US", timeZone: NY, currency: "USD" });
+    const gb = makeFormatter({ locale: "en-GB", timeZone: NY, currency: "USD" });
+    const plain = (s: string) => s.replace(/\u202f/g, " ");
+    expect(scheduleSummary({ recurrence: "WEEKLY", startTime, duration: 45 }, gb)).toBe("Tuesdays 16:00, 45 min");
+    expect(plain(scheduleSummary({ recurrence: "WEEKLY", startTime, duration: 45 }, us))).toBe("Tuesdays 4:00 PM, 45 min");
+    expect(scheduleSummary({ recurrence: "WEEKLY", startTime, duration: 45 }, gb, { length: false })).toBe("Tuesdays 16:00");
+    expect(scheduleSummary({ recurrence: "BIWEEKLY", startTime, duration: 60 }, gb)).toBe("Every other Tuesday 16:00, 1 h");
+    expect(scheduleSummary({ recurrence: "MONTHLY", startTime, duration: 90 }, gb)).toBe("Monthly on the 4th 16:00, 1 h 30 min");
+    expect(scheduleSummary({ recurrence: "ONCE", startTime, duration: 30 }, gb)).toBe("Once, Tue, 4 May 2027, 16:00, 30 min");
+    expect(plain(scheduleSummary({ recurrence: "ONCE", startTime, duration: 30 }, us))).toBe("Once, Tue, May 4, 2027, 4:00 PM, 30 min");
+    expect(scheduleSummary({ recurrence: "CUSTOM", startTime, duration: 30, customDates: ["2027-05-04", "2027-05-09"] }, gb)).toBe("2 chosen dates, 16:00, 30 min");
   });
 
   it("formats lengths, rates and notices", () => {

@@ -2,8 +2,10 @@
 // they can be unit-tested: the "new lesson series" form, the attendance form, and
 // the sentences the pages show (schedule summaries, outcome notices).
 import { z } from "zod";
+import type { Formatter } from "../domain/locale";
 import {
   formatLongDate,
+  formatMinutes,
   formatShortDate,
   isValidLocalDate,
   toLocalParts,
@@ -303,27 +305,32 @@ export function formatDuration(minutes: number) {
 }
 
 /**
- * "Tuesdays 16:00, 45 min" — the series' rhythm from its first start, read in
- * the school's zone.
+ * "Tuesdays 16:00, 45 min" (en-GB), "Tuesdays 4:00 PM, 45 min" (en-US): the
+ * series' rhythm from its first start, read in the school's zone and written in
+ * its locale. `length: false` leaves the lesson's length out (public pages).
  */
-export function scheduleSummary(lesson: { recurrence: string; startTime: Date | string; duration: number; customDates?: readonly string[] }, timeZone: string) {
-  const start = toLocalParts(new Date(lesson.startTime), timeZone);
-  const time = `${String(Math.floor(start.minutes / 60)).padStart(2, "0")}:${String(start.minutes % 60).padStart(2, "0")}`;
+export function scheduleSummary(
+  lesson: { recurrence: string; startTime: Date | string; duration?: number; customDates?: readonly string[] },
+  fmt: Formatter,
+  opts: { length?: boolean } = {},
+) {
+  const start = toLocalParts(new Date(lesson.startTime), fmt.timeZone);
+  const time = fmt.wallTime(formatMinutes(start.minutes));
   const day = WEEKDAY_NAMES[start.weekday];
-  const length = formatDuration(lesson.duration);
+  const length = opts.length !== false && lesson.duration ? `, ${formatDuration(lesson.duration)}` : "";
   switch (lesson.recurrence) {
     case "WEEKLY":
-      return `${day}s ${time}, ${length}`;
+      return `${day}s ${time}${length}`;
     case "BIWEEKLY":
-      return `Every other ${day} ${time}, ${length}`;
+      return `Every other ${day} ${time}${length}`;
     case "MONTHLY":
-      return `Monthly on the ${ordinal(Number(start.date.slice(8, 10)))} ${time}, ${length}`;
+      return `Monthly on the ${ordinal(Number(start.date.slice(8, 10)))} ${time}${length}`;
     case "CUSTOM": {
       const n = new Set([start.date, ...(lesson.customDates ?? [])]).size;
-      return `${n} chosen dates, ${time}, ${length}`;
+      return `${n} chosen dates, ${time}${length}`;
     }
     default:
-      return `Once, ${formatShortDate(start.date)} ${start.date.slice(0, 4)} ${time}, ${length}`;
+      return `Once, ${fmt.day(start.date, { weekday: "short", day: "numeric", month: "short", year: "numeric" })}, ${time}${length}`;
   }
 }
 

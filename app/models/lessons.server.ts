@@ -7,6 +7,7 @@ import { formatLongDate, localDateTimeToUtc } from "../domain/time";
 import { decideEnrollment, EnrollmentError, endEnrollment, enrollStudent, lessonRoster } from "./enrollment.server";
 import type { LessonForm, LessonTypeValue } from "./lesson-form";
 import { scheduleSummary } from "./lesson-form";
+import { schoolFormatter } from "./school-settings.server";
 import { notifyEnrolledFamilies } from "./notify.server";
 import { createLessonSeries, handOverLessons, SchedulingInputError } from "./scheduling.server";
 import { requiresEnrollmentApproval } from "./school-settings.server";
@@ -242,6 +243,7 @@ export async function pendingEnrollments(tx: Tx) {
 
 /** Teachers (and admins who teach), and the lessons `fromTeacherId` teaches from `fromDate` on, with their dates. */
 export async function handoverCandidates(tx: Tx, input: { fromTeacherId: string; fromDate: string; timeZone: string }) {
+  const fmt = await schoolFormatter(tx);
   const teachers = await tx.user.findMany({
     where: { role: { in: ["TEACHER", "ADMIN"] }, OR: [{ role: "TEACHER" }, { lessonsAsInstructor: { some: {} } }] },
     orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
@@ -263,7 +265,7 @@ export async function handoverCandidates(tx: Tx, input: { fromTeacherId: string;
   const lessons = occurrences
     .map((o) => {
       const l = details.find((d) => d.id === o.lessonId)!;
-      return { id: l.id, title: l.title, schedule: scheduleSummary(l, input.timeZone), dates: o._count, first: o._min.startsAt, last: o._max.startsAt, students: l._count.enrollments };
+      return { id: l.id, title: l.title, schedule: scheduleSummary(l, fmt), dates: o._count, first: o._min.startsAt, last: o._max.startsAt, students: l._count.enrollments };
     })
     .sort((a, b) => a.title.localeCompare(b.title));
   return { teachers, lessons };

@@ -1,10 +1,10 @@
+import { makeFormatter } from "../domain/locale";
 import { describe, expect, it } from "vitest";
 import {
   addChild,
   childCount,
   entry,
   entryList,
-  formatMoney,
   formEntries,
   nestEntries,
   outcomeSentence,
@@ -16,7 +16,6 @@ import {
   programValue,
   removeChild,
   scheduleLine,
-  scheduleText,
   seatsText,
   studentPlaceholderEmail,
   type FormEntries,
@@ -270,17 +269,16 @@ describe("the family page's add-a-child form", () => {
 });
 
 describe("sentences", () => {
-  it("describes a class's schedule in the school's zone", () => {
+  it("describes a class's schedule in the school's zone and locale", () => {
     // 2026-09-08 16:00 in New York is 20:00 UTC (a Tuesday).
     const start = new Date("2026-09-08T20:00:00Z");
-    expect(scheduleText({ recurrence: "WEEKLY", startTime: start }, NY)).toBe("Tuesdays 4:00 PM");
-    expect(scheduleText({ recurrence: "BIWEEKLY", startTime: start }, NY)).toBe("Every other Tuesday 4:00 PM");
-    expect(scheduleText({ recurrence: "ONCE", startTime: start }, NY)).toBe("Tue, Sep 8 4:00 PM");
-    expect(scheduleText({ recurrence: "WEEKLY", startTime: new Date("2026-09-12T14:00:00Z") }, NY)).toBe("Saturdays 10:00 AM");
-    expect(scheduleText({ recurrence: "WEEKLY", startTime: new Date("2026-09-08T16:30:00Z") }, NY)).toBe("Tuesdays 12:30 PM");
-    expect(scheduleText({ recurrence: "WEEKLY", startTime: start }, "Europe/London")).toBe("Tuesdays 9:00 PM");
-    expect(scheduleLine({ recurrence: "WEEKLY", startTime: start, place: "Studio A", seatsLeft: 3 }, NY)).toBe("Tuesdays 4:00 PM · Studio A · 3 seats left");
-    expect(scheduleLine({ recurrence: "WEEKLY", startTime: start, place: null, seatsLeft: null }, NY)).toBe("Tuesdays 4:00 PM");
+    const us = makeFormatter({ locale: "en-US", timeZone: NY, currency: "USD" });
+    const london = makeFormatter({ locale: "en-GB", timeZone: "Europe/London", currency: "GBP" });
+    const plain = (s: string) => s.replace(/\u202f/g, " ");
+    expect(plain(scheduleLine({ recurrence: "WEEKLY", startTime: start, place: "Studio A", seatsLeft: 3 }, us))).toBe("Tuesdays 4:00 PM · Studio A · 3 seats left");
+    expect(plain(scheduleLine({ recurrence: "WEEKLY", startTime: start, place: null, seatsLeft: null }, us))).toBe("Tuesdays 4:00 PM");
+    expect(plain(scheduleLine({ recurrence: "WEEKLY", startTime: new Date("2026-09-12T14:00:00Z"), place: null, seatsLeft: null }, us))).toBe("Saturdays 10:00 AM");
+    expect(scheduleLine({ recurrence: "WEEKLY", startTime: start, place: null, seatsLeft: null }, london)).toBe("Tuesdays 21:00");
   });
 
   it("says how many seats are left", () => {
@@ -300,10 +298,6 @@ describe("sentences", () => {
     expect(studentPlaceholderEmail("李", "", "harmony", "x1")).toBe("student.family.x1@students.harmony.invalid");
   });
 
-  it("formats money in the school's currency", () => {
-    expect(formatMoney("25", "USD")).toBe("$25.00");
-    expect(formatMoney("40.5", "GBP")).toBe("£40.50");
-  });
 
   it("tells the family what happens next for each child", () => {
     expect(outcomeSentence("Ada", "ACTIVE", "Guitar Group")).toBe("Ada is enrolled in Guitar Group.");

@@ -3,7 +3,9 @@
 // field names (`children.0.firstName`) and their nesting, adding and removing a
 // child block without JavaScript, and the sentences the pages and emails show.
 import { z } from "zod";
-import { toLocalParts, WEEKDAY_NAMES, WEEKDAY_SHORT_NAMES, MONTH_SHORT_NAMES, isValidLocalDate } from "../domain/time";
+import type { Formatter } from "../domain/locale";
+import { isValidLocalDate } from "../domain/time";
+import { scheduleSummary } from "./lesson-form";
 import { fields, personNameProblem, type FieldErrors } from "../utils/forms";
 
 // ---------------------------------------------------------------------------
@@ -395,42 +397,6 @@ export function studentPlaceholderEmail(firstName: string, lastName: string, slu
   return `${part(firstName, "student")}.${part(lastName, "family")}.${random.toLowerCase()}@students.${slug}.invalid`;
 }
 
-/** "$25.00" in the school's currency. */
-export function formatMoney(amount: string | number, currency: string): string {
-  try {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(Number(amount));
-  } catch {
-    return `${Number(amount).toFixed(2)} ${currency}`;
-  }
-}
-
-function clock(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `${((h + 11) % 12) + 1}:${String(m).padStart(2, "0")} ${h < 12 ? "AM" : "PM"}`;
-}
-
-/** "Tuesdays 4:00 PM" (in the school's zone), "Every other Monday 5:30 PM", "Sat, Dec 5 10:00 AM"... */
-export function scheduleText(lesson: { recurrence: string; startTime: Date | string; customDates?: readonly string[] }, timeZone: string): string {
-  const start = toLocalParts(new Date(lesson.startTime), timeZone);
-  const time = clock(start.minutes);
-  const day = WEEKDAY_NAMES[start.weekday];
-  switch (lesson.recurrence) {
-    case "WEEKLY":
-      return `${day}s ${time}`;
-    case "BIWEEKLY":
-      return `Every other ${day} ${time}`;
-    case "MONTHLY":
-      return `Monthly, ${day}s ${time}`;
-    case "CUSTOM":
-      return `Selected dates, ${time}`;
-    default: {
-      const month = MONTH_SHORT_NAMES[Number(start.date.slice(5, 7)) - 1];
-      return `${WEEKDAY_SHORT_NAMES[start.weekday]}, ${month} ${Number(start.date.slice(8, 10))} ${time}`;
-    }
-  }
-}
-
 /** "3 seats left", "1 seat left", "Full", or null when the class has no limit. */
 export function seatsText(seatsLeft: number | null): string | null {
   if (seatsLeft === null) return null;
@@ -441,9 +407,9 @@ export function seatsText(seatsLeft: number | null): string | null {
 /** "Tuesdays 4:00 PM · Studio A · 3 seats left" */
 export function scheduleLine(
   lesson: { recurrence: string; startTime: Date | string; customDates?: readonly string[]; place: string | null; seatsLeft: number | null },
-  timeZone: string,
+  fmt: Formatter,
 ): string {
-  return [scheduleText(lesson, timeZone), lesson.place, seatsText(lesson.seatsLeft)].filter(Boolean).join(" · ");
+  return [scheduleSummary(lesson, fmt, { length: false }), lesson.place, seatsText(lesson.seatsLeft)].filter(Boolean).join(" · ");
 }
 
 /** Where a class meets: "Studio A" (one location), "Studio A, Brooklyn Branch" (several), "Online". */

@@ -13,7 +13,6 @@ import { randomToken } from "../utils/tokens.server";
 import { enrollStudent, EnrollmentError } from "./enrollment.server";
 import { enrollmentPolicy, forgetLandingPage, instrumentNames, publicClasses, type PublicClass } from "./landing.server";
 import {
-  formatMoney,
   OUTCOME_LABEL,
   outcomeSentence,
   programValue,
@@ -25,6 +24,7 @@ import {
 } from "./online-enrollment-form";
 import { escapeHtml } from "./people.server";
 import { isUniqueViolation } from "./sql.server";
+import { formatterFor } from "../utils/format";
 
 /** A refusal the form shows; `field` names the input it is about, if any. */
 export class OnlineEnrollmentError extends FormRefusal {}
@@ -35,7 +35,7 @@ export interface EnrollmentDeps {
   mailer: Mailer;
   /** The school's own address, where links must lead. */
   origin: string;
-  school: { name: string; slug: string; email: string };
+  school: { name: string; slug: string; email: string; locale: string; timezone: string; currency: string };
   now: Date;
 }
 
@@ -357,7 +357,7 @@ function childLines(result: EnrollmentResult) {
 function confirmationEmail(deps: EnrollmentDeps, result: EnrollmentResult, firstName: string, link: string) {
   const lines = childLines(result);
   const fee = result.registrationFee
-    ? `A registration fee of ${formatMoney(result.registrationFee.amount, result.registrationFee.currency)} is due; you will be able to pay it from your family page.`
+    ? `A registration fee of ${formatterFor(deps.school).money(result.registrationFee.amount, result.registrationFee.currency)} is due; you will be able to pay it from your family page.`
     : null;
   const text = [
     `Hello ${firstName},`,
@@ -430,7 +430,7 @@ function schoolEmail(deps: EnrollmentDeps, result: EnrollmentResult, input: Enro
     "",
     ...result.children.map((c) => `- ${c.name}: ${c.program ?? "no class chosen"} — ${c.outcome === "REQUESTED" ? "to arrange" : OUTCOME_LABEL[c.outcome].toLowerCase()}`),
     ...(toArrange.length ? ["", `Please contact the family to arrange ${toArrange.map((c) => `${lowerFirst(c.program ?? "lessons")} for ${c.name}`).join(" and ")}.`] : []),
-    ...(result.registrationFee ? ["", `Registration fee owed: ${formatMoney(result.registrationFee.amount, result.registrationFee.currency)}.`] : []),
+    ...(result.registrationFee ? ["", `Registration fee owed: ${formatterFor(deps.school).money(result.registrationFee.amount, result.registrationFee.currency)}.`] : []),
   ].join("\n");
   return { to: deps.school.email, subject: `New online enrollment: ${result.familyName}${toArrange.length ? " (individual lessons to arrange)" : ""}`, text };
 }

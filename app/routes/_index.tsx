@@ -7,9 +7,10 @@ import { redirect } from "@remix-run/node";
 import { Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { cachedLandingPage } from "~/models/landing.server";
-import { CLASS_TYPE_LABEL, formatMoney, programValue } from "~/models/online-enrollment-form";
+import { CLASS_TYPE_LABEL, programValue } from "~/models/online-enrollment-form";
 import familiesCss from "~/styles/families.css?url";
 import type { loader as rootLoader } from "~/root";
+import { useFormat } from "~/utils/format";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
 
@@ -67,6 +68,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 const initials = (first: string, last: string) => `${first.slice(0, 1)}${last.slice(0, 1)}`.toUpperCase();
 
 export default function SchoolHome() {
+  const fmt = useFormat();
   const { school, settings, classes, instruments, teachers, locations } = useLoaderData<typeof loader>();
   const signedIn = useRouteLoaderData<typeof rootLoader>("root")?.user ?? null;
   const enrollOpen = school.active;
@@ -135,7 +137,7 @@ export default function SchoolHome() {
           <p className="lead">
             {classes.length ? "Group classes with seats open now. " : ""}
             {settings.requireApproval ? "The school confirms each new place. " : ""}
-            {settings.registrationFee ? `A one-time registration fee of ${formatMoney(settings.registrationFee, school.currency)} applies to new families.` : ""}
+            {settings.registrationFee ? `A one-time registration fee of ${fmt.money(settings.registrationFee)} applies to new families.` : ""}
           </p>
           <ul className="lp-cards">
             {classes.map((c) => (

@@ -8,7 +8,7 @@ import { decideEnrollmentRequest, pendingEnrollments } from "~/models/lessons.se
 import { scheduleSummary } from "~/models/lesson-form";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { useFormat } from "~/utils/format";
+import { formatterFor, useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Enrollment requests" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
@@ -16,6 +16,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
+  const fmt = formatterFor(school);
   const { pending, requireApproval } = await db.run(pendingEnrollments);
   return {
     timeZone: school.timezone,
@@ -30,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       lessonId: p.lesson.id,
       lessonTitle: p.lesson.title,
       teacher: `${p.lesson.instructor.firstName} ${p.lesson.instructor.lastName}`,
-      schedule: scheduleSummary(p.lesson, school.timezone),
+      schedule: scheduleSummary(p.lesson, fmt),
       seats: p.lesson.maxStudents === null ? `${p.lesson._count.enrollments} enrolled, no limit` : `${p.lesson._count.enrollments} of ${p.lesson.maxStudents} seats taken`,
       full: p.lesson.maxStudents !== null && p.lesson._count.enrollments >= p.lesson.maxStudents,
     })),

@@ -33,14 +33,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     allDates && allDates._count && allDates._min.startsAt && allDates._max.startsAt
       ? createdNotice(allDates._count, toLocalDate(allDates._min.startsAt, tz), toLocalDate(allDates._max.startsAt, tz))
       : null;
-  const price = result.lesson.pricePerStudent === null ? null : new Intl.NumberFormat("en-US", { style: "currency", currency: school.currency }).format(Number(result.lesson.pricePerStudent));
+  const price = result.lesson.pricePerStudent === null ? null : formatterFor(school).money(result.lesson.pricePerStudent.toString());
   return {
     ...rest,
     lesson: { ...result.lesson, pricePerStudent: price },
     notice,
     showAll,
     timeZone: tz,
-    schedule: scheduleSummary(result.lesson, tz),
+    schedule: scheduleSummary(result.lesson, formatterFor(school)),
     requireApproval,
     students: students.map((s) => ({
       id: s.id,

@@ -6,7 +6,7 @@ import { LESSON_STATUS_LABEL, LESSON_TYPE_LABEL, LESSON_TYPES, scheduleSummary, 
 import { listLessons } from "~/models/lessons.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { useFormat } from "~/utils/format";
+import { formatterFor, useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Lessons" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
@@ -14,6 +14,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
+  const fmt = formatterFor(school);
   const url = new URL(request.url);
   const typeParam = url.searchParams.get("type") ?? "";
   const type = (LESSON_TYPES as readonly string[]).includes(typeParam) ? (typeParam as LessonTypeValue) : null;
@@ -33,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         instrument: l.instrument,
         teacher: `${l.instructor.firstName} ${l.instructor.lastName}`,
         where: l.room ? `${l.room.name}${l.location ? ` · ${l.location.name}` : ""}` : l.location ? l.location.name : "Online",
-        schedule: scheduleSummary(l, school.timezone),
+        schedule: scheduleSummary(l, fmt),
         active: count("ACTIVE"),
         pending: count("PENDING"),
         waitlisted: count("WAITLISTED"),

@@ -18,7 +18,6 @@ import {
   changeChildBlocks,
   childCount,
   entry,
-  formatMoney,
   formEntries,
   HONEYPOT_FIELD,
   parseEnrollmentForm,
@@ -38,6 +37,7 @@ import { pageTitle } from "~/utils/meta";
 import { getUser, requireSchool } from "~/utils/auth.server";
 import { limitInvitation } from "~/utils/rate-limit.server";
 import { randomToken } from "~/utils/tokens.server";
+import { formatterFor } from "~/utils/format";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
 
@@ -78,7 +78,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     programs: programGroups(options),
     chosen: chosen ? { title: chosen.title, summary: chosen.summary, full: chosen.seatsLeft === 0 } : preselect ? { title: preselect.replace(/^individual:/, "Individual lessons in "), summary: null, full: false } : null,
     requireApproval: settings.requireEnrollmentApproval,
-    fee: settings.registrationFee && Number(settings.registrationFee) > 0 ? formatMoney(settings.registrationFee, school.currency) : null,
+    fee: settings.registrationFee && Number(settings.registrationFee) > 0 ? formatterFor(school).money(settings.registrationFee) : null,
     signedIn: user ? { firstName: user.firstName, role: user.role } : null,
     initialValues: { key: randomToken(), "children.0.uid": newUid(), "children.0.program": preselect } as FormEntries,
   };
@@ -123,7 +123,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (limited) return form(values, { formError: limited }, 429);
 
   try {
-    const result = await submitOnlineEnrollment(db, { mailer: context.mailer, origin: context.links.origin, school: { name: school.name, slug: school.slug, email: school.email }, now: context.clock.now() }, parsed.data);
+    const result = await submitOnlineEnrollment(db, { mailer: context.mailer, origin: context.links.origin, school, now: context.clock.now() }, parsed.data);
     if (!result.existingAccount) schoolPlatform.forgetCachedSchool(); // seats were taken: the public page counts again
     // The same answer whether the address was new or already had an account (its
     // holder was emailed instead): the page tells nobody which addresses have one.

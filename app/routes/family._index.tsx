@@ -11,7 +11,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { FamilyError, familyHome, updateBilling } from "~/models/family.server";
 import { sharedNotesFor } from "~/models/messages.server";
-import { formatMoney, SKILL_LEVEL_LABEL, type FormEntries } from "~/models/online-enrollment-form";
+import { SKILL_LEVEL_LABEL, type FormEntries } from "~/models/online-enrollment-form";
 import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -101,7 +101,7 @@ export default function FamilyHome() {
           <ul className="fam-list">
             {family.due.map((p) => (
               <li key={p.id}>
-                <strong>{p.description}</strong> <span>{formatMoney(p.amount, p.currency)}</span>
+                <strong>{p.description}</strong> <span>{fmt.money(p.amount, p.currency)}</span>
                 {p.dueDate ? <span className="muted">due {fmt.date(p.dueDate)}</span> : null}
               </li>
             ))}
