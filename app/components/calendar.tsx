@@ -17,7 +17,8 @@ import {
   type LessonTypeName,
   type PlacedItem,
 } from "~/domain/calendar-view";
-import { formatLocalTime, formatShortDate, parseLocalDate, toLocalDate } from "~/domain/time";
+import { parseLocalDate, toLocalDate } from "~/domain/time";
+import { useFormat, type Formatter } from "~/utils/format";
 import type { CalendarOccurrence } from "~/models/calendar.server";
 
 // ---------------------------------------------------------------------------
@@ -112,8 +113,8 @@ export function markerItem(
   };
 }
 
-export function timeRange(item: Pick<CalendarItem, "start" | "end">, timeZone: string): string {
-  return `${formatLocalTime(new Date(item.start), timeZone)}–${formatLocalTime(new Date(item.end), timeZone)}`;
+export function timeRange(item: Pick<CalendarItem, "start" | "end">, fmt: Formatter): string {
+  return `${fmt.time(item.start)}–${fmt.time(item.end)}`;
 }
 
 function placeText(item: CalendarItem): string {
@@ -132,9 +133,9 @@ function statusText(item: CalendarItem): string | null {
 }
 
 /** Everything about an occurrence in one sentence (its accessible name). */
-export function itemLabel(item: CalendarItem, timeZone: string): string {
+export function itemLabel(item: CalendarItem, fmt: Formatter): string {
   const parts = [
-    `${timeRange(item, timeZone)} ${itemTitle(item)}`,
+    `${timeRange(item, fmt)} ${itemTitle(item)}`,
     item.kind === "INDIVIDUAL_SESSION"
       ? `1-on-1 session of ${item.title}`
       : item.kind === "WEEK_MARKER"
@@ -171,11 +172,12 @@ export interface ItemInteraction {
 }
 
 function ItemBody({ item, timeZone, compact = false, narrow = false }: { item: CalendarItem; timeZone: string; compact?: boolean; narrow?: boolean }) {
+  const fmt = useFormat();
   const roster = rosterText(item);
   const status = statusText(item);
   return (
     <>
-      <span className="cal-item-time">{narrow ? formatLocalTime(new Date(item.start), timeZone) : timeRange(item, timeZone)}</span>
+      <span className="cal-item-time">{narrow ? fmt.time(item.start) : timeRange(item, fmt)}</span>
       <span className="cal-item-title">{itemTitle(item)}</span>
       {item.note ? <span className="cal-item-note">{item.note}</span> : null}
       {status ? <span className="cal-item-flag">Cancelled</span> : null}
@@ -214,7 +216,8 @@ function ItemControl({
   narrow?: boolean;
   drag?: { onDragStart: (e: DragEvent<HTMLElement>) => void; onDragEnd: () => void } | null;
 }) {
-  const label = itemLabel(item, timeZone);
+  const fmt = useFormat();
+  const label = itemLabel(item, fmt);
   const body = <ItemBody item={item} timeZone={timeZone} compact={compact} narrow={narrow} />;
   const href = interaction.hrefFor?.(item);
   if (href) {
@@ -258,6 +261,7 @@ export function Dialog({ open, onClose, labelledBy, children, className }: { ope
 }
 
 function ItemDetails({ item, timeZone, onClose }: { item: CalendarItem | null; timeZone: string; onClose: () => void }) {
+  const fmt = useFormat();
   const id = useId();
   const roster = item ? rosterText(item) : null;
   const status = item ? statusText(item) : null;
@@ -265,14 +269,14 @@ function ItemDetails({ item, timeZone, onClose }: { item: CalendarItem | null; t
     <Dialog open={item !== null} onClose={onClose} labelledBy={id}>
       {item ? (
         <div className="stack">
-          <p className="eyebrow">{formatShortDate(localDateOf(item.start, timeZone))}</p>
+          <p className="eyebrow">{fmt.day(localDateOf(item.start, timeZone))}</p>
           <h2 id={id} className={isCancelled(item) ? "cal-struck" : undefined}>
             {itemTitle(item)}
           </h2>
           {status ? <p className="badge danger">{status}</p> : null}
           <dl className="cal-details">
             <dt>Time</dt>
-            <dd>{timeRange(item, timeZone)}</dd>
+            <dd>{timeRange(item, fmt)}</dd>
             {item.kind === "INDIVIDUAL_SESSION" ? (
               <>
                 <dt>1-on-1 session of</dt>
@@ -424,6 +428,7 @@ interface DragState {
 }
 
 function TimeGridDesktop({ days, items, timeZone, today, interaction = {}, dayHref, canDrag, onDrop, pendingId, label, roomy, onOpen }: TimeGridProps & { onOpen: (item: CalendarItem) => void }) {
+  const fmt = useFormat();
   const layout = useMemo(() => layoutTimeGrid(items, days, timeZone), [items, days, timeZone]);
   const { startMinute, endMinute, hours } = layout.hours;
   const total = endMinute - startMinute;
@@ -469,10 +474,10 @@ function TimeGridDesktop({ days, items, timeZone, today, interaction = {}, dayHr
             <div key={d} className={d === today ? "cal-dayhead is-today" : "cal-dayhead"}>
               {dayHref ? (
                 <Link to={dayHref(d)} aria-current={d === today ? "date" : undefined}>
-                  {formatShortDate(d)}
+                  {fmt.day(d)}
                 </Link>
               ) : (
-                <span aria-current={d === today ? "date" : undefined}>{formatShortDate(d)}</span>
+                <span aria-current={d === today ? "date" : undefined}>{fmt.day(d)}</span>
               )}
               {d === today ? <span className="cal-today-tag">Today</span> : null}
             </div>
@@ -487,7 +492,7 @@ function TimeGridDesktop({ days, items, timeZone, today, interaction = {}, dayHr
             ))}
           </div>
           {layout.columns.map((col) => {
-            const dateLabel = formatShortDate(col.date);
+            const dateLabel = fmt.day(col.date);
             const indicator = hover && draggingId && hover.date === col.date ? hover : null;
             return (
               <section
@@ -591,6 +596,7 @@ export function Agenda({
   onOpen: (item: CalendarItem) => void;
   alwaysVisible?: boolean;
 }) {
+  const fmt = useFormat();
   const byDate = useMemo(() => groupByLocalDate(items, timeZone), [items, timeZone]);
   const headingId = useId();
   return (
@@ -604,7 +610,7 @@ export function Agenda({
         return (
           <section key={d} className={d === today ? "cal-agenda-day is-today" : "cal-agenda-day"} aria-labelledby={dayId}>
             <h3 id={dayId}>
-              {dayHref ? <Link to={dayHref(d)}>{formatShortDate(d)}</Link> : formatShortDate(d)}
+              {dayHref ? <Link to={dayHref(d)}>{fmt.day(d)}</Link> : fmt.day(d)}
               {d === today ? <span className="cal-today-tag">Today</span> : null}
             </h3>
             {list.length === 0 ? (
@@ -629,15 +635,6 @@ export function Agenda({
 // Month
 // ---------------------------------------------------------------------------
 
-const WEEKDAY_HEADINGS = [
-  ["Mon", "Monday"],
-  ["Tue", "Tuesday"],
-  ["Wed", "Wednesday"],
-  ["Thu", "Thursday"],
-  ["Fri", "Friday"],
-  ["Sat", "Saturday"],
-  ["Sun", "Sunday"],
-] as const;
 
 export function MonthGrid({
   weeks,
@@ -661,6 +658,7 @@ export function MonthGrid({
   label: string;
   maxPerDay?: number;
 }) {
+  const fmt = useFormat();
   const byDate = useMemo(() => groupByLocalDate(items, timeZone), [items, timeZone]);
   const [open, setOpen] = useState<CalendarItem | null>(null);
   return (
@@ -669,7 +667,7 @@ export function MonthGrid({
         <caption className="visually-hidden">{label}</caption>
         <thead>
           <tr>
-            {WEEKDAY_HEADINGS.map(([short, long]) => (
+            {fmt.weekOrder().map((d) => [fmt.weekday(d, "short"), fmt.weekday(d)] as const).map(([short, long]) => (
               <th key={short} scope="col">
                 <abbr title={long}>{short}</abbr>
               </th>
@@ -687,7 +685,7 @@ export function MonthGrid({
                 const count = `${list.length} ${list.length === 1 ? "lesson" : "lessons"}`;
                 return (
                   <td key={d} className={[outside ? "is-outside" : "", d === today ? "is-today" : ""].filter(Boolean).join(" ") || undefined}>
-                    <Link to={dayHref(d)} className="cal-month-date" aria-label={`${formatShortDate(d)}, ${count}`} aria-current={d === today ? "date" : undefined}>
+                    <Link to={dayHref(d)} className="cal-month-date" aria-label={`${fmt.day(d)}, ${count}`} aria-current={d === today ? "date" : undefined}>
                       <span className="cal-month-day">{day}</span>
                       {list.length ? <span className="cal-month-count">{list.length}</span> : null}
                     </Link>

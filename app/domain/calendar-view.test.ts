@@ -15,11 +15,16 @@ import {
   startOfWeek,
   visibleRange,
 } from "./calendar-view";
+import { makeFormatter } from "./locale";
 import { localDateTimeToUtc } from "./time";
 
 const NY = "America/New_York";
 const LONDON = "Europe/London";
 const HOUR = 3_600_000;
+/** A school in New York that writes the British way (weeks from Monday, day before month). */
+const NY_GB = makeFormatter({ locale: "en-GB", timeZone: NY, currency: "USD" });
+const NY_US = makeFormatter({ locale: "en-US", timeZone: NY, currency: "USD" });
+const LONDON_GB = makeFormatter({ locale: "en-GB", timeZone: LONDON, currency: "GBP" });
 
 const iso = (d: Date) => d.toISOString();
 /** An occurrence at a local date and time, `minutes` long. */
@@ -56,7 +61,7 @@ describe("visible dates", () => {
   });
 
   it("shows a week Monday to Sunday with prev/next a week apart", () => {
-    const r = visibleRange("week", "2026-12-01", NY, "2026-11-25");
+    const r = visibleRange("week", "2026-12-01", NY_GB, "2026-11-25");
     expect(r.start).toBe("2026-11-30");
     expect(r.end).toBe("2026-12-06");
     expect(r.days).toHaveLength(7);
@@ -64,27 +69,38 @@ describe("visible dates", () => {
     expect(r.prev).toBe("2026-11-24");
     expect(r.next).toBe("2026-12-08");
     expect(r.today).toBe("2026-11-25");
-    expect(r.title).toBe("30 Nov – 6 Dec 2026");
+    expect(r.title.replace(/\u2009/g, " ")).toBe("30 Nov – 6 Dec 2026");
     expect(iso(r.from)).toBe("2026-11-30T05:00:00.000Z");
     expect(iso(r.to)).toBe("2026-12-07T05:00:00.000Z");
   });
 
+  it("starts the week on Sunday and writes month before day where the locale does", () => {
+    const r = visibleRange("week", "2026-12-01", NY_US, "2026-11-25");
+    expect([r.start, r.end]).toEqual(["2026-11-29", "2026-12-05"]);
+    expect(r.title.replace(/\u2009/g, " ")).toBe("Nov 29 – Dec 5, 2026");
+    expect(visibleRange("day", "2026-12-01", NY_US, "2026-11-25").title).toBe("Tue, Dec 1, 2026");
+    const month = visibleRange("month", "2026-12-17", NY_US, "2026-11-25");
+    expect([month.start, month.end]).toEqual(["2026-11-29", "2027-01-02"]);
+    expect(startOfWeek("2026-12-05", 0)).toBe("2026-11-29"); // Saturday
+    expect(startOfWeek("2026-12-06", 0)).toBe("2026-12-06"); // Sunday
+  });
+
   it("names both years of a week that spans new year", () => {
-    expect(visibleRange("week", "2026-12-31", NY, "2026-11-25").title).toBe("28 Dec 2026 – 3 Jan 2027");
+    expect(visibleRange("week", "2026-12-31", NY_GB, "2026-11-25").title.replace(/\u2009/g, " ")).toBe("28 Dec 2026 – 3 Jan 2027");
   });
 
   it("shows one day with prev/next a day apart", () => {
-    const r = visibleRange("day", "2026-12-01", NY, "2026-11-25");
+    const r = visibleRange("day", "2026-12-01", NY_GB, "2026-11-25");
     expect(r.days).toEqual(["2026-12-01"]);
     expect(r.weeks).toEqual([["2026-12-01"]]);
     expect([r.prev, r.next]).toEqual(["2026-11-30", "2026-12-02"]);
-    expect(r.title).toBe("Tue 1 Dec 2026");
+    expect(r.title).toBe("Tue, 1 Dec 2026");
     expect(iso(r.from)).toBe("2026-12-01T05:00:00.000Z");
     expect(iso(r.to)).toBe("2026-12-02T05:00:00.000Z");
   });
 
   it("shows a month as whole Monday-first weeks, prev/next on the 1st", () => {
-    const r = visibleRange("month", "2026-12-17", NY, "2026-11-25");
+    const r = visibleRange("month", "2026-12-17", NY_GB, "2026-11-25");
     expect(r.start).toBe("2026-11-30");
     expect(r.end).toBe("2027-01-03");
     expect(r.weeks).toHaveLength(5);
@@ -93,17 +109,17 @@ describe("visible dates", () => {
     expect([r.prev, r.next]).toEqual(["2026-11-01", "2027-01-01"]);
     expect(r.title).toBe("December 2026");
     // February 2027 starts on a Monday and ends on a Sunday: exactly four weeks.
-    const feb = visibleRange("month", "2027-02-10", NY, "2026-11-25");
+    const feb = visibleRange("month", "2027-02-10", NY_GB, "2026-11-25");
     expect([feb.start, feb.end, feb.weeks.length]).toEqual(["2027-02-01", "2027-02-28", 4]);
     // March 2026 spans six rows.
-    expect(visibleRange("month", "2026-03-31", NY, "2026-11-25").weeks).toHaveLength(6);
+    expect(visibleRange("month", "2026-03-31", NY_GB, "2026-11-25").weeks).toHaveLength(6);
   });
 });
 
 describe("DST weeks", () => {
   it("New York: the week the clocks go back is 169 hours long", () => {
     // Sunday 1 Nov 2026 02:00 EDT → 01:00 EST; weeks start Monday, so it is in the week of 26 Oct.
-    const r = visibleRange("week", "2026-11-01", NY, "2026-11-25");
+    const r = visibleRange("week", "2026-11-01", NY_GB, "2026-11-25");
     expect([r.start, r.end]).toEqual(["2026-10-26", "2026-11-01"]);
     expect(iso(r.from)).toBe("2026-10-26T04:00:00.000Z"); // midnight EDT
     expect(iso(r.to)).toBe("2026-11-02T05:00:00.000Z"); // midnight EST
@@ -111,11 +127,11 @@ describe("DST weeks", () => {
   });
 
   it("New York: the week of 2026-11-02 starts where the DST week ends", () => {
-    const r = visibleRange("week", "2026-11-02", NY, "2026-11-25");
+    const r = visibleRange("week", "2026-11-02", NY_GB, "2026-11-25");
     expect([r.start, r.end]).toEqual(["2026-11-02", "2026-11-08"]);
     expect(iso(r.from)).toBe("2026-11-02T05:00:00.000Z");
     expect((r.to.getTime() - r.from.getTime()) / HOUR).toBe(168);
-    expect(iso(visibleRange("week", r.prev, NY, r.today).to)).toBe(iso(r.from));
+    expect(iso(visibleRange("week", r.prev, NY_GB, r.today).to)).toBe(iso(r.from));
   });
 
   it("New York: a 17:00 lesson sits at 17:00 on both sides of the change", () => {
@@ -134,7 +150,7 @@ describe("DST weeks", () => {
     expect(fri.height).toBe(60);
     expect(mon.height).toBe(60);
     // The week of 2026-11-02 loads the Monday lesson.
-    const week = visibleRange("week", "2026-11-02", NY, "2026-11-25");
+    const week = visibleRange("week", "2026-11-02", NY_GB, "2026-11-25");
     expect(after.start >= week.from && after.start < week.to).toBe(true);
     expect(before.start < week.from).toBe(true);
   });
@@ -155,7 +171,7 @@ describe("DST weeks", () => {
 
   it("London: the week the clocks go forward is 167 hours long", () => {
     // Sunday 29 Mar 2026 01:00 GMT → 02:00 BST, in the week of 23 Mar.
-    const r = visibleRange("week", "2026-03-29", LONDON, "2026-03-25");
+    const r = visibleRange("week", "2026-03-29", LONDON_GB, "2026-03-25");
     expect([r.start, r.end]).toEqual(["2026-03-23", "2026-03-29"]);
     expect(iso(r.from)).toBe("2026-03-23T00:00:00.000Z");
     expect(iso(r.to)).toBe("2026-03-29T23:00:00.000Z");
@@ -163,7 +179,7 @@ describe("DST weeks", () => {
   });
 
   it("London: the week of 2026-03-30 is in summer time, and 17:00 stays 17:00", () => {
-    const r = visibleRange("week", "2026-03-30", LONDON, "2026-03-25");
+    const r = visibleRange("week", "2026-03-30", LONDON_GB, "2026-03-25");
     expect([r.start, r.end]).toEqual(["2026-03-30", "2026-04-05"]);
     expect(iso(r.from)).toBe("2026-03-29T23:00:00.000Z");
     expect(iso(r.to)).toBe("2026-04-05T23:00:00.000Z");

@@ -16,6 +16,7 @@
  *   cluster of occurrences that overlap each other, directly or through a chain,
  *   uses the same number of lanes so the columns line up.
  */
+import type { Formatter } from "./locale";
 import {
   type LocalDate,
   MINUTES_PER_DAY,
@@ -69,10 +70,10 @@ export function parseAnchorDate(value: string | null | undefined, fallback: Loca
 // Dates of a view
 // ---------------------------------------------------------------------------
 
-/** The Monday of the week `date` is in. */
-export function startOfWeek(date: LocalDate): LocalDate {
+/** The first day of the week `date` is in: its Monday, or its Sunday where weeks start on Sunday (`weekStartsOn` 0). */
+export function startOfWeek(date: LocalDate, weekStartsOn: 0 | 1 = 1): LocalDate {
   const weekday = weekdayOfLocalDate(date); // 0 = Sunday
-  return addDays(date, -((weekday + 6) % 7));
+  return addDays(date, -((weekday - weekStartsOn + 7) % 7));
 }
 
 export function startOfMonth(date: LocalDate): LocalDate {
@@ -116,7 +117,9 @@ export interface VisibleRange {
   title: string;
 }
 
-export function visibleRange(view: CalendarView, anchor: LocalDate, timeZone: string, today: LocalDate): VisibleRange {
+/** The dates a view shows, its load window in the school's zone, and its title in the school's locale. */
+export function visibleRange(view: CalendarView, anchor: LocalDate, fmt: Formatter, today: LocalDate): VisibleRange {
+  const { timeZone, weekStartsOn } = fmt;
   let start: LocalDate;
   let end: LocalDate;
   let prev: LocalDate;
@@ -126,15 +129,15 @@ export function visibleRange(view: CalendarView, anchor: LocalDate, timeZone: st
     prev = addDays(anchor, -1);
     next = addDays(anchor, 1);
   } else if (view === "week") {
-    start = startOfWeek(anchor);
+    start = startOfWeek(anchor, weekStartsOn);
     end = addDays(start, 6);
     prev = addDays(anchor, -7);
     next = addDays(anchor, 7);
   } else {
     const first = startOfMonth(anchor);
     const last = addDays(addMonths(first, 1), -1);
-    start = startOfWeek(first);
-    end = addDays(startOfWeek(last), 6);
+    start = startOfWeek(first, weekStartsOn);
+    end = addDays(startOfWeek(last, weekStartsOn), 6);
     prev = startOfMonth(addMonths(first, -1));
     next = startOfMonth(addMonths(first, 1));
   }
@@ -155,18 +158,14 @@ export function visibleRange(view: CalendarView, anchor: LocalDate, timeZone: st
     next,
     today,
     month: anchor.slice(0, 7),
-    title: rangeTitle(view, anchor, start, end),
+    title: rangeTitle(fmt, view, anchor, start, end),
   };
 }
 
-function rangeTitle(view: CalendarView, anchor: LocalDate, start: LocalDate, end: LocalDate): string {
-  const a = parseLocalDate(anchor);
-  if (view === "month") return `${MONTH_NAMES[a.month - 1]} ${a.year}`;
-  if (view === "day") return `${WEEKDAY_SHORT_NAMES[weekdayOfLocalDate(anchor)]} ${a.day} ${MONTH_SHORT_NAMES[a.month - 1]} ${a.year}`;
-  const s = parseLocalDate(start);
-  const e = parseLocalDate(end);
-  const left = s.year === e.year ? `${s.day} ${MONTH_SHORT_NAMES[s.month - 1]}` : `${s.day} ${MONTH_SHORT_NAMES[s.month - 1]} ${s.year}`;
-  return `${left} – ${e.day} ${MONTH_SHORT_NAMES[e.month - 1]} ${e.year}`;
+function rangeTitle(fmt: Formatter, view: CalendarView, anchor: LocalDate, start: LocalDate, end: LocalDate): string {
+  if (view === "month") return fmt.day(`${anchor.slice(0, 7)}-01`, { weekday: undefined, day: undefined, month: "long", year: "numeric" });
+  if (view === "day") return fmt.day(anchor, { year: "numeric" });
+  return fmt.dayRange(start, end, { day: "numeric", month: "short", year: "numeric" });
 }
 
 // ---------------------------------------------------------------------------

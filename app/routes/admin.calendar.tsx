@@ -12,13 +12,14 @@ import { CalendarLegend, Dialog, MonthGrid, TimeGrid, itemTitle, markerItem, tim
 import { hybridWeekMarkers } from "~/models/hybrid.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LESSON_TYPES, LESSON_TYPE_STYLE, parseAnchorDate, parseCalendarView, visibleRange, type CalendarView, type LessonTypeName } from "~/domain/calendar-view";
-import { formatLocalTime, formatShortDate, isValidLocalDate, localDateTimeToUtc, toLocalDate, tryParseTime } from "~/domain/time";
+import { isValidLocalDate, localDateTimeToUtc, toLocalDate, tryParseTime } from "~/domain/time";
 import { calendarFilterOptions, calendarOccurrences } from "~/models/calendar.server";
 import { moveOccurrence, occurrenceSummary } from "~/models/occurrence-changes.server";
 import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
 import { oneOnOneWeekLabel } from "~/models/school-settings.server";
 import calendarCss from "~/styles/calendar.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatterFor, useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Calendar" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: calendarCss }];
@@ -59,7 +60,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = calendarParams(url.searchParams);
   const today = toLocalDate(context.clock.now(), timeZone);
   const view = params.view ?? "week";
-  const range = visibleRange(view, parseAnchorDate(params.date, today), timeZone, today);
+  const range = visibleRange(view, parseAnchorDate(params.date, today), formatterFor(school), today);
   const f = params.filters;
 
   const noticeKind = url.searchParams.get("notice");
@@ -84,9 +85,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (noticeRow) {
     const emailed = Number(url.searchParams.get("emailed") ?? "0") || 0;
     const changed = Number(url.searchParams.get("changed") ?? "1") || 1;
-    const day = formatShortDate(toLocalDate(noticeRow.startsAt, timeZone));
+    const fmt = formatterFor(school);
+    const day = fmt.day(toLocalDate(noticeRow.startsAt, timeZone));
     if (noticeKind === "moved") {
-      const when = `${day}, ${formatLocalTime(noticeRow.startsAt, timeZone)}–${formatLocalTime(noticeRow.endsAt, timeZone)}`;
+      const when = `${day}, ${fmt.time(noticeRow.startsAt)}–${fmt.time(noticeRow.endsAt)}`;
       notice = `${noticeRow.lesson.title} now meets ${when} in ${noticeRow.room?.name ?? "an online room"}.${changed > 1 ? ` ${changed} dates changed.` : ""} ${emailedText(emailed)}`;
     } else if (noticeKind === "cancelled") {
       notice = `${noticeRow.lesson.title} on ${day} is cancelled. ${emailedText(emailed)}`;
@@ -391,6 +393,7 @@ function DropForm({
   onCancel: () => void;
   onConfirm: (form: FormData) => void;
 }) {
+  const fmt = useFormat();
   const { item } = drop;
   const roomId = useId();
   // A room the filters do not list (none should) is kept as it is: "".
@@ -398,8 +401,8 @@ function DropForm({
   const minutes = (Date.parse(item.end) - Date.parse(item.start)) / 60_000;
   const newStart = localDateTimeToUtc(drop.date, drop.time, timeZone);
   const newEnd = new Date(newStart.getTime() + minutes * 60_000);
-  const fromText = `${formatShortDate(toLocalDate(new Date(item.start), timeZone))}, ${timeRange(item, timeZone)}`;
-  const toText = `${formatShortDate(drop.date)}, ${formatLocalTime(newStart, timeZone)}–${formatLocalTime(newEnd, timeZone)}`;
+  const fromText = `${fmt.day(toLocalDate(new Date(item.start), timeZone))}, ${timeRange(item, fmt)}`;
+  const toText = `${fmt.day(drop.date)}, ${fmt.time(newStart)}–${fmt.time(newEnd)}`;
   return (
     <form
       method="post"

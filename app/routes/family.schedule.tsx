@@ -11,6 +11,7 @@ import { toLocalDate } from "~/domain/time";
 import { familyWeek } from "~/models/calendar.server";
 import calendarCss from "~/styles/calendar.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatterFor } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Schedule" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: calendarCss }];
@@ -25,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
   const today = toLocalDate(context.clock.now(), timeZone);
-  const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), timeZone, today);
+  const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), formatterFor(school), today);
 
   const { students, occurrences, enrollments, guests, markers, label } = await db.run((tx) => familyWeek(tx, { accountId: user.id, timeZone, from: range.from, to: range.to }));
 

@@ -11,6 +11,7 @@ import { hybridWeekMarkers } from "~/models/hybrid.server";
 import { oneOnOneWeekLabel } from "~/models/school-settings.server";
 import calendarCss from "~/styles/calendar.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatterFor } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "My week" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: calendarCss }];
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const timeZone = school.timezone;
   const today = toLocalDate(context.clock.now(), timeZone);
-  const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), timeZone, today);
+  const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), formatterFor(school), today);
   // The filter is the signed-in teacher, never a parameter.
   const [occurrences, markers, label] = await db.run(async (tx) => [
     await calendarOccurrences(tx, range.from, range.to, { teacherId: user.id, includeCancelled: true }),
