@@ -71,6 +71,7 @@ export function currencyExponent(currency: string): number {
 
 function checkMinor(amountMinor: number, what = "The amount"): number {
   if (!Number.isSafeInteger(amountMinor)) {
+    if (Number.isNaN(amountMinor)) throw new MoneyError(`${what} is not a number.`);
     throw new MoneyError(
       Number.isInteger(amountMinor) || !Number.isFinite(amountMinor)
         ? `${what} is too large.`
