@@ -3,7 +3,8 @@
 // pages share: the result notice, delete buttons, and local date formatting.
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
-import { addDays, formatShortDate, WEEKDAY_NAMES } from "~/domain/time";
+import { addDays, WEEKDAY_NAMES } from "~/domain/time";
+import { useFormat, type Formatter } from "~/utils/format";
 import type { SetupResult } from "~/models/setup.server";
 import { Field, FormActions, FormError, SelectField } from "./form";
 
@@ -11,14 +12,14 @@ import { Field, FormActions, FormError, SelectField } from "./form";
 // Shared pieces
 // ---------------------------------------------------------------------------
 
-/** "Tue 8 Sep 2026" for a local "yyyy-MM-dd" date. */
-export function fullDate(date: string) {
-  return `${formatShortDate(date)} ${date.slice(0, 4)}`;
+/** "Tue, 8 Sep 2026" (en-GB), "Tue, Sep 8, 2026" (en-US) for a local "yyyy-MM-dd" date. */
+export function fullDate(fmt: Formatter, date: string) {
+  return fmt.day(date, { year: "numeric" });
 }
 
 /** "Tue 8 Sep 2026 – Fri 11 Sep 2026", or one date when both are the same day. */
-export function dateRange(start: string, end: string) {
-  return start === end ? fullDate(start) : `${fullDate(start)} – ${fullDate(end)}`;
+export function dateRange(fmt: Formatter, start: string, end: string) {
+  return start === end ? fullDate(fmt, start) : `${fullDate(fmt, start)} – ${fullDate(fmt, end)}`;
 }
 
 /** `base` with `name=value` added to its query string. */
@@ -181,10 +182,10 @@ export interface LocationOption {
 const WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0] as const;
 const HOURS_INTENTS = ["add-hours", "edit-hours", "delete-hours"] as const;
 
-function validity(w: Pick<HoursRow, "validFrom" | "validUntil">) {
-  if (w.validFrom && w.validUntil) return `${fullDate(w.validFrom)} to ${fullDate(w.validUntil)}`;
-  if (w.validFrom) return `from ${fullDate(w.validFrom)}`;
-  if (w.validUntil) return `until ${fullDate(w.validUntil)}`;
+function validity(fmt: Formatter, w: Pick<HoursRow, "validFrom" | "validUntil">) {
+  if (w.validFrom && w.validUntil) return `${fullDate(fmt, w.validFrom)} to ${fullDate(fmt, w.validUntil)}`;
+  if (w.validFrom) return `from ${fullDate(fmt, w.validFrom)}`;
+  if (w.validUntil) return `until ${fullDate(fmt, w.validUntil)}`;
   return null;
 }
 
@@ -206,6 +207,7 @@ export function WeeklyHours({
   /** "Sarah" or "You", for the empty states. */
   who: string;
 }) {
+  const fmt = useFormat();
   const editId = editingId(result, ["edit-hours"], editParam);
   const editing = windows.find((w) => w.id === editId) ?? null;
   const total = windows.reduce((sum, w) => sum + minutes(w.endTime) - minutes(w.startTime), 0);
@@ -234,26 +236,26 @@ export function WeeklyHours({
                   {today.map((w) => (
                     <li key={w.id} aria-current={w.id === editing?.id ? "true" : undefined}>
                       <strong style={{ whiteSpace: "nowrap" }}>
-                        {w.startTime}–{w.endTime}
+                        {fmt.wallRange(w.startTime, w.endTime)}
                       </strong>
                       <br />
                       <span>{w.locationName ?? "Any location"}</span>
-                      {validity(w) ? (
+                      {validity(fmt, w) ? (
                         <>
                           <br />
-                          <span className="muted">{validity(w)}</span>
+                          <span className="muted">{validity(fmt, w)}</span>
                         </>
                       ) : null}
                       <div style={actions}>
-                        <Link to={`${withParam(baseUrl, "edit", w.id)}#hours-form`} aria-label={`Change ${WEEKDAY_NAMES[day]} ${w.startTime}–${w.endTime}`}>
+                        <Link to={`${withParam(baseUrl, "edit", w.id)}#hours-form`} aria-label={`Change ${WEEKDAY_NAMES[day]} ${fmt.wallRange(w.startTime, w.endTime)}`}>
                           Change
                         </Link>
                         <DeleteButton
                           action={baseUrl}
                           intent="delete-hours"
                           id={w.id}
-                          label={`Delete ${WEEKDAY_NAMES[day]} ${w.startTime}–${w.endTime}`}
-                          confirmText={`Delete the ${WEEKDAY_NAMES[day]} hours ${w.startTime}–${w.endTime}?`}
+                          label={`Delete ${WEEKDAY_NAMES[day]} ${fmt.wallRange(w.startTime, w.endTime)}`}
+                          confirmText={`Delete the ${WEEKDAY_NAMES[day]} hours ${fmt.wallRange(w.startTime, w.endTime)}?`}
                         />
                       </div>
                     </li>
@@ -280,6 +282,7 @@ function HoursForm({
   result: SetupResult | null;
   baseUrl: string;
 }) {
+  const fmt = useFormat();
   const intent = editing ? "edit-hours" : "add-hours";
   const mine = resultFor(result, [intent]);
   const errors = mine && !mine.ok && (!editing || mine.id === editing.id) ? mine.errors : {};
@@ -302,7 +305,7 @@ function HoursForm({
   const busy = useBusy(intent);
   return (
     <div id="hours-form" style={{ marginTop: "1.5rem" }}>
-      <h3>{editing ? `Change ${WEEKDAY_NAMES[editing.dayOfWeek]} ${editing.startTime}–${editing.endTime}` : "Add hours"}</h3>
+      <h3>{editing ? `Change ${WEEKDAY_NAMES[editing.dayOfWeek]} ${fmt.wallRange(editing.startTime, editing.endTime)}` : "Add hours"}</h3>
       <Form method="post" action={baseUrl} preventScrollReset noValidate ref={formRef}>
         <input type="hidden" name="intent" value={intent} />
         {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
@@ -373,16 +376,16 @@ export interface TimeOffRow {
 const TIME_OFF_INTENTS = ["add-time-off", "edit-time-off", "delete-time-off"] as const;
 
 /** "Mon 23 Nov 2026 – Tue 24 Nov 2026", "Mon 23 Nov 2026, 14:00–17:00", … */
-export function describeTimeOff(t: Pick<TimeOffRow, "start" | "end">) {
+export function describeTimeOff(fmt: Formatter, t: Pick<TimeOffRow, "start" | "end">) {
   const wholeStart = t.start.time === "00:00";
   const wholeEnd = t.end.time === "00:00";
   if (wholeStart && wholeEnd) {
     const last = addDays(t.end.date, -1);
-    return last === t.start.date ? `${fullDate(t.start.date)}, all day` : dateRange(t.start.date, last);
+    return last === t.start.date ? `${fullDate(fmt, t.start.date)}, all day` : dateRange(fmt, t.start.date, last);
   }
-  if (t.start.date === t.end.date) return `${fullDate(t.start.date)}, ${t.start.time}–${t.end.time}`;
-  const end = wholeEnd ? `end of ${fullDate(addDays(t.end.date, -1))}` : `${fullDate(t.end.date)} ${t.end.time}`;
-  return `${fullDate(t.start.date)}${wholeStart ? "" : ` ${t.start.time}`} – ${end}`;
+  if (t.start.date === t.end.date) return `${fullDate(fmt, t.start.date)}, ${fmt.wallRange(t.start.time, t.end.time)}`;
+  const end = wholeEnd ? `end of ${fullDate(fmt, addDays(t.end.date, -1))}` : `${fullDate(fmt, t.end.date)} ${fmt.wallTime(t.end.time)}`;
+  return `${fullDate(fmt, t.start.date)}${wholeStart ? "" : ` ${fmt.wallTime(t.start.time)}`} – ${end}`;
 }
 
 /** Form values of a time off: midnight starts and ends become empty times (whole days). */
@@ -398,6 +401,7 @@ function timeOffValues(t: TimeOffRow): Record<string, string> {
 }
 
 function TimeOffList({ rows, baseUrl, label }: { rows: TimeOffRow[]; baseUrl: string; label: string }) {
+  const fmt = useFormat();
   return (
     <Items label={label}>
       {rows.map((t) => (
@@ -405,20 +409,20 @@ function TimeOffList({ rows, baseUrl, label }: { rows: TimeOffRow[]; baseUrl: st
           key={t.id}
           actions={
             <>
-              <Link to={`${withParam(baseUrl, "edit", t.id)}#time-off-form`} aria-label={`Change time off ${describeTimeOff(t)}`}>
+              <Link to={`${withParam(baseUrl, "edit", t.id)}#time-off-form`} aria-label={`Change time off ${describeTimeOff(fmt, t)}`}>
                 Change
               </Link>
               <DeleteButton
                 action={baseUrl}
                 intent="delete-time-off"
                 id={t.id}
-                label={`Delete time off ${describeTimeOff(t)}`}
-                confirmText={`Delete the time off ${describeTimeOff(t)}?`}
+                label={`Delete time off ${describeTimeOff(fmt, t)}`}
+                confirmText={`Delete the time off ${describeTimeOff(fmt, t)}?`}
               />
             </>
           }
         >
-          <strong>{describeTimeOff(t)}</strong>
+          <strong>{describeTimeOff(fmt, t)}</strong>
           <br />
           <span className="muted">{t.reason ?? "No reason given"}</span>
         </Item>
@@ -477,6 +481,7 @@ function TimeOffForm({
   baseUrl: string;
   timeZone: string;
 }) {
+  const fmt = useFormat();
   const intent = editing ? "edit-time-off" : "add-time-off";
   const mine = resultFor(result, [intent]);
   const errors = mine && !mine.ok && (!editing || mine.id === editing.id) ? mine.errors : {};
@@ -485,7 +490,7 @@ function TimeOffForm({
   const busy = useBusy(intent);
   return (
     <div id="time-off-form" style={{ marginTop: "1.5rem" }}>
-      <h3>{editing ? `Change time off ${describeTimeOff(editing)}` : "Add time off"}</h3>
+      <h3>{editing ? `Change time off ${describeTimeOff(fmt, editing)}` : "Add time off"}</h3>
       <p className="muted">Leave the times empty for whole days. Times are in the school’s time zone ({timeZone}).</p>
       <Form method="post" action={baseUrl} preventScrollReset noValidate ref={formRef}>
         <input type="hidden" name="intent" value={intent} />

@@ -41,6 +41,7 @@ import {
 } from "~/models/setup.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { pageTitle } from "~/utils/meta";
+import { useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Terms and closures");
 
@@ -119,6 +120,7 @@ type Closure = ReturnType<typeof useLoaderData<typeof loader>>["closures"][numbe
 type LocationOption = ReturnType<typeof useLoaderData<typeof loader>>["locations"][number];
 
 export default function TermsPage() {
+  const fmt = useFormat();
   const { terms, closures, locations, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() ?? null;
   const [params] = useSearchParams();
@@ -159,7 +161,7 @@ export default function TermsPage() {
                 <strong>{t.name}</strong> {t.startDate <= today && today <= t.endDate ? <span className="badge">Current</span> : null}
                 {t.endDate < today ? <span className="badge warn">Over</span> : null}
                 <br />
-                {dateRange(t.startDate, t.endDate)} · {t.weeks === 1 ? "1 week" : `${t.weeks} weeks`}
+                {dateRange(fmt, t.startDate, t.endDate)} · {t.weeks === 1 ? "1 week" : `${t.weeks} weeks`}
                 {t.lessons ? (
                   <>
                     <br />
@@ -197,7 +199,7 @@ export default function TermsPage() {
                 <strong>{c.name}</strong> {c.location ? <span className="badge warn">Only {c.location.name}</span> : <span className="badge">Whole school</span>}
                 {c.endDate < today ? <span className="muted"> · over</span> : null}
                 <br />
-                {dateRange(c.startDate, c.endDate)}
+                {dateRange(fmt, c.startDate, c.endDate)}
               </Item>
             ))}
           </Items>
@@ -239,6 +241,7 @@ function TermForm({ editing, result }: { editing: Term | null; result: SetupResu
 }
 
 function GenerateForm({ result }: { result: SetupResult | null }) {
+  const fmt = useFormat();
   const failed = resultFor(result, ["preview-terms", "generate-terms"]);
   const errors = failed && !failed.ok ? failed.errors : {};
   const values = failed && (!failed.ok || failed.intent === "preview-terms") ? failed.values : {};
@@ -311,7 +314,7 @@ function GenerateForm({ result }: { result: SetupResult | null }) {
                         ) : null}
                       </td>
                       <td>
-                        {fullDate(t.startDate)} – {fullDate(t.endDate)}
+                        {fullDate(fmt, t.startDate)} – {fullDate(fmt, t.endDate)}
                       </td>
                       <td>{t.weeks}</td>
                     </tr>
