@@ -521,6 +521,12 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
     data: { studentId: firstStudent.id, examType: "ABRSM Grade 2", status: "PENDING", requestedDate: localDateTimeToUtc(addDays(firstTerm.endDate, 30), "09:00", zone) },
   });
 
+  // A family's request for individual lessons, waiting in the admin's queue.
+  const requesting = families[families.length - 1]!;
+  await tx.lessonRequest.create({
+    data: { studentId: requesting.students.at(-1)!.id, familyGroupId: requesting.familyId, instrument: spec.instruments[0]!, preferredDays: [1, 3], preferredTimes: ["AFTERNOON"], notes: "After school works best." },
+  });
+
   // A make-up: one student cancelled a past lesson with notice, earned a credit and
   // used it to join a future group class.
   const [firstPast] = pastOccurrences;
