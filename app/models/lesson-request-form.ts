@@ -1,0 +1,45 @@
+// The admin's forms on a request for individual lessons (schedule it, decline it), and
+// the trial-lesson setting, kept pure so they can be unit-tested.
+import { z } from "zod";
+import { isValidLocalDate, isValidTime } from "../domain/time";
+import { parsePlace, type Place } from "./lesson-form";
+
+const text = (message: string) => z.string({ required_error: message }).trim().min(1, message);
+
+export const scheduleRequestForm = z
+  .object({
+    teacherId: text("Choose a teacher."),
+    firstDate: text("Enter the date of the first lesson.").refine(isValidLocalDate, "Enter the first date as a date, like 2026-12-07."),
+    startTime: text("Enter the time of the lesson.").refine(isValidTime, "Enter the time like 16:30."),
+    duration: text("Choose a lesson length.").pipe(z.coerce.number({ invalid_type_error: "Choose a lesson length." }).int("Choose a lesson length.").min(5, "A lesson lasts at least 5 minutes.").max(240, "A lesson lasts at most 4 hours.")),
+    place: text("Choose a room, or “Online”."),
+    termId: z.string().trim().optional().default(""),
+  })
+  .transform((f, ctx) => {
+    const place = parsePlace(f.place);
+    if (!place) {
+      ctx.addIssue({ code: "custom", path: ["place"], message: "Choose a room, or “Online”." });
+      return z.NEVER;
+    }
+    return { teacherId: f.teacherId, firstDate: f.firstDate, startTime: f.startTime, durationMinutes: f.duration, place: place as Place, termId: f.termId || null };
+  });
+
+export const declineRequestForm = z.object({
+  message: text("Write the family a short message: why, and what they could do instead.").pipe(z.string().max(2000, "Keep the message under 2,000 characters.")),
+});
+
+/** /admin/settings/enrollment: may new families book a trial lesson, and how long is it. */
+export const trialSettingForm = z
+  .object({
+    trialEnabled: z.string().optional(),
+    trialMinutes: z.string().trim().optional().default(""),
+  })
+  .transform((f, ctx) => {
+    if (!f.trialEnabled) return { trialLessonMinutes: null as number | null };
+    const minutes = Number(f.trialMinutes);
+    if (!f.trialMinutes || !Number.isInteger(minutes) || minutes < 10 || minutes > 120) {
+      ctx.addIssue({ code: "custom", path: ["trialMinutes"], message: "Enter the trial lesson's length in minutes, from 10 to 120." });
+      return z.NEVER;
+    }
+    return { trialLessonMinutes: minutes as number | null };
+  });
