@@ -2,7 +2,9 @@
 // the trial-lesson setting, kept pure so they can be unit-tested.
 import { z } from "zod";
 import { isValidLocalDate, isValidTime } from "../domain/time";
+import type { FieldErrors } from "../utils/forms";
 import { parsePlace, type Place } from "./lesson-form";
+import { childCount, entry, parseEnrollmentForm, type FormEntries } from "./online-enrollment-form";
 
 const text = (message: string) => z.string({ required_error: message }).trim().min(1, message);
 
@@ -43,3 +45,28 @@ export const trialSettingForm = z
     }
     return { trialLessonMinutes: minutes as number | null };
   });
+
+/** The trial-lesson booking form: the enrollment form's contacts and one child, an instrument and a time. */
+export function parseTrialForm(values: FormEntries, opts: { instruments: readonly string[]; today: string; slots: readonly string[] }) {
+  const base = parseEnrollmentForm(values, { instruments: opts.instruments, programs: [], today: opts.today, programOptional: true });
+  const errors: FieldErrors = base.ok ? {} : { ...base.errors };
+  const instrument = entry(values, "instrument").trim();
+  if (!opts.instruments.includes(instrument)) errors.instrument = "Choose an instrument from the list.";
+  const slot = entry(values, "slot").trim();
+  const [teacherId, iso] = slot.split("|");
+  const start = iso ? new Date(iso) : null;
+  if (!slot) errors.slot = "Choose a time for the trial lesson.";
+  else if (!teacherId || !start || Number.isNaN(start.getTime()) || !opts.slots.includes(slot)) errors.slot = "That time is no longer free. Please choose another one.";
+  if (childCount(values) !== 1 || (base.ok && base.data.children.length !== 1)) errors.children = "Book a trial lesson for one child at a time.";
+  if (!base.ok || Object.keys(errors).length) return { ok: false as const, errors };
+  const child = base.data.children[0]!;
+  return {
+    ok: true as const,
+    data: {
+      enrollment: { ...base.data, children: [{ ...child, program: null, instruments: [...new Set([instrument, ...child.instruments])], request: null }] },
+      instrument,
+      teacherId: teacherId!,
+      start: start!,
+    },
+  };
+}

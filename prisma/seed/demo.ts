@@ -87,6 +87,8 @@ export interface SchoolSpec {
   about: string;
   /** Someone invited who has not set a password yet. */
   pendingInvite: Person & { role: "TEACHER" | "ADMIN" };
+  /** New families may book a trial lesson of this many minutes themselves. */
+  trialLessonMinutes?: number;
 }
 
 export const HARMONY: SchoolSpec = {
@@ -95,6 +97,7 @@ export const HARMONY: SchoolSpec = {
   about:
     "Harmony Music Academy has taught children and adults since 2009, in two studios ten minutes apart.\n\nEvery student gets a weekly lesson with a teacher who knows them, and a place in a group, band or ensemble once they are ready to play with others.",
   slug: "harmony",
+  trialLessonMinutes: 30,
   email: "hello@harmony.test",
   phone: "(212) 555-0142",
   website: "https://harmony.example",
@@ -267,7 +270,7 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
 
 async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { passwordHash: string; now: Date }, slug: string, origin: string) {
   const zone = spec.timezone;
-  await tx.school.updateMany({ data: { phone: spec.phone, website: spec.website, tagline: spec.tagline, about: spec.about } });
+  await tx.school.updateMany({ data: { phone: spec.phone, website: spec.website, tagline: spec.tagline, about: spec.about, trialLessonMinutes: spec.trialLessonMinutes ?? null } });
 
   // Places
   const locations: { id: string; rooms: Map<string, { id: string; capacity: number }> }[] = [];
