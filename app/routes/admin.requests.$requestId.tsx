@@ -225,13 +225,13 @@ export default function ScheduleRequest() {
               </optgroup>
             ))}
           </Select>
-          <Select label="Runs" name="termId" defaultValue={v.termId} error={e.termId}>
+          <Select label="Every week" name="termId" defaultValue={v.termId} error={e.termId}>
             {terms.map((t) => (
               <option key={t.id} value={t.id}>
-                Every week until the end of {t.name}
+                Until the end of {t.name}
               </option>
             ))}
-            <option value="">Every week, no end date</option>
+            <option value="">No end date</option>
           </Select>
         </div>
         <p className="muted">
