@@ -296,10 +296,10 @@ export function childSchema(opts: ChildOptions) {
         skillLevel: c.skillLevel,
         parentalConsent: true,
         socialMediaConsent: c.socialMediaConsent,
-        request:
-          program?.kind === "individual"
-            ? { days: c.days.map(Number).sort((a, b) => a - b), times: c.times.filter(isTimeOfDay), durationMinutes: c.duration ? Number(c.duration) : null, notes: c.requestNotes || null }
-            : null,
+        // Only individual lessons carry preferences (the key is absent otherwise).
+        ...(program?.kind === "individual"
+          ? { request: { days: c.days.map(Number).sort((a, b) => a - b), times: c.times.filter(isTimeOfDay), durationMinutes: c.duration ? Number(c.duration) : null, notes: c.requestNotes || null } }
+          : {}),
       };
     });
 }
