@@ -10,7 +10,7 @@ import { useRef } from "react";
 import { Checkbox, TextInput } from "~/components/enrollment-fields";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useFocusFirstInvalid } from "~/components/form";
-import { formatLongDate, toLocalDate } from "~/domain/time";
+import { formatLongDate, toLocalDate, WEEKDAY_NAMES, weekdayOfLocalDate } from "~/domain/time";
 import { parseTrialForm } from "~/models/lesson-request-form";
 import { entry, formEntries, HONEYPOT_FIELD, type FormEntries } from "~/models/online-enrollment-form";
 import { TrialError, trialInstruments, trialMinutes, trialTimes, type TrialTime } from "~/models/trial-lessons.server";
@@ -193,7 +193,9 @@ export default function Trial() {
             <div className="trial-days">
               {[...byDate.entries()].map(([date, list]) => (
                 <fieldset key={date} className="ef-choices">
-                  <legend>{formatLongDate(date)}</legend>
+                  <legend>
+                    {WEEKDAY_NAMES[weekdayOfLocalDate(date)]}, {formatLongDate(date)}
+                  </legend>
                   <div className="ef-checks">
                     {list.map((t) => (
                       <label key={t.value} className="check inline">
