@@ -5,6 +5,7 @@
 import { useId, type ComponentProps, type ReactNode } from "react";
 import { describedByIds, Field, FieldFrame } from "~/components/form";
 import { entry, entryList, MAX_CHILDREN, SKILL_LEVELS, SKILL_LEVEL_LABEL, type FormEntries } from "~/models/online-enrollment-form";
+import { LessonPreferenceFields } from "~/components/lesson-preference-fields";
 
 export type Errors = Record<string, string>;
 
@@ -111,6 +112,7 @@ export function ChildFields({
   headingLevel = 2,
   autoFocusName,
   consentBy = "parent",
+  lessonDurations,
 }: {
   index: number;
   count: number;
@@ -126,6 +128,8 @@ export function ChildFields({
   autoFocusName?: boolean;
   /** Who ticks the consents: the parent on their own form, or the school recording what a parent agreed to. */
   consentBy?: "parent" | "school";
+  /** Individual lessons are offered: ask for preferences (with these lengths) while they are chosen. */
+  lessonDurations?: readonly number[];
 }) {
   const p = (field: string) => `children.${index}.${field}`;
   const first = entry(values, p("firstName")).trim();
@@ -153,6 +157,7 @@ export function ChildFields({
         <TextInput name={p("dateOfBirth")} label="Date of birth" type="date" values={values} errors={errors} required />
       </div>
       <ProgramSelect name={p("program")} values={values} errors={errors} programs={programs} optional={programOptional} />
+      {lessonDurations && programs.individual.length ? <LessonPreferenceFields index={index} values={values} errors={errors} durations={lessonDurations} /> : null}
       <div className="grid">
         <FieldFrame id={instrumentId} label="Main instrument" error={errors[p("instrument")]}>
           <select id={instrumentId} name={p("instrument")} defaultValue={entry(values, p("instrument"))} aria-invalid={errors[p("instrument")] ? true : undefined} aria-describedby={errors[p("instrument")] ? `${instrumentId}-error` : undefined}>

@@ -18,6 +18,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/admin/calendar", label: "Calendar" },
     { to: "/admin/lessons", label: "Lessons" },
     { to: "/admin/enrollments", label: "Enrollments" },
+    { to: "/admin/requests", label: "Requests" },
     { to: "/admin/attendance", label: "Attendance" },
     { to: "/admin/messages", label: "Messages" },
     { to: "/admin/reports", label: "Reports" },

@@ -70,7 +70,7 @@ export function lastAdminProblem(input: { activeAdminIds: readonly string[]; sub
 
 // ---- the audit log ---------------------------------------------------------------
 
-export const AUDIT_ACTIONS = ["person.invited", "person.role_changed", "person.deactivated", "person.reactivated", "person.contact_changed", "person.invitation_resent", "student.added"] as const;
+export const AUDIT_ACTIONS = ["person.invited", "person.role_changed", "person.deactivated", "person.reactivated", "person.contact_changed", "person.invitation_resent", "student.added", "lesson_request.scheduled", "lesson_request.declined"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditDetails = Record<string, unknown> | null;
@@ -106,6 +106,10 @@ export function describeAuditEvent(action: string, details: AuditDetails): strin
       return `Invitation sent again${typeof d.email === "string" ? ` to ${d.email}` : ""}.`;
     case "student.added":
       return `Added as a student by hand${typeof d.enrolled === "string" ? `, ${d.outcome === "WAITLISTED" ? "waitlisted for" : "enrolled in"} ${d.enrolled}` : ""}.`;
+    case "lesson_request.scheduled":
+      return `Individual lessons requested online scheduled${typeof d.lesson === "string" ? `: ${d.lesson}` : ""}${typeof d.firstDate === "string" ? `, from ${d.firstDate}` : ""}.`;
+    case "lesson_request.declined":
+      return `Request for individual${typeof d.instrument === "string" ? ` ${d.instrument}` : ""} lessons declined; the family was emailed.`;
     default:
       return action;
   }

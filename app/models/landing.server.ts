@@ -122,6 +122,7 @@ interface LandingRow {
     showLocations: boolean;
     registrationFee: string | null;
     requireApproval: boolean;
+    trialLessonMinutes: number | null;
   };
   instruments: string[];
   teachers: { id: string; firstName: string; lastName: string; bio: string | null; photoUrl: string | null; instruments: string | null }[];
@@ -141,7 +142,8 @@ export async function landingPage(tx: Tx, input: { schoolId: string; timeZone: s
           'showTeachers', s."landingShowTeachers",
           'showLocations', s."landingShowLocations",
           'registrationFee', to_char(s."registrationFee", 'FM999999990.00'),
-          'requireApproval', s."requireEnrollmentApproval")
+          'requireApproval', s."requireEnrollmentApproval",
+          'trialLessonMinutes', s."trialLessonMinutes")
         FROM "School" s WHERE s.id = ${input.schoolId}) AS "settings",
       COALESCE((SELECT json_agg(i.name ORDER BY i.name) FROM "Instrument" i), '[]'::json) AS "instruments",
       -- Teachers who have joined (set a password), are active and agreed to be shown.
@@ -209,6 +211,7 @@ const settingsSelect = {
   landingShowLocations: true,
   registrationFee: true,
   requireEnrollmentApproval: true,
+  trialLessonMinutes: true,
 } as const;
 
 export interface EnrollmentSettings {
@@ -221,6 +224,8 @@ export interface EnrollmentSettings {
   landingShowPrograms: boolean;
   landingShowTeachers: boolean;
   landingShowLocations: boolean;
+  /** Minutes of a trial lesson new families may book themselves; null = they cannot. */
+  trialLessonMinutes: number | null;
 }
 
 export async function loadEnrollmentSettings(tx: Tx, schoolId: string): Promise<EnrollmentSettings> {

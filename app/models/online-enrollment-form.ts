@@ -7,6 +7,7 @@ import type { Formatter } from "../domain/locale";
 import { isValidLocalDate } from "../domain/time";
 import { scheduleSummary } from "./lesson-form";
 import { fields, personNameProblem, type FieldErrors } from "../utils/forms";
+import { isTimeOfDay, type TimeOfDay } from "../domain/lesson-requests";
 
 // ---------------------------------------------------------------------------
 // Lists and labels
@@ -215,7 +216,22 @@ export interface ChildOptions {
   today: string;
   /** On the family page, enrolling is optional. */
   programOptional?: boolean;
+  /** The school's lesson lengths (minutes) a request for individual lessons may ask for. */
+  durations?: readonly number[];
 }
+
+/** What a family asks for with individual lessons: preferred days and times (empty = any), a length, a note. */
+export interface LessonRequestInput {
+  days: number[];
+  times: TimeOfDay[];
+  durationMinutes: number | null;
+  notes: string | null;
+}
+
+const stringList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => [...new Set((v === undefined ? [] : Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter(Boolean))]);
 
 export interface ChildInput {
   firstName: string;
@@ -228,6 +244,8 @@ export interface ChildInput {
   skillLevel: SkillLevelValue;
   parentalConsent: true;
   socialMediaConsent: boolean;
+  /** Individual lessons: the family's preferences (null or absent for anything else). */
+  request?: LessonRequestInput | null;
 }
 
 export function childSchema(opts: ChildOptions) {
@@ -261,6 +279,10 @@ export function childSchema(opts: ChildOptions) {
       skillLevel: single(z.enum(SKILL_LEVELS, { errorMap: () => ({ message: "Choose a level." }) }).optional().default("BEGINNER")),
       parentalConsent: checkbox.refine((v) => v, "A parent or guardian's consent is needed to enroll a child."),
       socialMediaConsent: checkbox,
+      days: stringList.refine((list) => list.every((d) => /^[0-6]$/.test(d)), "Choose days from the list."),
+      times: stringList.refine((list) => list.every(isTimeOfDay), "Choose times of day from the list."),
+      duration: optionalText(10, "the lesson length").refine((v) => v === "" || (opts.durations ?? []).some((d) => String(d) === v), "Choose a lesson length from the list."),
+      requestNotes: optionalText(500, "the note"),
     })
     .transform((c): ChildInput => {
       const program = parseProgram(c.program);
@@ -276,6 +298,10 @@ export function childSchema(opts: ChildOptions) {
         skillLevel: c.skillLevel,
         parentalConsent: true,
         socialMediaConsent: c.socialMediaConsent,
+        // Only individual lessons carry preferences (the key is absent otherwise).
+        ...(program?.kind === "individual"
+          ? { request: { days: c.days.map(Number).sort((a, b) => a - b), times: c.times.filter(isTimeOfDay), durationMinutes: c.duration ? Number(c.duration) : null, notes: c.requestNotes || null } }
+          : {}),
       };
     });
 }

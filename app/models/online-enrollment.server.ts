@@ -20,8 +20,10 @@ import {
   type ChildInput,
   type ChildOutcome,
   type EnrollmentInput,
+  type LessonRequestInput,
   type Program,
 } from "./online-enrollment-form";
+import { createLessonRequest } from "./lesson-requests.server";
 import { escapeHtml } from "./people.server";
 import { isUniqueViolation } from "./sql.server";
 import { formatterFor } from "../utils/format";
@@ -200,11 +202,14 @@ export async function createChild(tx: Tx, input: NewChild) {
  */
 export async function enrollChild(
   tx: Tx,
-  input: { studentId: string; program: Program | null; requireApproval: boolean; notes?: string | null; now: Date },
+  input: { studentId: string; program: Program | null; requireApproval: boolean; notes?: string | null; now: Date; request?: LessonRequestInput | null },
 ): Promise<{ outcome: ChildOutcome; lessonId: string | null; enrollmentId: string | null; program: string | null }> {
   const { program } = input;
   if (!program) return { outcome: "NONE", lessonId: null, enrollmentId: null, program: null };
-  if (program.kind === "individual") return { outcome: "REQUESTED", lessonId: null, enrollmentId: null, program: programLabel(program) };
+  if (program.kind === "individual") {
+    await createLessonRequest(tx, { studentId: input.studentId, instrument: program.instrument, preferences: input.request ?? null });
+    return { outcome: "REQUESTED", lessonId: null, enrollmentId: null, program: programLabel(program) };
+  }
   const now = input.now;
   const offered = await tx.lesson.findFirst({
     where: {
@@ -289,7 +294,7 @@ export async function enrollOnline(tx: Tx, deps: EnrollmentDeps, input: Enrollme
       emergency,
       slug: deps.school.slug,
     });
-    const enrolled = await enrollChild(tx, { studentId: created.studentId, program: child.program, requireApproval: policy.requireApproval, notes: "Online enrollment", now: deps.now });
+    const enrolled = await enrollChild(tx, { studentId: created.studentId, program: child.program, requireApproval: policy.requireApproval, notes: "Online enrollment", now: deps.now, request: child.request });
     children.push({ studentId: created.studentId, name: created.name, ...enrolled });
   }
 

@@ -101,6 +101,11 @@ export default function SchoolHome() {
                 Enroll now
               </Link>
             ) : null}
+            {enrollOpen && settings.trialLessonMinutes ? (
+              <Link className="button secondary" to="/trial">
+                Book a trial lesson
+              </Link>
+            ) : null}
             {signedIn ? (
               <Link className="button secondary" to="/dashboard">
                 Go to your dashboard

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { stepsDone } from "~/domain/first-steps";
 import { adminOverview, schoolFirstSteps } from "~/models/dashboard.server";
+import { pendingRequestCount } from "~/models/lesson-requests.server";
 import { missingAttendanceCounts } from "~/models/reports.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { useFormat } from "~/utils/format";
@@ -13,14 +14,14 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Dashboard
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const { overview, steps } = await db.run(async (tx) => ({ overview: await adminOverview(tx, context.clock.now()), steps: await schoolFirstSteps(tx) }));
+  const { overview, steps, lessonRequests } = await db.run(async (tx) => ({ overview: await adminOverview(tx, context.clock.now()), steps: await schoolFirstSteps(tx), lessonRequests: await pendingRequestCount(tx) }));
   const attendance = await db.run((tx) => missingAttendanceCounts(tx, { timeZone: school.timezone, now: context.clock.now() }));
-  return { overview, steps, attendance, firstName: user.firstName, timeZone: school.timezone };
+  return { overview, steps, attendance, lessonRequests, firstName: user.firstName, timeZone: school.timezone };
 }
 
 export default function AdminDashboard() {
   const fmt = useFormat();
-  const { overview, steps, attendance, firstName, timeZone } = useLoaderData<typeof loader>();
+  const { overview, steps, attendance, lessonRequests, firstName, timeZone } = useLoaderData<typeof loader>();
   const done = stepsDone(steps);
   const stats = [
     { label: "Students", value: overview.students },
@@ -67,11 +68,16 @@ export default function AdminDashboard() {
           </section>
         ))}
       </div>
-      {overview.pendingEnrollments > 0 || overview.invited > 0 || attendance.missing > 0 ? (
+      {overview.pendingEnrollments > 0 || overview.invited > 0 || attendance.missing > 0 || lessonRequests > 0 ? (
         <section className="card">
           <h2>Needs your attention</h2>
           <ul>
             {overview.pendingEnrollments > 0 ? <li>{overview.pendingEnrollments} {overview.pendingEnrollments === 1 ? "enrollment" : "enrollments"} waiting for approval</li> : null}
+            {lessonRequests > 0 ? (
+              <li>
+                {lessonRequests === 1 ? "1 request" : `${lessonRequests} requests`} for individual lessons to schedule — <Link to="/admin/requests">see the requests</Link>
+              </li>
+            ) : null}
             {attendance.missing > 0 ? (
               <li>
                 {attendance.missing === 1 ? "1 past lesson is" : `${attendance.missing} past lessons are`} missing attendance or notes

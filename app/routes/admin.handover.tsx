@@ -8,7 +8,7 @@ import { handOverAndTell, handoverCandidates } from "~/models/lessons.server";
 import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { useFormat } from "~/utils/format";
+import { formatterFor, useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Hand over lessons" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
@@ -31,6 +31,7 @@ type Result = { ok: boolean; message: string; conflicts: string[]; errors: Recor
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
+  const fmt = formatterFor(school);
   const tz = school.timezone;
   const form = await request.formData();
   const fromTeacherId = String(form.get("fromTeacherId") ?? "");
@@ -52,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ok: true,
       conflicts: [],
       errors: {},
-      message: `${result.moved} ${result.moved === 1 ? "lesson" : "lessons"} of ${result.lessonIds.length} ${result.lessonIds.length === 1 ? "series" : "series"} handed from ${result.fromName} to ${result.toName} from ${formatLongDate(fromDate)}. ${result.emailed} ${result.emailed === 1 ? "family address was" : "family addresses were"} emailed.`,
+      message: `${result.moved} ${result.moved === 1 ? "lesson" : "lessons"} of ${result.lessonIds.length} ${result.lessonIds.length === 1 ? "series" : "series"} handed from ${result.fromName} to ${result.toName} from ${fmt.day(fromDate, { weekday: undefined, year: "numeric" })}. ${result.emailed} ${result.emailed === 1 ? "family address was" : "family addresses were"} emailed.`,
     });
   } catch (error) {
     if (error instanceof SchedulingConflictError) {
@@ -115,13 +116,13 @@ export default function Handover() {
       {from ? (
         <Form method="post" className="card" aria-labelledby="step2">
           <h2 id="step2">
-            2. {from.firstName}’s lessons from {formatLongDate(fromDate)}
+            2. {from.firstName}’s lessons from {fmt.day(fromDate, { weekday: undefined, year: "numeric" })}
           </h2>
           <input type="hidden" name="fromTeacherId" value={from.id} />
           <input type="hidden" name="fromDate" value={fromDate} />
           {lessons.length === 0 ? (
             <p className="muted">
-              {from.firstName} {from.lastName} has no scheduled lessons from {formatLongDate(fromDate)}.
+              {from.firstName} {from.lastName} has no scheduled lessons from {fmt.day(fromDate, { weekday: undefined, year: "numeric" })}.
             </p>
           ) : (
             <>

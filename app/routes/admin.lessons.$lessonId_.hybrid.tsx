@@ -231,7 +231,7 @@ export default function HybridPatternPage() {
         <ul className="hy-facts">
           <li>{lesson.teacher}</li>
           <li>
-            Group: {WEEKDAYS[lesson.weekday]} {lesson.time}, {lesson.duration} min
+            Group: {WEEKDAYS[lesson.weekday]} {fmt.wallTime(lesson.time)}, {lesson.duration} min
           </li>
           <li>{lesson.place}</li>
         </ul>

@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { describedByIds, Field, FieldFrame, FormError } from "~/components/form";
 import { expandSeriesDetailed } from "~/domain/recurrence";
-import { formatShortDate, localDateTimeToUtc, toLocalDate } from "~/domain/time";
+import { localDateTimeToUtc, toLocalDate } from "~/domain/time";
 import { describeSkippedDates, LESSON_TYPE_LABEL, LESSON_TYPES, lessonFormSchema, RECURRENCE_LABEL, RECURRENCES, type LessonForm } from "~/models/lesson-form";
 import { instrumentNames } from "~/models/landing.server";
 import { createLessonFromForm, lessonFormOptions } from "~/models/lessons.server";
@@ -13,6 +13,7 @@ import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduli
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
+import { useFormat } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "New lesson series" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
@@ -93,6 +94,7 @@ function Select({
 }
 
 export default function NewLesson() {
+  const fmt = useFormat();
   const { teachers, locations, instruments, durations, terms, today, timeZone } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -266,7 +268,7 @@ export default function NewLesson() {
                   <option value="">Choose a term…</option>
                   {terms.map((t) => (
                     <option key={t.id} value={t.id}>
-                      {t.name} ({formatShortDate(t.startDate)} – {formatShortDate(t.endDate)} {t.endDate.slice(0, 4)})
+                      {t.name} ({fmt.dayRange(t.startDate, t.endDate, { day: "numeric", month: "short", year: "numeric" })})
                     </option>
                   ))}
                 </Select>

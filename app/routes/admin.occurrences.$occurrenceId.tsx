@@ -9,7 +9,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import { LESSON_TYPE_STYLE } from "~/domain/calendar-view";
-import { formatLocalTime, formatShortDate, isValidLocalDate, toLocalDate, tryParseTime } from "~/domain/time";
+import { formatLocalTime, isValidLocalDate, toLocalDate, tryParseTime } from "~/domain/time";
 import { calendarFilterOptions } from "~/models/calendar.server";
 import { cancelOccurrenceForSchool, editOccurrence, occurrenceDetails } from "~/models/occurrence-changes.server";
 import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
@@ -17,6 +17,7 @@ import { requireSchool, requireUser } from "~/utils/auth.server";
 import type { FieldErrors, FormValues } from "~/utils/forms";
 import { parseForm } from "~/utils/forms";
 import calendarCss from "~/styles/calendar.css?url";
+import { formatterFor, useFormat } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.occurrence.title} · ${data.occurrence.dateLabel}` : "Lesson date" }];
 
@@ -83,7 +84,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       guests: o._count.guests,
       studentName: o.student ? `${o.student.user.firstName} ${o.student.user.lastName}` : null,
       date,
-      dateLabel: formatShortDate(date),
+      dateLabel: formatterFor(school).day(date),
       startTime: formatLocalTime(o.startsAt, timeZone),
       endTime: formatLocalTime(o.endsAt, timeZone),
       duration: Math.round((o.endsAt.getTime() - o.startsAt.getTime()) / 60_000),
@@ -202,6 +203,7 @@ const SCOPES = [
 ] as const;
 
 export default function OccurrencePage() {
+  const fmt = useFormat();
   const { occurrence: o, teachers, locations, back, backHref } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -229,7 +231,7 @@ export default function OccurrencePage() {
         </p>
         <h1 className={cancelled ? "cal-struck" : undefined}>{isSession && o.studentName ? `${o.title} — 1-on-1 with ${o.studentName}` : o.title}</h1>
         <p className="muted">
-          {o.dateLabel}, {o.startTime}–{o.endTime} · {o.teacherName} · {o.roomName ?? "Online"}
+          {o.dateLabel}, {fmt.wallRange(o.startTime, o.endTime)} · {o.teacherName} · {o.roomName ?? "Online"}
         </p>
         <p>
           <strong>Roster:</strong> {roster}

@@ -10,6 +10,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { loadEnrollmentSettings, saveEnrollmentSettings, type EnrollmentSettings } from "~/models/landing.server";
 import { formEntries, type FormEntries } from "~/models/online-enrollment-form";
+import { trialSettingForm } from "~/models/lesson-request-form";
 import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -44,7 +45,9 @@ const schema = z.object({
   landingShowPrograms: box,
   landingShowTeachers: box,
   landingShowLocations: box,
-});
+  trialEnabled: z.string().optional(),
+  trialMinutes: z.string().optional(),
+}).and(trialSettingForm);
 
 function asValues(s: EnrollmentSettings): FormEntries {
   const on = (b: boolean) => (b ? "on" : "");
@@ -57,6 +60,8 @@ function asValues(s: EnrollmentSettings): FormEntries {
     landingShowPrograms: on(s.landingShowPrograms),
     landingShowTeachers: on(s.landingShowTeachers),
     landingShowLocations: on(s.landingShowLocations),
+    trialEnabled: on(s.trialLessonMinutes !== null),
+    trialMinutes: String(s.trialLessonMinutes ?? 30),
   };
 }
 
@@ -74,7 +79,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = formEntries(formData);
   const parsed = parseForm(formData, schema);
   if (!parsed.ok) return data({ ok: false as const, values, errors: parsed.errors, message: null }, { status: 400 });
-  await db.run((tx) => saveEnrollmentSettings(tx, school.id, parsed.data));
+  const { trialEnabled: _on, trialMinutes: _minutes, ...settings } = parsed.data;
+  await db.run((tx) => saveEnrollmentSettings(tx, school.id, settings));
   schoolPlatform.forgetCachedSchool(); // the public page shows the new texts at once
   return { ok: true as const, values, errors: {} as Record<string, string>, message: "Saved. The public page and the enrollment form use these settings now." };
 }
@@ -87,7 +93,7 @@ export default function EnrollmentSettingsPage() {
   const errors = actionData?.errors ?? {};
   // Unchecked boxes are not sent: after a save, missing means off.
   const checkboxValues: FormEntries = { ...values };
-  for (const k of ["requireEnrollmentApproval", "landingShowPrograms", "landingShowTeachers", "landingShowLocations"]) checkboxValues[k] = values[k] ?? "";
+  for (const k of ["requireEnrollmentApproval", "trialEnabled", "landingShowPrograms", "landingShowTeachers", "landingShowLocations"]) checkboxValues[k] = values[k] ?? "";
   return (
     <div className="stack" style={{ maxWidth: "46rem" }}>
       <div>
@@ -124,6 +130,17 @@ export default function EnrollmentSettingsPage() {
             errors={errors}
             style={{ maxWidth: "12rem" }}
           />
+        </fieldset>
+        <fieldset>
+          <legend>Trial lessons</legend>
+          <Checkbox
+            name="trialEnabled"
+            label={<strong>New families may book a first trial lesson</strong>}
+            hint="The public page offers “Book a trial lesson”: a family picks an instrument and one of its teachers' free times in the next two weeks."
+            values={checkboxValues}
+            errors={errors}
+          />
+          <TextInput name="trialMinutes" label="Length of a trial lesson (minutes)" inputMode="numeric" values={values} errors={errors} style={{ maxWidth: "8rem" }} />
         </fieldset>
         <fieldset>
           <legend>Public page</legend>

@@ -14,6 +14,7 @@ import { AddChildButton, ChildFields, type ProgramGroups } from "~/components/en
 import { FormError, useFocusFirstInvalid } from "~/components/form";
 import { toLocalDate } from "~/domain/time";
 import { loadEnrollmentSettings } from "~/models/landing.server";
+import { lessonLengths } from "~/models/lesson-requests.server";
 import {
   changeChildBlocks,
   childCount,
@@ -64,9 +65,9 @@ const newUid = () => randomToken().slice(0, 10);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
-  const [user, { options, settings }] = await Promise.all([
+  const [user, { options, settings, durations }] = await Promise.all([
     getUser(request, context),
-    db.run(async (tx) => ({ options: await enrollmentOptions(tx, school.timezone, context.clock.now()), settings: await loadEnrollmentSettings(tx, school.id) })),
+    db.run(async (tx) => ({ options: await enrollmentOptions(tx, school.timezone, context.clock.now()), settings: await loadEnrollmentSettings(tx, school.id), durations: await lessonLengths(tx) })),
   ]);
   const asked = new URL(request.url).searchParams.get("program") ?? "";
   const preselect = options.programs.includes(asked) ? asked : "";
@@ -76,6 +77,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     open: school.status === "ACTIVE",
     instruments: options.instruments,
     programs: programGroups(options),
+    durations,
     chosen: chosen ? { title: chosen.title, summary: chosen.summary, full: chosen.seatsLeft === 0 } : preselect ? { title: preselect.replace(/^individual:/, "Individual lessons in "), summary: null, full: false } : null,
     requireApproval: settings.requireEnrollmentApproval,
     fee: settings.registrationFee && Number(settings.registrationFee) > 0 ? formatterFor(school).money(settings.registrationFee) : null,
@@ -111,8 +113,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionResult>({ state: "done", accountEmail: entry(values, "guardian.email"), children });
   }
 
-  const options = await db.run((tx) => enrollmentOptions(tx, school.timezone, context.clock.now()));
-  const parsed = parseEnrollmentForm(values, { instruments: options.instruments, programs: options.programs, today: toLocalDate(context.clock.now(), school.timezone) });
+  const { options, durations } = await db.run(async (tx) => ({ options: await enrollmentOptions(tx, school.timezone, context.clock.now()), durations: await lessonLengths(tx) }));
+  const parsed = parseEnrollmentForm(values, { instruments: options.instruments, programs: options.programs, today: toLocalDate(context.clock.now(), school.timezone), durations });
   if (!parsed.ok) {
     return form(values, { errors: parsed.errors, formError: parsed.errors.key ?? "Please correct the fields marked below." }, 400);
   }
@@ -159,7 +161,7 @@ export default function Enroll() {
 
   if (actionData?.state === "done") return <Done {...actionData} schoolName={loaderData.schoolName} />;
 
-  const { schoolName, instruments, programs, chosen, requireApproval, fee, signedIn, open } = loaderData;
+  const { schoolName, instruments, programs, durations, chosen, requireApproval, fee, signedIn, open } = loaderData;
   const form = actionData?.state === "form" ? actionData : null;
   const values = form?.values ?? loaderData.initialValues;
   const errors = form?.errors ?? {};
@@ -231,6 +233,7 @@ export default function Enroll() {
             errors={errors}
             instruments={instruments}
             programs={programs}
+            lessonDurations={durations}
             autoFocusName={form?.focusChild === i}
           />
         ))}

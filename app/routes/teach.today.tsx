@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AttendanceForm, type AttendanceResult } from "~/components/attendance-form";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { addDays, formatShortDate, localDateTimeToUtc, toLocalDate } from "~/domain/time";
+import { addDays, localDateTimeToUtc, toLocalDate } from "~/domain/time";
 import { AttendanceError, recordAttendance, teacherDay } from "~/models/attendance.server";
 import { attendanceSavedMessage, parseAttendanceForm } from "~/models/lesson-form";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -91,12 +91,13 @@ function MissingList({ items, timeZone }: { items: Missing; timeZone: string }) 
 }
 
 export default function TeachToday() {
+  const fmt = useFormat();
   const { registers, missing, timeZone, today, firstName } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
       <div>
         <p className="eyebrow">
-          <Link to="/teach">My teaching</Link> · {formatShortDate(today)}
+          <Link to="/teach">My teaching</Link> · {fmt.day(today)}
         </p>
         <h1>Today, {firstName}</h1>
         <p className="muted" style={{ margin: 0 }}>

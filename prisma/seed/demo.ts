@@ -88,6 +88,8 @@ export interface SchoolSpec {
   about: string;
   /** Someone invited who has not set a password yet. */
   pendingInvite: Person & { role: "TEACHER" | "ADMIN" };
+  /** New families may book a trial lesson of this many minutes themselves. */
+  trialLessonMinutes?: number;
 }
 
 export const HARMONY: SchoolSpec = {
@@ -96,6 +98,7 @@ export const HARMONY: SchoolSpec = {
   about:
     "Harmony Music Academy has taught children and adults since 2009, in two studios ten minutes apart.\n\nEvery student gets a weekly lesson with a teacher who knows them, and a place in a group, band or ensemble once they are ready to play with others.",
   slug: "harmony",
+  trialLessonMinutes: 30,
   email: "hello@harmony.test",
   phone: "(212) 555-0142",
   website: "https://harmony.example",
@@ -273,7 +276,7 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
 
 async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { passwordHash: string; now: Date }, slug: string, origin: string) {
   const zone = spec.timezone;
-  await tx.school.updateMany({ data: { phone: spec.phone, website: spec.website, tagline: spec.tagline, about: spec.about } });
+  await tx.school.updateMany({ data: { phone: spec.phone, website: spec.website, tagline: spec.tagline, about: spec.about, trialLessonMinutes: spec.trialLessonMinutes ?? null } });
 
   // Places
   const locations: { id: string; rooms: Map<string, { id: string; capacity: number }> }[] = [];
@@ -525,6 +528,12 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   });
   await tx.examRequest.create({
     data: { studentId: firstStudent.id, examType: "ABRSM Grade 2", status: "PENDING", requestedDate: localDateTimeToUtc(addDays(firstTerm.endDate, 30), "09:00", zone) },
+  });
+
+  // A family's request for individual lessons, waiting in the admin's queue.
+  const requesting = families[families.length - 1]!;
+  await tx.lessonRequest.create({
+    data: { studentId: requesting.students.at(-1)!.id, familyGroupId: requesting.familyId, instrument: spec.instruments[0]!, preferredDays: [1, 3], preferredTimes: ["AFTERNOON"], notes: "After school works best." },
   });
 
   // A make-up: one student cancelled a past lesson with notice, earned a credit and

@@ -36,7 +36,7 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
     {
       role: "anonymous",
       email: null,
-      pages: { ...fixed(["/", "/enroll", "/login", "/forgot-password"]), "/operator/login": platformUrl("/operator/login") },
+      pages: { ...fixed(["/", "/enroll", "/trial", "/trial?instrument=Piano", "/login", "/forgot-password"]), "/operator/login": platformUrl("/operator/login") },
     },
     { role: "operator", email: DEMO.operator, pages: Object.fromEntries(["/operator", "/operator/schools/new", "/operator/audit", "/operator/outbox"].map((p) => [p, platformUrl(p)])) },
     {
@@ -55,6 +55,7 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
           "/admin/lessons",
           "/admin/lessons/new",
           "/admin/enrollments",
+          "/admin/requests",
           "/admin/students",
           "/admin/students/new",
           "/admin/import",
@@ -77,6 +78,7 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
         "a lesson date": async (page) => firstLink(page, await firstLink(page, at("/admin/lessons"), LESSON_PAGE), /^\/admin\/occurrences\/[\w-]+$/),
         "a hybrid lesson's 1-on-1 weeks": async (page) => `${await firstLink(page, at("/admin/lessons?type=HYBRID"), LESSON_PAGE)}/hybrid`,
         "a student": (page) => firstLink(page, at("/admin/students"), /^\/admin\/students\/[\w-]+$/),
+        "a lesson request": (page) => firstLink(page, at("/admin/requests"), /^\/admin\/requests\/[\w-]+$/),
         "a person": (page) => firstLink(page, at("/admin/people"), /^\/admin\/people\/[\w-]+$/),
         "a teacher's hours": async (page) => {
           await page.goto(at("/admin/availability"));
