@@ -112,7 +112,7 @@ export default function CalendarSubscription() {
           <p>You have no calendar link yet.</p>
         ) : (
           <div className="table-wrap">
-            <table>
+            <table className="stack-table">
               <thead>
                 <tr>
                   <th scope="col">Link</th>
@@ -128,8 +128,8 @@ export default function CalendarSubscription() {
                       <code>{origin}/calendar/••••••.ics</code>
                       {created?.id === f.id ? <span className="badge"> new</span> : null}
                     </td>
-                    <td>{formatDateTime(f.createdAt, timeZone)}</td>
-                    <td>{f.revokedAt ? <span className="badge danger">Revoked {formatDateTime(f.revokedAt, timeZone)}</span> : <span className="badge">Active</span>}</td>
+                    <td data-label="Made">{formatDateTime(f.createdAt, timeZone)}</td>
+                    <td data-label="Status">{f.revokedAt ? <span className="badge danger">Revoked {formatDateTime(f.revokedAt, timeZone)}</span> : <span className="badge">Active</span>}</td>
                     <td>
                       {f.revokedAt ? null : (
                         <Form method="post">

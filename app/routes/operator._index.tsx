@@ -81,7 +81,7 @@ export default function OperatorSchools() {
         )
       ) : null}
       <section className="card table-wrap">
-        <table className="schools-table">
+        <table className="stack-table schools-table">
           <thead>
             <tr>
               <th scope="col">School</th>
