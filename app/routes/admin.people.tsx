@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
 import { Pager } from "~/components/pager";
 import { queryWithPage } from "~/domain/paging";
-import { inviteUser, peoplePage, peopleQuery, PEOPLE_ROLES, PersonExistsError } from "~/models/people.server";
+import { inviteUser, peoplePage, peopleQuery, PersonExistsError } from "~/models/people.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { ROLE_LABEL } from "~/utils/format";
 import { fields, noErrors, parseForm, type FieldErrors } from "~/utils/forms";
@@ -108,7 +108,7 @@ export default function People() {
             <label htmlFor="people-role">Role</label>
             <select id="people-role" name="role" defaultValue={filters.role}>
               <option value="">Any</option>
-              {PEOPLE_ROLES.map((r) => (
+              {Object.keys(ROLE_LABEL).map((r) => (
                 <option key={r} value={r}>
                   {ROLE_LABEL[r]}
                 </option>

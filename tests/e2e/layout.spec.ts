@@ -1,6 +1,7 @@
 // Layout journeys: every page of each role fits a phone (390 px) and a desktop (1440 px)
-// with no horizontal overflow (the document does not scroll sideways, and no element in
-// main reaches past the viewport's right edge). A full-page screenshot of each is written
+// with no horizontal overflow (the document does not scroll sideways, no element in main
+// reaches past the viewport's right edge, and no box in main, such as a table's, scrolls
+// sideways inside its card). A full-page screenshot of each is written
 // to test-results/screens/<role>-<page>-<width>.png for a person to look at. Only pages
 // are read here (harmony's demo data is not changed).
 import type { Page } from "@playwright/test";
@@ -17,7 +18,7 @@ function fileName(s: string): string {
   return s.replace(/[^a-z0-9]+/gi, "-").replace(/^-+|-+$/g, "").toLowerCase() || "home";
 }
 
-/** The document's overflow, and each element in main whose right edge is past the viewport's. */
+/** The document's overflow, and each element in main whose right edge is past the viewport's or that scrolls sideways. */
 async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; offenders: string[] }> {
   return page.evaluate(() => {
     const describe = (el: Element) => {
@@ -30,12 +31,14 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: 
     const offenders: string[] = [];
     for (const el of document.querySelectorAll("main *")) {
       const box = el.getBoundingClientRect();
-      if (box.width === 0 && box.height === 0) continue;
-      // Contents of a region that scrolls on purpose (a wide calendar grid) are inside it.
-      if (el.closest("[data-scrolls]") && !el.hasAttribute("data-scrolls")) continue;
       // Visually hidden text (.sr-only) has a 1 px clipped box.
       if (box.width <= 1 && box.height <= 1) continue;
       if (box.right > innerWidth + 0.5) offenders.push(`${describe(el)} (right edge ${Math.round(box.right)} px)`);
+      // A box that scrolls sideways (a table too wide for its card) hides what overflows it.
+      const { overflowX } = getComputedStyle(el);
+      if ((overflowX === "auto" || overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1) {
+        offenders.push(`${describe(el)} (scrolls sideways: ${el.scrollWidth} px of content in ${el.clientWidth} px)`);
+      }
     }
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth, offenders: offenders.slice(0, 10) };
   });
