@@ -218,12 +218,13 @@ function ItemControl({
 }) {
   const label = itemLabel(item, timeZone);
   const body = <ItemBody item={item} timeZone={timeZone} compact={compact} narrow={narrow} />;
+  const cls = narrow ? `${className} is-narrow` : className;
   const href = interaction.hrefFor?.(item);
   if (href) {
     return (
       <Link
         to={href}
-        className={className}
+        className={cls}
         style={style}
         aria-label={label}
         title={label}
@@ -237,7 +238,7 @@ function ItemControl({
     );
   }
   return (
-    <button type="button" className={className} style={style} aria-label={label} title={label} aria-haspopup="dialog" data-occurrence-id={item.id} onClick={() => onOpen(item)}>
+    <button type="button" className={cls} style={style} aria-label={label} title={label} aria-haspopup="dialog" data-occurrence-id={item.id} onClick={() => onOpen(item)}>
       {body}
     </button>
   );

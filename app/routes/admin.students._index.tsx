@@ -104,7 +104,7 @@ export default function Students() {
         <Form method="get" className="roster-filters" role="search">
           <div className="field search">
             <label htmlFor="roster-q">Search</label>
-            <input id="roster-q" type="search" name="q" defaultValue={filters.q} placeholder="Student or parent name, parent email" />
+            <input id="roster-q" type="search" name="q" defaultValue={filters.q} placeholder="Name or parent email" />
           </div>
           <div className="field">
             <label htmlFor="roster-instrument">Instrument</label>
