@@ -117,7 +117,7 @@ export default function AttendanceOverview() {
           <p className="muted">Nothing matches these filters.</p>
         ) : (
           <>
-          <p className="muted" role="status" style={{ margin: "0.75rem 0 0" }}>
+          <p className="muted" style={{ margin: "0.75rem 0 0" }}>
             Showing {list.skip + 1}–{Math.min(list.total, list.skip + list.pageSize)} of {list.total} missing {list.total === 1 ? "lesson" : "lessons"}
           </p>
           {groups.map((g) => (

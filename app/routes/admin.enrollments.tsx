@@ -113,7 +113,7 @@ export default function Enrollments() {
           </Form>
         ) : null}
         {waiting > 0 && total > 0 ? (
-          <p className="muted" role="status" style={{ marginTop: 0 }}>
+          <p className="muted" style={{ marginTop: 0 }}>
             Showing {skip + 1}–{Math.min(total, skip + pageSize)} of {total}, oldest first
           </p>
         ) : null}

@@ -129,7 +129,7 @@ export default function People() {
             {filtered ? <Link to="/admin/people">Clear filters</Link> : null}
           </div>
         </Form>
-        <p className="muted" role="status" style={{ marginTop: 0 }}>
+        <p className="muted" style={{ marginTop: 0 }}>
           {total === 0 ? "Nobody matches these filters." : `Showing ${skip + 1}–${Math.min(total, skip + pageSize)} of ${total}`}
         </p>
         {people.length ? (
