@@ -8,6 +8,7 @@ import { Link } from "@remix-run/react";
 import type { CSSProperties, DragEvent, ReactNode } from "react";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import {
+  blockText,
   CANCELLED_STYLE,
   LESSON_TYPES,
   LESSON_TYPE_STYLE,
@@ -83,8 +84,7 @@ export function isCancelled(item: Pick<CalendarItem, "status">): boolean {
 
 /** The headline of an occurrence: the series, or the student of a 1-on-1 session. */
 export function itemTitle(item: CalendarItem): string {
-  if (item.kind === "WEEK_MARKER") return `${item.note ?? "1-on-1 week"}: ${item.title}`;
-  return item.kind === "INDIVIDUAL_SESSION" && item.studentName ? `${item.studentName} — 1-on-1` : item.title;
+  return blockText(item).headline;
 }
 
 /** Loader side: a hybrid lesson's 1-on-1 week marker → a CalendarItem labelled with the school's wording. */
@@ -145,7 +145,8 @@ export function itemLabel(item: CalendarItem, fmt: Formatter): string {
     item.roomName ? `${item.roomName}${item.locationName ? `, ${item.locationName}` : ""}` : "Online",
   ];
   if (item.enrolled !== null) parts.push(item.capacity ? `${item.enrolled} of ${item.capacity} enrolled` : `${item.enrolled} enrolled`);
-  if (item.note && item.kind !== "WEEK_MARKER") parts.push(item.note);
+  const note = blockText(item).note;
+  if (note) parts.push(note);
   const status = statusText(item);
   if (status) parts.push(status);
   return parts.join(", ");
@@ -174,12 +175,13 @@ export interface ItemInteraction {
 function ItemBody({ item, timeZone, compact = false, narrow = false }: { item: CalendarItem; timeZone: string; compact?: boolean; narrow?: boolean }) {
   const fmt = useFormat();
   const roster = rosterText(item);
+  const note = blockText(item).note;
   const status = statusText(item);
   return (
     <>
       <span className="cal-item-time">{narrow ? fmt.time(item.start) : timeRange(item, fmt)}</span>
       <span className="cal-item-title">{itemTitle(item)}</span>
-      {item.note ? <span className="cal-item-note">{item.note}</span> : null}
+      {note ? <span className="cal-item-note">{note}</span> : null}
       {status ? <span className="cal-item-flag">Cancelled</span> : null}
       {compact ? null : (
         <>
@@ -219,12 +221,13 @@ function ItemControl({
   const fmt = useFormat();
   const label = itemLabel(item, fmt);
   const body = <ItemBody item={item} timeZone={timeZone} compact={compact} narrow={narrow} />;
+  const cls = narrow ? `${className} is-narrow` : className;
   const href = interaction.hrefFor?.(item);
   if (href) {
     return (
       <Link
         to={href}
-        className={className}
+        className={cls}
         style={style}
         aria-label={label}
         title={label}
@@ -238,7 +241,7 @@ function ItemControl({
     );
   }
   return (
-    <button type="button" className={className} style={style} aria-label={label} title={label} aria-haspopup="dialog" data-occurrence-id={item.id} onClick={() => onOpen(item)}>
+    <button type="button" className={cls} style={style} aria-label={label} title={label} aria-haspopup="dialog" data-occurrence-id={item.id} onClick={() => onOpen(item)}>
       {body}
     </button>
   );
@@ -298,10 +301,10 @@ function ItemDetails({ item, timeZone, onClose }: { item: CalendarItem | null; t
                 <dd>{item.capacity ? `${item.enrolled} of ${item.capacity}` : item.enrolled}</dd>
               </>
             ) : null}
-            {item.note ? (
+            {item && blockText(item).note ? (
               <>
                 <dt>Who</dt>
-                <dd>{item.note}</dd>
+                <dd>{blockText(item).note}</dd>
               </>
             ) : null}
           </dl>

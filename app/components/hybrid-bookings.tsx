@@ -34,7 +34,7 @@ export function HybridBookingsTable({
   const fmt = useFormat();
   return (
     <div className="table-wrap">
-      <table>
+      <table className="stack-table">
         <thead>
           <tr>
             <th scope="col">Student</th>
@@ -56,7 +56,7 @@ export function HybridBookingsTable({
               {weeks.map((w) => {
                 const session = s.sessions.find((x) => x.week === w.weekNumber);
                 return (
-                  <td key={w.weekNumber}>
+                  <td key={w.weekNumber} data-label={`Week ${w.weekNumber}`}>
                     {session ? (
                       <span className="hy-booked">
                         {fmt.dateTime(session.startsAt)}–{fmt.time(session.endsAt)}
@@ -73,7 +73,7 @@ export function HybridBookingsTable({
             <tr>
               <th scope="row">Booked</th>
               {weeks.map((w) => (
-                <td key={w.weekNumber} className="hy-count">
+                <td key={w.weekNumber} className="hy-count" data-label={`Week ${w.weekNumber}`}>
                   {students.filter((s) => !s.unbookedWeeks.includes(w.weekNumber)).length}/{students.length}
                 </td>
               ))}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { contrastRatio } from "../../tenants/branding";
 import {
+  blockText,
   CANCELLED_STYLE,
   LESSON_TYPES,
   LESSON_TYPE_STYLE,
@@ -337,5 +338,26 @@ describe("colors", () => {
   it("are distinct per type", () => {
     const backgrounds = LESSON_TYPES.map((t) => LESSON_TYPE_STYLE[t].background);
     expect(new Set(backgrounds).size).toBe(LESSON_TYPES.length);
+  });
+});
+
+describe("what a block says", () => {
+  const marker = { kind: "WEEK_MARKER" as const, title: "Guitar group", studentName: null, note: "1-on-1 week" };
+
+  it("writes a 1-on-1 week's label once: in the headline, with no extra line repeating it", () => {
+    const text = blockText(marker);
+    expect(text.headline).toBe("1-on-1 week: Guitar group");
+    expect(text.note).toBeNull();
+    expect([text.headline, text.note].join(" ").match(/1-on-1 week/g)).toHaveLength(1);
+  });
+
+  it("uses the school's own label for the week, once", () => {
+    const text = blockText({ ...marker, note: "Private week" });
+    expect(text).toEqual({ headline: "Private week: Guitar group", note: null });
+  });
+
+  it("keeps the extra line of a lesson (whose children it is for) and names a session's student", () => {
+    expect(blockText({ kind: "LESSON", title: "Piano", studentName: null, note: "For Emma and Lily" })).toEqual({ headline: "Piano", note: "For Emma and Lily" });
+    expect(blockText({ kind: "INDIVIDUAL_SESSION", title: "Guitar group", studentName: "Emma Stone", note: null })).toEqual({ headline: "Emma Stone — 1-on-1", note: null });
   });
 });

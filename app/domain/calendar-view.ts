@@ -362,3 +362,27 @@ export const LESSON_TYPE_STYLE: Record<LessonTypeName, { label: string; backgrou
 
 /** Cancelled occurrences, whatever their type. */
 export const CANCELLED_STYLE = { background: "#f1f5f9", text: "#475569", accent: "#94a3b8" } as const;
+
+// ---------------------------------------------------------------------------
+// What a block says
+// ---------------------------------------------------------------------------
+
+/** The parts of an occurrence its calendar block writes out. */
+export interface BlockTextSource {
+  /** WEEK_MARKER: a hybrid lesson's 1-on-1 week (its `note` is the school's label for it). */
+  kind: "LESSON" | "INDIVIDUAL_SESSION" | "WEEK_MARKER";
+  title: string;
+  studentName: string | null;
+  note?: string | null;
+}
+
+/**
+ * A calendar block's headline (the series, the student of a 1-on-1 session, or
+ * "<label>: <series>" for a hybrid lesson's 1-on-1 week) and its extra line (e.g.
+ * "For Emma and Lily"), or null. A 1-on-1 week's label is written once, in the headline.
+ */
+export function blockText(item: BlockTextSource): { headline: string; note: string | null } {
+  if (item.kind === "WEEK_MARKER") return { headline: `${item.note || "1-on-1 week"}: ${item.title}`, note: null };
+  const headline = item.kind === "INDIVIDUAL_SESSION" && item.studentName ? `${item.studentName} — 1-on-1` : item.title;
+  return { headline, note: item.note || null };
+}

@@ -3,7 +3,10 @@
 import { schoolFormatter } from "./school-settings.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
+import { paginateGroups, pageOf } from "../domain/paging";
+import { missingByTeacher } from "../domain/reports";
 import { toDayNumber, toLocalDate, weekdayOfLocalDate } from "../domain/time";
+import { flagParam, idParam, pageParam } from "../utils/list-query";
 import { familyAddresses } from "./notify.server";
 import { studentOptions } from "./roster.server";
 import { attendanceRule } from "./school-settings.server";
@@ -105,15 +108,21 @@ export async function recordAttendance(
   return { recorded: input.entries.length, absentNotified: newlyAbsent.length };
 }
 
-/** Attendance history and rate for one student (present / recorded). */
-export async function studentAttendance(tx: Tx, studentId: string) {
+export const HISTORY_PAGE_SIZE = 25;
+
+/** Attendance history (newest first, a page at a time) and rate for one student (present / recorded). */
+export async function studentAttendance(tx: Tx, studentId: string, requestedPage = 1) {
+  const total = await tx.attendance.count({ where: { studentId } });
+  const present = await tx.attendance.count({ where: { studentId, present: true } });
+  const info = pageOf(total, requestedPage, HISTORY_PAGE_SIZE);
   const rows = await tx.attendance.findMany({
     where: { studentId },
-    orderBy: { occurrence: { startsAt: "desc" } },
+    orderBy: [{ occurrence: { startsAt: "desc" } }, { id: "asc" }],
+    skip: info.skip,
+    take: HISTORY_PAGE_SIZE,
     select: { present: true, absenceReason: true, absenceNotified: true, notes: true, occurrence: { select: { startsAt: true, lesson: { select: { id: true, title: true } } } } },
   });
-  const present = rows.filter((r) => r.present).length;
-  return { rows, rate: rows.length ? present / rows.length : null };
+  return { ...info, rows, present, rate: total ? present / total : null };
 }
 
 /** Rate per lesson: present records over all records. */
@@ -163,19 +172,66 @@ export async function missingAttendance(tx: Tx, opts: { now: Date; rule: "END_OF
   }));
 }
 
+type MissingAttendanceRow = Awaited<ReturnType<typeof missingAttendance>>[number];
+
+/** Missing registers for a teacher's list: filtered (one teacher, overdue only) and grouped per teacher, the most overdue first. */
+export function missingRegisters(rows: MissingAttendanceRow[], filters: { teacherId?: string | null; overdueOnly?: boolean }) {
+  const shaped = rows
+    .filter((r) => (!filters.teacherId || r.instructorId === filters.teacherId) && (!filters.overdueOnly || r.overdue))
+    .map((r) => ({
+      id: r.id,
+      startsAt: r.startsAt,
+      title: r.lesson.title,
+      teacherId: r.instructorId,
+      teacher: `${r.instructor.firstName} ${r.instructor.lastName}`,
+      missingAttendance: r.missingAttendance,
+      missingNotes: r.missingNotes,
+      overdue: r.overdue,
+    }));
+  return missingByTeacher(shaped);
+}
+
+export const MISSING_PAGE_SIZE = 25;
+
+/** The admin attendance page's query string: the missing list's teacher, overdue only and page; the student shown and the page of their history. */
+export const attendanceQuery = {
+  teacher: idParam,
+  overdue: flagParam,
+  page: pageParam,
+  student: idParam,
+  history: pageParam,
+};
+export type AttendanceFilters = { teacher: string; overdue: boolean; page: number; student: string; history: number };
+
 /**
- * The admin's attendance page: what is missing or overdue, the rates per lesson, the
- * students, and one student's history. Null when `studentId` is no student here.
+ * The admin's attendance page: what is missing or overdue (computed once; the figures
+ * count every missing date, the list is filtered, grouped per teacher and paged), the
+ * rates per lesson, the students, and a page of one student's history. Null when
+ * `student` is no student here.
  */
-export async function attendanceOverview(tx: Tx, opts: { timeZone: string; studentId: string | null; now: Date }) {
+export async function attendanceOverview(tx: Tx, opts: { timeZone: string; now: Date; filters: AttendanceFilters }) {
+  const f = opts.filters;
   const rule = await attendanceRule(tx);
   const missing = await missingAttendance(tx, { rule, timeZone: opts.timeZone, now: opts.now });
+  const teachers = [...new Map(missing.map((m) => [m.instructorId, `${m.instructor.firstName} ${m.instructor.lastName}`])).entries()]
+    .map(([value, label]) => ({ value, label }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+  const list = paginateGroups(missingRegisters(missing, { teacherId: f.teacher, overdueOnly: f.overdue }), f.page, MISSING_PAGE_SIZE);
   const rates = await lessonAttendanceRates(tx);
   const students = await studentOptions(tx);
-  const student = opts.studentId ? (students.find((s) => s.id === opts.studentId) ?? null) : null;
-  if (opts.studentId && !student) return null;
-  const history = student ? await studentAttendance(tx, student.id) : null;
-  return { rule, missing, rates, students, student, history };
+  const student = f.student ? (students.find((s) => s.id === f.student) ?? null) : null;
+  if (f.student && !student) return null;
+  const history = student ? await studentAttendance(tx, student.id, f.history) : null;
+  return {
+    rule,
+    counts: { missing: missing.length, overdue: missing.filter((m) => m.overdue).length, withoutAttendance: missing.filter((m) => m.missingAttendance).length },
+    teachers,
+    list,
+    rates,
+    students,
+    student,
+    history,
+  };
 }
 
 /** A teacher's day: the register of each of their occurrences in [from, to), and what is still missing. */

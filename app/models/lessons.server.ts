@@ -1,9 +1,12 @@
 // The admin's lesson pages as use cases: the list, the new-series form, one lesson
 // with its dates and roster, the enrollment decisions made there and on the approval
 // queue, and handing a leaving teacher's lessons to a colleague (families told).
+import type { Prisma } from "../../server/db/clients.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
+import { pageOf } from "../domain/paging";
 import { formatLongDate, localDateTimeToUtc } from "../domain/time";
+import { idParam, pageParam, searchParam } from "../utils/list-query";
 import { decideEnrollment, EnrollmentError, endEnrollment, enrollStudent, lessonRoster } from "./enrollment.server";
 import type { LessonForm, LessonTypeValue } from "./lesson-form";
 import { scheduleSummary } from "./lesson-form";
@@ -211,11 +214,38 @@ export async function endLessonEnrollment(
 }
 
 /** Enrollments waiting for an admin's decision, oldest first, with their lesson's seats. */
-export async function pendingEnrollments(tx: Tx) {
+export const PENDING_PAGE_SIZE = 20;
+
+/** The enrollment requests list's query string: a student or parent name search, a teacher, the page. */
+export const pendingQuery = { q: searchParam, teacher: idParam, page: pageParam };
+export type PendingFilters = { q: string; teacher: string; page: number };
+
+function pendingWhere(f: PendingFilters): Prisma.EnrollmentWhereInput {
+  const and: Prisma.EnrollmentWhereInput[] = [{ status: "PENDING" }];
+  // Every word must match the student's name, the parent's name, or the lesson's title.
+  for (const term of f.q.split(/\s+/).filter(Boolean).slice(0, 5)) {
+    const contains = { contains: term, mode: "insensitive" as const };
+    and.push({ OR: [{ student: { user: { firstName: contains } } }, { student: { user: { lastName: contains } } }, { student: { parentName: contains } }, { lesson: { title: contains } }] });
+  }
+  if (f.teacher) and.push({ lesson: { instructorId: f.teacher } });
+  return { AND: and };
+}
+
+/** One page of the requests waiting for approval (oldest first) matching the filters, the teachers they are for, and whether the school requires approval. */
+export async function pendingEnrollments(tx: Tx, f: PendingFilters = { q: "", teacher: "", page: 1 }) {
+  const where = pendingWhere(f);
+  const info = pageOf(await tx.enrollment.count({ where }), f.page, PENDING_PAGE_SIZE);
+  const waiting = await tx.enrollment.count({ where: { status: "PENDING" } });
+  const teachers = await tx.user.findMany({
+    where: { lessonsAsInstructor: { some: { enrollments: { some: { status: "PENDING" } } } } },
+    orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
+    select: { id: true, firstName: true, lastName: true },
+  });
   const pending = await tx.enrollment.findMany({
-    where: { status: "PENDING" },
-    orderBy: { enrolledAt: "asc" },
-    take: 500,
+    where,
+    orderBy: [{ enrolledAt: "asc" }, { id: "asc" }],
+    skip: info.skip,
+    take: PENDING_PAGE_SIZE,
     select: {
       id: true,
       enrolledAt: true,
@@ -236,7 +266,7 @@ export async function pendingEnrollments(tx: Tx) {
       },
     },
   });
-  return { pending, requireApproval: await requiresEnrollmentApproval(tx) };
+  return { ...info, pending, waiting, teachers, requireApproval: await requiresEnrollmentApproval(tx) };
 }
 
 // ---- handing over a teacher's lessons --------------------------------------------------------

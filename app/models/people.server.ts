@@ -15,7 +15,9 @@ import {
   type Role,
   type RoleFacts,
 } from "../domain/people-access";
+import { pageOf } from "../domain/paging";
 import { createUserToken } from "../utils/auth.server";
+import { choiceParam, pageParam, searchParam } from "../utils/list-query";
 import type { SchoolRole } from "../utils/auth.server";
 
 export class PersonExistsError extends Error {}
@@ -104,16 +106,47 @@ function accountStatus(u: { email: string; passwordHash: string | null; deactiva
   return u.passwordHash ? "ACTIVE" : "INVITED";
 }
 
+const PERSON_ORDER: Prisma.UserOrderByWithRelationInput[] = [{ role: "asc" }, { lastName: "asc" }, { firstName: "asc" }, { id: "asc" }];
+const personRowSelect = { id: true, email: true, firstName: true, lastName: true, role: true, passwordHash: true, deactivatedAt: true } satisfies Prisma.UserSelect;
+
+function personRow({ passwordHash, deactivatedAt, ...u }: Prisma.UserGetPayload<{ select: typeof personRowSelect }>) {
+  const status = accountStatus({ email: u.email, passwordHash, deactivatedAt });
+  return { ...u, status, hasLogin: hasLogin(u.email), invited: status === "INVITED" };
+}
+
 export function listPeople(tx: Tx) {
-  return tx.user.findMany({
-    orderBy: [{ role: "asc" }, { lastName: "asc" }, { firstName: "asc" }],
-    select: { id: true, email: true, firstName: true, lastName: true, role: true, passwordHash: true, deactivatedAt: true },
-  }).then((rows) =>
-    rows.map(({ passwordHash, deactivatedAt, ...u }) => {
-      const status = accountStatus({ email: u.email, passwordHash, deactivatedAt });
-      return { ...u, status, hasLogin: hasLogin(u.email), invited: status === "INVITED" };
-    }),
-  );
+  return tx.user.findMany({ orderBy: PERSON_ORDER, select: personRowSelect }).then((rows) => rows.map(personRow));
+}
+
+export const PEOPLE_PAGE_SIZE = 25;
+export const PEOPLE_ROLES = ["ADMIN", "TEACHER", "PARENT", "STUDENT"] as const;
+export const PEOPLE_STATUSES = ["active", "invited", "deactivated"] as const;
+
+/** The people list's query string: a name or email search, a role, an account status, the page. */
+export const peopleQuery = { q: searchParam, role: choiceParam(PEOPLE_ROLES), status: choiceParam(PEOPLE_STATUSES), page: pageParam };
+export type PeopleFilters = { q: string; role: (typeof PEOPLE_ROLES)[number] | ""; status: (typeof PEOPLE_STATUSES)[number] | ""; page: number };
+
+function peopleWhere(f: PeopleFilters): Prisma.UserWhereInput {
+  const and: Prisma.UserWhereInput[] = [];
+  // Every word must match the first name, the last name or the email.
+  for (const term of f.q.split(/\s+/).filter(Boolean).slice(0, 5)) {
+    const contains = { contains: term, mode: "insensitive" as const };
+    and.push({ OR: [{ firstName: contains }, { lastName: contains }, { email: contains }] });
+  }
+  if (f.role) and.push({ role: f.role });
+  // The statuses of accountStatus(); people without a login (placeholder address) are none of them.
+  if (f.status === "deactivated") and.push({ deactivatedAt: { not: null } });
+  if (f.status === "active") and.push({ deactivatedAt: null, passwordHash: { not: null }, NOT: { email: { endsWith: ".invalid" } } });
+  if (f.status === "invited") and.push({ deactivatedAt: null, passwordHash: null, NOT: { email: { endsWith: ".invalid" } } });
+  return and.length ? { AND: and } : {};
+}
+
+/** One page of the school's people (by role, then name) matching the filters; a page past the end shows the last. */
+export async function peoplePage(tx: Tx, f: PeopleFilters) {
+  const where = peopleWhere(f);
+  const info = pageOf(await tx.user.count({ where }), f.page, PEOPLE_PAGE_SIZE);
+  const rows = await tx.user.findMany({ where, orderBy: PERSON_ORDER, skip: info.skip, take: PEOPLE_PAGE_SIZE, select: personRowSelect });
+  return { ...info, people: rows.map(personRow) };
 }
 
 // ---- access over time ----------------------------------------------------------

@@ -3,9 +3,9 @@
 import { schoolFormatter } from "./school-settings.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
-import { missingByTeacher, retention, termFlows, type EnrollmentSpan, type TermSpan } from "../domain/reports";
+import { retention, termFlows, type EnrollmentSpan, type TermSpan } from "../domain/reports";
 import { toLocalDate } from "../domain/time";
-import { lessonAttendanceRates, missingAttendance } from "./attendance.server";
+import { lessonAttendanceRates, missingAttendance, missingRegisters } from "./attendance.server";
 import { attendanceRule } from "./school-settings.server";
 
 const SEATED = ["ACTIVE", "COMPLETED", "UNENROLLED", "DROPPED"] as const;
@@ -79,19 +79,7 @@ export async function teacherLoad(tx: Tx, opts: { now: Date; days?: number }) {
 export async function missingAttendanceByTeacher(tx: Tx, opts: { timeZone: string; now: Date; teacherId?: string | null; overdueOnly?: boolean }) {
   const rule = await attendanceRule(tx);
   const rows = await missingAttendance(tx, { rule, timeZone: opts.timeZone, now: opts.now, ...(opts.teacherId ? { teacherId: opts.teacherId } : {}) });
-  const shaped = rows
-    .filter((r) => !opts.overdueOnly || r.overdue)
-    .map((r) => ({
-      id: r.id,
-      startsAt: r.startsAt,
-      title: r.lesson.title,
-      teacherId: r.instructorId,
-      teacher: `${r.instructor.firstName} ${r.instructor.lastName}`,
-      missingAttendance: r.missingAttendance,
-      missingNotes: r.missingNotes,
-      overdue: r.overdue,
-    }));
-  return { rule, groups: missingByTeacher(shaped) };
+  return { rule, groups: missingRegisters(rows, { overdueOnly: opts.overdueOnly }) };
 }
 
 /** How many past dates are missing attendance or notes, and how many of them are overdue (the dashboard's figures). */

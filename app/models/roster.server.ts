@@ -4,7 +4,9 @@ import { z } from "zod";
 import type { Prisma } from "../../server/db/clients.server";
 import type { Tx } from "../../server/db/school-db.server";
 import { isIsoDate, ROSTER_COLUMNS, SKILL_LEVELS } from "../domain/roster-import";
+import { pageOf } from "../domain/paging";
 import { fields } from "../utils/forms";
+import { choiceParam, idParam, pageParam, parseListQuery, searchParam } from "../utils/list-query";
 
 export const PAGE_SIZE = 25;
 export const ROSTER_STATUSES = ["active", "pending", "waitlisted", "none"] as const;
@@ -25,19 +27,18 @@ export interface RosterFilters {
 
 /** Filters from the page's query string (q, instrument, skill, teacher, status, page); anything unknown is ignored, never an error. */
 export function rosterFilters(params: URLSearchParams): RosterFilters {
-  const get = (k: string) => (params.get(k) ?? "").trim().slice(0, 100);
-  const status = get("status");
-  const skillLevel = get("skill");
-  const page = Number.parseInt(get("page"), 10);
-  return {
-    q: get("q"),
-    instrument: get("instrument"),
-    skillLevel: (SKILL_LEVELS as readonly string[]).includes(skillLevel) ? skillLevel : "",
-    teacherId: get("teacher"),
-    status: (ROSTER_STATUSES as readonly string[]).includes(status) ? (status as RosterStatus) : "",
-    page: Number.isFinite(page) && page > 0 ? Math.min(page, 100_000) : 1,
-  };
+  const f = parseListQuery(`http://x/?${params.toString()}`, rosterQuery);
+  return { q: f.q, instrument: f.instrument, skillLevel: f.skill, teacherId: f.teacher, status: f.status, page: f.page };
 }
+
+const rosterQuery = {
+  q: searchParam,
+  instrument: searchParam,
+  skill: choiceParam(SKILL_LEVELS),
+  teacher: idParam,
+  status: choiceParam(ROSTER_STATUSES),
+  page: pageParam,
+};
 
 function rosterWhere(f: RosterFilters): Prisma.StudentWhereInput {
   const and: Prisma.StudentWhereInput[] = [];
@@ -71,13 +72,11 @@ const ORDER: Prisma.StudentOrderByWithRelationInput[] = [{ user: { lastName: "as
 
 export async function listRoster(tx: Tx, f: RosterFilters) {
   const where = rosterWhere(f);
-  const total = await tx.student.count({ where });
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(f.page, pages);
+  const { page, pages, total, skip } = pageOf(await tx.student.count({ where }), f.page, PAGE_SIZE);
   const students = await tx.student.findMany({
     where,
     orderBy: ORDER,
-    skip: (page - 1) * PAGE_SIZE,
+    skip,
     take: PAGE_SIZE,
     select: {
       id: true,

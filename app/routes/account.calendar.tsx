@@ -113,7 +113,7 @@ export default function CalendarSubscription() {
           <p>You have no calendar link yet.</p>
         ) : (
           <div className="table-wrap">
-            <table>
+            <table className="stack-table">
               <thead>
                 <tr>
                   <th scope="col">Link</th>
@@ -129,8 +129,8 @@ export default function CalendarSubscription() {
                       <code>{origin}/calendar/••••••.ics</code>
                       {created?.id === f.id ? <span className="badge"> new</span> : null}
                     </td>
-                    <td>{fmt.dateTime(f.createdAt)}</td>
-                    <td>{f.revokedAt ? <span className="badge danger">Revoked {fmt.dateTime(f.revokedAt)}</span> : <span className="badge">Active</span>}</td>
+                    <td data-label="Made">{fmt.dateTime(f.createdAt)}</td>
+                    <td data-label="Status">{f.revokedAt ? <span className="badge danger">Revoked {fmt.dateTime(f.revokedAt)}</span> : <span className="badge">Active</span>}</td>
                     <td>
                       {f.revokedAt ? null : (
                         <Form method="post">

@@ -99,7 +99,7 @@ export default function AdminDashboard() {
           <p className="muted">No lessons in the next seven days.</p>
         ) : (
           <div className="table-wrap">
-            <table>
+            <table className="stack-table">
               <thead>
                 <tr>
                   <th scope="col">When</th>
@@ -112,11 +112,11 @@ export default function AdminDashboard() {
                 {overview.upcoming.map((o) => (
                   <tr key={o.id}>
                     <td className="nowrap">{fmt.dateTime(o.startsAt)}</td>
-                    <td>{o.lesson.title}</td>
-                    <td>
+                    <td data-label="Lesson">{o.lesson.title}</td>
+                    <td data-label="Teacher">
                       {o.lesson.instructor.firstName} {o.lesson.instructor.lastName}
                     </td>
-                    <td>{o.room?.name ?? o.lesson.room?.name ?? "Online"}</td>
+                    <td data-label="Room">{o.room?.name ?? o.lesson.room?.name ?? "Online"}</td>
                   </tr>
                 ))}
               </tbody>

@@ -4,10 +4,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } fr
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField } from "~/components/form";
-import { attendanceOverview } from "~/models/attendance.server";
+import { Pager } from "~/components/pager";
+import { attendanceOverview, attendanceQuery } from "~/models/attendance.server";
 import { formatRate } from "~/models/lesson-form";
-import { missingAttendanceByTeacher, nudgeTeacher, NudgeError } from "~/models/reports.server";
+import { nudgeTeacher, NudgeError } from "~/models/reports.server";
 import { parseForm } from "~/utils/forms";
+import { parseListQuery } from "~/utils/list-query";
 import { checkRateLimit } from "~/utils/rate-limit.server";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -20,27 +22,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const tz = school.timezone;
-  const params = new URL(request.url).searchParams;
-  const studentId = params.get("student") || null;
-  const teacherFilter = params.get("teacher") || null;
-  const overdueOnly = params.get("overdue") === "on";
-  const overview = await db.run((tx) => attendanceOverview(tx, { timeZone: tz, studentId, now: context.clock.now() }));
+  const filters = parseListQuery(request.url, attendanceQuery);
+  const overview = await db.run((tx) => attendanceOverview(tx, { timeZone: tz, now: context.clock.now(), filters }));
   if (!overview) throw new Response("That student was not found. Choose one from the list.", { status: 404 });
-  const { rule, missing, rates, students, student, history } = overview;
-  const { groups } = await db.run((tx) => missingAttendanceByTeacher(tx, { timeZone: tz, now: context.clock.now(), teacherId: teacherFilter, overdueOnly }));
-  const teachers = [...new Map(missing.map((m) => [m.instructorId, `${m.instructor.firstName} ${m.instructor.lastName}`])).entries()].map(([value, label]) => ({ value, label }));
-  return {
-    timeZone: tz,
-    rule,
-    missing,
-    groups,
-    teachers,
-    filters: { teacher: teacherFilter ?? "", overdue: overdueOnly },
-    rates,
-    students,
-    student,
-    history,
-  };
+  const { rule, counts, teachers, list, rates, students, student, history } = overview;
+  return { timeZone: tz, rule, counts, teachers, list, filters, rates, students, student, history };
 }
 
 const nudgeSchema = z.object({ intent: z.literal("nudge"), teacherId: z.string({ required_error: "Choose a teacher." }).min(1, "Choose a teacher.").max(64) });
@@ -65,14 +51,26 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 const RULE_LABEL = { END_OF_DAY: "by the end of the lesson’s day", END_OF_WEEK: "by the end of the lesson’s week" } as const;
 
+/** The page's address with these filters (each list's page kept unless changed). */
+function attendanceHref(f: { teacher: string; overdue: boolean; page: number; student: string; history: number }, change: Partial<typeof f>) {
+  const n = { ...f, ...change };
+  const p = new URLSearchParams();
+  if (n.teacher) p.set("teacher", n.teacher);
+  if (n.overdue) p.set("overdue", "on");
+  if (n.page > 1) p.set("page", String(n.page));
+  if (n.student) p.set("student", n.student);
+  if (n.history > 1) p.set("history", String(n.history));
+  const q = p.toString();
+  return q ? `/admin/attendance?${q}` : "/admin/attendance";
+}
+
 export default function AttendanceOverview() {
   const fmt = useFormat();
-  const { missing, groups, teachers, filters, rates, students, student, history, timeZone, rule } = useLoaderData<typeof loader>();
+  const { counts, list, teachers, filters, rates, students, student, history, timeZone, rule } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const submit = useSubmit();
-  const overdue = missing.filter((m) => m.overdue);
-  const noAttendance = missing.filter((m) => m.missingAttendance).length;
+  const groups = list.groups;
   return (
     <div className="stack">
       <div>
@@ -90,10 +88,10 @@ export default function AttendanceOverview() {
           </h2>
           <div className="stat-row">
             <span>
-              <strong>{overdue.length}</strong> overdue
+              <strong>{counts.overdue}</strong> overdue
             </span>
             <span>
-              <strong>{noAttendance}</strong> without attendance
+              <strong>{counts.withoutAttendance}</strong> without attendance
             </span>
           </div>
         </div>
@@ -114,12 +112,16 @@ export default function AttendanceOverview() {
             Export CSV
           </a>
         </Form>
-        {missing.length === 0 ? (
+        {counts.missing === 0 ? (
           <p className="muted">Every past lesson has its attendance and notes.</p>
         ) : groups.length === 0 ? (
           <p className="muted">Nothing matches these filters.</p>
         ) : (
-          groups.map((g) => (
+          <>
+          <p className="muted" style={{ margin: "0.75rem 0 0" }}>
+            Showing {list.skip + 1}–{Math.min(list.total, list.skip + list.pageSize)} of {list.total} missing {list.total === 1 ? "lesson" : "lessons"}
+          </p>
+          {groups.map((g) => (
             <section key={g.teacherId} aria-labelledby={`missing-${g.teacherId}`} style={{ marginTop: "1rem", borderTop: "1px solid var(--line)", paddingTop: "0.75rem" }}>
               <div className="spread">
                 <h3 id={`missing-${g.teacherId}`} style={{ margin: 0 }}>
@@ -136,9 +138,9 @@ export default function AttendanceOverview() {
                   </button>
                 </Form>
               </div>
-              <details open={groups.length === 1 || g.total <= 5}>
-                <summary>{g.total === 1 ? "Show the lesson" : `Show the ${g.total} lessons`}</summary>
-                <div className="table-wrap" style={{ marginTop: "0.5rem", maxHeight: "28rem", overflowY: "auto" }}>
+              <details open={groups.length === 1 || g.rows.length <= 5}>
+                <summary>{g.rows.length === 1 ? "Show the lesson" : `Show the ${g.rows.length} lessons${g.rows.length < g.total ? " on this page" : ""}`}</summary>
+                <div className="table-wrap" style={{ marginTop: "0.5rem" }}>
                 <table className="stack-table">
                   <thead>
                     <tr>
@@ -165,7 +167,9 @@ export default function AttendanceOverview() {
                 </div>
               </details>
             </section>
-          ))
+          ))}
+          <Pager page={list.page} pages={list.pages} href={(p) => attendanceHref(filters, { page: p })} label="Pages of missing lessons" />
+          </>
         )}
       </section>
 
@@ -206,6 +210,8 @@ export default function AttendanceOverview() {
       <section className="card" aria-labelledby="student-heading">
         <h2 id="student-heading">A student’s attendance</h2>
         <Form method="get" className="filters" onChange={(e) => submit(e.currentTarget, { replace: true, preventScrollReset: true })}>
+          {filters.teacher ? <input type="hidden" name="teacher" value={filters.teacher} /> : null}
+          {filters.overdue ? <input type="hidden" name="overdue" value="on" /> : null}
           <SelectField label="Student" name="student" defaultValue={student?.id ?? ""} options={[{ value: "", label: "Choose a student…" }, ...students.map((s) => ({ value: s.id, label: s.name }))]} />
           <button className="button secondary">Show</button>
         </Form>
@@ -213,11 +219,11 @@ export default function AttendanceOverview() {
           <>
             <p>
               <strong>{student.name}</strong>:{" "}
-              {history.rows.length === 0 ? (
+              {history.total === 0 ? (
                 <span className="muted">no attendance recorded yet.</span>
               ) : (
                 <>
-                  attended <strong>{formatRate(history.rate)}</strong> of {history.rows.length} recorded {history.rows.length === 1 ? "lesson" : "lessons"}.
+                  attended <strong>{formatRate(history.rate)}</strong> of {history.total} recorded {history.total === 1 ? "lesson" : "lessons"}.
                 </>
               )}
             </p>
@@ -257,6 +263,7 @@ export default function AttendanceOverview() {
                 </table>
               </div>
             ) : null}
+            <Pager page={history.page} pages={history.pages} href={(p) => attendanceHref(filters, { history: p })} label={`Pages of ${student.name}’s attendance`} previous="Newer" next="Older" />
           </>
         ) : null}
       </section>

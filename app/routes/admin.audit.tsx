@@ -1,29 +1,29 @@
 // The school's audit log: who changed whose access, and when. For the school's admins.
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Pager } from "~/components/pager";
 import { listSchoolAudit } from "~/models/people.server";
 import peopleCss from "~/styles/people.css?url";
 import rosterCss from "~/styles/roster.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { useFormat } from "~/utils/format";
+import { parseListQuery, pageParam } from "~/utils/list-query";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Audit log");
-// roster.css: the crumb and the pager, shared with the student pages.
+// roster.css: the crumb, shared with the student pages.
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: rosterCss },
   { rel: "stylesheet", href: peopleCss },
 ];
 
-// Anything that is not a page number is the first page, never an error.
-const query = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).catch(1) });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const { page } = query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  // Anything that is not a page number is the first page, never an error.
+  const { page } = parseListQuery(request.url, { page: pageParam });
   const log = await db.run((tx) => listSchoolAudit(tx, { page }));
   return { ...log, timeZone: school.timezone };
 }
@@ -54,7 +54,7 @@ export default function AuditLog() {
         </p>
         {events.length ? (
           <div className="table-wrap">
-            <table className="audit-table">
+            <table className="stack-table audit-table">
               <thead>
                 <tr>
                   <th scope="col">When</th>
@@ -78,23 +78,7 @@ export default function AuditLog() {
             </table>
           </div>
         ) : null}
-        {pages > 1 ? (
-          <nav className="pager" aria-label="Pages">
-            {page > 1 ? (
-              <Link to={pageHref(page - 1)} rel="prev">
-                ← Newer
-              </Link>
-            ) : null}
-            <span aria-current="page">
-              Page {page} of {pages}
-            </span>
-            {page < pages ? (
-              <Link to={pageHref(page + 1)} rel="next">
-                Older →
-              </Link>
-            ) : null}
-          </nav>
-        ) : null}
+        <Pager page={page} pages={pages} href={pageHref} previous="Newer" next="Older" />
       </section>
     </div>
   );

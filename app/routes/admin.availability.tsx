@@ -81,7 +81,7 @@ export default function TeacherAvailability() {
         <section className="card" aria-labelledby="overview-heading">
           <h2 id="overview-heading">All teachers</h2>
           <div className="table-wrap">
-            <table>
+            <table className="stack-table">
               <thead>
                 <tr>
                   <th scope="col">Teacher</th>
@@ -97,8 +97,8 @@ export default function TeacherAvailability() {
                         {t.firstName} {t.lastName}
                       </Link>
                     </td>
-                    <td>{t._count.teacherAvailability || <span className="badge warn">None yet</span>}</td>
-                    <td>{t._count.timeOff || <span className="muted">None</span>}</td>
+                    <td data-label="Weekly slots">{t._count.teacherAvailability || <span className="badge warn">None yet</span>}</td>
+                    <td data-label="Time off">{t._count.timeOff || <span className="muted">None</span>}</td>
                   </tr>
                 ))}
               </tbody>

@@ -240,7 +240,7 @@ export default function AdminCredits() {
           <p className="muted">No credits match.</p>
         ) : (
           <div className="table-wrap">
-            <table className="cr-table">
+            <table className="stack-table cr-table">
               <thead>
                 <tr>
                   <th scope="col">Student</th>

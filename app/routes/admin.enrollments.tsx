@@ -2,13 +2,16 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FormError } from "~/components/form";
+import { FormError, SelectField } from "~/components/form";
+import { Pager } from "~/components/pager";
+import { queryWithPage } from "~/domain/paging";
 import { EnrollmentError } from "~/models/enrollment.server";
-import { decideEnrollmentRequest, pendingEnrollments } from "~/models/lessons.server";
+import { decideEnrollmentRequest, pendingEnrollments, pendingQuery } from "~/models/lessons.server";
 import { scheduleSummary } from "~/models/lesson-form";
 import lessonsCss from "~/styles/lessons.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { formatterFor, useFormat } from "~/utils/format";
+import { parseListQuery } from "~/utils/list-query";
 
 export const meta: MetaFunction = () => [{ title: "Enrollment requests" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: lessonsCss }];
@@ -17,10 +20,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
   const fmt = formatterFor(school);
-  const { pending, requireApproval } = await db.run(pendingEnrollments);
+  const filters = parseListQuery(request.url, pendingQuery);
+  const { pending, requireApproval, teachers, waiting, page, pages, total, skip, pageSize } = await db.run((tx) => pendingEnrollments(tx, filters));
   return {
     timeZone: school.timezone,
     requireApproval,
+    filters,
+    teachers: teachers.map((t) => ({ value: t.id, label: `${t.firstName} ${t.lastName}` })),
+    waiting,
+    page,
+    pages,
+    total,
+    skip,
+    pageSize,
     pending: pending.map((p) => ({
       id: p.id,
       enrolledAt: p.enrolledAt,
@@ -64,7 +76,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Enrollments() {
   const fmt = useFormat();
-  const { pending, timeZone, requireApproval } = useLoaderData<typeof loader>();
+  const { pending, timeZone, requireApproval, filters, teachers, waiting, page, pages, total, skip, pageSize } = useLoaderData<typeof loader>();
+  const filtered = Boolean(filters.q || filters.teacher);
+  const query = { q: filters.q, teacher: filters.teacher };
   const result = useActionData<typeof action>();
   const nav = useNavigation();
   const deciding = nav.state === "submitting" ? String(nav.formData?.get("enrollmentId") ?? "") : null;
@@ -85,10 +99,30 @@ export default function Enrollments() {
       <FormError message={result && !result.ok ? result.message : null} />
       <section className="card" aria-labelledby="queue-heading">
         <h2 id="queue-heading">
-          {pending.length} {pending.length === 1 ? "request" : "requests"}
+          {waiting} {waiting === 1 ? "request" : "requests"}
         </h2>
-        {pending.length === 0 ? (
+        {waiting > 0 ? (
+          <Form method="get" className="list-filters" role="search" aria-label="Search requests">
+            <div className="field">
+              <label htmlFor="requests-q">Search</label>
+              <input id="requests-q" type="search" name="q" defaultValue={filters.q} placeholder="Student, parent or lesson" />
+            </div>
+            <SelectField label="Teacher" name="teacher" defaultValue={filters.teacher} options={[{ value: "", label: "Any" }, ...teachers]} />
+            <div className="actions">
+              <button className="button secondary">Search</button>
+              {filtered ? <Link to="/admin/enrollments">Clear filters</Link> : null}
+            </div>
+          </Form>
+        ) : null}
+        {waiting > 0 && total > 0 ? (
+          <p className="muted" style={{ marginTop: 0 }}>
+            Showing {skip + 1}–{Math.min(total, skip + pageSize)} of {total}, oldest first
+          </p>
+        ) : null}
+        {waiting === 0 ? (
           <p className="muted">Nothing is waiting. New requests appear here, oldest first.</p>
+        ) : total === 0 ? (
+          <p className="muted">No request matches these filters.</p>
         ) : (
           <ul className="roster-list">
             {pending.map((p) => (
@@ -130,6 +164,7 @@ export default function Enrollments() {
             ))}
           </ul>
         )}
+        <Pager page={page} pages={pages} href={(p) => `/admin/enrollments${queryWithPage(query, p)}`} />
       </section>
     </div>
   );

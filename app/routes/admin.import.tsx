@@ -234,7 +234,7 @@ export default function ImportStudents() {
                     {preview.students > SAMPLE ? `The first ${SAMPLE} of ${preview.students} students to add` : "Students to add"}
                   </h3>
                   <div className="table-wrap">
-                    <table>
+                    <table className="stack-table">
                       <thead>
                         <tr>
                           <th scope="col">Row</th>
@@ -247,11 +247,11 @@ export default function ImportStudents() {
                       <tbody>
                         {preview.sampleStudents.map((s) => (
                           <tr key={s.row}>
-                            <td>{s.row}</td>
-                            <td>{s.name}</td>
-                            <td>{s.dateOfBirth}</td>
-                            <td>{s.instrument ?? "—"}</td>
-                            <td>
+                            <td data-label="Row">{s.row}</td>
+                            <td data-label="Student">{s.name}</td>
+                            <td data-label="Born">{s.dateOfBirth}</td>
+                            <td data-label="Instrument">{s.instrument ?? "—"}</td>
+                            <td data-label="Family">
                               {s.family} {s.newFamily ? <span className="badge">new</span> : <span className="badge muted">existing</span>}
                             </td>
                           </tr>

@@ -439,7 +439,7 @@ function PatternEditor({ data: d, actionData, busyIntent }: { data: LoaderData; 
         {preview.problem ? <p className="field-error">{preview.problem}</p> : null}
         <p className="muted">This preview follows what you type above; nothing changes until you save.</p>
         <div className="table-wrap">
-          <table className="hy-preview">
+          <table className="stack-table hy-preview">
             <thead>
               <tr>
                 <th scope="col">Week</th>
@@ -451,9 +451,9 @@ function PatternEditor({ data: d, actionData, busyIntent }: { data: LoaderData; 
             <tbody>
               {preview.weeks.map((w) => (
                 <tr key={w.weekNumber} className={`${w.kind === "INDIVIDUAL" ? "hy-individual" : ""} ${w.weekEnd < today ? "hy-past" : ""}`}>
-                  <td>{w.weekNumber}</td>
-                  <td className="hy-when">{fmt.dayRange(w.weekStart, w.weekEnd)}</td>
-                  <td>
+                  <td data-label="Week">{w.weekNumber}</td>
+                  <td data-label="Dates" className="hy-when">{fmt.dayRange(w.weekStart, w.weekEnd)}</td>
+                  <td data-label="Kind">
                     {w.kind === "GROUP" ? (
                       <span className="hy-kind group">GROUP</span>
                     ) : w.kind === "INDIVIDUAL" ? (
@@ -462,7 +462,7 @@ function PatternEditor({ data: d, actionData, busyIntent }: { data: LoaderData; 
                       <span className="hy-kind closed">CLOSED</span>
                     )}
                   </td>
-                  <td>
+                  <td data-label="On the calendar">
                     {w.kind === "GROUP" && w.groupStart ? (
                       <>Group class {fmt.dateTime(w.groupStart)}</>
                     ) : w.kind === "INDIVIDUAL" ? (

@@ -5,10 +5,13 @@ import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
-import { inviteUser, listPeople, PersonExistsError } from "~/models/people.server";
+import { Pager } from "~/components/pager";
+import { queryWithPage } from "~/domain/paging";
+import { inviteUser, peoplePage, peopleQuery, PersonExistsError } from "~/models/people.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { ROLE_LABEL } from "~/utils/format";
 import { fields, noErrors, parseForm, type FieldErrors } from "~/utils/forms";
+import { parseListQuery } from "~/utils/list-query";
 import { pageTitle } from "~/utils/meta";
 import peopleCss from "~/styles/people.css?url";
 
@@ -26,7 +29,8 @@ const inviteSchema = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db } = requireSchool(context);
-  return { people: await db.run(listPeople) };
+  const filters = parseListQuery(request.url, peopleQuery);
+  return { filters, ...(await db.run((tx) => peoplePage(tx, filters))) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -48,7 +52,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function People() {
-  const { people } = useLoaderData<typeof loader>();
+  const { people, filters, page, pages, total, skip, pageSize } = useLoaderData<typeof loader>();
+  const filtered = Boolean(filters.q || filters.role || filters.status);
+  const query = { q: filters.q, role: filters.role, status: filters.status };
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const formRef = useRef<HTMLFormElement>(null);
@@ -93,8 +99,42 @@ export default function People() {
       </section>
       <section className="card">
         <h2>Everyone at the school</h2>
+        <Form method="get" className="list-filters" role="search" aria-label="Search people">
+          <div className="field">
+            <label htmlFor="people-q">Search</label>
+            <input id="people-q" type="search" name="q" defaultValue={filters.q} placeholder="Name or email" />
+          </div>
+          <div className="field">
+            <label htmlFor="people-role">Role</label>
+            <select id="people-role" name="role" defaultValue={filters.role}>
+              <option value="">Any</option>
+              {Object.keys(ROLE_LABEL).map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_LABEL[r]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="people-status">Account</label>
+            <select id="people-status" name="status" defaultValue={filters.status}>
+              <option value="">Any</option>
+              <option value="active">Active</option>
+              <option value="invited">Invited</option>
+              <option value="deactivated">Deactivated</option>
+            </select>
+          </div>
+          <div className="actions">
+            <button className="button secondary">Search</button>
+            {filtered ? <Link to="/admin/people">Clear filters</Link> : null}
+          </div>
+        </Form>
+        <p className="muted" style={{ marginTop: 0 }}>
+          {total === 0 ? "Nobody matches these filters." : `Showing ${skip + 1}–${Math.min(total, skip + pageSize)} of ${total}`}
+        </p>
+        {people.length ? (
         <div className="table-wrap">
-          <table className="people-table">
+          <table className="stack-table people-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -131,6 +171,8 @@ export default function People() {
             </tbody>
           </table>
         </div>
+        ) : null}
+        <Pager page={page} pages={pages} href={(p) => `/admin/people${queryWithPage(query, p)}`} />
       </section>
     </div>
   );

@@ -129,7 +129,7 @@ export default function DomainSettings() {
                 <li>
                   At your domain's DNS provider, create these two records:
                   <div className="table-wrap">
-                    <table className="dns-table">
+                    <table className="stack-table dns-table">
                       <caption className="sr-only">DNS records to create</caption>
                       <thead>
                         <tr>

@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Pager } from "~/components/pager";
 import { SKILL_LEVELS } from "~/domain/roster-import";
 import { listRoster, rosterFacets, rosterFilters } from "~/models/roster.server";
 import rosterCss from "~/styles/roster.css?url";
@@ -75,17 +76,6 @@ const STATUS_LABEL: Record<string, string> = { active: "Enrolled (active)", pend
 const BADGE: Record<string, string> = { ACTIVE: "badge ok", PENDING: "badge warn", WAITLISTED: "badge muted" };
 const ENROLLMENT_LABEL: Record<string, string> = { ACTIVE: "Active", PENDING: "Pending", WAITLISTED: "Waitlisted" };
 
-function pageList(page: number, pages: number): (number | "gap")[] {
-  const wanted = new Set([1, pages, page - 1, page, page + 1].filter((p) => p >= 1 && p <= pages));
-  const sorted = [...wanted].sort((a, b) => a - b);
-  const out: (number | "gap")[] = [];
-  sorted.forEach((p, i) => {
-    if (i > 0 && p - sorted[i - 1]! > 1) out.push("gap");
-    out.push(p);
-  });
-  return out;
-}
-
 export default function Students() {
   const { filters, facets, students, total, page, pages, pageSize } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
@@ -114,7 +104,7 @@ export default function Students() {
         <Form method="get" className="roster-filters" role="search">
           <div className="field search">
             <label htmlFor="roster-q">Search</label>
-            <input id="roster-q" type="search" name="q" defaultValue={filters.q} placeholder="Student or parent name, parent email" />
+            <input id="roster-q" type="search" name="q" defaultValue={filters.q} placeholder="Name or parent email" />
           </div>
           <div className="field">
             <label htmlFor="roster-instrument">Instrument</label>
@@ -179,7 +169,7 @@ export default function Students() {
         </p>
         {students.length > 0 ? (
           <div className="table-wrap">
-            <table className="roster-table">
+            <table className="stack-table roster-table">
               <thead>
                 <tr>
                   <th scope="col">Student</th>
@@ -226,35 +216,7 @@ export default function Students() {
             </table>
           </div>
         ) : null}
-        {pages > 1 ? (
-          <nav className="pager" aria-label="Pages">
-            {page > 1 ? (
-              <Link to={`/admin/students${filtersQuery(filters, page - 1)}`} rel="prev">
-                ← Previous
-              </Link>
-            ) : null}
-            {pageList(page, pages).map((p, i) =>
-              p === "gap" ? (
-                <span key={`gap-${i}`} className="gap" aria-hidden="true">
-                  …
-                </span>
-              ) : p === page ? (
-                <span key={p} aria-current="page">
-                  {p}
-                </span>
-              ) : (
-                <Link key={p} to={`/admin/students${filtersQuery(filters, p)}`} aria-label={`Page ${p}`}>
-                  {p}
-                </Link>
-              ),
-            )}
-            {page < pages ? (
-              <Link to={`/admin/students${filtersQuery(filters, page + 1)}`} rel="next">
-                Next →
-              </Link>
-            ) : null}
-          </nav>
-        ) : null}
+        <Pager page={page} pages={pages} href={(p) => `/admin/students${filtersQuery(filters, p)}`} />
       </section>
     </div>
   );

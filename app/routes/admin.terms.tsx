@@ -290,7 +290,7 @@ function GenerateForm({ result }: { result: SetupResult | null }) {
           <div style={{ marginTop: "1rem" }}>
             <FormError message={preview.problems.length ? preview.problems.join(" ") : null} />
             <div className="table-wrap">
-              <table>
+              <table className="stack-table">
                 <caption className="muted" style={{ textAlign: "left" }}>
                   Preview — nothing is saved until you choose “Add these terms”.
                 </caption>
@@ -313,10 +313,10 @@ function GenerateForm({ result }: { result: SetupResult | null }) {
                           </>
                         ) : null}
                       </td>
-                      <td>
+                      <td data-label="Dates">
                         {fullDate(fmt, t.startDate)} – {fullDate(fmt, t.endDate)}
                       </td>
-                      <td>{t.weeks}</td>
+                      <td data-label="Weeks">{t.weeks}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -81,7 +81,7 @@ export default function OperatorSchools() {
         )
       ) : null}
       <section className="card table-wrap">
-        <table className="schools-table">
+        <table className="stack-table schools-table">
           <thead>
             <tr>
               <th scope="col">School</th>
@@ -126,7 +126,7 @@ export default function OperatorSchools() {
                 </td>
                 <td data-label="Students">{s.students}</td>
                 <td data-label="Teachers">{s.teachers}</td>
-                <td data-label="Active enrollments">{s.activeEnrollments}</td>
+                <td data-label="Enrollments">{s.activeEnrollments}</td>
                 <td data-label="Status">
                   <div style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem", alignItems: "center" }}>
                     {s.status === "ACTIVE" ? <span className="badge">Active</span> : <span className="badge danger">Suspended</span>}

@@ -19,7 +19,7 @@ export default function AuditLog() {
     <div className="stack">
       <h1>Audit log</h1>
       <section className="card table-wrap">
-        <table>
+        <table className="stack-table">
           <thead>
             <tr>
               <th scope="col">When (UTC)</th>
@@ -32,11 +32,11 @@ export default function AuditLog() {
             {entries.map((e) => (
               <tr key={e.id}>
                 <td>{fmt.dateTime(e.createdAt)}</td>
-                <td>{e.operator?.email ?? "system"}</td>
-                <td>
+                <td data-label="Operator">{e.operator?.email ?? "system"}</td>
+                <td data-label="Action">
                   <code>{e.action}</code>
                 </td>
-                <td>{e.targetSchool ? `${e.targetSchool.name} (${e.targetSchool.slug})` : "—"}</td>
+                <td data-label="School">{e.targetSchool ? `${e.targetSchool.name} (${e.targetSchool.slug})` : "—"}</td>
               </tr>
             ))}
           </tbody>

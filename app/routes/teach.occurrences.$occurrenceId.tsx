@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AttendanceForm, type AttendanceResult } from "~/components/attendance-form";
+import { registerCrumb } from "~/domain/register";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { AttendanceError, occurrenceRegister, recordAttendance } from "~/models/attendance.server";
 import { attendanceSavedMessage, parseAttendanceForm } from "~/models/lesson-form";
@@ -30,6 +31,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     ...register,
     timeZone: school.timezone,
+    crumb: registerCrumb(occurrence.startsAt, context.clock.now(), school.timezone),
     open,
     closedReason: cancelled ? "This lesson was cancelled; there is no attendance to take." : open ? null : "Attendance opens an hour before the lesson starts.",
   };
@@ -71,12 +73,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function TeachOccurrence() {
   const fmt = useFormat();
-  const { occurrence, students, timeZone, open, closedReason } = useLoaderData<typeof loader>();
+  const { occurrence, students, timeZone, open, closedReason, crumb } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
       <div>
         <p className="eyebrow">
-          <Link to="/teach/today">Today</Link> · Attendance
+          <Link to={crumb.href}>{crumb.label}</Link> · Attendance
         </p>
         <h1>{fmt.date(occurrence.startsAt)}</h1>
       </div>

@@ -1,16 +1,19 @@
 // A teacher's own public profile: photo, bio, instruments, and whether they agree to
 // be shown on the school's public page.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TeacherProfileForm } from "~/components/teacher-profile-form";
 import { BIO_MAX } from "~/models/teacher-profile";
 import { submitTeacherProfile, teacherProfile } from "~/models/teacher-profile.server";
+import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "My profile");
+// families.css: the checkbox lists of the profile form (shared with the admin's page of a person).
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: "TEACHER" });

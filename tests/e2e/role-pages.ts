@@ -77,7 +77,7 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
         "a lesson": (page) => firstLink(page, at("/admin/lessons"), LESSON_PAGE),
         "a lesson date": async (page) => firstLink(page, await firstLink(page, at("/admin/lessons"), LESSON_PAGE), /^\/admin\/occurrences\/[\w-]+$/),
         "a hybrid lesson's 1-on-1 weeks": async (page) => `${await firstLink(page, at("/admin/lessons?type=HYBRID"), LESSON_PAGE)}/hybrid`,
-        "a student": (page) => firstLink(page, at("/admin/students"), /^\/admin\/students\/[\w-]+$/),
+        "a student": (page) => firstLink(page, at("/admin/students"), /^\/admin\/students\/(?!new$)[\w-]+$/),
         "a lesson request": (page) => firstLink(page, at("/admin/requests"), /^\/admin\/requests\/[\w-]+$/),
         "a person": (page) => firstLink(page, at("/admin/people"), /^\/admin\/people\/[\w-]+$/),
         "a teacher's hours": async (page) => {
