@@ -59,16 +59,17 @@ interface SelectProps {
   label: string;
   name: string;
   error?: string;
+  hint?: ReactNode;
   defaultValue?: string;
   options: { value: string; label: string }[];
   required?: boolean;
 }
 
-export function SelectField({ label, name, error, options, ...rest }: SelectProps) {
+export function SelectField({ label, name, error, hint, options, ...rest }: SelectProps) {
   const id = `${name}-${useId()}`;
   return (
-    <FieldFrame id={id} label={label} error={error}>
-      <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...rest}>
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedByIds(id, hint, error)} {...rest}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

@@ -61,13 +61,13 @@ export async function savePolicySettings(tx: Tx, input: PolicySettings) {
 
 /** What the branding page edits. */
 export function brandingSettings(tx: Tx) {
-  return tx.school.findFirstOrThrow({ select: { id: true, name: true, logoUrl: true, brandColor: true, website: true, email: true, phone: true } });
+  return tx.school.findFirstOrThrow({ select: { id: true, name: true, logoUrl: true, brandColor: true, website: true, email: true, phone: true, locale: true } });
 }
 
 /** Saves the brand color and contacts; `logoUrl` undefined keeps the logo, null removes it. */
 export async function saveBranding(
   tx: Tx,
-  input: { brandColor: string; email: string; phone: string | null; website: string | null; logoUrl?: string | null },
+  input: { brandColor: string; email: string; phone: string | null; website: string | null; locale: string; logoUrl?: string | null },
 ) {
   const { logoUrl, ...rest } = input;
   await tx.school.updateMany({ data: { ...rest, ...(logoUrl !== undefined ? { logoUrl } : {}) } });

@@ -1,4 +1,5 @@
 // Onboarding a school: the operator's one form, end to end.
+import { SCHOOL_LOCALES } from "../domain/locale";
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
 import { validateSlug } from "../../tenants/host";
@@ -25,6 +26,7 @@ export const newSchoolSchema = z.object({
     }),
   timezone: z.string().refine((tz) => timeZones().includes(tz), "Choose a time zone from the list."),
   currency: z.enum(CURRENCIES, { errorMap: () => ({ message: "Choose a currency from the list." }) }),
+  locale: z.enum(SCHOOL_LOCALES, { errorMap: () => ({ message: "Choose how dates and amounts are written from the list." }) }).default("en-US"),
   adminEmail: fields.email,
   adminFirstName: fields.personName("the admin's first name"),
   adminLastName: fields.personName("the admin's last name"),
@@ -44,7 +46,7 @@ export async function onboardSchool(context: Pick<AppLoadContext, "operator" | "
   if (await operator.isSlugTaken(request, input.slug)) throw new SlugTakenError(`${input.slug}.${links.platformDomain} is already taken.`);
   const { school } = await operator.createSchool(
     request,
-    { name: input.name, slug: input.slug, email: input.adminEmail, timezone: input.timezone, currency: input.currency },
+    { name: input.name, slug: input.slug, email: input.adminEmail, timezone: input.timezone, currency: input.currency, locale: input.locale },
     async (tx, created) => {
       await addStarterCatalog(tx);
       return inviteUser(tx, { mailer: context.mailer, origin: links.school(created), schoolName: created.name, actorId: null }, {

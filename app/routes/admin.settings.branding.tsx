@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Field, FormError } from "~/components/form";
+import { Field, FormError, SelectField } from "~/components/form";
+import { LOCALE_INFO, SCHOOL_LOCALES } from "~/domain/locale";
 import settingsCss from "~/styles/settings.css?url";
 import { brandingSettings, saveBranding } from "~/models/school-settings.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -31,6 +32,7 @@ function normalizeHex(value: string): string {
 }
 
 const brandingSchema = z.object({
+  locale: z.enum(SCHOOL_LOCALES, { errorMap: () => ({ message: "Choose how dates and amounts are written from the list." }) }),
   brandColor: z
     .string({ required_error: "Choose a brand color." })
     .transform(normalizeHex)
@@ -74,8 +76,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!stored.ok) return data<Result>({ ok: false, errors: { logo: stored.message }, values: parsed.values, message: null }, { status: stored.status });
   const logoUrl: string | null | undefined = stored.url ?? (parsed.data.removeLogo === "on" ? null : undefined);
 
-  const { brandColor, email, phone, website } = parsed.data;
-  await db.run((tx) => saveBranding(tx, { brandColor, email, phone, website, logoUrl }));
+  const { brandColor, email, phone, website, locale } = parsed.data;
+  await db.run((tx) => saveBranding(tx, { brandColor, email, phone, website, locale, logoUrl }));
   // The host cache holds the school's brand and logo: drop it so every page follows now.
   schoolPlatform.forgetCachedSchool();
   const brand = brandFor(brandColor);
@@ -210,6 +212,16 @@ export default function Branding() {
               <Field label="Phone" name="phone" type="tel" defaultValue={typed("phone", school.phone)} error={e.phone} autoComplete="tel" />
             </div>
             <Field label="Website" name="website" type="url" inputMode="url" defaultValue={typed("website", school.website)} error={e.website} placeholder="https://www.example.com" />
+
+            <h2>Dates and amounts</h2>
+            <SelectField
+              label="Write dates, times and amounts as in"
+              name="locale"
+              defaultValue={typed("locale", school.locale)}
+              error={e.locale}
+              hint="Every page and email follows it: 12- or 24-hour clock, day or month first, the first day of the week, and the address fields of the country."
+              options={SCHOOL_LOCALES.map((l) => ({ value: l, label: LOCALE_INFO[l].label }))}
+            />
             <button className="button" disabled={busy}>
               {busy ? "Saving…" : "Save branding"}
             </button>

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
 import { newSchoolSchema, onboardSchool, SlugTakenError, timeZones } from "~/models/schools.server";
+import { LOCALE_INFO, SCHOOL_LOCALES } from "~/domain/locale";
 import { CURRENCIES } from "~/utils/currencies";
 import { requireOperator } from "~/utils/auth.server";
 import { noErrors, parseForm, type FieldErrors } from "~/utils/forms";
@@ -80,6 +81,14 @@ export default function NewSchool() {
             options={timeZones.map((tz) => ({ value: tz, label: tz.replaceAll("_", " ") }))}
           />
           <SelectField label="Currency" name="currency" defaultValue={v.currency ?? "USD"} error={e.currency} options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
+          <SelectField
+            label="Dates and amounts"
+            name="locale"
+            defaultValue={v.locale ?? "en-US"}
+            error={e.locale}
+            hint="How the school's dates, times and amounts are written: 12- or 24-hour clock, day or month first."
+            options={SCHOOL_LOCALES.map((l) => ({ value: l, label: LOCALE_INFO[l].label }))}
+          />
         </div>
         <h2>Its first admin</h2>
         <div className="grid">

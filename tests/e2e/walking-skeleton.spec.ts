@@ -25,6 +25,7 @@ test("an operator onboards a school and its first admin signs in on the school's
   await page.getByLabel("Web address (slug)", { exact: true }).fill(slug);
   await page.getByLabel("Time zone").selectOption("Europe/London");
   await page.getByLabel("Currency").selectOption("GBP");
+  await page.getByLabel("Dates and amounts").selectOption("en-GB");
   await page.getByLabel("First name").fill(admin.firstName);
   await page.getByLabel("Last name").fill(admin.lastName);
   await page.getByLabel("Email", { exact: true }).fill(admin.email);

@@ -18,7 +18,7 @@ describe("a new school's first steps", () => {
     const slug = `steps-${crypto.randomUUID().slice(0, 8)}`;
     const request = new Request("http://localhost:3000/operator/schools/new", {
       method: "POST",
-      body: new URLSearchParams({ name: "Crescendo Studio", slug, timezone: "Europe/London", currency: "GBP", adminEmail: `admin@${slug}.test`, adminFirstName: "Cleo", adminLastName: "Crescendo" }),
+      body: new URLSearchParams({ name: "Crescendo Studio", slug, timezone: "Europe/London", currency: "GBP", locale: "en-GB", adminEmail: `admin@${slug}.test`, adminFirstName: "Cleo", adminLastName: "Crescendo" }),
       headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie!.split(";")[0]! },
     });
     await onboardAction({ request, params: {}, context });
