@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkGapless } from "../../app/domain/invoice-numbers";
-import { localDateTimeToUtc } from "../../app/domain/time";
+import { localDateTimeToUtc, toLocalDate } from "../../app/domain/time";
 import {
   familyBalance,
   familyStatement,
@@ -17,7 +17,7 @@ import {
 } from "../../app/models/billing.server";
 import type { Tx } from "../../server/db/school-db.server";
 import { connectOwner, refusal } from "../support/db";
-import { testServices } from "../support/services";
+import { schoolId, testServices } from "../support/services";
 
 const services = testServices();
 const ZONE = "America/New_York";
@@ -235,5 +235,30 @@ describe("between schools", () => {
     );
     expect(entryError.code).toBe("23503");
     await expect(runIn(b, (tx) => issueInvoice(tx, { invoiceId: invoiceOfA.id, now: NOW }))).rejects.toThrow(/No such invoice/);
+  });
+});
+
+describe("the demo seed", () => {
+  it.each(["harmony", "riverside"])("%s has issued invoices that are paid, partly paid and overdue, and its ledger reconciles", async (slug) => {
+    const id = await schoolId(services, slug);
+    const result = await services.platform.schoolDb(id).run(async (tx) => {
+      const school = await tx.school.findFirstOrThrow({ select: { timezone: true } });
+      const today = toLocalDate(new Date(), school.timezone);
+      const invoices = await tx.invoice.findMany({ where: { status: "ISSUED" }, select: { id: true, totalMinor: true, dueDate: true, number: true } });
+      const allocations = await tx.ledgerEntry.groupBy({ by: ["invoiceId"], where: { kind: "ALLOCATION" }, _sum: { amountMinor: true } });
+      const paid = new Map(allocations.map((a) => [a.invoiceId, a._sum.amountMinor ?? 0]));
+      const states = invoices.map((i) => {
+        const p = paid.get(i.id) ?? 0;
+        return p >= i.totalMinor ? "paid" : p > 0 ? "partly paid" : i.dueDate! < today ? "overdue" : "open";
+      });
+      const partlyOverdue = invoices.some((i) => (paid.get(i.id) ?? 0) < i.totalMinor && i.dueDate! < today);
+      return { states: new Set(states), partlyOverdue, numbers: invoices.map((i) => i.number), problems: await reconcileSchool(tx) };
+    });
+    expect(result.states.has("paid")).toBe(true);
+    expect(result.states.has("partly paid")).toBe(true);
+    expect(result.partlyOverdue).toBe(true);
+    if (slug === "harmony") expect(result.states.has("overdue")).toBe(true);
+    expect(result.numbers.every((n) => n !== null)).toBe(true);
+    expect(result.problems).toEqual([]);
   });
 });
