@@ -184,6 +184,9 @@ CREATE UNIQUE INDEX "InvoiceCounter_schoolId_key" ON "InvoiceCounter"("schoolId"
 CREATE UNIQUE INDEX "InvoiceCounter_schoolId_id_key" ON "InvoiceCounter"("schoolId", "id");
 
 -- AddForeignKey
+ALTER TABLE "Payment" ADD CONSTRAINT "Payment_schoolId_recordedById_fkey" FOREIGN KEY ("schoolId", "recordedById") REFERENCES "User"("schoolId", "id") ON DELETE NO ACTION ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "BillingSettings" ADD CONSTRAINT "BillingSettings_schoolId_fkey" FOREIGN KEY ("schoolId") REFERENCES "School"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
