@@ -5,6 +5,7 @@
 import { hybridWeeks } from "../../app/domain/hybrid";
 import { expandSeries } from "../../app/domain/recurrence";
 import { addDays, localDateTimeToUtc, weekdayOfLocalDate } from "../../app/domain/time";
+import { generateTermInvoices, issueInvoice, recordManualPayment } from "../../app/models/billing.server";
 import { inviteUser } from "../../app/models/people.server";
 import { sendMessage } from "../../app/models/messages.server";
 import { hashPassword } from "../../app/utils/password.server";
@@ -62,7 +63,8 @@ interface LessonSpec {
   price: string;
   /** [family index, child index] */
   students: [number, number][];
-  hybrid?: { individualWeeks: number[]; individualDuration: number; individualPrice: string };
+  /** Hybrid prices are per week (the hybrid page's "Price per group week"); `price` stays the lesson's term price. */
+  hybrid?: { individualWeeks: number[]; individualDuration: number; groupPrice: string; individualPrice: string };
 }
 
 export interface SchoolSpec {
@@ -202,7 +204,7 @@ export const HARMONY: SchoolSpec = {
   lessons: [
     { title: "Piano Foundation 1", type: "GROUP", instrument: "Piano", teacher: 0, location: 0, room: "Studio A", weekday: 2, time: "16:00", duration: 45, maxStudents: 6, price: "240.00", students: [[0, 1], [3, 1], [3, 2], [6, 0], [7, 1], [8, 1]] },
     { title: "Guitar Group", type: "GROUP", instrument: "Guitar", teacher: 1, location: 0, room: "Studio B", weekday: 3, time: "17:00", duration: 60, maxStudents: 6, price: "260.00", students: [[1, 0], [2, 1], [6, 1], [7, 0]] },
-    { title: "Keys Hybrid Course", type: "HYBRID", instrument: "Piano", teacher: 0, location: 0, room: "Studio A", weekday: 6, time: "10:00", duration: 60, maxStudents: 6, price: "320.00", students: [[0, 0], [2, 0], [4, 1]], hybrid: { individualWeeks: [4, 8, 12, 15], individualDuration: 30, individualPrice: "45.00" } },
+    { title: "Keys Hybrid Course", type: "HYBRID", instrument: "Piano", teacher: 0, location: 0, room: "Studio A", weekday: 6, time: "10:00", duration: 60, maxStudents: 6, price: "320.00", students: [[0, 0], [2, 0], [4, 1]], hybrid: { individualWeeks: [4, 8, 12, 15], individualDuration: 30, groupPrice: "25.00", individualPrice: "45.00" } },
     { title: "Junior Band Rehearsal", type: "BAND_REHEARSAL", instrument: "Guitar", teacher: 1, location: 0, room: "Recital Hall", weekday: 5, time: "18:00", duration: 90, maxStudents: 20, price: "150.00", students: [[4, 0], [1, 0], [7, 0], [5, 0]] },
     { title: "String Ensemble", type: "ENSEMBLE", instrument: "Violin", teacher: 2, location: 1, room: "Room 2", weekday: 4, time: "17:00", duration: 60, maxStudents: 10, price: "200.00", students: [[5, 0], [5, 1], [3, 0], [8, 0], [1, 1]] },
     { title: "Piano — Arjun Patel", type: "INDIVIDUAL", instrument: "Piano", teacher: 0, location: 0, room: "Studio B", weekday: 1, time: "15:00", duration: 45, maxStudents: 1, price: "540.00", students: [[2, 0]] },
@@ -240,7 +242,7 @@ export const RIVERSIDE: SchoolSpec = {
   closures: [{ name: "Half term", startDate: "2026-10-26", endDate: "2026-10-30" }],
   instruments: ["Violin", "Viola", "Cello", "Double bass"],
   lessons: [
-    { title: "Cello Circle", type: "HYBRID", instrument: "Cello", teacher: 0, location: 0, room: "Hall", weekday: 2, time: "17:00", duration: 60, maxStudents: 8, price: "180.00", students: [[0, 0], [1, 0]], hybrid: { individualWeeks: [5, 10, 15], individualDuration: 30, individualPrice: "30.00" } },
+    { title: "Cello Circle", type: "HYBRID", instrument: "Cello", teacher: 0, location: 0, room: "Hall", weekday: 2, time: "17:00", duration: 60, maxStudents: 8, price: "180.00", students: [[0, 0], [1, 0]], hybrid: { individualWeeks: [5, 10, 15], individualDuration: 30, groupPrice: "15.00", individualPrice: "30.00" } },
     { title: "Violin — Isla Evans", type: "INDIVIDUAL", instrument: "Violin", teacher: 1, location: 0, room: "Practice Room", weekday: 1, time: "16:00", duration: 30, maxStudents: 1, price: "300.00", students: [[0, 1]] },
   ],
   pendingInvite: { firstName: "Amelia", lastName: "Clarke", email: "amelia.clarke@riverside.test", role: "TEACHER" },
@@ -432,7 +434,7 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
           oneOnOneWeeks: l.hybrid.individualWeeks,
           cycleStartDate: localDateTimeToUtc(firstTerm.startDate, "00:00", zone),
           individualDurationMinutes: l.hybrid.individualDuration,
-          groupPricePerStudent: l.price,
+          groupPricePerStudent: l.hybrid.groupPrice,
           oneOnOnePricePerStudent: l.hybrid.individualPrice,
           notifyParentsInAdvance: 7,
         },
@@ -554,6 +556,8 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
     }
   }
 
+  await seedBilling(tx, spec, { now, termId: firstTerm.id, familyIds: families.map((f) => f.familyId) });
+
   // The online enrollment form that created the first family (its one-time key).
   await tx.formSubmission.create({ data: { key: `seed-${slug}-enrollment`, kind: "enrollment", result: { familyGroupId: families[0]!.familyId } } });
 
@@ -576,4 +580,41 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   // One invitation still open, as the outbox shows.
   await inviteUser(tx, { mailer: new Mailer({ from: "Encore <no-reply@encore.localhost>" }), origin, schoolName: spec.name, invitedBy: `${spec.admin.firstName} ${spec.admin.lastName}`, actorId: admin.id }, spec.pendingInvite);
   return admin;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Billing (issue 11): settings and a price list, the term's invoices generated and issued
+ * through the models, and payments that leave one family paid up, one partly paid and
+ * overdue, one overdue with nothing paid, and the rest issued and not yet due.
+ */
+async function seedBilling(tx: Tx, spec: SchoolSpec, { now, termId, familyIds }: { now: Date; termId: string; familyIds: string[] }) {
+  const usd = spec.currency === "USD";
+  await tx.billingSettings.create({
+    data: usd
+      ? { invoicePrefix: "HMA", paymentTermsDays: 14, lateFeeMinor: 1500, lateFeeAfterDays: 14, siblingDiscounts: [{ fromPosition: 2, kind: "PERCENT", basisPoints: 1000 }] }
+      : { invoicePrefix: "RS", taxRateBasisPoints: 2000, taxLabel: "VAT", taxInclusive: true, paymentTermsDays: 30, siblingDiscounts: [{ fromPosition: 2, kind: "FIXED", amountMinor: 2000 }] },
+  });
+  // The list prices a lesson without its own price (every demo lesson has one; these are for new lessons).
+  await tx.priceListLine.createMany({
+    data: [
+      { termId, lessonType: "INDIVIDUAL", durationMinutes: 30, amountMinor: usd ? 36000 : 30000, currency: spec.currency, basis: "PER_TERM" },
+      { termId, lessonType: "INDIVIDUAL", durationMinutes: 45, amountMinor: usd ? 54000 : 42000, currency: spec.currency, basis: "PER_TERM" },
+      { termId, lessonType: "GROUP", amountMinor: usd ? 2500 : 1500, currency: spec.currency, basis: "PER_LESSON" },
+    ],
+  });
+  const { invoiceIds } = await generateTermInvoices(tx, { termId, now });
+  const drafts = await tx.invoice.findMany({ where: { id: { in: invoiceIds } }, select: { id: true, familyGroupId: true, totalMinor: true } });
+  const byFamily = new Map(drafts.map((d) => [d.familyGroupId, d]));
+  for (const [i, familyId] of familyIds.entries()) {
+    const draft = byFamily.get(familyId);
+    if (!draft || draft.totalMinor <= 0) continue;
+    // The first three families' invoices went out 40 days ago (due before today); the others this week.
+    const issuedAt = new Date(now.getTime() - (i < 3 ? 40 : 3) * DAY_MS);
+    await issueInvoice(tx, { invoiceId: draft.id, now: issuedAt });
+    const paidAt = new Date(issuedAt.getTime() + 5 * DAY_MS);
+    if (i === 0) await recordManualPayment(tx, { familyGroupId: familyId, amountMinor: draft.totalMinor, method: "BANK_TRANSFER", reference: "TRF 20931", now: paidAt });
+    if (i === 1) await recordManualPayment(tx, { familyGroupId: familyId, amountMinor: Math.floor(draft.totalMinor / 2), method: "CHECK", reference: "CHK 1042", now: paidAt });
+  }
 }

@@ -28,8 +28,21 @@ export function schoolTableRls(): string {
 /** What the app role may do on a school-owned table (row-level security narrows it to one school). */
 export const APP_TABLE_PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE"] as const;
 
+/**
+ * Append-only school tables: the app role may read and add rows, never change or remove
+ * one (the family ledger: a mistake is undone by a new entry, app/domain/ledger.ts).
+ */
+export const APP_APPEND_ONLY: Readonly<Record<string, readonly ("SELECT" | "INSERT")[]>> = {
+  LedgerEntry: ["SELECT", "INSERT"],
+};
+
+/** The app role's privileges on one school-owned table. */
+export function appTablePrivileges(table: string): readonly string[] {
+  return APP_APPEND_ONLY[table] ?? APP_TABLE_PRIVILEGES;
+}
+
 export function appGrantStatement(table: string): string {
-  return `GRANT ${APP_TABLE_PRIVILEGES.join(", ")} ON TABLE "${table}" TO ${APP_ROLE};`;
+  return `GRANT ${appTablePrivileges(table).join(", ")} ON TABLE "${table}" TO ${APP_ROLE};`;
 }
 
 /**

@@ -3,7 +3,7 @@
 // migration grants it. Read from the catalog, generated from the schema.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_ROLE, APP_TABLE_PRIVILEGES, PLATFORM_ACCESS, PLATFORM_ONLY_SCHOOL_COLUMNS, PLATFORM_ROLE } from "../../server/db/rls";
+import { APP_ROLE, PLATFORM_ACCESS, PLATFORM_ONLY_SCHOOL_COLUMNS, PLATFORM_ROLE, appTablePrivileges } from "../../server/db/rls";
 import { schoolOwnedModels } from "../../server/db/schema-models";
 import { connectOwner, newId, refusal, rolledBack } from "../support/db";
 import { testServices } from "../support/services";
@@ -34,7 +34,7 @@ async function tablePrivileges(role: string): Promise<Record<string, string[]>> 
 describe("the app role's grants", () => {
   it("are the school-owned tables (full DML, row-level security narrows it) and read access to School, nothing else", async () => {
     const expected: Record<string, string[]> = { School: ["SELECT"] };
-    for (const table of schoolOwnedModels()) expected[table] = [...APP_TABLE_PRIVILEGES].sort();
+    for (const table of schoolOwnedModels()) expected[table] = [...appTablePrivileges(table)].sort();
     expect(await tablePrivileges(APP_ROLE)).toEqual(expected);
   });
 
