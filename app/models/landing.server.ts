@@ -126,7 +126,7 @@ interface LandingRow {
   };
   instruments: string[];
   teachers: { id: string; firstName: string; lastName: string; bio: string | null; photoUrl: string | null; instruments: string | null }[];
-  locations: { id: string; name: string; address: string | null; city: string | null; state: string | null; phone: string | null }[];
+  locations: { id: string; name: string; address: string | null; city: string | null; state: string | null; postcode: string | null; phone: string | null }[];
 }
 
 /** Everything the public page shows, read in one transaction (two statements). */
@@ -155,7 +155,7 @@ export async function landingPage(tx: Tx, input: { schoolId: string; timeZone: s
         WHERE u.role = 'TEACHER' AND u."showOnLanding" AND u."passwordHash" IS NOT NULL AND u."deactivatedAt" IS NULL
       ), '[]'::json) AS "teachers",
       COALESCE((
-        SELECT json_agg(json_build_object('id', l.id, 'name', l.name, 'address', l.address, 'city', l.city, 'state', l.state, 'phone', l.phone) ORDER BY l.name)
+        SELECT json_agg(json_build_object('id', l.id, 'name', l.name, 'address', l.address, 'city', l.city, 'state', l.state, 'postcode', l.postcode, 'phone', l.phone) ORDER BY l.name)
         FROM "Location" l
       ), '[]'::json) AS "locations"`;
   if (!row?.settings) throw new Response("Not found", { status: 404 });

@@ -121,7 +121,8 @@ export const locationInput = z.object({
   name: fields.name("a name for the location"),
   address: optionalText("the address"),
   city: optionalText("the city", 100),
-  state: optionalText("the state", 100),
+  state: optionalText("the state, county or province", 100),
+  postcode: optionalText("the postcode", 20),
   phone: optionalText("the phone number", 40),
 });
 
@@ -410,6 +411,7 @@ export async function listLocations(tx: Tx) {
       address: true,
       city: true,
       state: true,
+      postcode: true,
       phone: true,
       _count: { select: { lessons: true } },
       rooms: {

@@ -11,6 +11,7 @@ import { CLASS_TYPE_LABEL, programValue } from "~/models/online-enrollment-form"
 import familiesCss from "~/styles/families.css?url";
 import type { loader as rootLoader } from "~/root";
 import { useFormat } from "~/utils/format";
+import { formatAddress } from "~/domain/locale";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
 
@@ -234,7 +235,7 @@ export default function SchoolHome() {
                       <br />
                     </>
                   ) : null}
-                  {[l.city, l.state].filter(Boolean).join(", ")}
+                  {formatAddress({ city: l.city, state: l.state, postcode: l.postcode }, fmt.locale)}
                 </address>
                 {l.phone ? <a href={`tel:${l.phone.replace(/[^\d+]/g, "")}`}>{l.phone}</a> : null}
               </li>

@@ -32,6 +32,8 @@ import {
 } from "~/models/setup.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { pageTitle } from "~/utils/meta";
+import { useFormat } from "~/utils/format";
+import { formatAddress, LOCALE_INFO } from "~/domain/locale";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Places");
 
@@ -100,11 +102,12 @@ function aboutLocation(result: SetupResult | null, locationId: string) {
   return null;
 }
 
-function addressLine(l: Pick<Location, "address" | "city" | "state">) {
-  return [l.address, [l.city, l.state].filter(Boolean).join(", ")].filter(Boolean).join(", ");
+function addressLine(l: Pick<Location, "address" | "city" | "state" | "postcode">, locale: string) {
+  return formatAddress(l, locale);
 }
 
 export default function PlacesPage() {
+  const fmt = useFormat();
   const { locations } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() ?? null;
   const [params] = useSearchParams();
@@ -137,7 +140,7 @@ export default function PlacesPage() {
               <div>
                 <h2 id={`location-${l.id}`}>{l.name}</h2>
                 <p className="muted" style={{ margin: 0 }}>
-                  {addressLine(l) || "No address"}
+                  {addressLine(l, fmt.locale) || "No address"}
                   {l.phone ? ` · ${l.phone}` : ""}
                 </p>
               </div>
@@ -219,10 +222,12 @@ function LocationForm({ editing, result }: { editing: Location | null; result: S
     intent,
     editing?.id ?? null,
     editing
-      ? { name: editing.name, address: editing.address ?? "", city: editing.city ?? "", state: editing.state ?? "", phone: editing.phone ?? "" }
+      ? { name: editing.name, address: editing.address ?? "", city: editing.city ?? "", state: editing.state ?? "", postcode: editing.postcode ?? "", phone: editing.phone ?? "" }
       : {},
   );
   const formRef = useResetOnSuccess(result, "add-location");
+  // The address fields of the school's country (its locale): "State" and "ZIP code", "County" and "Postcode"…
+  const fields = LOCALE_INFO[useFormat().locale].address;
   const busy = useBusy(intent);
   return (
     <Form method="post" action={BASE_URL} preventScrollReset noValidate ref={formRef} aria-label={editing ? `Change ${editing.name}` : "Add a location"}>
@@ -233,7 +238,8 @@ function LocationForm({ editing, result }: { editing: Location | null; result: S
         <Field label="Name" name="name" required defaultValue={values.name} error={errors.name} autoFocus={!!editing} maxLength={100} autoComplete="off" />
         <Field label="Street address (optional)" name="address" defaultValue={values.address} error={errors.address} maxLength={200} autoComplete="street-address" />
         <Field label="City (optional)" name="city" defaultValue={values.city} error={errors.city} maxLength={100} autoComplete="address-level2" />
-        <Field label="State (optional)" name="state" defaultValue={values.state} error={errors.state} maxLength={100} autoComplete="address-level1" />
+        {fields.region ? <Field label={`${fields.region} (optional)`} name="state" defaultValue={values.state} error={errors.state} maxLength={100} autoComplete="address-level1" /> : null}
+        <Field label={`${fields.postcode} (optional)`} name="postcode" defaultValue={values.postcode} error={errors.postcode} maxLength={20} autoComplete="postal-code" />
         <Field label="Phone (optional)" name="phone" type="tel" defaultValue={values.phone} error={errors.phone} maxLength={40} autoComplete="tel" />
       </div>
       <FormActions busy={busy} editing={!!editing} saveLabel="Save location" addLabel="Add location" cancelTo={BASE_URL} />

@@ -134,7 +134,7 @@ describe("terms", () => {
 
 describe("closures", () => {
   it("closes one location only, and cannot point at another school's location", async () => {
-    const location = await harmony.run((tx) => createLocation(tx, { name: `Annex ${tag}`, address: null, city: null, state: null, phone: null }));
+    const location = await harmony.run((tx) => createLocation(tx, { name: `Annex ${tag}`, address: null, city: null, state: null, postcode: null, phone: null }));
     try {
       const closure = await harmony.run((tx) =>
         createClosure(tx, { name: `Annex repairs ${tag}`, startDate: day("02-03"), endDate: day("02-04"), locationId: location.id }),
@@ -162,7 +162,7 @@ describe("closures", () => {
 
 describe("places", () => {
   it("refuses to delete a room with lessons, and a location with rooms, with a message", async () => {
-    const location = await harmony.run((tx) => createLocation(tx, { name: `Hall ${tag}`, address: "1 Main St", city: null, state: null, phone: null }));
+    const location = await harmony.run((tx) => createLocation(tx, { name: `Hall ${tag}`, address: "1 Main St", city: null, state: null, postcode: null, phone: null }));
     const room = await harmony.run((tx) => createRoom(tx, location.id, { name: `Room ${tag}`, capacity: 4 }));
     const teacher = await harmony.run((tx) => tx.user.findFirstOrThrow({ where: { role: "TEACHER" }, select: { id: true } }));
     const lesson = await harmony.run((tx) =>
