@@ -7,7 +7,8 @@
 import { countWeeksPerStudent, hybridWeeks, priceBreakdown, validatePattern, termWeekCount, type HybridPattern, type HybridWeek } from "../domain/hybrid";
 import { canMoveIndividualSession } from "../domain/notice";
 import { computeFreeSlots, type FreeSlot } from "../domain/slots";
-import { addDays, formatLocalTime, formatShortDate, localDateTimeToUtc, toLocalDate, toLocalParts } from "../domain/time";
+import type { Formatter } from "../domain/locale";
+import { addDays, formatLocalTime, localDateTimeToUtc, toLocalDate, toLocalParts } from "../domain/time";
 import { schoolFormatter } from "./school-settings.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
@@ -171,6 +172,7 @@ export async function openBookings(tx: Tx, mailer: Mailer, input: { configId: st
     select: { studentId: true, student: { select: { user: { select: { firstName: true } } } } },
   });
   const addresses = await familyAddresses(tx, enrolled.map((e) => e.studentId));
+  const fmt = await schoolFormatter(tx);
   // One email per address, naming every child of theirs in the lesson.
   const childrenOf = new Map<string, string[]>();
   for (const e of enrolled) {
@@ -180,16 +182,16 @@ export async function openBookings(tx: Tx, mailer: Mailer, input: { configId: st
     await mailer.send(tx, {
       to,
       subject: `Book your 1-on-1 sessions for ${config.lesson.title}`,
-      text: bookingsOpenText({ lessonTitle: config.lesson.title, termName: config.term.name, children, weeks, link: `${input.origin}/family/hybrid/${config.id}` }),
+      text: bookingsOpenText(fmt, { lessonTitle: config.lesson.title, termName: config.term.name, children, weeks, link: `${input.origin}/family/hybrid/${config.id}` }),
     });
   }
   return { notified: childrenOf.size };
 }
 
 /** The "bookings are open" email's words (its weeks are the ones still ahead). */
-export function bookingsOpenText(input: { lessonTitle: string; termName: string; children: string[]; weeks: readonly { weekNumber: number; weekStart: string; weekEnd: string }[]; link: string }) {
+export function bookingsOpenText(fmt: Formatter, input: { lessonTitle: string; termName: string; children: string[]; weeks: readonly { weekNumber: number; weekStart: string; weekEnd: string }[]; link: string }) {
   const who = input.children.length > 1 ? `${input.children.slice(0, -1).join(", ")} and ${input.children.at(-1)}` : (input.children[0] ?? "your child");
-  const lines = input.weeks.map((w) => `- Week ${w.weekNumber}: ${formatShortDate(w.weekStart)} to ${formatShortDate(w.weekEnd)}`);
+  const lines = input.weeks.map((w) => `- Week ${w.weekNumber}: ${fmt.day(w.weekStart)} to ${fmt.day(w.weekEnd)}`);
   return [
     `Hello,`,
     "",

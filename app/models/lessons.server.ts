@@ -5,7 +5,7 @@ import type { Prisma } from "../../server/db/clients.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { pageOf } from "../domain/paging";
-import { formatLongDate, localDateTimeToUtc } from "../domain/time";
+import { localDateTimeToUtc } from "../domain/time";
 import { idParam, pageParam, searchParam } from "../utils/list-query";
 import { decideEnrollment, EnrollmentError, endEnrollment, enrollStudent, lessonRoster } from "./enrollment.server";
 import type { LessonForm, LessonTypeValue } from "./lesson-form";
@@ -315,6 +315,7 @@ export async function handOverAndTell(
   const fromName = `${from.firstName} ${from.lastName}`;
   const toName = `${to.firstName} ${to.lastName}`;
   let emailed = 0;
+  const fmt = await schoolFormatter(tx);
   for (const lessonId of moved.lessonIds) {
     const lesson = await tx.lesson.findUniqueOrThrow({ where: { id: lessonId }, select: { title: true } });
     emailed += await notifyEnrolledFamilies(
@@ -322,9 +323,9 @@ export async function handOverAndTell(
       mailer,
       lessonId,
       {
-        subject: `${lesson.title}: a new teacher from ${formatLongDate(fromDate)}`,
+        subject: `${lesson.title}: a new teacher from ${fmt.day(fromDate, { weekday: undefined, year: "numeric" })}`,
         text:
-          `From ${formatLongDate(fromDate)}, ${toName} will teach ${lesson.title}, taking over from ${fromName}. ` +
+          `From ${fmt.day(fromDate, { weekday: undefined, year: "numeric" })}, ${toName} will teach ${lesson.title}, taking over from ${fromName}. ` +
           `Days, times and rooms stay the same.\n\nIf you have any questions, please contact the school.\n\n${input.schoolName}`,
       },
       ["ACTIVE", "PENDING"],

@@ -5,7 +5,7 @@
 import { schoolFormatter } from "./school-settings.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
-import { daysBetween, formatLocalTime, formatShortDate, toLocalDate } from "../domain/time";
+import { daysBetween, formatLocalTime, toLocalDate } from "../domain/time";
 import { notifyEnrolledFamilies, notifyOccurrenceFamilies } from "./notify.server";
 import { cancelOccurrence, editOccurrences, SchedulingInputError } from "./scheduling.server";
 
@@ -72,13 +72,14 @@ export async function cancelOccurrenceForSchool(
   mailer: Mailer,
   input: SchoolVoice & { occurrenceId: string; by: "SCHOOL" | "TEACHER"; reason: string | null },
 ) {
+  const fmt = await schoolFormatter(tx);
   const { occurrenceId, timeZone, reason } = input;
   const cancelled = await cancelOccurrence(tx, occurrenceId, input.by, reason);
   const date = toLocalDate(cancelled.startsAt, timeZone);
-  const when = `${formatShortDate(date)} at ${formatLocalTime(cancelled.startsAt, timeZone)}`;
+  const when = `${fmt.day(date)} at ${fmt.time(cancelled.startsAt)}`;
   const who = input.by === "TEACHER" ? "The teacher has cancelled" : "We have cancelled";
   const emailed = await notifyOccurrenceFamilies(tx, mailer, occurrenceId, {
-    subject: `${cancelled.lesson.title} on ${formatShortDate(date)} is cancelled`,
+    subject: `${cancelled.lesson.title} on ${fmt.day(date)} is cancelled`,
     text: `Hello,\n\n${who} ${cancelled.lesson.title} on ${when}.${reason ? `\n\nReason: ${reason}` : ""}\n\nWe are sorry for the change. Other dates are not affected.\n\n${input.schoolName}`,
   });
   return { date, emailed };
@@ -112,6 +113,7 @@ export async function moveOccurrence(
   mailer: Mailer,
   input: SchoolVoice & { occurrenceId: string; date: string; time: string; roomId?: string },
 ) {
+  const fmt = await schoolFormatter(tx);
   const { timeZone } = input;
   const occurrence = await tx.lessonOccurrence.findUnique({
     where: { id: input.occurrenceId },
@@ -139,11 +141,11 @@ export async function moveOccurrence(
   const moved = edit.updated.find((u) => u.id === occurrence.id);
   if (!moved) return { title: occurrence.lesson.title, moved: null, emailed: 0 };
   const room = moved.roomId ? await tx.room.findUnique({ where: { id: moved.roomId }, select: { name: true } }) : null;
-  const before = `${formatShortDate(fromDate)} at ${formatLocalTime(occurrence.startsAt, timeZone)}`;
-  const after = `${formatShortDate(moved.localDate)}, ${formatLocalTime(moved.start, timeZone)}–${formatLocalTime(moved.end, timeZone)}`;
+  const before = `${fmt.day(fromDate)} at ${fmt.time(occurrence.startsAt)}`;
+  const after = `${fmt.day(moved.localDate)}, ${fmt.time(moved.start)}–${fmt.time(moved.end)}`;
   const where = room ? ` in ${room.name}` : " (online)";
   const emailed = await notifyOccurrenceFamilies(tx, mailer, occurrence.id, {
-    subject: `${occurrence.lesson.title} has moved to ${formatShortDate(moved.localDate)}`,
+    subject: `${occurrence.lesson.title} has moved to ${fmt.day(moved.localDate)}`,
     text: `Hello,\n\n${occurrence.lesson.title} on ${before} has moved. It now takes place on ${after}${where}.\n\nIf this time does not work for you, please reply to let us know.\n\n${input.schoolName}`,
   });
   return { title: occurrence.lesson.title, moved: { after, where }, emailed };
@@ -165,6 +167,7 @@ export interface OccurrenceEditInput {
  * values. The families are emailed the list of changed dates.
  */
 export async function editOccurrence(tx: Tx, mailer: Mailer, occurrenceId: string, input: OccurrenceEditInput & SchoolVoice) {
+  const fmt = await schoolFormatter(tx);
   const { timeZone } = input;
   const o = await occurrenceDetails(tx, occurrenceId);
   if (!o) throw new SchedulingInputError("This lesson date does not exist any more.");
@@ -194,12 +197,12 @@ export async function editOccurrence(tx: Tx, mailer: Mailer, occurrenceId: strin
     return t ? `${t.firstName} ${t.lastName}` : "another teacher";
   };
   const line = (u: (typeof edit.updated)[number]) =>
-    `- ${formatShortDate(toLocalDate(u.previousStart, timeZone))} at ${formatLocalTime(u.previousStart, timeZone)} → ${formatShortDate(u.localDate)}, ${formatLocalTime(u.start, timeZone)}–${formatLocalTime(u.end, timeZone)}, ${roomName(u.roomId)}${change.teacherId ? `, with ${teacherName(u.teacherId)}` : ""}`;
+    `- ${fmt.day(toLocalDate(u.previousStart, timeZone))} at ${fmt.time(u.previousStart)} → ${fmt.day(u.localDate)}, ${fmt.time(u.start)}–${fmt.time(u.end)}, ${roomName(u.roomId)}${change.teacherId ? `, with ${teacherName(u.teacherId)}` : ""}`;
   const shown = edit.updated.slice(0, 12).map(line);
   if (edit.updated.length > shown.length) shown.push(`…and ${edit.updated.length - shown.length} more dates.`);
   const single = edit.updated.length === 1 ? edit.updated[0]! : null;
   const message = {
-    subject: single ? `${o.lesson.title} has moved to ${formatShortDate(single.localDate)}` : `${o.lesson.title}: ${edit.updated.length} dates have changed`,
+    subject: single ? `${o.lesson.title} has moved to ${fmt.day(single.localDate)}` : `${o.lesson.title}: ${edit.updated.length} dates have changed`,
     text: `Hello,\n\n${single ? "This lesson date has changed" : "These lesson dates have changed"}:\n\n${shown.join("\n")}\n\nIf the new time does not work for you, please reply to let us know.\n\n${input.schoolName}`,
   };
   const emailed = single && single.id === occurrenceId ? await notifyOccurrenceFamilies(tx, mailer, occurrenceId, message) : await notifyEnrolledFamilies(tx, mailer, o.lessonId, message);

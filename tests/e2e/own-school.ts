@@ -34,13 +34,19 @@ function databaseServices(): RunningServices {
   return services;
 }
 
-/** Seeds a copy of the demo school `base` under a new slug; its "now" is the e2e clock's start. */
+/**
+ * Seeds a copy of the demo school `base` under a new slug; its "now" is the e2e clock's start.
+ * The copies write dates and times the en-GB way (24-hour clock, day before month, weeks
+ * from Monday), whatever the base, so the journeys that change a school read one format;
+ * the demo schools' own locales (Harmony en-US, Riverside en-GB) are walked page by page
+ * in locale.spec.ts.
+ */
 export async function createOwnSchool(base: DemoBase, prefix: string): Promise<OwnSchool> {
   const s = databaseServices();
   passwordHash ??= hashPassword(DEMO_PASSWORD);
   const spec = base === "harmony" ? HARMONY : RIVERSIDE;
   const slug = uniqueSlug(prefix);
-  await seedSchool(s, { ...spec, slug }, { passwordHash: await passwordHash, now: new Date(CLOCK_START) });
+  await seedSchool(s, { ...spec, slug, locale: "en-GB" }, { passwordHash: await passwordHash, now: new Date(CLOCK_START) });
   return { slug, base };
 }
 
