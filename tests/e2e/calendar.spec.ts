@@ -31,7 +31,10 @@ async function dragTo(item: Locator, column: Locator, time: string) {
   await item.dragTo(column, { sourcePosition: { x: 12, y: 3 }, targetPosition: { x: 30, y: y + 3 } });
 }
 
-function week(page: Page, name = WEEK_OF_1_DEC) {
+/** The week of 9 Dec: en-GB writes a week within one month as "7–13 Dec 2026" (Intl.DateTimeFormat#formatRange). */
+const DEC_7_TO_13 = /^Week: 7\s*–\s*13 Dec 2026$/;
+
+function week(page: Page, name: string | RegExp = WEEK_OF_1_DEC) {
   return page.getByRole("region", { name });
 }
 
@@ -86,7 +89,7 @@ test("an admin drags a lesson onto a clash and is refused, then onto a free slot
 test("the keyboard edit form refuses a clash keeping what was typed, then moves the date", async ({ page }) => {
   await signIn(page, slug, DEMO.harmony.admin);
   await page.goto(schoolUrl(slug, "/admin/calendar?view=week&date=2026-12-09"));
-  const wednesday = week(page, "Week: 7 Dec – 13 Dec 2026").getByRole("region", { name: "Wed 9 Dec" });
+  const wednesday = week(page, DEC_7_TO_13).getByRole("region", { name: "Wed 9 Dec" });
   const link = wednesday.getByRole("link", { name: /Guitar Group/ });
   await link.focus();
   await page.keyboard.press("Enter");
@@ -118,7 +121,7 @@ test("the keyboard edit form refuses a clash keeping what was typed, then moves 
   await expect(page).toHaveURL(/\/admin\/calendar\?.*view=week.*date=2026-12-09/);
   const endHour = target === "18:30" ? "19:30" : "19:45";
   await expect(page.getByRole("status")).toContainText(`Guitar Group now meets Wed 9 Dec, ${target}–${endHour} in Studio B.`);
-  await expect(week(page, "Week: 7 Dec – 13 Dec 2026").getByRole("region", { name: "Wed 9 Dec" }).getByRole("link", { name: new RegExp(`^${target}–${endHour} Guitar Group`) })).toBeVisible();
+  await expect(week(page, DEC_7_TO_13).getByRole("region", { name: "Wed 9 Dec" }).getByRole("link", { name: new RegExp(`^${target}–${endHour} Guitar Group`) })).toBeVisible();
 });
 
 test("the filter form narrows the calendar, without JavaScript", async ({ browser }) => {
