@@ -51,6 +51,8 @@ async function freshPage(browser: Browser, use: (page: Page) => Promise<void>, s
 interface Options {
   /** The demo school an `ownSchool` copies (default harmony): `test.use({ ownSchoolBase: "riverside" })`. */
   ownSchoolBase: DemoBase;
+  /** The locale the copy writes dates in (default: its base's, en-US for harmony): `test.use({ ownSchoolLocale: "en-GB" })`. */
+  ownSchoolLocale: string | null;
 }
 
 interface WorkerFixtures {
@@ -77,6 +79,7 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures & Options, WorkerFixtures>({
   ownSchoolBase: ["harmony", { option: true }],
+  ownSchoolLocale: [null, { option: true }],
   ownSchools: [
     async ({}, use) => {
       await use(new Map());
@@ -84,13 +87,13 @@ export const test = base.extend<Fixtures & Options, WorkerFixtures>({
     },
     { scope: "worker" },
   ],
-  ownSchool: async ({ ownSchools, ownSchoolBase }, use, testInfo) => {
-    const key = `${testInfo.file}\n${ownSchoolBase}`;
+  ownSchool: async ({ ownSchools, ownSchoolBase, ownSchoolLocale }, use, testInfo) => {
+    const key = `${testInfo.file}\n${ownSchoolBase}\n${ownSchoolLocale ?? ""}`;
     let school = ownSchools.get(key);
     if (!school) {
       // Seeding a whole demo school takes a while on a busy machine: not the journey's time.
       testInfo.setTimeout(testInfo.timeout + 120_000);
-      school = createOwnSchool(ownSchoolBase, path.basename(testInfo.file).replace(/\.spec\.ts$/, "").slice(0, 12));
+      school = createOwnSchool(ownSchoolBase, path.basename(testInfo.file).replace(/\.spec\.ts$/, "").slice(0, 12), ownSchoolLocale);
       ownSchools.set(key, school);
     }
     await use(await school);

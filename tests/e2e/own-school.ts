@@ -36,17 +36,15 @@ function databaseServices(): RunningServices {
 
 /**
  * Seeds a copy of the demo school `base` under a new slug; its "now" is the e2e clock's start.
- * The copies write dates and times the en-GB way (24-hour clock, day before month, weeks
- * from Monday), whatever the base, so the journeys that change a school read one format;
- * the demo schools' own locales (Harmony en-US, Riverside en-GB) are walked page by page
- * in locale.spec.ts.
+ * It writes dates in its base's locale, or in `locale` when a spec asks for one (the
+ * calendar and scheduling journeys read 24-hour, day-month times: en-GB).
  */
-export async function createOwnSchool(base: DemoBase, prefix: string): Promise<OwnSchool> {
+export async function createOwnSchool(base: DemoBase, prefix: string, locale: string | null = null): Promise<OwnSchool> {
   const s = databaseServices();
   passwordHash ??= hashPassword(DEMO_PASSWORD);
   const spec = base === "harmony" ? HARMONY : RIVERSIDE;
   const slug = uniqueSlug(prefix);
-  await seedSchool(s, { ...spec, slug, locale: "en-GB" }, { passwordHash: await passwordHash, now: new Date(CLOCK_START) });
+  await seedSchool(s, { ...spec, slug, locale: locale ?? spec.locale }, { passwordHash: await passwordHash, now: new Date(CLOCK_START) });
   return { slug, base };
 }
 

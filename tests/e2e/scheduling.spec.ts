@@ -9,6 +9,9 @@ import { CLOCK_START, DEMO, escapeRegExp, schoolUrl } from "./support";
 
 // This spec changes its school: it works on a copy of harmony of its own (ownSchool).
 let slug = "";
+// This journey reads 24-hour, day-month times: its school copy writes en-GB.
+test.use({ ownSchoolLocale: "en-GB" });
+
 test.beforeEach(({ ownSchool }) => {
   slug = ownSchool.slug;
 });
