@@ -9,7 +9,7 @@ import { createChild, enrollChild, OnlineEnrollmentError } from "./online-enroll
 import { enrollmentPolicy } from "./landing.server";
 import type { ChildInput } from "./online-enrollment-form";
 import { scheduleSummary } from "./lesson-form";
-import { schoolFormatter } from "./school-settings.server";
+import type { Formatter } from "../utils/format";
 import { inviteUser, PersonExistsError } from "./people.server";
 
 export class FamilyError extends FormRefusal {
@@ -25,8 +25,8 @@ const me = (tx: Tx, userId: string) =>
  * The family page. Parents see every child of their family group and the family's
  * details; a student with their own login sees only themselves.
  */
-export async function familyHome(tx: Tx, userId: string, timeZone: string, now: Date) {
-  const fmt = await schoolFormatter(tx);
+export async function familyHome(tx: Tx, userId: string, fmt: Formatter, now: Date) {
+  const { timeZone } = fmt;
   const user = await me(tx, userId);
   const isParent = user.role === "PARENT";
   const familyId = isParent ? user.familyGroupId : null;

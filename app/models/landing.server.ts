@@ -7,7 +7,7 @@
 import type { SchoolDb, Tx } from "../../server/db/school-db.server";
 import { scheduleSummary } from "./lesson-form";
 import { placeText, scheduleLine, seatsText } from "./online-enrollment-form";
-import { schoolFormatter } from "./school-settings.server";
+import type { Formatter } from "../utils/format";
 import { toLocalParts } from "../domain/time";
 
 export interface PublicClass {
@@ -49,8 +49,8 @@ interface ClassRow {
  * weekday (Monday first) and time in the school's zone. Full ones too (the form
  * offers their waitlist); the landing page shows those with seats.
  */
-export async function publicClasses(tx: Tx, timeZone: string, now: Date): Promise<PublicClass[]> {
-  const fmt = await schoolFormatter(tx);
+export async function publicClasses(tx: Tx, fmt: Formatter, now: Date): Promise<PublicClass[]> {
+  const { timeZone } = fmt;
   const [row] = await tx.$queryRaw<{ classes: ClassRow[]; locations: number }[]>`
     SELECT
       (SELECT count(*)::int FROM "Location") AS "locations",
@@ -130,7 +130,7 @@ interface LandingRow {
 }
 
 /** Everything the public page shows, read in one transaction (two statements). */
-export async function landingPage(tx: Tx, input: { schoolId: string; timeZone: string; now: Date }) {
+export async function landingPage(tx: Tx, input: { schoolId: string; fmt: Formatter; now: Date }) {
   const now = input.now;
   const [row] = await tx.$queryRaw<LandingRow[]>`
     SELECT
@@ -160,7 +160,7 @@ export async function landingPage(tx: Tx, input: { schoolId: string; timeZone: s
       ), '[]'::json) AS "locations"`;
   if (!row?.settings) throw new Response("Not found", { status: 404 });
   const { settings } = row;
-  const classes = settings.showPrograms ? await publicClasses(tx, input.timeZone, now) : [];
+  const classes = settings.showPrograms ? await publicClasses(tx, input.fmt, now) : [];
   return {
     settings: { ...settings, registrationFee: settings.registrationFee && Number(settings.registrationFee) > 0 ? settings.registrationFee : null },
     // Only classes with a seat free; full ones are still offered (waitlist) on the form.
@@ -181,7 +181,7 @@ export type LandingData = Awaited<ReturnType<typeof landingPage>>;
 export const LANDING_TTL_MS = 5_000;
 const landingCache = new Map<string, { at: number; value: Promise<LandingData> }>();
 
-export function cachedLandingPage(db: Pick<SchoolDb, "run">, input: { schoolId: string; timeZone: string; now: Date }, ttlMs = LANDING_TTL_MS): Promise<LandingData> {
+export function cachedLandingPage(db: Pick<SchoolDb, "run">, input: { schoolId: string; fmt: Formatter; now: Date }, ttlMs = LANDING_TTL_MS): Promise<LandingData> {
   const now = Date.now();
   const hit = landingCache.get(input.schoolId);
   if (hit && now - hit.at < ttlMs) return hit.value;

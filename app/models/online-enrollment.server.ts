@@ -26,7 +26,7 @@ import {
 import { createLessonRequest } from "./lesson-requests.server";
 import { escapeHtml } from "./people.server";
 import { isUniqueViolation } from "./sql.server";
-import { formatterFor } from "../utils/format";
+import { formatterFor, type Formatter } from "../utils/format";
 
 /** A refusal the form shows; `field` names the input it is about, if any. */
 export class OnlineEnrollmentError extends FormRefusal {}
@@ -85,8 +85,8 @@ export interface EnrollmentOptions {
   programs: string[];
 }
 
-export async function enrollmentOptions(tx: Tx, timeZone: string, now: Date): Promise<EnrollmentOptions> {
-  const classes = await publicClasses(tx, timeZone, now);
+export async function enrollmentOptions(tx: Tx, fmt: Formatter, now: Date): Promise<EnrollmentOptions> {
+  const classes = await publicClasses(tx, fmt, now);
   const instruments = await instrumentNames(tx);
   return {
     classes,

@@ -10,7 +10,7 @@ import { cachedLandingPage } from "~/models/landing.server";
 import { CLASS_TYPE_LABEL, programValue } from "~/models/online-enrollment-form";
 import familiesCss from "~/styles/families.css?url";
 import type { loader as rootLoader } from "~/root";
-import { useFormat } from "~/utils/format";
+import { formatterFor, useFormat } from "~/utils/format";
 import { formatAddress } from "~/domain/locale";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
@@ -53,7 +53,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   if (context.tenant.kind !== "school" || !context.db) throw redirect("/operator");
   const { school } = context.tenant;
   // Who is signed in comes from the root loader (no second session lookup here).
-  const page = await cachedLandingPage(context.db, { schoolId: school.id, timeZone: school.timezone, now: context.clock.now() });
+  const page = await cachedLandingPage(context.db, { schoolId: school.id, fmt: formatterFor(school), now: context.clock.now() });
   const description = page.settings.tagline
     ? firstSentences(page.settings.tagline)
     : page.settings.about

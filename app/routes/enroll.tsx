@@ -67,7 +67,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
   const [user, { options, settings, durations }] = await Promise.all([
     getUser(request, context),
-    db.run(async (tx) => ({ options: await enrollmentOptions(tx, school.timezone, context.clock.now()), settings: await loadEnrollmentSettings(tx, school.id), durations: await lessonLengths(tx) })),
+    db.run(async (tx) => ({ options: await enrollmentOptions(tx, formatterFor(school), context.clock.now()), settings: await loadEnrollmentSettings(tx, school.id), durations: await lessonLengths(tx) })),
   ]);
   const asked = new URL(request.url).searchParams.get("program") ?? "";
   const preselect = options.programs.includes(asked) ? asked : "";
@@ -113,7 +113,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionResult>({ state: "done", accountEmail: entry(values, "guardian.email"), children });
   }
 
-  const { options, durations } = await db.run(async (tx) => ({ options: await enrollmentOptions(tx, school.timezone, context.clock.now()), durations: await lessonLengths(tx) }));
+  const { options, durations } = await db.run(async (tx) => ({ options: await enrollmentOptions(tx, formatterFor(school), context.clock.now()), durations: await lessonLengths(tx) }));
   const parsed = parseEnrollmentForm(values, { instruments: options.instruments, programs: options.programs, today: toLocalDate(context.clock.now(), school.timezone), durations });
   if (!parsed.ok) {
     return form(values, { errors: parsed.errors, formError: parsed.errors.key ?? "Please correct the fields marked below." }, 400);

@@ -15,7 +15,7 @@ import { SKILL_LEVEL_LABEL, type FormEntries } from "~/models/online-enrollment-
 import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
 import { requireSchool, requireUser } from "~/utils/auth.server";
-import { useFormat } from "~/utils/format";
+import { formatterFor, useFormat } from "~/utils/format";
 import { fields, formValues, parseForm } from "~/utils/forms";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
@@ -42,7 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, { role: ["PARENT", "STUDENT"] });
   const { db, school } = requireSchool(context);
   return db.run(async (tx) => {
-    const home = await familyHome(tx, user.id, school.timezone, context.clock.now());
+    const home = await familyHome(tx, user.id, formatterFor(school), context.clock.now());
     const notes = await sharedNotesFor(tx, home.children.map((c) => c.id));
     return { ...home, notes, timeZone: school.timezone };
   });

@@ -15,6 +15,7 @@ import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { randomToken } from "~/utils/tokens.server";
+import { formatterFor } from "~/utils/format";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Add a child");
@@ -22,7 +23,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Add a chi
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "PARENT" });
   const { db, school } = requireSchool(context);
-  const options = await db.run((tx) => enrollmentOptions(tx, school.timezone, context.clock.now()));
+  const options = await db.run((tx) => enrollmentOptions(tx, formatterFor(school), context.clock.now()));
   const programs: ProgramGroups = {
     classes: options.classes.map((c) => ({ value: programValue({ kind: "lesson", lessonId: c.id }), label: `${c.title} — ${c.summary}${c.seatsLeft === 0 ? " (join the waitlist)" : ""}` })),
     individual: [],
@@ -34,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, { role: "PARENT" });
   const { db, school } = requireSchool(context);
   const values = formEntries(await request.formData());
-  const options = await db.run((tx) => enrollmentOptions(tx, school.timezone, context.clock.now()));
+  const options = await db.run((tx) => enrollmentOptions(tx, formatterFor(school), context.clock.now()));
   const parsed = parseAddChildForm(values, {
     instruments: options.instruments,
     programs: options.classes.map((c) => programValue({ kind: "lesson", lessonId: c.id })),

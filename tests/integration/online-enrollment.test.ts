@@ -20,6 +20,7 @@ import {
   type SubmissionResult,
 } from "../../app/models/online-enrollment.server";
 import { findUsableToken } from "../../app/utils/auth.server";
+import { formatterFor } from "../../app/utils/format";
 import type { SchoolDb, Tx } from "../../server/db/school-db.server";
 import { renderEmail } from "../../server/services/email.server";
 import { testServices } from "../support/services";
@@ -28,6 +29,7 @@ import { testServices } from "../support/services";
 const NOW = new Date();
 
 const ZONE = "America/New_York";
+const FMT = formatterFor({ locale: "en-US", timezone: ZONE, currency: "USD" });
 const DAY = 86_400_000;
 const services = testServices();
 let db: SchoolDb;
@@ -287,7 +289,7 @@ describe("online enrollment", () => {
     expect(email.text).toContain("A registration fee of $35.50 is due; you will be able to pay it from your family page.");
     // The family page lists it as due.
     const parent = await run((tx) => tx.user.findFirstOrThrow({ where: { email: data.guardian.email }, select: { id: true } }));
-    const home = await run((tx) => familyHome(tx, parent.id, ZONE, NOW));
+    const home = await run((tx) => familyHome(tx, parent.id, FMT, NOW));
     expect(home.family?.due).toEqual([expect.objectContaining({ id: result.registrationFee!.paymentId, amount: "35.50", description: "Registration fee" })]);
   });
 
@@ -397,7 +399,7 @@ describe("the landing page's data", () => {
     const full = await makeClass(1);
     enrolled(await submitOnlineEnrollment(db, deps, input([child("Rae", { kind: "lesson", lessonId: full.id })])));
     const open = await makeClass(3);
-    const page = await run((tx) => landingPage(tx, { schoolId, timeZone: ZONE, now: NOW  }));
+    const page = await run((tx) => landingPage(tx, { schoolId, fmt: FMT, now: NOW  }));
     const shown = page.classes.find((c) => c.id === open.id);
     expect(shown?.summary).toMatch(/^[A-Z][a-z]+days \d{1,2}:00 [AP]M · Studio A · 3 seats left$/);
     expect(page.classes.find((c) => c.id === full.id)).toBeUndefined();
@@ -406,7 +408,7 @@ describe("the landing page's data", () => {
     expect(page.locations).toEqual([expect.objectContaining({ name: "Main Hall", address: "1 Music Street" })]);
 
     await run((tx) => tx.school.update({ where: { id: schoolId }, data: { landingShowTeachers: false, landingShowLocations: false } }));
-    const trimmed = await run((tx) => landingPage(tx, { schoolId, timeZone: ZONE, now: NOW  }));
+    const trimmed = await run((tx) => landingPage(tx, { schoolId, fmt: FMT, now: NOW  }));
     expect(trimmed.teachers).toEqual([]);
     expect(trimmed.locations).toEqual([]);
     await run((tx) => tx.school.update({ where: { id: schoolId }, data: { landingShowTeachers: true, landingShowLocations: true } }));
@@ -424,7 +426,7 @@ describe("the family pages", () => {
 
   it("shows each child's enrollments and next lessons to the parent", async () => {
     const { parentId, lesson, result } = await newFamily();
-    const home = await run((tx) => familyHome(tx, parentId, ZONE, NOW));
+    const home = await run((tx) => familyHome(tx, parentId, FMT, NOW));
     expect(home.family?.isAdmin).toBe(true);
     expect(home.children).toHaveLength(1);
     expect(home.children[0]).toMatchObject({ id: result.children[0]!.studentId, enrollments: [expect.objectContaining({ lessonId: lesson.id, status: "ACTIVE" })], attendance: { present: 0, absent: 0 } });
@@ -444,7 +446,7 @@ describe("the family pages", () => {
     await expect(run((tx) => addGuardian(tx, { mailer: services.mailer, origin: deps.origin, schoolName: deps.school.name }, tam.id, { firstName: "X", lastName: "Y", email: `x.${unique()}@example.test`, phone: null }))).rejects.toBeInstanceOf(FamilyError);
     await expect(run((tx) => updateBilling(tx, tam.id, { billingEmail: "tam@example.test", billingAddress: null }))).rejects.toThrow(/account holder/);
     await run((tx) => updateBilling(tx, parentId, { billingEmail: "bills@example.test", billingAddress: "1 Main St" }));
-    const home = await run((tx) => familyHome(tx, tam.id, ZONE, NOW));
+    const home = await run((tx) => familyHome(tx, tam.id, FMT, NOW));
     expect(home.family).toMatchObject({ isAdmin: false, billingEmail: "bills@example.test", billingAddress: "1 Main St" });
     expect(home.children).toHaveLength(1);
   });
@@ -458,7 +460,7 @@ describe("the family pages", () => {
     expect(again.outcome).toBe("WAITLISTED");
     const none = await run((tx) => addChildToFamily(tx, { slug, now: NOW  }, parentId, child("Wes", null)));
     expect(none.outcome).toBe("NONE");
-    const home = await run((tx) => familyHome(tx, parentId, ZONE, NOW));
+    const home = await run((tx) => familyHome(tx, parentId, FMT, NOW));
     expect(home.children.map((c) => c.firstName)).toEqual(["Sol", "Uma", "Vik", "Wes"]);
     const uma = await run((tx) => tx.student.findUniqueOrThrow({ where: { id: added.studentId }, select: { emergencyContactName: true, parentEmail: true, user: { select: { familyGroupId: true } } } }));
     expect(uma).toMatchObject({ emergencyContactName: "Pat Okafor", user: { familyGroupId: result.familyGroupId } });
@@ -468,7 +470,7 @@ describe("the family pages", () => {
     const { result, parentId } = await newFamily();
     const sol = await run((tx) => tx.student.findUniqueOrThrow({ where: { id: result.children[0]!.studentId }, select: { userId: true } }));
     await run((tx) => addChildToFamily(tx, { slug, now: NOW  }, parentId, child("Xan", null)));
-    const home = await run((tx) => familyHome(tx, sol.userId, ZONE, NOW));
+    const home = await run((tx) => familyHome(tx, sol.userId, FMT, NOW));
     expect(home.family).toBeNull();
     expect(home.children.map((c) => c.firstName)).toEqual(["Sol"]);
   });

@@ -21,6 +21,7 @@ import {
   sendPasswordReset,
   updateContact,
 } from "../../app/models/people.server";
+import { formatterFor } from "../../app/utils/format";
 import { createLessonSeries, handOverLessons, SchedulingInputError } from "../../app/models/scheduling.server";
 import { listTeachers } from "../../app/models/setup.server";
 import { loader as auditLoader } from "../../app/routes/admin.audit";
@@ -229,7 +230,7 @@ describe("deactivating a person", () => {
     const seen = await run(w, async (tx) => ({
       calendar: (await calendarFilterOptions(tx)).teachers.map((t) => t.id),
       availability: (await listTeachers(tx, NOW)).map((t) => t.id),
-      landing: (await landingPage(tx, { schoolId: w.school.id, timeZone: "Europe/London", now: NOW })).teachers.map((t) => t.id),
+      landing: (await landingPage(tx, { schoolId: w.school.id, fmt: formatterFor({ locale: "en-GB", timezone: "Europe/London", currency: "GBP" }), now: NOW })).teachers.map((t) => t.id),
       pastLesson: await tx.lesson.findUnique({ where: { id: w.pastLessonId }, select: { instructor: { select: { firstName: true, lastName: true } } } }),
     }));
     expect(seen).toEqual({ calendar: [w.teacher2], availability: [w.teacher2], landing: [w.teacher2], pastLesson: { instructor: { firstName: "Tess", lastName: "Test" } } });

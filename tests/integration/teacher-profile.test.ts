@@ -7,6 +7,7 @@ import { landingPage } from "../../app/models/landing.server";
 import { submitTeacherProfile } from "../../app/models/teacher-profile.server";
 import type { SchoolDb } from "../../server/db/school-db.server";
 import { testServices } from "../support/services";
+import { formatterFor } from "../../app/utils/format";
 
 const services = testServices();
 let db: SchoolDb;
@@ -23,7 +24,7 @@ function profileRequest(fields: Record<string, string | string[]>, photo?: { byt
 }
 
 const submit = (request: Request) => submitTeacherProfile(request, { db, storage: services.storage, schoolId }, teacherId);
-const shown = async () => (await db.run((tx) => landingPage(tx, { schoolId, timeZone: "Europe/London", now: new Date("2031-01-01T12:00:00Z") }))).teachers;
+const shown = async () => (await db.run((tx) => landingPage(tx, { schoolId, fmt: formatterFor({ locale: "en-GB", timezone: "Europe/London", currency: "GBP" }), now: new Date("2031-01-01T12:00:00Z") }))).teachers;
 
 beforeAll(async () => {
   const slug = `profile-${randomUUID().slice(0, 8)}`;
