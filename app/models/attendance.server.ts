@@ -1,6 +1,7 @@
 // Attendance per occurrence and student, lesson notes, and the school's view of
 // what is still missing.
 import { schoolFormatter } from "./school-settings.server";
+import type { Prisma } from "../../server/db/clients.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { paginateGroups, pageOf } from "../domain/paging";
@@ -21,40 +22,65 @@ export interface AttendanceEntry {
 }
 
 /** The class list of an occurrence with what was recorded. Teachers get only their own. */
+const registerSelect = {
+  id: true,
+  schoolId: true,
+  startsAt: true,
+  endsAt: true,
+  status: true,
+  notes: true,
+  familyNote: true,
+  kind: true,
+  studentId: true,
+  instructorId: true,
+  lessonId: true,
+  lesson: { select: { title: true, type: true } },
+  room: { select: { name: true } },
+  attendance: { select: { studentId: true, present: true, absenceReason: true, notes: true, absenceNotified: true } },
+} as const satisfies Prisma.LessonOccurrenceSelect;
+
+type RegisterOccurrence = Prisma.LessonOccurrenceGetPayload<{ select: typeof registerSelect }>;
+
+const byName = (a: { lastName: string; firstName: string }, b: { lastName: string; firstName: string }) =>
+  a.lastName.localeCompare(b.lastName) || a.firstName.localeCompare(b.firstName);
+
+/**
+ * The registers of some occurrences, in three statements whatever their number: who is
+ * in each (the one student of a 1-on-1 session; otherwise everyone enrolled in the
+ * series by the time it ended), by surname, with what was recorded.
+ */
+async function registersOf(tx: Tx, occurrences: RegisterOccurrence[]) {
+  const individual = (o: RegisterOccurrence) => (o.kind === "INDIVIDUAL_SESSION" && o.studentId ? o.studentId : null);
+  const lessonIds = [...new Set(occurrences.filter((o) => !individual(o)).map((o) => o.lessonId))];
+  const studentIds = [...new Set(occurrences.map(individual).filter((id): id is string => id !== null))];
+  const person = { id: true, user: { select: { firstName: true, lastName: true } } } as const;
+  const enrollments = lessonIds.length
+    ? await tx.enrollment.findMany({
+        where: { lessonId: { in: lessonIds }, status: { in: ["ACTIVE", "COMPLETED"] } },
+        select: { lessonId: true, enrolledAt: true, student: { select: person } },
+      })
+    : [];
+  const individuals = studentIds.length ? await tx.student.findMany({ where: { id: { in: studentIds } }, select: person }) : [];
+  const studentById = new Map(individuals.map((s) => [s.id, s]));
+  return occurrences.map((occurrence) => {
+    const only = individual(occurrence);
+    const people = only
+      ? [studentById.get(only)].filter((s) => s !== undefined)
+      : [...new Map(enrollments.filter((e) => e.lessonId === occurrence.lessonId && e.enrolledAt <= occurrence.endsAt).map((e) => [e.student.id, e.student])).values()];
+    people.sort((a, b) => byName(a.user, b.user));
+    const byStudent = new Map(occurrence.attendance.map((a) => [a.studentId, a]));
+    return {
+      occurrence,
+      students: people.map((s) => ({ id: s.id, name: `${s.user.firstName} ${s.user.lastName}`, record: byStudent.get(s.id) ?? null })),
+    };
+  });
+}
+
+/** One occurrence's register; null when it does not exist or is not `teacherId`'s. */
 export async function occurrenceRegister(tx: Tx, occurrenceId: string, teacherId?: string) {
-  const occurrence = await tx.lessonOccurrence.findUnique({
-    where: { id: occurrenceId },
-    select: {
-      id: true,
-      schoolId: true,
-      startsAt: true,
-      endsAt: true,
-      status: true,
-      notes: true,
-      familyNote: true,
-      kind: true,
-      studentId: true,
-      instructorId: true,
-      lessonId: true,
-      lesson: { select: { title: true, type: true } },
-      room: { select: { name: true } },
-      attendance: { select: { studentId: true, present: true, absenceReason: true, notes: true, absenceNotified: true } },
-    },
-  });
+  const occurrence = await tx.lessonOccurrence.findUnique({ where: { id: occurrenceId }, select: registerSelect });
   if (!occurrence || (teacherId && occurrence.instructorId !== teacherId)) return null;
-  const students = await tx.student.findMany({
-    where:
-      occurrence.kind === "INDIVIDUAL_SESSION" && occurrence.studentId
-        ? { id: occurrence.studentId }
-        : { enrollments: { some: { lessonId: occurrence.lessonId, status: { in: ["ACTIVE", "COMPLETED"] }, enrolledAt: { lte: occurrence.endsAt } } } },
-    orderBy: [{ user: { lastName: "asc" } }, { user: { firstName: "asc" } }],
-    select: { id: true, user: { select: { firstName: true, lastName: true } } },
-  });
-  const byStudent = new Map(occurrence.attendance.map((a) => [a.studentId, a]));
-  return {
-    occurrence,
-    students: students.map((s) => ({ id: s.id, name: `${s.user.firstName} ${s.user.lastName}`, record: byStudent.get(s.id) ?? null })),
-  };
+  return (await registersOf(tx, [occurrence]))[0]!;
 }
 
 /**
@@ -238,14 +264,10 @@ export async function attendanceOverview(tx: Tx, opts: { timeZone: string; now: 
 export async function teacherDay(tx: Tx, opts: { teacherId: string; from: Date; to: Date; timeZone: string; now: Date }) {
   const todays = await tx.lessonOccurrence.findMany({
     where: { instructorId: opts.teacherId, startsAt: { gte: opts.from, lt: opts.to } },
-    orderBy: { startsAt: "asc" },
-    select: { id: true },
+    orderBy: [{ startsAt: "asc" }, { id: "asc" }],
+    select: registerSelect,
   });
-  const registers = [];
-  for (const o of todays) {
-    const r = await occurrenceRegister(tx, o.id, opts.teacherId);
-    if (r) registers.push(r);
-  }
+  const registers = await registersOf(tx, todays);
   const missing = await missingAttendance(tx, { rule: await attendanceRule(tx), timeZone: opts.timeZone, teacherId: opts.teacherId, now: opts.now });
   return { registers, missing };
 }

@@ -2,7 +2,7 @@
 // a newly absent student's family is emailed (once), and a past lesson without a
 // register shows up as missing (and overdue).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AttendanceError, missingAttendance, occurrenceRegister, recordAttendance, studentAttendance } from "../../app/models/attendance.server";
+import { AttendanceError, missingAttendance, occurrenceRegister, recordAttendance, studentAttendance, teacherDay } from "../../app/models/attendance.server";
 import type { SchoolDb } from "../../server/db/school-db.server";
 import { schoolId, testServices } from "../support/services";
 
@@ -143,5 +143,44 @@ describe("missingAttendance", () => {
     // Another teacher's list does not show it; the school's list does.
     expect((await db.run((tx) => missingAttendance(tx, { rule: "END_OF_WEEK", timeZone: TZ, teacherId: fx.otherTeacherId, now: NOW }))).map((m) => m.id)).not.toContain(fx.untouched);
     expect((await db.run((tx) => missingAttendance(tx, { rule: "END_OF_WEEK", timeZone: TZ, now: NOW }))).map((m) => m.id)).toContain(fx.untouched);
+  });
+});
+
+describe("teacherDay", () => {
+  it("gives each lesson of the day its own register: a group's students enrolled by then, by surname, and a 1-on-1 session's one student", async () => {
+    const t = `${tag}d`;
+    const day = await db.run(async (tx) => {
+      const teacher = await tx.user.create({ data: { email: `dana.${t}@teachers.example.test`, firstName: "Dana", lastName: `Day${t}`, role: "TEACHER" }, select: { id: true } });
+      const start = new Date("2031-03-04T14:00:00Z");
+      const later = new Date("2031-03-04T16:00:00Z");
+      const end = (d: Date) => new Date(d.getTime() + 45 * 60_000);
+      const lesson = (title: string, type: "GROUP" | "HYBRID") =>
+        tx.lesson.create({
+          data: { title, type, instructorId: teacher.id, startTime: start, endTime: end(start), duration: 45, recurrence: "WEEKLY", maxStudents: 10, onlineUrl: "https://meet.example.test/d" },
+          select: { id: true },
+        });
+      const group = await lesson(`Group ${t}`, "GROUP");
+      const hybrid = await lesson(`Hybrid ${t}`, "HYBRID");
+      const student = async (first: string, last: string) => {
+        const user = await tx.user.create({ data: { email: `${first}.${t}@students.harmony.invalid`.toLowerCase(), firstName: first, lastName: last, role: "STUDENT" }, select: { id: true } });
+        return (await tx.student.create({ data: { userId: user.id }, select: { id: true } })).id;
+      };
+      const [zoe, abe, cal, ivy] = [await student("Zoe", "Adams"), await student("Abe", "Zimmer"), await student("Cal", "Brown"), await student("Ivy", "Moss")];
+      const enroll = (lessonId: string, studentId: string, enrolledAt: Date) => tx.enrollment.create({ data: { lessonId, studentId, status: "ACTIVE", enrolledAt } });
+      await enroll(group.id, abe, new Date("2031-01-01T00:00:00Z"));
+      await enroll(group.id, zoe, new Date("2031-01-01T00:00:00Z"));
+      await enroll(group.id, cal, new Date("2031-03-05T00:00:00Z")); // joins the day after
+      await enroll(hybrid.id, ivy, new Date("2031-01-01T00:00:00Z"));
+      const groupOcc = await tx.lessonOccurrence.create({ data: { lessonId: group.id, instructorId: teacher.id, startsAt: start, endsAt: end(start) }, select: { id: true } });
+      const session = await tx.lessonOccurrence.create({
+        data: { lessonId: hybrid.id, instructorId: teacher.id, startsAt: later, endsAt: end(later), kind: "INDIVIDUAL_SESSION", studentId: ivy },
+        select: { id: true },
+      });
+      const registers = await teacherDay(tx, { teacherId: teacher.id, from: new Date("2031-03-04T05:00:00Z"), to: new Date("2031-03-05T05:00:00Z"), timeZone: TZ, now: NOW });
+      return { registers: registers.registers, groupOcc: groupOcc.id, session: session.id };
+    });
+    expect(day.registers.map((r) => r.occurrence.id)).toEqual([day.groupOcc, day.session]);
+    expect(day.registers[0]!.students.map((s) => s.name)).toEqual(["Zoe Adams", "Abe Zimmer"]);
+    expect(day.registers[1]!.students.map((s) => s.name)).toEqual(["Ivy Moss"]);
   });
 });
