@@ -6,11 +6,45 @@
 // optional, no autocomplete). Fields are named `guardian.*`, `guardian2.*` and
 // `emergency.*`; what was typed comes back through `values` after a round trip.
 import { TextInput, type Errors } from "~/components/enrollment-fields";
-import { entry, type FormEntries } from "~/models/online-enrollment-form";
+import { FormError } from "~/components/form";
+import { entry, HONEYPOT_FIELD, type FormEntries } from "~/models/online-enrollment-form";
+
+/**
+ * The start of a public form (enrollment, trial lesson): a hidden default button, so
+ * Enter in a field sends `submitLabel` and not another button of the form; the one-time
+ * key that makes a double click harmless; the honeypot (hidden from people and assistive
+ * technology, bots fill it in); and the form's error.
+ */
+export function PublicFormHead({ id, submitLabel, intent, values, formError }: { id: string; submitLabel: string; intent?: string; values: FormEntries; formError?: string | null }) {
+  return (
+    <>
+      <button type="submit" name={intent ? "intent" : undefined} value={intent} className="hp" tabIndex={-1} aria-hidden="true">
+        {submitLabel}
+      </button>
+      <input type="hidden" name="key" value={entry(values, "key")} />
+      <div className="hp" aria-hidden="true">
+        <label htmlFor={`${id}-homepage`}>Leave this empty</label>
+        <input id={`${id}-homepage`} type="text" name={HONEYPOT_FIELD} tabIndex={-1} autoComplete="off" defaultValue="" />
+      </div>
+      <FormError message={formError} />
+    </>
+  );
+}
 
 const SECOND_FIELDS = ["firstName", "lastName", "email", "phone"] as const;
 
-export function ContactFields({ values, errors, filledBy }: { values: FormEntries; errors: Errors; filledBy: "parent" | "school" }) {
+export function ContactFields({
+  values,
+  errors,
+  filledBy,
+  secondGuardian = true,
+}: {
+  values: FormEntries;
+  errors: Errors;
+  filledBy: "parent" | "school";
+  /** Offer a second parent or guardian (not on the trial-lesson form). */
+  secondGuardian?: boolean;
+}) {
   const byParent = filledBy === "parent";
   const phoneLabel = byParent ? "Phone" : "Phone (optional)";
   const secondOpen = SECOND_FIELDS.some((f) => entry(values, `guardian2.${f}`).trim() || errors[`guardian2.${f}`]);
@@ -27,20 +61,24 @@ export function ContactFields({ values, errors, filledBy }: { values: FormEntrie
         </div>
       </fieldset>
 
-      {/* Collapsed unless used: a native <details>, so it opens without JavaScript too. */}
-      <details className="ef-more" open={secondOpen}>
-        <summary>Add a second parent or guardian (optional)</summary>
-        <fieldset>
-          <legend>Second contact (optional)</legend>
-          {byParent ? <p className="muted">Another parent or guardian. They get their own sign-in to the family page.</p> : null}
-          <div className="grid two">
-            <TextInput name="guardian2.firstName" label="First name" values={values} errors={errors} autoComplete="off" maxLength={100} />
-            <TextInput name="guardian2.lastName" label="Last name" values={values} errors={errors} autoComplete="off" maxLength={100} />
-            <TextInput name="guardian2.email" label="Email" type="email" values={values} errors={errors} autoComplete="off" maxLength={254} />
-            <TextInput name="guardian2.phone" label={phoneLabel} type="tel" values={values} errors={errors} autoComplete="off" maxLength={30} />
-          </div>
-        </fieldset>
-      </details>
+      {secondGuardian ? (
+        <>
+          {/* Collapsed unless used: a native <details>, so it opens without JavaScript too. */}
+          <details className="ef-more" open={secondOpen}>
+            <summary>Add a second parent or guardian (optional)</summary>
+            <fieldset>
+              <legend>Second contact (optional)</legend>
+              {byParent ? <p className="muted">Another parent or guardian. They get their own sign-in to the family page.</p> : null}
+              <div className="grid two">
+                <TextInput name="guardian2.firstName" label="First name" values={values} errors={errors} autoComplete="off" maxLength={100} />
+                <TextInput name="guardian2.lastName" label="Last name" values={values} errors={errors} autoComplete="off" maxLength={100} />
+                <TextInput name="guardian2.email" label="Email" type="email" values={values} errors={errors} autoComplete="off" maxLength={254} />
+                <TextInput name="guardian2.phone" label={phoneLabel} type="tel" values={values} errors={errors} autoComplete="off" maxLength={30} />
+              </div>
+            </fieldset>
+          </details>
+        </>
+      ) : null}
 
       <fieldset>
         <legend>{byParent ? "Emergency contact" : "Emergency contact (optional)"}</legend>

@@ -8,6 +8,7 @@ import {
   findConflicts,
   findSeriesConflicts,
 } from "./conflicts";
+import { makeFormatter } from "./locale";
 import { expandSeries } from "./recurrence";
 import type { Closure } from "./terms";
 import { addDays, localDateTimeToUtc, overlaps } from "./time";
@@ -55,7 +56,10 @@ const guitar: Booking = {
   end: at("2026-03-03", "17:00"),
 };
 
-const empty: ConflictContext = { timeZone: NY, existing: [], availability: [], timeOff: [], closures: [] };
+/** The messages as an en-GB school writes them (24-hour, day before month). */
+const gb = (timeZone: string) => makeFormatter({ locale: "en-GB", timeZone, currency: "GBP" });
+
+const empty: ConflictContext = { fmt: gb(NY), existing: [], availability: [], timeOff: [], closures: [] };
 
 function check(overrides: Partial<ConflictContext> = {}, c: Partial<ConflictCandidate> = {}) {
   return findConflicts({ ...empty, ...overrides, candidate: { ...candidate, ...c } });
@@ -114,11 +118,20 @@ describe("double bookings", () => {
   it("shows the clash in the school's zone, not UTC", () => {
     const londonCandidate = { start: at("2026-03-03", "16:00", "Europe/London"), end: at("2026-03-03", "17:00", "Europe/London") };
     const londonBooking = { ...guitar, ...londonCandidate };
-    const [c] = findConflicts({ ...empty, timeZone: "Europe/London", existing: [londonBooking], candidate: { ...candidate, ...londonCandidate } });
+    const [c] = findConflicts({ ...empty, fmt: gb("Europe/London"), existing: [londonBooking], candidate: { ...candidate, ...londonCandidate } });
     expect(c!.message).toBe("Studio A is already booked for Guitar Group at 16:00 on Tue 3 Mar");
     // Same instants seen from Sydney are 03:00 on Wednesday 4 March.
-    const [s] = findConflicts({ ...empty, timeZone: "Australia/Sydney", existing: [londonBooking], candidate: { ...candidate, ...londonCandidate } });
+    const [s] = findConflicts({ ...empty, fmt: gb("Australia/Sydney"), existing: [londonBooking], candidate: { ...candidate, ...londonCandidate } });
     expect(s!.message).toBe("Studio A is already booked for Guitar Group at 03:00 on Wed 4 Mar");
+  });
+
+  it("writes dates and times the school's way: an en-US school reads 12-hour times and month first", () => {
+    const us = makeFormatter({ locale: "en-US", timeZone: NY, currency: "USD" });
+    expect(findConflicts({ ...empty, fmt: us, existing: [guitar], candidate }).map((c) => c.message)).toEqual([
+      "Studio A is already booked for Guitar Group at 4:00 PM on Tue, Mar 3",
+    ]);
+    const closures: Closure[] = [{ id: "spring", name: "Spring holiday", locationId: null, startDate: "2026-03-02", endDate: "2026-03-06" }];
+    expect(findConflicts({ ...empty, fmt: us, closures, candidate })[0]!.message).toBe("The school is closed on Mar 3, 2026 (Spring holiday)");
   });
 });
 

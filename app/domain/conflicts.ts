@@ -18,6 +18,7 @@
  *   active bookings only (leave cancelled occurrences out).
  * - Messages use the school's local time and fixed English wording.
  */
+import { DATE_WITH_YEAR, type Formatter } from "./locale";
 import { type Closure, createClosureLookup } from "./terms";
 import {
   type LocalDate,
@@ -26,10 +27,7 @@ import {
   WEEKDAY_NAMES,
   type Weekday,
   assertTimeZone,
-  formatLocalTime,
-  formatLongDate,
   formatMinutes,
-  formatShortDate,
   fromDayNumber,
   normalizeLocalDate,
   toLocalDate,
@@ -115,7 +113,8 @@ export interface Conflict {
 }
 
 export interface ConflictContext {
-  timeZone: string;
+  /** The school's formatter: its time zone, and how the messages write dates and times. */
+  fmt: Formatter;
   existing: readonly Booking[];
   availability: readonly Availability[];
   timeOff: readonly TimeOff[];
@@ -157,7 +156,8 @@ export function findSeriesConflicts(
 
 /** Builds the indexes once; the returned function checks one candidate. */
 export function createConflictChecker(context: ConflictContext): (candidate: ConflictCandidate) => Conflict[] {
-  const { timeZone, ignoreLessonId } = context;
+  const { fmt, ignoreLessonId } = context;
+  const { timeZone } = fmt;
   assertTimeZone(timeZone);
 
   const relevant = context.existing.filter((b) => !ignoreLessonId || b.lessonId !== ignoreLessonId);
@@ -193,7 +193,7 @@ export function createConflictChecker(context: ConflictContext): (candidate: Con
         const who = closure.locationId === null ? "The school" : (c.locationName ?? "This location");
         conflicts.push({
           kind: "CLOSURE",
-          message: `${who} is closed on ${formatLongDate(date)} (${closure.name})`,
+          message: `${who} is closed on ${fmt.day(date, DATE_WITH_YEAR)} (${closure.name})`,
           closure,
         });
         break;
@@ -205,7 +205,7 @@ export function createConflictChecker(context: ConflictContext): (candidate: Con
     if (off) {
       conflicts.push({
         kind: "TIME_OFF",
-        message: `${c.teacherName} is on time off on ${formatLongDate(startParts.date)}`,
+        message: `${c.teacherName} is on time off on ${fmt.day(startParts.date, DATE_WITH_YEAR)}`,
         timeOff: off,
       });
     }
@@ -223,10 +223,10 @@ export function createConflictChecker(context: ConflictContext): (candidate: Con
           ([ws, we]) => ws <= startMin && endMin <= we,
         );
       if (!fits) {
-        const range = `${formatMinutes(startParts.minutes)}–${formatLocalTime(e, timeZone)}`;
+        const range = fmt.wallRange(formatMinutes(startParts.minutes), formatMinutes(endParts.minutes));
         conflicts.push({
           kind: "OUTSIDE_AVAILABILITY",
-          message: `${c.teacherName} is not available on ${WEEKDAY_NAMES[startParts.weekday]}s ${range}`,
+          message: `${c.teacherName} is not available on ${fmt.weekday(startParts.weekday)}s ${range}`,
         });
       }
     }
@@ -238,7 +238,7 @@ export function createConflictChecker(context: ConflictContext): (candidate: Con
       const where = b.roomName ? ` in ${b.roomName}` : "";
       conflicts.push({
         kind: "TEACHER_DOUBLE_BOOKED",
-        message: `${c.teacherName} is already teaching ${b.lessonTitle}${where} at ${bookingWhen(b, timeZone)}`,
+        message: `${c.teacherName} is already teaching ${b.lessonTitle}${where} at ${bookingWhen(b, fmt)}`,
         booking: b,
       });
     }
@@ -247,7 +247,7 @@ export function createConflictChecker(context: ConflictContext): (candidate: Con
         if (!notSelf(b)) continue;
         conflicts.push({
           kind: "ROOM_DOUBLE_BOOKED",
-          message: `${c.roomName ?? b.roomName ?? "The room"} is already booked for ${b.lessonTitle} at ${bookingWhen(b, timeZone)}`,
+          message: `${c.roomName ?? b.roomName ?? "The room"} is already booked for ${b.lessonTitle} at ${bookingWhen(b, fmt)}`,
           booking: b,
         });
       }
@@ -269,8 +269,8 @@ export function createConflictChecker(context: ConflictContext): (candidate: Con
 // Internals
 // ---------------------------------------------------------------------------
 
-function bookingWhen(b: Booking, zone: string): string {
-  return `${formatLocalTime(b.start, zone)} on ${formatShortDate(toLocalDate(b.start, zone))}`;
+function bookingWhen(b: Booking, fmt: Formatter): string {
+  return `${fmt.time(b.start)} on ${fmt.day(toLocalDate(b.start, fmt.timeZone))}`;
 }
 
 function plural(n: number, word: string): string {

@@ -125,6 +125,9 @@ function wallInstant(date: LocalDate, time: LocalTime = "12:00"): Date {
 
 const SHORT_DATE: Intl.DateTimeFormatOptions = { weekday: "short", day: "numeric", month: "short" };
 
+/** `day()` options for a date with its year and no weekday: "3 Mar 2026", "Mar 3, 2026". */
+export const DATE_WITH_YEAR: Intl.DateTimeFormatOptions = { weekday: undefined, year: "numeric" };
+
 export function makeFormatter(settings: FormatSettings): Formatter {
   const locale = schoolLocale(settings.locale);
   const { timeZone, currency } = settings;

@@ -16,7 +16,11 @@ import {
   validateClosures,
   validateTerms,
 } from "./terms";
+import { makeFormatter } from "./locale";
 import { addDays, daysBetween, weekdayOfLocalDate } from "./time";
+
+/** Messages as an en-GB school writes them. */
+const gb = makeFormatter({ locale: "en-GB", timeZone: "Europe/London", currency: "GBP" });
 
 const terms: Term[] = [
   { id: "t2", name: "Term 2", startDate: "2026-04-20", endDate: "2026-06-26" },
@@ -126,7 +130,7 @@ describe("generateTerms", () => {
       expect(daysBetween(t.startDate, t.endDate) + 1).toBe(70);
       expect(weekdayOfLocalDate(t.startDate)).toBe(1); // all start on a Monday
     }
-    expect(validateTerms(generated)).toEqual([]);
+    expect(validateTerms(generated, gb)).toEqual([]);
     expect(termWeeks(generated[0]!)).toHaveLength(10);
   });
 
@@ -159,7 +163,7 @@ describe("validation", () => {
       validateTerms([
         { name: "A", startDate: "2026-01-01", endDate: "2026-01-31" },
         { name: "B", startDate: "2026-02-01", endDate: "2026-02-28" },
-      ]),
+      ], gb),
     ).toEqual([]);
   });
 
@@ -168,7 +172,7 @@ describe("validation", () => {
       validateTerms([
         { name: "Term 1", startDate: "2026-01-27", endDate: "2026-04-10" },
         { name: "Term 2", startDate: "2026-04-06", endDate: "2026-06-26" },
-      ]),
+      ], gb),
     ).toEqual(['Terms "Term 1" and "Term 2" overlap (6 Apr 2026 – 10 Apr 2026).']);
   });
 
@@ -178,7 +182,7 @@ describe("validation", () => {
       { name: "Spring", startDate: "2026-03-01", endDate: "2026-03-31" },
       { name: "Autumn", startDate: "2026-09-01", endDate: "2026-09-30" },
       { name: "Next", startDate: "2026-12-31", endDate: "2027-02-01" },
-    ]);
+    ], gb);
     expect(errors).toHaveLength(3);
     expect(errors[0]).toContain('"Year" and "Spring"');
     expect(errors[1]).toContain('"Year" and "Autumn"');
@@ -186,16 +190,16 @@ describe("validation", () => {
   });
 
   it("reports end before start, bad dates and missing names", () => {
-    expect(validateTerms([{ name: "Term 1", startDate: "2026-04-10", endDate: "2026-04-01" }])).toEqual([
+    expect(validateTerms([{ name: "Term 1", startDate: "2026-04-10", endDate: "2026-04-01" }], gb)).toEqual([
       'Term "Term 1" ends (1 Apr 2026) before it starts (10 Apr 2026).',
     ]);
-    expect(validateTerms([{ name: " ", startDate: "2026-04-31", endDate: "2026-05-01" }])).toEqual([
+    expect(validateTerms([{ name: " ", startDate: "2026-04-31", endDate: "2026-05-01" }], gb)).toEqual([
       "Term 1 needs a name.",
       'Term 1 has an invalid start date "2026-04-31".',
     ]);
-    expect(validateClosures([{ name: "Easter", startDate: "2026-04-06", endDate: "2026-04-03" }])).toEqual([
+    expect(validateClosures([{ name: "Easter", startDate: "2026-04-06", endDate: "2026-04-03" }], gb)).toEqual([
       'Closure "Easter" ends (3 Apr 2026) before it starts (6 Apr 2026).',
     ]);
-    expect(validateClosures(closures)).toEqual([]);
+    expect(validateClosures(closures, gb)).toEqual([]);
   });
 });

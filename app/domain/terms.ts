@@ -3,10 +3,10 @@
  * inclusive end date; ISO dates compare correctly as strings, which the lookups
  * below rely on.
  */
+import { DATE_WITH_YEAR, type Formatter } from "./locale";
 import {
   type LocalDate,
   addDays,
-  formatLongDate,
   fromDayNumber,
   isValidLocalDate,
   toDayNumber,
@@ -200,13 +200,14 @@ export function generateTerms(options: GenerateTermsOptions): TermDraft[] {
 // Validation
 // ---------------------------------------------------------------------------
 
-function rangeErrors(label: string, r: DateRange): string[] {
+function rangeErrors(label: string, r: DateRange, fmt: Formatter): string[] {
+  const long = (d: LocalDate) => fmt.day(d, DATE_WITH_YEAR);
   const errors: string[] = [];
   if (!isValidLocalDate(r.startDate)) errors.push(`${label} has an invalid start date "${r.startDate}".`);
   if (!isValidLocalDate(r.endDate)) errors.push(`${label} has an invalid end date "${r.endDate}".`);
   if (errors.length === 0 && r.endDate < r.startDate) {
     errors.push(
-      `${label} ends (${formatLongDate(r.endDate)}) before it starts (${formatLongDate(r.startDate)}).`,
+      `${label} ends (${long(r.endDate)}) before it starts (${long(r.startDate)}).`,
     );
   }
   return errors;
@@ -214,15 +215,16 @@ function rangeErrors(label: string, r: DateRange): string[] {
 
 /**
  * Checks terms: names present, valid dates, end ≥ start, no two terms sharing
- * a day. Returns readable messages; empty when everything is fine.
+ * a day. Returns readable messages, dates written the school's way (`fmt`); empty
+ * when everything is fine.
  */
-export function validateTerms(terms: readonly (DateRange & { name: string })[]): string[] {
+export function validateTerms(terms: readonly (DateRange & { name: string })[], fmt: Formatter): string[] {
   const errors: string[] = [];
   const valid: (DateRange & { name: string })[] = [];
   terms.forEach((t, i) => {
     const label = t.name.trim() ? `Term "${t.name.trim()}"` : `Term ${i + 1}`;
     if (!t.name.trim()) errors.push(`${label} needs a name.`);
-    const e = rangeErrors(label, t);
+    const e = rangeErrors(label, t, fmt);
     errors.push(...e);
     if (e.length === 0) valid.push(t);
   });
@@ -234,7 +236,7 @@ export function validateTerms(terms: readonly (DateRange & { name: string })[]):
     if (latest && t.startDate <= latest.endDate) {
       const overlapEnd = t.endDate < latest.endDate ? t.endDate : latest.endDate;
       errors.push(
-        `Terms "${latest.name}" and "${t.name}" overlap (${formatLongDate(t.startDate)} – ${formatLongDate(overlapEnd)}).`,
+        `Terms "${latest.name}" and "${t.name}" overlap (${fmt.day(t.startDate, DATE_WITH_YEAR)} – ${fmt.day(overlapEnd, DATE_WITH_YEAR)}).`,
       );
     }
     if (!latest || t.endDate > latest.endDate) latest = t;
@@ -243,12 +245,12 @@ export function validateTerms(terms: readonly (DateRange & { name: string })[]):
 }
 
 /** Checks closures: names present, valid dates, end ≥ start. (Closures may overlap.) */
-export function validateClosures(closures: readonly Omit<Closure, "id" | "locationId">[]): string[] {
+export function validateClosures(closures: readonly Omit<Closure, "id" | "locationId">[], fmt: Formatter): string[] {
   const errors: string[] = [];
   closures.forEach((c, i) => {
     const label = c.name.trim() ? `Closure "${c.name.trim()}"` : `Closure ${i + 1}`;
     if (!c.name.trim()) errors.push(`${label} needs a name.`);
-    errors.push(...rangeErrors(label, c));
+    errors.push(...rangeErrors(label, c, fmt));
   });
   return errors;
 }

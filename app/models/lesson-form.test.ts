@@ -222,8 +222,11 @@ describe("sentences", () => {
     expect(formatDuration(120)).toBe("2 h");
     expect(formatRate(0.875)).toBe("88%");
     expect(formatRate(null)).toBe("—");
-    expect(createdNotice(9, "2027-05-04", "2027-06-29")).toBe("Created 9 lessons from Tue 4 May 2027 to Tue 29 Jun 2027.");
-    expect(createdNotice(1, "2027-05-04", "2027-05-04")).toBe("Created 1 lesson on Tue 4 May 2027.");
+    const gb = makeFormatter({ locale: "en-GB", timeZone: "Europe/London", currency: "GBP" });
+    const us = makeFormatter({ locale: "en-US", timeZone: "America/New_York", currency: "USD" });
+    expect(createdNotice(9, "2027-05-04", "2027-06-29", gb)).toBe("Created 9 lessons from Tue, 4 May 2027 to Tue, 29 Jun 2027.");
+    expect(createdNotice(1, "2027-05-04", "2027-05-04", gb)).toBe("Created 1 lesson on Tue, 4 May 2027.");
+    expect(createdNotice(1, "2027-05-04", "2027-05-04", us)).toBe("Created 1 lesson on Tue, May 4, 2027.");
   });
 
   it("words each enrollment outcome", () => {
@@ -254,6 +257,7 @@ describe("describeSkippedDates", () => {
           { localDate: "2027-07-13", reason: "OUTSIDE_TERM" },
         ],
         "Main Studio",
+        makeFormatter({ locale: "en-GB", timeZone: "Europe/London", currency: "GBP" }),
       ),
     ).toEqual([
       "Main Studio is closed on 8 Jun 2027 (Floor polishing)",

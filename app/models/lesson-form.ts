@@ -2,11 +2,9 @@
 // they can be unit-tested: the "new lesson series" form, the attendance form, and
 // the sentences the pages show (schedule summaries, outcome notices).
 import { z } from "zod";
-import type { Formatter } from "../domain/locale";
+import { DATE_WITH_YEAR, type Formatter } from "../domain/locale";
 import {
-  formatLongDate,
   formatMinutes,
-  formatShortDate,
   isValidLocalDate,
   toLocalParts,
   tryParseTime,
@@ -340,23 +338,25 @@ export function scheduleSummary(
  */
 export function describeSkippedDates(
   skipped: readonly { localDate: LocalDate; reason: "CLOSURE" | "OUTSIDE_TERM"; closure?: { name: string; locationId: string | null } }[],
-  locationName?: string | null,
+  locationName: string | null | undefined,
+  fmt: Formatter,
 ): string[] {
+  const long = (d: LocalDate) => fmt.day(d, DATE_WITH_YEAR);
   const out: string[] = [];
   const outside = skipped.filter((s) => s.reason === "OUTSIDE_TERM").map((s) => s.localDate);
   for (const s of skipped) {
     if (s.reason !== "CLOSURE" || !s.closure) continue;
     const who = s.closure.locationId === null ? "The school" : (locationName ?? "This location");
-    out.push(`${who} is closed on ${formatLongDate(s.localDate)} (${s.closure.name})`);
+    out.push(`${who} is closed on ${long(s.localDate)} (${s.closure.name})`);
   }
-  if (outside.length === 1) out.push(`${formatLongDate(outside[0]!)} is outside the school’s terms`);
-  else if (outside.length > 1) out.push(`${outside.length} dates are outside the school’s terms (${formatLongDate(outside[0]!)} – ${formatLongDate(outside.at(-1)!)})`);
+  if (outside.length === 1) out.push(`${long(outside[0]!)} is outside the school’s terms`);
+  else if (outside.length > 1) out.push(`${outside.length} dates are outside the school’s terms (${long(outside[0]!)} – ${long(outside.at(-1)!)})`);
   return out;
 }
 
 /** "Created 15 lessons from Tue 8 Sep 2026 to Tue 15 Dec 2026." */
-export function createdNotice(count: number, first: LocalDate, last: LocalDate) {
-  const day = (d: LocalDate) => `${formatShortDate(d)} ${d.slice(0, 4)}`;
+export function createdNotice(count: number, first: LocalDate, last: LocalDate, fmt: Formatter) {
+  const day = (d: LocalDate) => fmt.day(d, { year: "numeric" });
   if (count === 1) return `Created 1 lesson on ${day(first)}.`;
   return `Created ${count} lessons from ${day(first)} to ${day(last)}.`;
 }
@@ -375,8 +375,6 @@ export function enrollmentOutcomeMessage(outcome: "ACTIVE" | "PENDING" | "WAITLI
   }
 }
 
-/** "3 Mar 2026" for a local date; re-exported for the pages. */
-export { formatLongDate };
 
 /** The attendance rate as a percentage, or an em dash when nothing is recorded. */
 export function formatRate(rate: number | null | undefined) {

@@ -7,7 +7,7 @@ import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { describePreferences, suggestWeeklyTimes, type Suggestion, type TeacherSlot } from "../domain/lesson-requests";
 import { computeFreeSlots } from "../domain/slots";
-import { addDays, formatLongDate, toLocalDate } from "../domain/time";
+import { addDays, toLocalDate } from "../domain/time";
 import { FormRefusal } from "../utils/forms";
 import { enrollStudent } from "./enrollment.server";
 import { scheduleSummary, type Place } from "./lesson-form";
@@ -239,14 +239,15 @@ export async function scheduleLessonRequest(tx: Tx, mailer: Mailer, input: Sched
 
   const teacher = await tx.user.findUniqueOrThrow({ where: { id: input.teacherId }, select: { firstName: true, lastName: true } });
   const lesson = await tx.lesson.findUniqueOrThrow({ where: { id: created.lesson.id }, select: { recurrence: true, startTime: true, duration: true, room: { select: { name: true } }, location: { select: { name: true } } } });
-  const when = scheduleSummary(lesson, await schoolFormatter(tx));
+  const fmt = await schoolFormatter(tx);
+  const when = scheduleSummary(lesson, fmt);
   const where = lesson.room ? `${lesson.room.name}${lesson.location ? `, ${lesson.location.name}` : ""}` : lesson.location?.name ?? "Online";
   const addresses = [...new Set([...(await familyAddresses(tx, [request.student.id])).values()].flat())];
   const text = [
     `Hello,`,
     "",
     `${child.firstName}'s individual ${request.instrument} lessons at ${input.schoolName} are scheduled: ${when}, with ${personName(teacher)} (${where}).`,
-    `The first lesson is on ${formatLongDate(input.firstDate)}. Your family page shows every date.`,
+    `The first lesson is on ${fmt.day(input.firstDate, { weekday: "long", month: "long", year: "numeric" })}. Your family page shows every date.`,
   ].join("\n");
   for (const to of addresses) await mailer.send(tx, { to, subject: `${child.firstName}'s ${request.instrument} lessons are scheduled`, text });
   return { lessonId: created.lesson.id, title: created.lesson.title, occurrenceCount: created.occurrenceCount, enrollment: enrolled.outcome, emailed: addresses.length };

@@ -5,6 +5,7 @@ import type { Prisma } from "../../server/db/clients.server";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { pageOf } from "../domain/paging";
+import { DATE_WITH_YEAR } from "../domain/locale";
 import { localDateTimeToUtc } from "../domain/time";
 import { idParam, pageParam, searchParam } from "../utils/list-query";
 import { decideEnrollment, EnrollmentError, endEnrollment, enrollStudent, lessonRoster } from "./enrollment.server";
@@ -323,9 +324,9 @@ export async function handOverAndTell(
       mailer,
       lessonId,
       {
-        subject: `${lesson.title}: a new teacher from ${fmt.day(fromDate, { weekday: undefined, year: "numeric" })}`,
+        subject: `${lesson.title}: a new teacher from ${fmt.day(fromDate, DATE_WITH_YEAR)}`,
         text:
-          `From ${fmt.day(fromDate, { weekday: undefined, year: "numeric" })}, ${toName} will teach ${lesson.title}, taking over from ${fromName}. ` +
+          `From ${fmt.day(fromDate, DATE_WITH_YEAR)}, ${toName} will teach ${lesson.title}, taking over from ${fromName}. ` +
           `Days, times and rooms stay the same.\n\nIf you have any questions, please contact the school.\n\n${input.schoolName}`,
       },
       ["ACTIVE", "PENDING"],

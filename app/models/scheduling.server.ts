@@ -13,6 +13,7 @@ import type { Closure, Term } from "../domain/terms";
 import { localDateTimeToUtc, MS_PER_DAY, toLocalDate } from "../domain/time";
 import { Prisma } from "../../prisma/generated/client";
 import type { Tx } from "../../server/db/school-db.server";
+import { formatterFor, type Formatter } from "../utils/format";
 import { sqlTimestamp } from "./sql.server";
 
 /** How far ahead occurrences exist; the horizon job keeps open-ended series this far out. */
@@ -42,6 +43,15 @@ export function isOverlapViolation(error: unknown): boolean {
 const personName = (u: { firstName: string; lastName: string }) => `${u.firstName} ${u.lastName}`;
 
 // ---- what the rules need ------------------------------------------------------
+
+/**
+ * How this school's scheduling messages write dates and times, in `timeZone` (the
+ * zone the caller schedules in, the school's).
+ */
+async function messageFormatter(tx: Tx, timeZone: string): Promise<Formatter> {
+  const school = await tx.school.findFirstOrThrow({ select: { locale: true, currency: true } });
+  return formatterFor({ ...school, timezone: timeZone });
+}
 
 export async function loadCalendarRules(tx: Tx) {
   const terms = await tx.term.findMany({ where: { archivedAt: null }, orderBy: { startDate: "asc" }, select: { id: true, name: true, startDate: true, endDate: true } });
@@ -141,6 +151,7 @@ export interface SeriesInput {
 export async function createLessonSeries(tx: Tx, timeZone: string, input: SeriesInput, now: Date) {
   const { teacher, room, location } = await describePlace(tx, input.instructorId, input.roomId, input.locationId);
   const { terms, closures } = await loadCalendarRules(tx);
+  const fmt = await messageFormatter(tx, timeZone);
   const term = input.termId ? terms.find((t) => t.id === input.termId) : null;
   if (input.termId && !term) throw new SchedulingInputError("Choose a term of this school.");
   const until = input.recurrence === "ONCE" ? input.firstDate : (input.endDate ?? term?.endDate ?? null);
@@ -162,7 +173,7 @@ export async function createLessonSeries(tx: Tx, timeZone: string, input: Series
     locationId: input.locationId,
   });
   if (occurrences.length === 0) {
-    const reasons = describeSkippedDates(skipped.slice(0, 50), location?.name);
+    const reasons = describeSkippedDates(skipped.slice(0, 50), location?.name, fmt);
     if (reasons.length === 0) throw new SchedulingInputError("This series has no date. Check its dates and end.");
     throw new SchedulingConflictError(reasons.map((message) => ({ kind: "CLOSURE" as const, message })));
   }
@@ -171,7 +182,7 @@ export async function createLessonSeries(tx: Tx, timeZone: string, input: Series
   const to = occurrences.at(-1)!.end;
   const rules = await loadTeacherRules(tx, [teacher.id], from, to);
   const existing = await loadBookings(tx, { teacherIds: [teacher.id], roomIds: room ? [room.id] : [], from, to });
-  const check = createConflictChecker({ timeZone, existing, closures, ...rules });
+  const check = createConflictChecker({ fmt, existing, closures, ...rules });
   const base: Omit<ConflictCandidate, "start" | "end"> = {
     title: input.title,
     teacherId: teacher.id,
@@ -219,7 +230,7 @@ export async function createLessonSeries(tx: Tx, timeZone: string, input: Series
     if (isOverlapViolation(error)) throw new SchedulingConflictError([{ kind: "TEACHER_DOUBLE_BOOKED", message: RACE_MESSAGE }]);
     throw error;
   }
-  return { lesson, occurrenceCount: occurrences.length, first: occurrences[0]!, last: occurrences.at(-1)!, skipped: describeSkippedDates(skipped, location?.name) };
+  return { lesson, occurrenceCount: occurrences.length, first: occurrences[0]!, last: occurrences.at(-1)!, skipped: describeSkippedDates(skipped, location?.name, fmt) };
 }
 
 // ---- editing occurrences ---------------------------------------------------------
@@ -282,7 +293,7 @@ export async function editOccurrences(tx: Tx, timeZone: string, input: EditInput
   if (newTeacher && finals.some((f) => byId.get(f.id)!.instructorId !== newTeacher.id)) refuseDeactivated(newTeacher);
   if (rooms.length !== roomIds.length) throw new SchedulingInputError("Choose a room of this school.");
   const moving = new Set(finals.map((f) => f.id));
-  const check = createConflictChecker({ timeZone, closures, ...rules, existing: bookings.filter((b) => !moving.has(b.occurrenceId ?? "")) });
+  const check = createConflictChecker({ fmt: await messageFormatter(tx, timeZone), closures, ...rules, existing: bookings.filter((b) => !moving.has(b.occurrenceId ?? "")) });
   const conflicts = finals.flatMap((f) => {
     const teacher = teachers.find((t) => t.id === f.teacherId)!;
     const room = rooms.find((r) => r.id === f.roomId) ?? null;
@@ -372,7 +383,7 @@ export async function handOverLessons(tx: Tx, timeZone: string, input: { fromTea
   const rules = await loadTeacherRules(tx, [to.id], from, end);
   const bookings = await loadBookings(tx, { teacherIds: [to.id], roomIds: [], from, to: end });
   const { closures } = await loadCalendarRules(tx);
-  const check = createConflictChecker({ timeZone, closures, ...rules, existing: bookings });
+  const check = createConflictChecker({ fmt: await messageFormatter(tx, timeZone), closures, ...rules, existing: bookings });
   const conflicts = occurrences.flatMap((o) =>
     check({
       occurrenceId: o.id,

@@ -8,18 +8,17 @@
 import { data } from "@remix-run/node";
 import { z } from "zod";
 import type { SchoolDb, Tx } from "../../server/db/school-db.server";
+import { schoolFormatter } from "./school-settings.server";
+import type { Formatter } from "../utils/format";
 import { generateTerms, TERM_PATTERNS, termWeeks, validateClosures, validateTerms } from "../domain/terms";
 import {
-  formatLongDate,
   formatMinutes,
-  formatShortDate,
   isValidLocalDate,
   isValidTime,
   localDateTimeToUtc,
   normalizeLocalDate,
   parseTime,
   toLocalParts,
-  WEEKDAY_NAMES,
   type LocalDate,
 } from "../domain/time";
 import { fields, parseForm, type FieldErrors, type FormValues } from "../utils/forms";
@@ -270,9 +269,10 @@ export async function listTerms(tx: Tx) {
 }
 
 /** Messages about `candidates` against the other terms (ignoring old problems among the others). */
-function termProblems(others: { name: string; startDate: string; endDate: string }[], candidates: TermInput[]) {
-  const before = new Set(validateTerms(others));
-  return validateTerms([...others, ...candidates]).filter((m) => !before.has(m));
+async function termProblems(tx: Tx, others: { name: string; startDate: string; endDate: string }[], candidates: TermInput[]) {
+  const fmt = await schoolFormatter(tx);
+  const before = new Set(validateTerms(others, fmt));
+  return validateTerms([...others, ...candidates], fmt).filter((m) => !before.has(m));
 }
 
 function termFieldFor(message: string) {
@@ -291,7 +291,7 @@ async function otherTerms(tx: Tx, exceptId?: string) {
 
 export async function createTerm(tx: Tx, input: TermInput) {
   const term = { ...input, name: input.name.trim() };
-  const problems = termProblems(await otherTerms(tx), [term]);
+  const problems = await termProblems(tx, await otherTerms(tx), [term]);
   if (problems.length) throw new SetupError(problems[0]!, termFieldFor(problems[0]!));
   return tx.term.create({ data: term, select: { id: true, name: true } });
 }
@@ -300,7 +300,7 @@ export async function updateTerm(tx: Tx, id: string, input: TermInput) {
   const existing = await tx.term.findFirst({ where: { id, archivedAt: null }, select: { id: true } });
   if (!existing) throw new SetupError("That term no longer exists. Reload the page.", undefined, 404);
   const term = { ...input, name: input.name.trim() };
-  const problems = termProblems(await otherTerms(tx, id), [term]);
+  const problems = await termProblems(tx, await otherTerms(tx, id), [term]);
   if (problems.length) throw new SetupError(problems[0]!, termFieldFor(problems[0]!));
   return tx.term.update({ where: { id }, data: term, select: { id: true, name: true } });
 }
@@ -344,11 +344,12 @@ export async function previewGeneratedTerms(tx: Tx, input: GenerateTermsInput): 
   }));
   const clashing = [...new Set(terms.flatMap((t) => t.overlaps))];
   // validateTerms has the last word (it also checks the dates); the message names the existing terms.
-  const problems = termProblems(existing, drafts).length
+  const found = await termProblems(tx, existing, drafts);
+  const problems = found.length
     ? [
         clashing.length
           ? `These terms would share days with ${clashing.length === 1 ? "the existing term" : "existing terms"} ${clashing.map((n) => `“${n}”`).join(", ")}. Choose another first day, or change ${clashing.length === 1 ? "that term" : "those terms"} first.`
-          : termProblems(existing, drafts)[0]!,
+          : found[0]!,
       ]
     : [];
   return { terms, problems };
@@ -374,7 +375,7 @@ export async function listClosures(tx: Tx) {
 }
 
 async function checkClosure(tx: Tx, input: ClosureInput) {
-  const problems = validateClosures([input]);
+  const problems = validateClosures([input], await schoolFormatter(tx));
   if (problems.length) throw new SetupError(problems[0]!, /name/.test(problems[0]!) ? "name" : "endDate");
   if (input.locationId) await requireLocation(tx, input.locationId, "locationId");
 }
@@ -604,8 +605,8 @@ async function requireTeacher(tx: Tx, teacherId: string) {
   return teacher;
 }
 
-/** "Tue 8 Sep 2026" */
-const dayName = (d: LocalDate) => `${formatShortDate(d)} ${d.slice(0, 4)}`;
+/** "Tue, 8 Sept 2026", "Tue, Sep 8, 2026" */
+const dayName = (d: LocalDate, fmt: Formatter) => fmt.day(d, { year: "numeric" });
 
 const dateOnly = (d: LocalDate) => new Date(`${d}T00:00:00.000Z`);
 
@@ -657,8 +658,9 @@ async function checkAvailability(tx: Tx, teacherId: string, input: AvailabilityI
   );
   if (clash) {
     const where = clash.locationName ? ` at ${clash.locationName}` : " (any location)";
+    const fmt = await schoolFormatter(tx);
     throw new SetupError(
-      `This overlaps the ${WEEKDAY_NAMES[clash.dayOfWeek]} hours ${clash.startTime}–${clash.endTime}${where}. Change the times, or edit those hours instead.`,
+      `This overlaps the ${fmt.weekday(clash.dayOfWeek)} hours ${fmt.wallRange(clash.startTime, clash.endTime)}${where}. Change the times, or edit those hours instead.`,
       "startTime",
       409,
     );
@@ -718,29 +720,30 @@ export async function listTimeOff(tx: Tx, teacherId: string, timeZone: string) {
  * Local start/end to UTC instants. An empty start time means the start of the
  * day; an empty end time means the end of the last day (midnight after it).
  */
-function timeOffInstants(input: TimeOffInput, timeZone: string) {
+function timeOffInstants(input: TimeOffInput, fmt: Formatter) {
+  const { timeZone } = fmt;
   const startsAt = localDateTimeToUtc(input.startDate, input.startTime ?? "00:00", timeZone);
   const endsAt = localDateTimeToUtc(input.endDate, input.endTime ?? "24:00", timeZone);
   if (endsAt <= startsAt) {
     const field = input.endDate < input.startDate ? "endDate" : "endTime";
     throw new SetupError(
-      `The time off must end after it starts (${dayName(input.startDate)}${input.startTime ? `, ${input.startTime}` : ""}).`,
+      `The time off must end after it starts (${dayName(input.startDate, fmt)}${input.startTime ? `, ${fmt.wallTime(input.startTime)}` : ""}).`,
       field,
     );
   }
   return { startsAt, endsAt, reason: input.reason };
 }
 
-export async function createTimeOff(tx: Tx, teacherId: string, timeZone: string, input: TimeOffInput) {
+export async function createTimeOff(tx: Tx, teacherId: string, fmt: Formatter, input: TimeOffInput) {
   await requireTeacher(tx, teacherId);
-  const values = timeOffInstants(input, timeZone);
+  const values = timeOffInstants(input, fmt);
   return tx.teacherTimeOff.create({ data: { teacherId, ...values }, select: { id: true, startsAt: true, endsAt: true } });
 }
 
-export async function updateTimeOff(tx: Tx, teacherId: string, timeZone: string, id: string, input: TimeOffInput) {
+export async function updateTimeOff(tx: Tx, teacherId: string, fmt: Formatter, id: string, input: TimeOffInput) {
   const existing = await tx.teacherTimeOff.findFirst({ where: { id, teacherId }, select: { id: true } });
   if (!existing) throw new SetupError("That time off no longer exists. Reload the page.", undefined, 404);
-  const values = timeOffInstants(input, timeZone);
+  const values = timeOffInstants(input, fmt);
   return tx.teacherTimeOff.update({ where: { id }, data: values, select: { id: true, startsAt: true, endsAt: true } });
 }
 
@@ -758,32 +761,33 @@ const availabilityEdit = availabilityInput.and(idInput);
 const timeOffEdit = timeOffInput.and(idInput);
 
 /** Dispatches the availability and time-off forms (by `intent`) for one teacher. */
-export function availabilityAction(db: Pick<SchoolDb, "run">, formData: FormData, teacherId: string, timeZone: string) {
+export function availabilityAction(db: Pick<SchoolDb, "run">, formData: FormData, teacherId: string, fmt: Formatter) {
+  const hours = (w: { dayOfWeek: number; startTime: string; endTime: string }) => `${fmt.weekday(w.dayOfWeek)} ${fmt.wallRange(w.startTime, w.endTime)}`;
   switch (formData.get("intent")) {
     case "add-hours":
       return runSetupForm(db, formData, availabilityInput, async (tx, input) => {
         await createAvailability(tx, teacherId, input);
-        return `Added ${WEEKDAY_NAMES[input.dayOfWeek]} ${input.startTime}–${input.endTime}.`;
+        return `Added ${hours(input)}.`;
       });
     case "edit-hours":
       return runSetupForm(db, formData, availabilityEdit, async (tx, input) => {
         await updateAvailability(tx, teacherId, input.id, input);
-        return `Saved ${WEEKDAY_NAMES[input.dayOfWeek]} ${input.startTime}–${input.endTime}.`;
+        return `Saved ${hours(input)}.`;
       });
     case "delete-hours":
       return runSetupForm(db, formData, idInput, async (tx, { id }) => {
         const gone = await deleteAvailability(tx, teacherId, id);
-        return `Removed ${WEEKDAY_NAMES[gone.dayOfWeek]} ${gone.startTime}–${gone.endTime}.`;
+        return `Removed ${hours(gone)}.`;
       });
     case "add-time-off":
       return runSetupForm(db, formData, timeOffInput, async (tx, input) => {
-        await createTimeOff(tx, teacherId, timeZone, input);
-        return `Added time off from ${dayName(input.startDate)}.`;
+        await createTimeOff(tx, teacherId, fmt, input);
+        return `Added time off from ${dayName(input.startDate, fmt)}.`;
       });
     case "edit-time-off":
       return runSetupForm(db, formData, timeOffEdit, async (tx, input) => {
-        await updateTimeOff(tx, teacherId, timeZone, input.id, input);
-        return `Saved time off from ${dayName(input.startDate)}.`;
+        await updateTimeOff(tx, teacherId, fmt, input.id, input);
+        return `Saved time off from ${dayName(input.startDate, fmt)}.`;
       });
     case "delete-time-off":
       return runSetupForm(db, formData, idInput, async (tx, { id }) => {

@@ -7,7 +7,8 @@
 // booking of the same teacher at the same time that slipped past the check: of two
 // families booking one time at once, exactly one gets it.
 import type { Tx } from "../../server/db/school-db.server";
-import { addDays, formatLongDate, toLocalDate, formatLocalTime } from "../domain/time";
+import { DATE_WITH_YEAR } from "../domain/locale";
+import { addDays, toLocalDate, formatLocalTime } from "../domain/time";
 import { FormRefusal } from "../utils/forms";
 import { schoolFormatter } from "./school-settings.server";
 import { enrollStudent } from "./enrollment.server";
@@ -139,7 +140,8 @@ export async function bookTrialLesson(tx: Tx, deps: EnrollmentDeps & { timeZone:
 
   const place = slot.locationId ? (await tx.location.findUnique({ where: { id: slot.locationId }, select: { name: true, address: true, city: true } })) : null;
   const where = place ? `${place.name}${place.address ? `, ${place.address}` : ""}${place.city ? `, ${place.city}` : ""}` : "online (the school sends the link)";
-  const when = `${(await schoolFormatter(tx)).dateTime(slot.start, { weekday: "long", month: "long" })} (${minutes} minutes)`;
+  const fmt = await schoolFormatter(tx);
+  const when = `${fmt.dateTime(slot.start, { weekday: "long", month: "long" })} (${minutes} minutes)`;
   const g = input.enrollment.guardian;
   await deps.mailer.send(tx, {
     to: g.email,
@@ -154,7 +156,7 @@ export async function bookTrialLesson(tx: Tx, deps: EnrollmentDeps & { timeZone:
   });
   await deps.mailer.send(tx, {
     to: teacher.email,
-    subject: `Trial lesson booked: ${child.name}, ${formatLongDate(slot.date)}`,
+    subject: `Trial lesson booked: ${child.name}, ${fmt.day(slot.date, DATE_WITH_YEAR)}`,
     text: [
       `Hello ${teacher.firstName},`,
       "",

@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField } from "~/components/form";
 import { availabilityAction, availabilityPage, findTeacher, listTeachers } from "~/models/setup.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatterFor } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -37,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { db, school } = requireSchool(context);
   const teacher = await selectedTeacher(request, db);
   if (!teacher) throw new Response("Choose a teacher first.", { status: 400 });
-  return availabilityAction(db, await request.formData(), teacher.id, school.timezone);
+  return availabilityAction(db, await request.formData(), teacher.id, formatterFor(school));
 }
 
 export default function TeacherAvailability() {

@@ -3,7 +3,8 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
-import { formatLongDate, isValidLocalDate, toLocalDate } from "~/domain/time";
+import { DATE_WITH_YEAR } from "~/domain/locale";
+import { isValidLocalDate, toLocalDate } from "~/domain/time";
 import { handOverAndTell, handoverCandidates } from "~/models/lessons.server";
 import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
 import lessonsCss from "~/styles/lessons.css?url";
@@ -53,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ok: true,
       conflicts: [],
       errors: {},
-      message: `${result.moved} ${result.moved === 1 ? "lesson" : "lessons"} of ${result.lessonIds.length} ${result.lessonIds.length === 1 ? "series" : "series"} handed from ${result.fromName} to ${result.toName} from ${fmt.day(fromDate, { weekday: undefined, year: "numeric" })}. ${result.emailed} ${result.emailed === 1 ? "family address was" : "family addresses were"} emailed.`,
+      message: `${result.moved} ${result.moved === 1 ? "lesson" : "lessons"} of ${result.lessonIds.length} ${result.lessonIds.length === 1 ? "series" : "series"} handed from ${result.fromName} to ${result.toName} from ${fmt.day(fromDate, DATE_WITH_YEAR)}. ${result.emailed} ${result.emailed === 1 ? "family address was" : "family addresses were"} emailed.`,
     });
   } catch (error) {
     if (error instanceof SchedulingConflictError) {
@@ -116,13 +117,13 @@ export default function Handover() {
       {from ? (
         <Form method="post" className="card" aria-labelledby="step2">
           <h2 id="step2">
-            2. {from.firstName}’s lessons from {fmt.day(fromDate, { weekday: undefined, year: "numeric" })}
+            2. {from.firstName}’s lessons from {fmt.day(fromDate, DATE_WITH_YEAR)}
           </h2>
           <input type="hidden" name="fromTeacherId" value={from.id} />
           <input type="hidden" name="fromDate" value={fromDate} />
           {lessons.length === 0 ? (
             <p className="muted">
-              {from.firstName} {from.lastName} has no scheduled lessons from {fmt.day(fromDate, { weekday: undefined, year: "numeric" })}.
+              {from.firstName} {from.lastName} has no scheduled lessons from {fmt.day(fromDate, DATE_WITH_YEAR)}.
             </p>
           ) : (
             <>

@@ -31,7 +31,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tz = school.timezone;
   const notice =
     allDates && allDates._count && allDates._min.startsAt && allDates._max.startsAt
-      ? createdNotice(allDates._count, toLocalDate(allDates._min.startsAt, tz), toLocalDate(allDates._max.startsAt, tz))
+      ? createdNotice(allDates._count, toLocalDate(allDates._min.startsAt, tz), toLocalDate(allDates._max.startsAt, tz), formatterFor(school))
       : null;
   const price = result.lesson.pricePerStudent === null ? null : formatterFor(school).money(result.lesson.pricePerStudent.toString());
   return {

@@ -7,7 +7,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useId, type ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { describedByIds, Field, FieldFrame, FormError } from "~/components/form";
-import { formatLongDate, WEEKDAY_NAMES } from "~/domain/time";
+import { DATE_WITH_YEAR } from "~/domain/locale";
 import { declineRequestForm, scheduleRequestForm } from "~/models/lesson-request-form";
 import { declineLessonRequest, LessonRequestError, scheduleFormData, scheduleLessonRequest } from "~/models/lesson-requests.server";
 import { SchedulingConflictError, SchedulingInputError } from "~/models/scheduling.server";
@@ -60,7 +60,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     durations: form.durations,
     locations: form.locations,
     terms: form.terms,
-    suggestions: form.suggestions.map((s, i) => ({ index: i, teacherName: s.teacherName, weekday: WEEKDAY_NAMES[s.weekday], date: s.date, start: s.start, fits: s.fits, chosen: s === chosen })),
+    suggestions: form.suggestions.map((s, i) => ({ index: i, teacherName: s.teacherName, weekday: s.weekday, date: s.date, start: s.start, fits: s.fits, chosen: s === chosen })),
     prefill,
   };
 }
@@ -169,11 +169,11 @@ export default function ScheduleRequest() {
                 <li key={s.index}>
                   {s.chosen ? (
                     <strong aria-current="true">
-                      {s.weekday}s at {fmt.time(s.start)} with {s.teacherName} (from {fmt.day(s.date, { weekday: undefined, year: "numeric" })}) — in the form below
+                      {fmt.weekday(s.weekday)}s at {fmt.time(s.start)} with {s.teacherName} (from {fmt.day(s.date, DATE_WITH_YEAR)}) — in the form below
                     </strong>
                   ) : (
                     <Link to={`?suggestion=${s.index}`} preventScrollReset>
-                      {s.weekday}s at {fmt.time(s.start)} with {s.teacherName} (from {fmt.day(s.date, { weekday: undefined, year: "numeric" })})
+                      {fmt.weekday(s.weekday)}s at {fmt.time(s.start)} with {s.teacherName} (from {fmt.day(s.date, DATE_WITH_YEAR)})
                     </Link>
                   )}
                 </li>

@@ -9,9 +9,9 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { ContactFields } from "~/components/contact-fields";
+import { ContactFields, PublicFormHead } from "~/components/contact-fields";
 import { AddChildButton, ChildFields, type ProgramGroups } from "~/components/enrollment-fields";
-import { FormError, useFocusFirstInvalid } from "~/components/form";
+import { useFocusFirstInvalid } from "~/components/form";
 import { toLocalDate } from "~/domain/time";
 import { loadEnrollmentSettings } from "~/models/landing.server";
 import { lessonLengths } from "~/models/lesson-requests.server";
@@ -206,21 +206,7 @@ export default function Enroll() {
       <Form method="post" noValidate className="ef" aria-label="Enrollment form" ref={formRef}>
         {/* Pressing Enter in a field submits the form: the first submit button is the
             default one, so it must be "Enroll", not "Remove" or "Add another child". */}
-        <button type="submit" name="intent" value="submit" className="hp" tabIndex={-1} aria-hidden="true">
-          Enroll
-        </button>
-        <input type="hidden" name="key" value={entry(values, "key")} />
-        {/* Honeypot: hidden from people and assistive technology; bots fill it in. */}
-        <div className="hp" aria-hidden="true">
-          <label htmlFor="enroll-homepage">Leave this empty</label>
-          <input id="enroll-homepage" type="text" name={HONEYPOT_FIELD} tabIndex={-1} autoComplete="off" defaultValue="" />
-        </div>
-
-        {form?.formError ? (
-          <div className="form-error" role="alert">
-            {form.formError}
-          </div>
-        ) : null}
+        <PublicFormHead id="enroll" submitLabel="Enroll" intent="submit" values={values} formError={form?.formError} />
 
         <ContactFields values={values} errors={errors} filledBy="parent" />
 

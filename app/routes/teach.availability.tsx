@@ -4,6 +4,7 @@ import { WeeklyHours, TimeOff } from "~/components/availability-forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { availabilityAction, availabilityPage } from "~/models/setup.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
+import { formatterFor } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "My availability");
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, { role: "TEACHER" });
   const { db, school } = requireSchool(context);
-  return availabilityAction(db, await request.formData(), user.id, school.timezone);
+  return availabilityAction(db, await request.formData(), user.id, formatterFor(school));
 }
 
 export default function MyAvailability() {

@@ -7,10 +7,11 @@ import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunction
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useRef } from "react";
+import { ContactFields, PublicFormHead } from "~/components/contact-fields";
 import { Checkbox, TextInput } from "~/components/enrollment-fields";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useFocusFirstInvalid } from "~/components/form";
-import { formatLongDate, toLocalDate, WEEKDAY_NAMES, weekdayOfLocalDate } from "~/domain/time";
+import { toLocalDate } from "~/domain/time";
 import { parseTrialForm } from "~/models/lesson-request-form";
 import { entry, formEntries, HONEYPOT_FIELD, type FormEntries } from "~/models/online-enrollment-form";
 import { TrialError, trialInstruments, trialMinutes, trialTimes, type TrialTime } from "~/models/trial-lessons.server";
@@ -169,20 +170,8 @@ export default function Trial() {
 
       {chosen && times.length ? (
         <Form method="post" noValidate className="ef" aria-label="Trial lesson booking" ref={formRef}>
-          <button type="submit" className="hp" tabIndex={-1} aria-hidden="true">
-            Book
-          </button>
-          <input type="hidden" name="key" value={entry(values, "key")} />
+          <PublicFormHead id="trial" submitLabel="Book" values={values} formError={form?.formError} />
           <input type="hidden" name="instrument" value={chosen} />
-          <div className="hp" aria-hidden="true">
-            <label htmlFor="trial-homepage">Leave this empty</label>
-            <input id="trial-homepage" type="text" name={HONEYPOT_FIELD} tabIndex={-1} autoComplete="off" defaultValue="" />
-          </div>
-          {form?.formError ? (
-            <div className="form-error" role="alert">
-              {form.formError}
-            </div>
-          ) : null}
 
           <fieldset aria-describedby={errors.slot ? "slot-error" : undefined}>
             <legend>Choose a time for {chosen}</legend>
@@ -209,25 +198,7 @@ export default function Trial() {
             </div>
           </fieldset>
 
-          <fieldset>
-            <legend>Your details</legend>
-            <p className="muted">You hold the family account: we email you a link to set your password.</p>
-            <div className="grid two">
-              <TextInput name="guardian.firstName" label="First name" values={values} errors={errors} required autoComplete="given-name" maxLength={100} />
-              <TextInput name="guardian.lastName" label="Last name" values={values} errors={errors} required autoComplete="family-name" maxLength={100} />
-              <TextInput name="guardian.email" label="Email" type="email" values={values} errors={errors} required autoComplete="email" maxLength={254} />
-              <TextInput name="guardian.phone" label="Phone" type="tel" values={values} errors={errors} required autoComplete="tel" maxLength={30} />
-            </div>
-          </fieldset>
-
-          <fieldset>
-            <legend>Emergency contact</legend>
-            <div className="grid">
-              <TextInput name="emergency.name" label="Name" values={values} errors={errors} required autoComplete="off" maxLength={100} />
-              <TextInput name="emergency.phone" label="Phone" type="tel" values={values} errors={errors} required autoComplete="off" maxLength={30} />
-              <TextInput name="emergency.relation" label="Relation to the child" values={values} errors={errors} required autoComplete="off" maxLength={60} placeholder="e.g. grandparent" />
-            </div>
-          </fieldset>
+          <ContactFields values={values} errors={errors} filledBy="parent" secondGuardian={false} />
 
           <fieldset>
             <legend>Your child</legend>

@@ -94,7 +94,7 @@ test("an admin sets a term, creates a weekly group lesson until its end, and enr
   await fillSeries("Recital Hall (holds 30) — Main Studio");
   await expect(page).toHaveURL(new RegExp(`^${escapeRegExp(url("/admin/lessons/"))}[\\w-]+\\?created=1$`));
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
-  await expect(page.getByRole("status").filter({ hasText: "Created" })).toHaveText(/^Created \d+ lessons from Wed \d+ Apr \d{4} to Wed \d+ Jun \d{4}\.$/);
+  await expect(page.getByRole("status").filter({ hasText: "Created" })).toHaveText(/^Created \d+ lessons from Wed, \d+ Apr \d{4} to Wed, \d+ Jun \d{4}\.$/);
   await expect(page.getByText("Wednesdays 15:00, 45 min").first()).toBeVisible();
   const lessonUrl = page.url().replace("?created=1", "");
 
@@ -166,7 +166,7 @@ test("a teacher takes attendance on /teach/today, and the absent student's famil
     }
   }
   expect(created, "no free 10-minute slot for Sarah in the next hour").toBe(true);
-  await expect(admin.getByRole("status").filter({ hasText: "Created" })).toHaveText(new RegExp(`^Created 1 lesson on \\w{3} \\d+ \\w{3} \\d{4}\\.$`));
+  await expect(admin.getByRole("status").filter({ hasText: "Created" })).toHaveText(new RegExp(`^Created 1 lesson on \\w{3}, \\d+ \\w{3} \\d{4}\\.$`));
   await enroll(admin, "Emma", "Emma Smith", title);
   await enroll(admin, "Lily", "Lily Smith", title);
 

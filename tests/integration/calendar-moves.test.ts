@@ -117,7 +117,7 @@ describe("moving a date onto a clash", () => {
     const error = await refusal(() =>
       db.run((tx) => editOccurrences(tx, TZ, { occurrenceId: c.occurrences[1]!.id, scope: "THIS", change: { startTime: "16:15", roomId: room(3).id } }, NOW)),
     );
-    expect(error.conflicts.map((x) => x.message)).toContain(`${room(3).name} is already booked for ${a.title} at 16:00 on Tue 15 Jun`);
+    expect(error.conflicts.map((x) => x.message)).toContain(`${room(3).name} is already booked for ${a.title} at 4:00 PM on Tue, Jun 15`);
     const rows = await db.run((tx) => datesOf(tx, c.id));
     expect(rows.every((o) => o.roomId === room(4).id && formatLocalTime(o.startsAt, TZ) === "18:00")).toBe(true);
   });

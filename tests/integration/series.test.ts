@@ -99,14 +99,14 @@ async function refused(input: SeriesInput): Promise<string[]> {
 describe("createLessonSeries refuses clashes, naming them", () => {
   it("the teacher is already teaching then", async () => {
     const messages = await refused(series({ title: `Theory ${tag}`, roomId: fx.small.id, maxStudents: 2, firstDate: "2027-05-11", endDate: "2027-05-11" }));
-    expect(messages).toContain(`${fx.anna.name} is already teaching Piano Foundation ${tag} in ${fx.big.name} at 16:00 on Tue 11 May`);
+    expect(messages).toContain(`${fx.anna.name} is already teaching Piano Foundation ${tag} in ${fx.big.name} at 4:00 PM on Tue, May 11`);
   });
 
   it("the room is already booked then", async () => {
     const messages = await refused(series({ title: `Guitar ${tag}`, instructorId: fx.ben.id, firstDate: "2027-05-18", startTime: "16:30", endDate: "2027-05-25" }));
     expect(messages).toEqual([
-      `${fx.big.name} is already booked for Piano Foundation ${tag} at 16:00 on Tue 18 May`,
-      `${fx.big.name} is already booked for Piano Foundation ${tag} at 16:00 on Tue 25 May`,
+      `${fx.big.name} is already booked for Piano Foundation ${tag} at 4:00 PM on Tue, May 18`,
+      `${fx.big.name} is already booked for Piano Foundation ${tag} at 4:00 PM on Tue, May 25`,
     ]);
   });
 
@@ -117,18 +117,18 @@ describe("createLessonSeries refuses clashes, naming them", () => {
 
   it("the teacher is not available then", async () => {
     const messages = await refused(series({ title: `Wednesday ${tag}`, instructorId: fx.cara.id, roomId: fx.small.id, maxStudents: 2, firstDate: "2027-05-05", recurrence: "ONCE" }));
-    expect(messages).toEqual([`${fx.cara.name} is not available on Wednesdays 16:00–16:45`]);
+    expect(messages).toEqual([`${fx.cara.name} is not available on Wednesdays 4:00 PM–4:45 PM`]);
   });
 
   it("the teacher is on time off", async () => {
     const messages = await refused(series({ title: `Away ${tag}`, instructorId: fx.ben.id, roomId: fx.small.id, maxStudents: 2, firstDate: "2027-06-01", recurrence: "ONCE" }));
-    expect(messages).toEqual([`${fx.ben.name} is on time off on 1 Jun 2027`]);
+    expect(messages).toEqual([`${fx.ben.name} is on time off on Jun 1, 2027`]);
   });
 
   it("the place is closed: a one-off on that day is refused, a weekly series skips it", async () => {
     // A one-off on a closed day has no date left: refused, naming the closure.
     const messages = await refused(series({ title: `Closed ${tag}`, instructorId: fx.ben.id, roomId: fx.small.id, maxStudents: 2, firstDate: "2027-06-08", recurrence: "ONCE" }));
-    expect(messages).toEqual([expect.stringMatching(/is closed on 8 Jun 2027 \(Floor polishing/)]);
+    expect(messages).toEqual([expect.stringMatching(/is closed on Jun 8, 2027 \(Floor polishing/)]);
     const weekly = await db.run((tx) =>
       createLessonSeries(tx, TZ, series({ title: `Around the closure ${tag}`, instructorId: fx.anna.id, roomId: fx.small.id, maxStudents: 2, firstDate: "2027-06-01", startTime: "09:00", endDate: "2027-06-15" }), NOW),
     );

@@ -29,6 +29,7 @@ import {
 } from "../../app/models/setup.server";
 import { addDays } from "../../app/domain/time";
 import { loadCalendarRules } from "../../app/models/scheduling.server";
+import { formatterFor } from "../../app/utils/format";
 import { testServices, schoolId } from "../support/services";
 
 const services = testServices();
@@ -67,7 +68,7 @@ describe("terms", () => {
       const error = await refusal(
         harmony.run((tx) => createTerm(tx, { name: `Winter ${tag}`, startDate: day("12-01"), endDate: day("12-31") })),
       );
-      expect(error.message).toBe(`Terms "Autumn ${tag}" and "Winter ${tag}" overlap (1 Dec ${year} – 18 Dec ${year}).`);
+      expect(error.message).toBe(`Terms "Autumn ${tag}" and "Winter ${tag}" overlap (Dec 1, ${year} – Dec 18, ${year}).`);
       expect(error.field).toBe("startDate");
 
       // The day after is fine, and moving it back onto the first term is refused too.
@@ -75,7 +76,7 @@ describe("terms", () => {
       const moved = await refusal(
         harmony.run((tx) => updateTerm(tx, second.id, { name: `Winter ${tag}`, startDate: day("12-18"), endDate: day("12-31") })),
       );
-      expect(moved.message).toMatch(/overlap \(18 Dec \d+ – 18 Dec \d+\)/);
+      expect(moved.message).toMatch(/overlap \(Dec 18, \d+ – Dec 18, \d+\)/);
 
       const terms = await harmony.run(listTerms);
       expect(terms.find((t) => t.id === first.id)).toMatchObject({ weeks: 15, lessons: 0 });
@@ -259,7 +260,7 @@ describe("teacher availability and time off", () => {
     const clash = await refusal(
       harmony.run((tx) => createAvailability(tx, teacherId, { ...window, locationId: location.id, startTime: "17:00", endTime: "19:00" })),
     );
-    expect(clash.message).toBe("This overlaps the Monday hours 14:00–18:00 at Main Studio. Change the times, or edit those hours instead.");
+    expect(clash.message).toBe("This overlaps the Monday hours 2:00 PM–6:00 PM at Main Studio. Change the times, or edit those hours instead.");
     expect(clash.field).toBe("startTime");
 
     // Touching hours, another day, or hours valid in a different period are fine.
@@ -275,7 +276,7 @@ describe("teacher availability and time off", () => {
     const stretched = await refusal(
       harmony.run((tx) => updateAvailability(tx, teacherId, later.id, { ...window, startTime: "10:00", endTime: "12:00", validFrom: day("01-01"), validUntil: day("04-30") })),
     );
-    expect(stretched.message).toMatch(/^This overlaps the Monday hours 11:00–13:00 \(any location\)/);
+    expect(stretched.message).toMatch(/^This overlaps the Monday hours 11:00 AM–1:00 PM \(any location\)/);
 
     // Editing a window without moving it is not an overlap with itself.
     await harmony.run((tx) => updateAvailability(tx, teacherId, monday.id, { ...window, locationId: location.id, endTime: "17:30" }));
@@ -285,7 +286,7 @@ describe("teacher availability and time off", () => {
     // Harmony is in America/New_York: EST (UTC-5) in November.
     const zone = "America/New_York";
     const off = await harmony.run((tx) =>
-      createTimeOff(tx, teacherId, zone, { startDate: "2026-11-23", startTime: null, endDate: "2026-11-24", endTime: null, reason: `Tour ${tag}` }),
+      createTimeOff(tx, teacherId, formatterFor({ locale: "en-US", timezone: zone, currency: "USD" }), { startDate: "2026-11-23", startTime: null, endDate: "2026-11-24", endTime: null, reason: `Tour ${tag}` }),
     );
     expect(off.startsAt.toISOString()).toBe("2026-11-23T05:00:00.000Z");
     expect(off.endsAt.toISOString()).toBe("2026-11-25T05:00:00.000Z"); // the end of the last day
@@ -294,7 +295,7 @@ describe("teacher availability and time off", () => {
     expect(listed).toMatchObject({ start: { date: "2026-11-23", time: "00:00" }, end: { date: "2026-11-25", time: "00:00" }, reason: `Tour ${tag}` });
 
     const backwards = await refusal(
-      harmony.run((tx) => createTimeOff(tx, teacherId, zone, { startDate: "2026-11-23", startTime: "15:00", endDate: "2026-11-23", endTime: "14:00", reason: null })),
+      harmony.run((tx) => createTimeOff(tx, teacherId, formatterFor({ locale: "en-US", timezone: zone, currency: "USD" }), { startDate: "2026-11-23", startTime: "15:00", endDate: "2026-11-23", endTime: "14:00", reason: null })),
     );
     expect(backwards.field).toBe("endTime");
     expect(backwards.message).toMatch(/must end after it starts/);
