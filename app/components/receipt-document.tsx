@@ -67,7 +67,7 @@ export function ReceiptDocument({ receipt }: { receipt: SerializeFrom<Receipt> |
       <section aria-labelledby="receipt-applied">
         <h2 id="receipt-applied">Applied to</h2>
         {r.paid.length ? (
-          <table className="receipt-lines">
+          <table className="stack-table receipt-lines">
             <thead>
               <tr>
                 <th scope="col">Invoice</th>
@@ -84,12 +84,16 @@ export function ReceiptDocument({ receipt }: { receipt: SerializeFrom<Receipt> |
               {r.paid.map((p) => (
                 <tr key={p.id}>
                   <th scope="row">
-                    {p.number ?? "Invoice"}
+                    <span className="nowrap">{p.number ?? "Invoice"}</span>
                     {p.term ? <span className="muted"> · {p.term}</span> : null}
                   </th>
-                  <td>{p.dueDate ? fmt.day(p.dueDate, { year: "numeric" }) : "—"}</td>
-                  <td className="num">{m(p.amount)}</td>
-                  <td className="num">{p.stillOwed.amountMinor > 0 ? m(p.stillOwed) : "Paid in full"}</td>
+                  <td data-label="Due">{p.dueDate ? fmt.day(p.dueDate, { year: "numeric" }) : "—"}</td>
+                  <td data-label="Paid" className="num">
+                    {m(p.amount)}
+                  </td>
+                  <td data-label="Still owed" className="num">
+                    {p.stillOwed.amountMinor > 0 ? m(p.stillOwed) : "Paid in full"}
+                  </td>
                 </tr>
               ))}
             </tbody>

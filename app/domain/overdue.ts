@@ -3,6 +3,7 @@
  * Pure rules; app/models/overdue.server.ts applies them once a day per school, in the
  * school's time zone, and records what it did so that a re-run does nothing twice.
  */
+import type { AgeingBucket } from "./ledger";
 import { type Money, money, percentOf } from "./money";
 import { localMinutesOfDay } from "./time";
 
@@ -72,3 +73,15 @@ export function lateFeeAmount(rule: LateFeeRule, daysOverdue: number, overdue: M
 export function normalizeReminderDays(days: readonly number[]): number[] {
   return [...new Set(days.filter((d) => Number.isSafeInteger(d) && d > 0))].sort((a, b) => a - b);
 }
+
+/** The buckets that are past due (ledger.ts's AGEING_BUCKETS less "current"). */
+export const OVERDUE_BUCKETS = ["0-30", "31-60", "61-90", "90+"] as const satisfies readonly AgeingBucket[];
+
+/** How the admin's list and its CSV name each ageing bucket. */
+export const BUCKET_LABEL: Record<AgeingBucket, string> = {
+  current: "Not yet due",
+  "0-30": "1–30 days",
+  "31-60": "31–60 days",
+  "61-90": "61–90 days",
+  "90+": "Over 90 days",
+};

@@ -27,6 +27,13 @@ export async function familyOfParent(tx: Tx, userId: string): Promise<{ id: stri
   return user.familyGroup ?? null;
 }
 
+/** A PAYMENT entry's memo ("BANK_TRANSFER TRF 20931", billing.server.ts) as people read it. */
+function paymentMemo(memo: string | null | undefined): string | null {
+  if (!memo) return null;
+  const [method, ...rest] = memo.split(" ");
+  return METHOD_LABEL[method!] ? [paymentMethodLabel(method!), ...rest].join(" ") : memo;
+}
+
 const amount = (m: Money) => ({ amountMinor: m.amountMinor, currency: m.currency });
 
 /**
@@ -90,7 +97,7 @@ export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalD
         postedAt: l.entry.postedAt,
         kind: l.entry.kind,
         label: KIND_LABEL[l.entry.kind] ?? l.entry.kind,
-        detail: l.entry.invoiceNumber ?? (l.entry.kind === "LATE_FEE" || l.entry.kind === "PAYMENT" ? l.entry.memo : null) ?? null,
+        detail: l.entry.invoiceNumber ?? (l.entry.kind === "PAYMENT" ? paymentMemo(l.entry.memo) : l.entry.kind === "LATE_FEE" ? l.entry.memo : null) ?? null,
         signed: amount(l.signed),
         balance: amount(l.balance),
       })),

@@ -9,7 +9,7 @@ import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { type AgeingBucket, AGEING_BUCKETS, ageing, invoiceStates, type LedgerEntry } from "../domain/ledger";
 import { type Money, add, money, subtract, toDecimalString, zero } from "../domain/money";
-import { lateFeeAmount, normalizeReminderDays, reminderDayDue } from "../domain/overdue";
+import { BUCKET_LABEL, lateFeeAmount, normalizeReminderDays, OVERDUE_BUCKETS, reminderDayDue } from "../domain/overdue";
 import { daysBetween, type LocalDate } from "../domain/time";
 import { formatterFor } from "../utils/format";
 
@@ -151,16 +151,6 @@ export async function runOverdue(tx: Tx, mailer: Mailer, input: { now: Date; tod
 }
 
 // ---- the admin's list -------------------------------------------------------------------
-
-export const OVERDUE_BUCKETS = ["0-30", "31-60", "61-90", "90+"] as const satisfies readonly AgeingBucket[];
-
-export const BUCKET_LABEL: Record<AgeingBucket, string> = {
-  current: "Not yet due",
-  "0-30": "1–30 days",
-  "31-60": "31–60 days",
-  "61-90": "61–90 days",
-  "90+": "Over 90 days",
-};
 
 export interface FamilyAgeing {
   familyGroupId: string;

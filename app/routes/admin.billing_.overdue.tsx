@@ -7,7 +7,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { AGEING_BUCKETS } from "~/domain/ledger";
 import { toLocalDate } from "~/domain/time";
-import { BUCKET_LABEL, overdueReport } from "~/models/overdue.server";
+import { BUCKET_LABEL } from "~/domain/overdue";
+import { overdueReport } from "~/models/overdue.server";
 import receiptsCss from "~/styles/receipts.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { useFormat } from "~/utils/format";
@@ -49,7 +50,7 @@ export default function OverduePage() {
         settings, each once per invoice; a late fee, when the school charges one, is added once.
       </p>
 
-      <section className="grid stats" aria-label="Totals">
+      <section className="grid stats bill-stats" aria-label="Totals">
         <div className="card">
           <p className="eyebrow">Overdue</p>
           <p className="stat" data-testid="overdue-total">
@@ -78,8 +79,7 @@ export default function OverduePage() {
           <table className="stack-table bill-table">
             <thead>
               <tr>
-                <th scope="col">Family</th>
-                <th scope="col">Invoices</th>
+                <th scope="col">Family and invoices</th>
                 {AGEING_BUCKETS.map((b) => (
                   <th scope="col" className="num" key={b}>
                     {BUCKET_LABEL[b]}
@@ -96,17 +96,17 @@ export default function OverduePage() {
                   <td>
                     <Link to={`/admin/billing/families/${f.familyGroupId}`}>{f.name}</Link>
                     {f.email ? <div className="muted email">{f.email}</div> : null}
-                  </td>
-                  <td data-label="Invoices">
-                    {f.invoices.map((i) => (
-                      <div key={i.id}>
-                        {i.number}{" "}
-                        <span className="muted">
-                          {i.daysOverdue > 0 ? `${i.daysOverdue} ${i.daysOverdue === 1 ? "day" : "days"} late` : `due ${fmt.day(i.dueDate)}`}
-                          {i.reminders.length ? ` · reminded day ${i.reminders.join(", ")}` : ""}
-                        </span>
-                      </div>
-                    ))}
+                    <ul className="bill-invoices">
+                      {f.invoices.map((i) => (
+                        <li key={i.id}>
+                          <span className="nowrap">{i.number}</span>{" "}
+                          <span className="muted">
+                            {i.daysOverdue > 0 ? `${i.daysOverdue} ${i.daysOverdue === 1 ? "day" : "days"} late` : `due ${fmt.day(i.dueDate)}`}
+                            {i.reminders.length ? ` · reminded day ${i.reminders.join(", ")}` : ""}
+                          </span>
+                        </li>
+                      ))}
+                    </ul>
                   </td>
                   {AGEING_BUCKETS.map((b) => (
                     <td key={b} data-label={BUCKET_LABEL[b]} className="num">
@@ -122,7 +122,6 @@ export default function OverduePage() {
             <tfoot>
               <tr>
                 <th scope="row">Total</th>
-                <td />
                 {AGEING_BUCKETS.map((b) => (
                   <td key={b} data-label={BUCKET_LABEL[b]} className="num">
                     {m(r.totals[b])}

@@ -72,7 +72,7 @@ export default function OperatorBilling() {
           <p className="notice" role="status">
             {result.message}
           </p>
-        ) : (
+        ) : schools.some((s) => s.id === result.schoolId) ? null : (
           <FormError message={result.message} />
         )
       ) : null}

@@ -16,7 +16,7 @@ test("a parent sees the balance, an open invoice and the receipt of a paid one",
   const open = page.getByRole("region", { name: "Open invoices" });
   await expect(open.getByText(/^HMA-\d{6}$/)).toBeVisible();
   await expect(open.getByRole("button", { name: /^Pay \$85\.00 for invoice HMA-\d{6}$/ })).toBeVisible();
-  await expect(page.getByRole("region", { name: "Paid and closed invoices" }).getByText("Paid")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Paid and closed invoices" }).getByText("Paid", { exact: true })).toBeVisible();
   await expect(page.getByRole("region", { name: "Statement" }).getByRole("row")).toHaveCount(4); // header, invoice, payment, invoice
 
   await page.getByRole("region", { name: "Payments" }).getByRole("link", { name: /^Receipt/ }).click();
@@ -30,7 +30,7 @@ test("a parent sees the balance, an open invoice and the receipt of a paid one",
 
   // Back from the checkout: the thank-you notice.
   await page.goto(schoolUrl(ownSchool.slug, "/family/billing?paid=1"));
-  await expect(page.getByRole("status")).toHaveText("Thank you — your payment is being confirmed; the receipt will arrive by email");
+  await expect(page.getByRole("status")).toHaveText("Thank you — your payment is being confirmed; the receipt will arrive by email.");
 });
 
 test("an admin sees what is owed by age and downloads it as CSV", async ({ ownAdminPage: admin, ownSchool }) => {
