@@ -83,5 +83,5 @@ export const BUCKET_LABEL: Record<AgeingBucket, string> = {
   "0-30": "1–30 days",
   "31-60": "31–60 days",
   "61-90": "61–90 days",
-  "90+": "Over 90 days",
+  "90+": "90+ days",
 };

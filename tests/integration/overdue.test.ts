@@ -124,7 +124,7 @@ describe("the admin's list of what is owed", () => {
 
   it("exports the same as CSV, one row per family and the totals", async () => {
     const rows = await c.run((tx) => overdueCsvRows(tx, "2031-06-30"));
-    expect(rows[0]).toEqual(["Family", "Billing email", "Oldest due date", "Days overdue", "Not yet due", "1–30 days", "31–60 days", "61–90 days", "Over 90 days", "Total owed", "Currency", "Invoices"]);
+    expect(rows[0]).toEqual(["Family", "Billing email", "Oldest due date", "Days overdue", "Not yet due", "1–30 days", "31–60 days", "61–90 days", "90+ days", "Total owed", "Currency", "Invoices"]);
     expect(rows[1]!.slice(0, 11)).toEqual(["Baker family", c.b.parentEmail, "2031-03-31", 91, "0.00", "50.00", "0.00", "400.00", "450.00", "900.00", "USD"]);
     expect(rows.at(-1)!.slice(0, 11)).toEqual(["Total", "", "", "", "100.00", "250.00", "300.00", "400.00", "450.00", "1500.00", "USD"]);
   });
