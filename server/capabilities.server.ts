@@ -47,6 +47,10 @@ export interface OperatorCapabilities {
   /** Frees a school's custom domain, e.g. one claimed by the wrong school (audited as this operator). */
   releaseCustomDomain(request: Request, schoolId: string): Promise<void>;
   isSlugTaken(request: Request, slug: string): Promise<boolean>;
+  /** Sets the platform's fee on a school's online payments, in basis points (audited as this operator). */
+  setPlatformFee(request: Request, schoolId: string, basisPoints: number): Promise<void>;
+  /** Per school: what families paid, what was paid online, and what the platform earned. */
+  billingTotals(request: Request): Promise<Awaited<ReturnType<Platform["billingTotals"]>>>;
   /**
    * Creates a school (audited as this operator), then runs `setup` in the new
    * school's own RLS-bound transaction (its first admin, the invitation).
@@ -161,6 +165,14 @@ function operatorCapabilities(platform: Platform, tenant: Tenant, auth: Operator
     async isSlugTaken(request: Request, slug: string) {
       await signedIn(request);
       return platform.isSlugTaken(slug);
+    },
+    async setPlatformFee(request: Request, schoolId: string, basisPoints: number) {
+      const operator = await signedIn(request);
+      await platform.setPlatformFee(operator.id, schoolId, basisPoints);
+    },
+    async billingTotals(request: Request) {
+      await signedIn(request);
+      return platform.billingTotals();
     },
     async createSchool<T>(
       request: Request,

@@ -39,6 +39,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/family", label: "My family" },
     { to: "/family/schedule", label: "Schedule" },
     { to: "/family/makeups", label: "Make-ups" },
+    { to: "/family/billing", label: "Billing" },
     { to: "/account/calendar", label: "Calendar feed" },
     { to: "/account/notifications", label: "Reminders" },
   ],
@@ -64,6 +65,7 @@ export function SiteHeader({ data }: { data: HeaderData }) {
             <NavLink to="/operator" end>
               Schools
             </NavLink>
+            <NavLink to="/operator/billing">Billing</NavLink>
             <NavLink to="/operator/outbox">Outbox</NavLink>
             <NavLink to="/operator/audit">Audit log</NavLink>
             <Form method="post" action="/operator/logout">

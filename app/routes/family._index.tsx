@@ -9,6 +9,7 @@ import { z } from "zod";
 import { TextArea, TextInput } from "~/components/enrollment-fields";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
+import { familyBalanceOf } from "~/models/family-billing.server";
 import { FamilyError, familyHome, updateBilling } from "~/models/family.server";
 import { sharedNotesFor } from "~/models/messages.server";
 import { SKILL_LEVEL_LABEL, type FormEntries } from "~/models/online-enrollment-form";
@@ -44,7 +45,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return db.run(async (tx) => {
     const home = await familyHome(tx, user.id, formatterFor(school), context.clock.now());
     const notes = await sharedNotesFor(tx, home.children.map((c) => c.id));
-    return { ...home, notes, timeZone: school.timezone };
+    // Money is for the family's guardians only (home.family is null for a student).
+    const account = home.family ? await familyBalanceOf(tx, home.family.id) : null;
+    return { ...home, notes, account, timeZone: school.timezone };
   });
 }
 
@@ -66,7 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function FamilyHome() {
   const fmt = useFormat();
-  const { me, family, children, notes, timeZone } = useLoaderData<typeof loader>();
+  const { me, family, children, notes, account, timeZone } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const isParent = me.role === "PARENT";
@@ -94,6 +97,22 @@ export default function FamilyHome() {
           </Link>
         </nav>
       </div>
+
+      {account && account.balance.amountMinor > 0 ? (
+        <section className="card spread" aria-labelledby="to-pay">
+          <div>
+            <h2 id="to-pay" style={{ margin: 0 }}>
+              To pay: {fmt.moneyMinor(account.balance.amountMinor, account.balance.currency)}
+            </h2>
+            <p className="muted" style={{ margin: "0.25rem 0 0" }}>
+              {account.openInvoices} open {account.openInvoices === 1 ? "invoice" : "invoices"}.
+            </p>
+          </div>
+          <Link className="button" to="/family/billing">
+            See and pay
+          </Link>
+        </section>
+      ) : null}
 
       {family && family.due.length ? (
         <section className="card" aria-labelledby="due">

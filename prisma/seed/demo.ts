@@ -6,6 +6,8 @@ import { hybridWeeks } from "../../app/domain/hybrid";
 import { expandSeries } from "../../app/domain/recurrence";
 import { addDays, localDateTimeToUtc, weekdayOfLocalDate } from "../../app/domain/time";
 import { generateTermInvoices, issueInvoice, recordManualPayment } from "../../app/models/billing.server";
+import { runOverdue } from "../../app/models/overdue.server";
+import { toLocalDate } from "../../app/domain/time";
 import { inviteUser } from "../../app/models/people.server";
 import { sendMessage } from "../../app/models/messages.server";
 import { hashPassword } from "../../app/utils/password.server";
@@ -273,6 +275,8 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
   // Links in the seeded emails follow the server's configuration (PUBLIC_PROTOCOL, PUBLIC_PORT or PORT).
   const origin = publicLinks(publicAddressOf(services.env)).school(school);
   await platform.schoolDb(school.id).run((tx) => buildSchool(tx, spec, opts, school.slug, origin), { timeout: 120_000 });
+  // The platform's fee on the school's online payments (the operator's to set).
+  await platform.setPlatformFee(null, school.id, spec.currency === "USD" ? 250 : 300);
   return school;
 }
 
@@ -557,6 +561,7 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   }
 
   await seedBilling(tx, spec, { now, termId: firstTerm.id, familyIds: families.map((f) => f.familyId) });
+  await seedAccounts(tx, spec, { now, origin, familyIds: families.map((f) => f.familyId) });
 
   // The online enrollment form that created the first family (its one-time key).
   await tx.formSubmission.create({ data: { key: `seed-${slug}-enrollment`, kind: "enrollment", result: { familyGroupId: families[0]!.familyId } } });
@@ -616,5 +621,50 @@ async function seedBilling(tx: Tx, spec: SchoolSpec, { now, termId, familyIds }:
     const paidAt = new Date(issuedAt.getTime() + 5 * DAY_MS);
     if (i === 0) await recordManualPayment(tx, { familyGroupId: familyId, amountMinor: draft.totalMinor, method: "BANK_TRANSFER", reference: "TRF 20931", now: paidAt });
     if (i === 1) await recordManualPayment(tx, { familyGroupId: familyId, amountMinor: Math.floor(draft.totalMinor / 2), method: "CHECK", reference: "CHK 1042", now: paidAt });
+  }
+}
+
+/**
+ * The families' accounts beyond the term invoices (issue 11): the first family (paid up
+ * for the term) has a new exam-fee invoice open, not yet due; the third owes an older
+ * workshop invoice two months past due; and the overdue job's daily runs are replayed on
+ * the days they would have run, so the overdue invoices carry their reminders (and, at
+ * Harmony, the late fee) with the emails in the outbox.
+ */
+async function seedAccounts(tx: Tx, spec: SchoolSpec, { now, origin, familyIds }: { now: Date; origin: string; familyIds: string[] }) {
+  const zone = spec.timezone;
+  const usd = spec.currency === "USD";
+  const custom = async (familyGroupId: string, description: string, amountMinor: number, issuedAt: Date) => {
+    const invoice = await tx.invoice.create({
+      data: {
+        familyGroupId,
+        currency: spec.currency,
+        netMinor: amountMinor,
+        totalMinor: amountMinor,
+        lines: { create: [{ kind: "CUSTOM", description, quantity: 1, unitAmountMinor: amountMinor, amountMinor, netMinor: amountMinor, taxMinor: 0, grossMinor: amountMinor }] },
+      },
+      select: { id: true },
+    });
+    await issueInvoice(tx, { invoiceId: invoice.id, now: issuedAt });
+  };
+  if (familyIds[0]) await custom(familyIds[0], usd ? "ABRSM exam entry, Grade 2" : "Exam entry fee", usd ? 8500 : 6500, new Date(now.getTime() - 2 * DAY_MS));
+  if (familyIds[2]) await custom(familyIds[2], usd ? "Summer workshop week" : "Summer string camp", usd ? 22000 : 18000, new Date(now.getTime() - 80 * DAY_MS));
+
+  // Replay the daily overdue run (09:00 local) on each day it would have done something.
+  const settings = await tx.billingSettings.findFirstOrThrow({ select: { reminderDays: true, lateFeeAfterDays: true } });
+  const today = toLocalDate(now, zone);
+  const overdue = await tx.invoice.findMany({ where: { status: "ISSUED", dueDate: { lt: today } }, select: { dueDate: true } });
+  const days = new Set<string>();
+  for (const { dueDate } of overdue) {
+    for (const d of [...settings.reminderDays, ...(settings.lateFeeAfterDays ? [settings.lateFeeAfterDays] : [])]) {
+      const day = addDays(dueDate!, d);
+      if (day <= today) days.add(day);
+    }
+  }
+  const mailer = new Mailer({ from: "Encore <no-reply@encore.localhost>" });
+  for (const day of [...days].sort()) {
+    const at = localDateTimeToUtc(day, "09:00", zone);
+    if (at.getTime() > now.getTime()) continue;
+    await runOverdue(tx, mailer, { now: at, today: day, origin });
   }
 }

@@ -9,6 +9,8 @@ import { isIP } from "node:net";
 import { claimHolds } from "../../app/domain/custom-domain";
 import { checkChallenge, createResolver, DOMAIN_VERIFICATION_PATH, fetchDomainVerification, parseHostPort, resolvePublicAddresses } from "../net/domain-check.server";
 import { isUniqueViolation } from "../../app/models/sql.server";
+import { percentOf, money } from "../../app/domain/money";
+import { schoolCollected } from "../../app/models/platform-billing.server";
 import { renderEmail } from "../services/email.server";
 import type { PrismaClient } from "./clients.server";
 import { SchoolDb } from "./school-db.server";
@@ -260,6 +262,37 @@ export class Platform {
       }),
     ]);
     this.forgetCachedSchools();
+  }
+
+  /** The platform's fee on a school's online payments (basis points), audited as `school.platform_fee`. */
+  async setPlatformFee(operatorId: string | null, schoolId: string, basisPoints: number) {
+    if (!Number.isSafeInteger(basisPoints) || basisPoints < 0 || basisPoints > 10_000) throw new RangeError("The fee must be 0 to 10,000 basis points.");
+    await this.owner.$transaction(async (tx) => {
+      const before = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { platformFeeBasisPoints: true } });
+      await tx.school.update({ where: { id: schoolId }, data: { platformFeeBasisPoints: basisPoints } });
+      await tx.auditLog.create({
+        data: { operatorId, targetSchoolId: schoolId, action: "school.platform_fee", details: { from: before.platformFeeBasisPoints, to: basisPoints } },
+      });
+    });
+  }
+
+  /**
+   * Per school: what families paid (payments less refunds), what of it was paid online, and
+   * the platform's fee on that at the school's current rate. Each school's figures are read
+   * in that school's own RLS-bound transaction (the platform role cannot read ledgers).
+   */
+  async billingTotals() {
+    const schools = await this.owner.school.findMany({
+      orderBy: { createdAt: "asc" },
+      select: { id: true, name: true, slug: true, currency: true, status: true, platformFeeBasisPoints: true, customDomain: true, customDomainVerifiedAt: true },
+    });
+    const out = [];
+    for (const s of schools) {
+      const collected = await this.schoolDb(s.id).run((tx) => schoolCollected(tx));
+      const earnedMinor = percentOf(money(collected.onlineMinor, s.currency), s.platformFeeBasisPoints).amountMinor;
+      out.push({ ...s, ...collected, earnedMinor });
+    }
+    return out;
   }
 
   listAuditLog(take = 100) {

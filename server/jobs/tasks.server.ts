@@ -7,6 +7,9 @@ import { remindUnbooked } from "../../app/models/hybrid.server";
 import { familyAddresses } from "../../app/models/notify.server";
 import { remindExpiringCredits } from "../../app/models/makeups.server";
 import { extendHorizon } from "../../app/models/scheduling.server";
+import { runOverdue } from "../../app/models/overdue.server";
+import { isOverdueHour } from "../../app/domain/overdue";
+import { toLocalDate } from "../../app/domain/time";
 import { publicAddressOf, publicLinks } from "../../tenants/links";
 import type { Services } from "../context";
 import type { EmailOutcome, QueuedEmail } from "../db/privileged.server";
@@ -148,6 +151,47 @@ export async function sendFamilyReminders(
       );
       report.unbookedWeeks += r.hybrid.sent;
       report.expiringCredits += r.credits.reminded;
+    } catch (error) {
+      report.errors.push({ schoolId: school.id, error: (error as Error).message });
+    }
+  }
+  return report;
+}
+
+// ---- overdue invoices --------------------------------------------------------------------
+
+export interface OverdueReport {
+  schools: number;
+  overdueInvoices: number;
+  reminders: number;
+  lateFees: number;
+  errors: { schoolId: string; error: string }[];
+}
+
+/**
+ * The hourly tick of the overdue job: each school whose local time is its overdue hour
+ * (09:00, app/domain/overdue.ts) gets its daily run on its local date: late fees (once per
+ * invoice) and the reminders of the day (once per invoice and reminder day). `allSchools`
+ * runs every school regardless of the hour (tests, a manual re-run). Re-running a tick
+ * changes nothing.
+ */
+export async function runOverdueInvoices(
+  services: JobServices & Pick<Services, "env">,
+  tickHour: Date,
+  opts: TaskScope & { allSchools?: boolean } = {},
+): Promise<OverdueReport> {
+  const tick = floorToHour(tickHour);
+  const links = publicLinks(publicAddressOf(services.env));
+  const schools = (await services.platform.listActiveSchools(opts)).filter((s) => opts.allSchools || isOverdueHour(tick, s.timezone));
+  const report: OverdueReport = { schools: schools.length, overdueInvoices: 0, reminders: 0, lateFees: 0, errors: [] };
+  for (const school of schools) {
+    try {
+      const r = await services.platform
+        .schoolDb(school.id)
+        .run((tx) => runOverdue(tx, services.mailer, { now: tickHour, today: toLocalDate(tickHour, school.timezone), origin: links.school(school) }), { timeout: 120_000 });
+      report.overdueInvoices += r.overdueInvoices;
+      report.reminders += r.reminders;
+      report.lateFees += r.lateFees;
     } catch (error) {
       report.errors.push({ schoolId: school.id, error: (error as Error).message });
     }

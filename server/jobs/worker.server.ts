@@ -6,12 +6,13 @@
 //   deliver-emails    every minute (and on demand): QUEUED emails to the provider
 //   extend-horizon    daily at 03:15 UTC, and once at start-up
 //   lesson-reminders  hourly: lessons starting 24–25 hours after the tick
+//   overdue-invoices  hourly: each school at 09:00 its own time: late fees and overdue reminders
 import PgBoss from "pg-boss";
 import type { Services } from "../context";
 import type { Logger } from "../log.server";
-import { deliverQueuedEmails, extendAllHorizons, floorToHour, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
+import { deliverQueuedEmails, extendAllHorizons, floorToHour, runOverdueInvoices, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
 
-export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders"] as const;
+export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface Jobs {
@@ -41,6 +42,9 @@ const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> 
   "lesson-reminders": { cron: "0 * * * *", queue: { policy: "standard", retryLimit: 3, retryDelay: 120, retryBackoff: true, expireInSeconds: 30 * 60 } },
   // Once a day; a credit is reminded once (remindedAt), an unbooked week on its reminder day.
   "family-reminders": { cron: "0 14 * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 60 * 60 } },
+  // Hourly; a school's run happens in the tick at 09:00 its own time (its local day), and a
+  // retry of that tick (or a second server) sends no reminder and adds no fee twice.
+  "overdue-invoices": { cron: "0 * * * *", queue: { policy: "standard", retryLimit: 3, retryDelay: 120, retryBackoff: true, expireInSeconds: 30 * 60 } },
 };
 
 export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env" | "clock">, opts: StartOptions): Promise<Jobs> {
@@ -98,6 +102,18 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
     if (r.unbookedWeeks || r.expiringCredits) log("family-reminders").info({ unbookedWeeks: r.unbookedWeeks, expiringCredits: r.expiringCredits }, "reminders sent");
     for (const e of r.errors) log("family-reminders").error({ schoolId: e.schoolId, error: e.error }, "school failed");
     return r;
+  });
+
+  await boss.work<{ tick?: string }>("overdue-invoices", { ...polling, includeMetadata: true }, async ([job]) => {
+    if (!job) return;
+    // As lesson-reminders: the tick the job was made for, on the school's clock.
+    const offset = services.clock.now().getTime() - Date.now();
+    const tick = job.data?.tick ? new Date(job.data.tick) : floorToHour(new Date(job.createdOn.getTime() + offset));
+    const r = await runOverdueInvoices(services, tick, scope);
+    if (r.reminders || r.lateFees) log("overdue-invoices").info({ reminders: r.reminders, lateFees: r.lateFees, schools: r.schools, tick: tick.toISOString() }, "overdue reminders and late fees");
+    for (const e of r.errors) log("overdue-invoices").error({ schoolId: e.schoolId, error: e.error }, "school failed");
+    if (r.errors.length) throw new Error(`${r.errors.length} school(s) failed`);
+    return { reminders: r.reminders, lateFees: r.lateFees };
   });
 
   for (const [name, { cron }] of Object.entries(QUEUES)) await boss.schedule(name, cron, {}, { tz: "UTC" });

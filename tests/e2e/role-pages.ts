@@ -38,7 +38,7 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
       email: null,
       pages: { ...fixed(["/", "/enroll", "/trial", "/trial?instrument=Piano", "/login", "/forgot-password"]), "/operator/login": platformUrl("/operator/login") },
     },
-    { role: "operator", email: DEMO.operator, pages: Object.fromEntries(["/operator", "/operator/schools/new", "/operator/audit", "/operator/outbox"].map((p) => [p, platformUrl(p)])) },
+    { role: "operator", email: DEMO.operator, pages: Object.fromEntries(["/operator", "/operator/schools/new", "/operator/billing", "/operator/audit", "/operator/outbox"].map((p) => [p, platformUrl(p)])) },
     {
       role: "admin",
       email: people.admin,
@@ -71,6 +71,7 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
           "/admin/settings/domain",
           "/admin/settings/enrollment",
           "/admin/settings/makeups",
+          "/admin/billing/overdue",
           "/account/calendar",
           "/account/notifications",
         ]),
@@ -98,7 +99,10 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
     {
       role: "parent",
       email: people.parent,
-      pages: fixed(["/family", "/family/schedule", "/family/makeups", "/family/children", "/family/guardians", "/account/calendar", "/account/notifications"]),
+      pages: {
+        ...fixed(["/family", "/family/schedule", "/family/makeups", "/family/billing", "/family/children", "/family/guardians", "/account/calendar", "/account/notifications"]),
+        "a receipt": (page) => firstLink(page, at("/family/billing"), /^\/family\/billing\/receipts\/[\w-]+$/),
+      },
     },
   ];
 }

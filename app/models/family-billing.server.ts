@@ -1,0 +1,188 @@
+// What a family sees of its account (/family/billing) and the receipt of a payment, for the
+// family and the school's admins alike. Everything is read from the ledger (balances,
+// what each invoice still owes, what each payment paid): app/domain/ledger.ts.
+import type { Tx } from "../../server/db/school-db.server";
+import { balance, invoiceStates, sourceStates, statement } from "../domain/ledger";
+import type { Money } from "../domain/money";
+import { daysBetween, type LocalDate } from "../domain/time";
+import { ledgerEntries } from "./overdue.server";
+
+const METHOD_LABEL: Record<string, string> = { STRIPE: "Card (online)", BANK_TRANSFER: "Bank transfer", CASH: "Cash", CHECK: "Check", OTHER: "Other" };
+export const paymentMethodLabel = (method: string) => METHOD_LABEL[method] ?? method;
+
+const KIND_LABEL: Record<string, string> = {
+  INVOICE: "Invoice",
+  LATE_FEE: "Late fee",
+  REFUND: "Refund",
+  DISPUTE: "Payment disputed",
+  CREDIT_NOTE: "Credit note",
+  PAYMENT: "Payment",
+  DISPUTE_WON: "Dispute resolved",
+};
+
+/** The family account of a parent; null for anyone else (a student, a parent without a family). */
+export async function familyOfParent(tx: Tx, userId: string): Promise<{ id: string; name: string } | null> {
+  const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true, familyGroup: { select: { id: true, name: true } } } });
+  if (!user || user.role !== "PARENT") return null;
+  return user.familyGroup ?? null;
+}
+
+/** A PAYMENT entry's memo ("BANK_TRANSFER TRF 20931", billing.server.ts) as people read it. */
+function paymentMemo(memo: string | null | undefined): string | null {
+  if (!memo) return null;
+  const [method, ...rest] = memo.split(" ");
+  return METHOD_LABEL[method!] ? [paymentMethodLabel(method!), ...rest].join(" ") : memo;
+}
+
+const amount = (m: Money) => ({ amountMinor: m.amountMinor, currency: m.currency });
+
+/**
+ * The family's account on the school's local date `today`: the balance (owed, or credit
+ * held), open invoices (overdue flagged), settled and void invoices, payments (each with
+ * its receipt) and the statement with its running balance.
+ */
+export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalDate) {
+  const school = await tx.school.findFirstOrThrow({ select: { currency: true } });
+  const entries = await ledgerEntries(tx, [familyGroupId]);
+  const states = invoiceStates(entries);
+  const sources = sourceStates(entries);
+  const invoices = await tx.invoice.findMany({
+    where: { familyGroupId, status: { in: ["ISSUED", "VOID"] } },
+    orderBy: [{ dueDate: "asc" }, { sequence: "asc" }],
+    select: { id: true, number: true, status: true, issueDate: true, dueDate: true, totalMinor: true, currency: true, term: { select: { name: true } } },
+  });
+  const rows = invoices.map((inv) => {
+    const s = states.get(inv.id);
+    const outstanding = s?.outstanding.amountMinor ?? 0;
+    const daysOverdue = inv.dueDate ? daysBetween(inv.dueDate, today) : 0;
+    return {
+      id: inv.id,
+      number: inv.number,
+      term: inv.term?.name ?? null,
+      status: inv.status,
+      issueDate: inv.issueDate,
+      dueDate: inv.dueDate,
+      total: s ? amount(s.total) : { amountMinor: inv.totalMinor, currency: inv.currency },
+      paid: s ? amount(s.settled) : { amountMinor: 0, currency: inv.currency },
+      outstanding: { amountMinor: outstanding, currency: inv.currency },
+      overdue: inv.status === "ISSUED" && outstanding > 0 && daysOverdue > 0,
+      daysOverdue: Math.max(0, daysOverdue),
+    };
+  });
+  const payments = await tx.payment.findMany({
+    where: { familyGroupId, ledgerEntries: { some: { kind: "PAYMENT" } } },
+    orderBy: [{ paidAt: "desc" }, { id: "desc" }],
+    select: { id: true, amountMinor: true, currency: true, method: true, reference: true, paidAt: true, createdAt: true, ledgerEntries: { where: { kind: "PAYMENT" }, select: { id: true } } },
+  });
+  const st = statement(entries, familyGroupId, school.currency);
+  const bal = balance(entries, familyGroupId, school.currency);
+  return {
+    balance: amount(bal),
+    open: rows.filter((r) => r.status === "ISSUED" && r.outstanding.amountMinor > 0),
+    settled: rows.filter((r) => !(r.status === "ISSUED" && r.outstanding.amountMinor > 0)),
+    payments: payments.map((p) => {
+      const source = p.ledgerEntries[0] ? sources.get(p.ledgerEntries[0].id) : undefined;
+      return {
+        id: p.id,
+        amount: { amountMinor: p.amountMinor ?? source?.amount.amountMinor ?? 0, currency: p.currency },
+        method: paymentMethodLabel(p.method),
+        reference: p.reference,
+        paidAt: p.paidAt ?? p.createdAt,
+        refunded: source ? amount(source.refunded) : null,
+      };
+    }),
+    statement: {
+      lines: st.lines.map((l) => ({
+        id: l.entry.id,
+        postedAt: l.entry.postedAt,
+        kind: l.entry.kind,
+        label: KIND_LABEL[l.entry.kind] ?? l.entry.kind,
+        detail: l.entry.invoiceNumber ?? (l.entry.kind === "PAYMENT" ? paymentMemo(l.entry.memo) : l.entry.kind === "LATE_FEE" ? l.entry.memo : null) ?? null,
+        signed: amount(l.signed),
+        balance: amount(l.balance),
+      })),
+      closing: amount(st.closing),
+    },
+  };
+}
+
+/** The family's balance alone (the family home shows it when something is owed). */
+export async function familyBalanceOf(tx: Tx, familyGroupId: string) {
+  const school = await tx.school.findFirstOrThrow({ select: { currency: true } });
+  const entries = await ledgerEntries(tx, [familyGroupId]);
+  const open = [...invoiceStates(entries).values()].filter((i) => i.outstanding.amountMinor > 0);
+  return { balance: amount(balance(entries, familyGroupId, school.currency)), openInvoices: open.length };
+}
+
+export type Receipt = NonNullable<Awaited<ReturnType<typeof paymentReceipt>>>;
+
+/**
+ * A payment's receipt: the school, the family, the amount, method, reference and date, what
+ * invoices it paid (net of any allocation undone), what was refunded, and the credit it
+ * left. Null when there is no such recorded payment, or it is not `familyGroupId`'s (a
+ * family asking for another family's receipt gets the same answer as for none).
+ */
+export async function paymentReceipt(tx: Tx, paymentId: string, opts: { familyGroupId?: string } = {}) {
+  const payment = await tx.payment.findUnique({
+    where: { id: paymentId },
+    select: {
+      id: true,
+      familyGroupId: true,
+      amountMinor: true,
+      currency: true,
+      method: true,
+      reference: true,
+      paidAt: true,
+      createdAt: true,
+      ledgerEntries: { where: { kind: "PAYMENT" }, select: { id: true } },
+    },
+  });
+  if (!payment || !payment.familyGroupId || payment.ledgerEntries.length === 0) return null;
+  if (opts.familyGroupId !== undefined && payment.familyGroupId !== opts.familyGroupId) return null;
+  const school = await tx.school.findFirstOrThrow({
+    select: { name: true, email: true, phone: true, website: true, contactAddress: true, logoUrl: true, brandColor: true },
+  });
+  const family = await tx.familyGroup.findUniqueOrThrow({
+    where: { id: payment.familyGroupId },
+    select: { id: true, name: true, billingEmail: true, billingAddress: true, admin: { select: { firstName: true, lastName: true, email: true } } },
+  });
+  const entries = await ledgerEntries(tx, [family.id]);
+  const sourceId = payment.ledgerEntries[0]!.id;
+  const source = sourceStates(entries).get(sourceId)!;
+  const perInvoice = new Map<string, number>();
+  for (const e of entries) {
+    if (e.sourceId !== sourceId || !e.invoiceId) continue;
+    if (e.kind === "ALLOCATION") perInvoice.set(e.invoiceId, (perInvoice.get(e.invoiceId) ?? 0) + e.amount.amountMinor);
+    if (e.kind === "DEALLOCATION") perInvoice.set(e.invoiceId, (perInvoice.get(e.invoiceId) ?? 0) - e.amount.amountMinor);
+  }
+  const states = invoiceStates(entries);
+  const invoiceIds = [...perInvoice.keys()].filter((id) => perInvoice.get(id)! > 0);
+  const invoices = invoiceIds.length
+    ? await tx.invoice.findMany({ where: { id: { in: invoiceIds } }, orderBy: [{ dueDate: "asc" }, { sequence: "asc" }], select: { id: true, number: true, dueDate: true, term: { select: { name: true } } } })
+    : [];
+  return {
+    id: payment.id,
+    school,
+    family: {
+      id: family.id,
+      name: family.name,
+      contact: `${family.admin.firstName} ${family.admin.lastName}`.trim(),
+      email: family.billingEmail ?? family.admin.email,
+      address: family.billingAddress,
+    },
+    amount: amount(source.amount),
+    method: paymentMethodLabel(payment.method),
+    reference: payment.reference,
+    paidAt: payment.paidAt ?? payment.createdAt,
+    paid: invoices.map((inv) => ({
+      id: inv.id,
+      number: inv.number,
+      term: inv.term?.name ?? null,
+      dueDate: inv.dueDate,
+      amount: { amountMinor: perInvoice.get(inv.id)!, currency: source.amount.currency },
+      stillOwed: amount(states.get(inv.id)!.outstanding),
+    })),
+    refunded: amount(source.refunded),
+    creditLeft: amount(source.unallocated),
+  };
+}

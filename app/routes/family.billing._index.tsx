@@ -1,0 +1,243 @@
+// /family/billing — the family's account, for each guardian of the family: the balance
+// (owed, or credit held), open invoices with their due dates and a "Pay" button, settled
+// invoices, payments with their receipts, and the statement with its running balance.
+// Students with their own login see no money (403).
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { toLocalDate } from "~/domain/time";
+import { familyBilling, familyOfParent } from "~/models/family-billing.server";
+import receiptsCss from "~/styles/receipts.css?url";
+import { requireSchool, requireUser } from "~/utils/auth.server";
+import { useFormat } from "~/utils/format";
+import { pageTitle } from "~/utils/meta";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: receiptsCss }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Billing");
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context, { role: "PARENT" });
+  const { db, school } = requireSchool(context);
+  const today = toLocalDate(context.clock.now(), school.timezone);
+  return db.run(async (tx) => {
+    const family = await familyOfParent(tx, user.id);
+    if (!family) return { family: null, account: null };
+    return { family, account: await familyBilling(tx, family.id, today) };
+  });
+}
+
+type Amount = { amountMinor: number; currency: string };
+
+export default function FamilyBilling() {
+  const fmt = useFormat();
+  const { family, account } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const paying = navigation.state !== "idle" ? navigation.formAction : null;
+  const m = (a: Amount) => fmt.moneyMinor(a.amountMinor, a.currency);
+  const due = (d: string | null) => (d ? fmt.day(d, { year: "numeric" }) : "—");
+
+  if (!family || !account) {
+    return (
+      <div className="stack">
+        <h1>Billing</h1>
+        <section className="card">
+          <p className="muted" style={{ margin: 0 }}>
+            Your account is not part of a family yet, so there are no invoices to show.
+          </p>
+        </section>
+      </div>
+    );
+  }
+  const owed = account.balance.amountMinor;
+  return (
+    <div className="stack">
+      <div>
+        <p className="eyebrow">{family.name}</p>
+        <h1>Billing</h1>
+      </div>
+
+      {params.get("paid") === "1" ? (
+        <p className="notice" role="status">
+          Thank you — your payment is being confirmed; the receipt will arrive by email.
+        </p>
+      ) : null}
+
+      <section className="card bill-balance" aria-labelledby="balance">
+        <div>
+          <h2 id="balance" style={{ margin: 0 }}>
+            {owed > 0 ? "To pay" : owed < 0 ? "Credit on your account" : "Balance"}
+          </h2>
+          <p className="muted" style={{ margin: "0.25rem 0 0" }}>
+            {owed > 0
+              ? `${account.open.length} open ${account.open.length === 1 ? "invoice" : "invoices"}${account.open.some((i) => i.overdue) ? ", some overdue" : ""}.`
+              : owed < 0
+                ? "It will be used for your next invoice."
+                : "You are all paid up. Thank you!"}
+          </p>
+        </div>
+        <p className="stat" data-testid="family-balance">
+          {m({ amountMinor: Math.abs(owed), currency: account.balance.currency })}
+        </p>
+      </section>
+
+      <section className="card" aria-labelledby="open-invoices">
+        <h2 id="open-invoices">Open invoices</h2>
+        {account.open.length === 0 ? (
+          <p className="muted" style={{ margin: 0 }}>
+            Nothing to pay.
+          </p>
+        ) : (
+          <ul className="bill-open">
+            {account.open.map((inv) => {
+              const action = `/family/billing/invoices/${inv.id}/pay`;
+              return (
+                <li key={inv.id}>
+                  <div>
+                    <strong>{inv.number}</strong>
+                    {inv.term ? <span className="muted"> · {inv.term}</span> : null}
+                    <div>
+                      <span className="amount">{m(inv.outstanding)}</span>{" "}
+                      <span className="muted">
+                        of {m(inv.total)} · due {due(inv.dueDate)}
+                      </span>{" "}
+                      {inv.overdue ? (
+                        <span className="badge danger">
+                          Overdue {inv.daysOverdue} {inv.daysOverdue === 1 ? "day" : "days"}
+                        </span>
+                      ) : null}
+                    </div>
+                  </div>
+                  <Form method="post" action={action}>
+                    <button className="button" disabled={paying === action}>
+                      Pay {m(inv.outstanding)}
+                      <span className="sr-only"> for invoice {inv.number}</span>
+                    </button>
+                  </Form>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
+
+      {account.payments.length ? (
+        <section className="card table-wrap" aria-labelledby="payments">
+          <h2 id="payments">Payments</h2>
+          <table className="stack-table bill-table">
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Method</th>
+                <th scope="col">Reference</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col">Receipt</th>
+              </tr>
+            </thead>
+            <tbody>
+              {account.payments.map((p) => (
+                <tr key={p.id}>
+                  <td>{fmt.date(p.paidAt, { year: "numeric" })}</td>
+                  <td data-label="Method">{p.method}</td>
+                  <td data-label="Reference">{p.reference ?? ""}</td>
+                  <td data-label="Amount" className="num">
+                    {m(p.amount)}
+                    {p.refunded && p.refunded.amountMinor > 0 ? <div className="muted">{m(p.refunded)} refunded</div> : null}
+                  </td>
+                  <td data-label="Receipt">
+                    <Link to={`/family/billing/receipts/${p.id}`}>
+                      Receipt<span className="sr-only"> for the payment of {fmt.date(p.paidAt, { year: "numeric" })}</span>
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+
+      {account.settled.length ? (
+        <section className="card table-wrap" aria-labelledby="settled-invoices">
+          <h2 id="settled-invoices">Paid and closed invoices</h2>
+          <table className="stack-table bill-table">
+            <thead>
+              <tr>
+                <th scope="col">Invoice</th>
+                <th scope="col">Issued</th>
+                <th scope="col" className="num">
+                  Total
+                </th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {account.settled.map((inv) => (
+                <tr key={inv.id}>
+                  <td>
+                    {inv.number}
+                    {inv.term ? <span className="muted"> · {inv.term}</span> : null}
+                  </td>
+                  <td data-label="Issued">{due(inv.issueDate)}</td>
+                  <td data-label="Total" className="num">
+                    {m(inv.total)}
+                  </td>
+                  <td data-label="Status">{inv.status === "VOID" ? <span className="badge muted">Void</span> : <span className="badge ok">Paid</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+
+      <section className="card table-wrap" aria-labelledby="statement">
+        <h2 id="statement">Statement</h2>
+        {account.statement.lines.length === 0 ? (
+          <p className="muted" style={{ margin: 0 }}>
+            Nothing on your account yet.
+          </p>
+        ) : (
+          <table className="stack-table bill-table">
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">What</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col" className="num">
+                  Balance
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {account.statement.lines.map((l) => (
+                <tr key={l.id}>
+                  <td>{fmt.date(l.postedAt, { weekday: undefined, year: "numeric" })}</td>
+                  <td data-label="What">
+                    {l.label}
+                    {l.detail ? <span className="muted"> · {l.detail}</span> : null}
+                  </td>
+                  <td data-label="Amount" className={`num${l.signed.amountMinor < 0 ? " signed-neg" : ""}`}>
+                    {l.signed.amountMinor < 0 ? `−${m({ ...l.signed, amountMinor: -l.signed.amountMinor })}` : m(l.signed)}
+                  </td>
+                  <td data-label="Balance" className="num">
+                    {m(l.balance)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p className="muted" style={{ marginBottom: 0 }}>
+          A positive balance is what you owe; a negative one is credit on your account.
+        </p>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
