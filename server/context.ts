@@ -17,6 +17,7 @@ import type { Clock } from "./services/clock.server";
 import type { Mailer } from "./services/email.server";
 import type { RateLimiter } from "./services/rate-limit.server";
 import type { Storage } from "./services/storage.server";
+import type { Payments } from "./services/payments.server";
 import type { OperatorAuth, OperatorCapabilities, SchoolPlatform } from "./capabilities.server";
 
 export type Tenant = { kind: "platform" } | { kind: "school"; school: SchoolSummary; brand: Brand };
@@ -31,6 +32,8 @@ export interface Services {
   limiter: RateLimiter;
   /** Images (school logos): UploadThing, or a local folder served at /uploads. */
   storage: Storage;
+  /** Online payments: the Stripe SDK (Stripe, or the local stand-in), or off. */
+  payments: Payments;
 }
 
 /** The school-bound database as routes see it: run work in this school's RLS-bound transaction. */

@@ -42,6 +42,8 @@ let jobs: Jobs | null = null;
 if (env.JOBS === "on") {
   jobs = await startJobs(services, { connectionString: db.ownerUrl, log });
   log.info({ jobs: JOB_NAMES }, "background jobs started");
+  const started = jobs;
+  services.payments.onEventStored(() => void started.trigger("stripe-events").catch((error: unknown) => log.error({ err: error }, "queueing stripe events failed")));
 }
 
 let build: ServerBuild | (() => Promise<ServerBuild>);
@@ -79,6 +81,7 @@ server.listen(env.PORT, env.HOST, () => {
       host: env.HOST,
       port: env.PORT,
       email: services.mailer.transport.toLowerCase(),
+      payments: services.payments.mode,
       database: db.embedded ? "embedded" : "DATABASE_URL",
       operatorConsole: links.platform(),
       demoSchool: links.school({ slug: "harmony" }),

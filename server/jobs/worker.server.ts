@@ -9,9 +9,10 @@
 import PgBoss from "pg-boss";
 import type { Services } from "../context";
 import type { Logger } from "../log.server";
+import { processStripeEvents } from "./stripe-events.server";
 import { deliverQueuedEmails, extendAllHorizons, floorToHour, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
 
-export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders"] as const;
+export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "stripe-events"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface Jobs {
@@ -41,9 +42,11 @@ const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> 
   "lesson-reminders": { cron: "0 * * * *", queue: { policy: "standard", retryLimit: 3, retryDelay: 120, retryBackoff: true, expireInSeconds: 30 * 60 } },
   // Once a day; a credit is reminded once (remindedAt), an unbooked week on its reminder day.
   "family-reminders": { cron: "0 14 * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 60 * 60 } },
+  // Stored Stripe webhook events: on each delivery (triggered) and every minute (what a crash left).
+  "stripe-events": { cron: "* * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 } },
 };
 
-export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env" | "clock">, opts: StartOptions): Promise<Jobs> {
+export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env" | "clock" | "payments">, opts: StartOptions): Promise<Jobs> {
   const root = opts.log;
   const log = (job: JobName | "pg-boss") => ({
     info: (fields: object, msg: string) => root?.info({ job, ...fields }, msg),
@@ -98,6 +101,13 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
     if (r.unbookedWeeks || r.expiringCredits) log("family-reminders").info({ unbookedWeeks: r.unbookedWeeks, expiringCredits: r.expiringCredits }, "reminders sent");
     for (const e of r.errors) log("family-reminders").error({ schoolId: e.schoolId, error: e.error }, "school failed");
     return r;
+  });
+
+  await boss.work("stripe-events", polling, async () => {
+    const r = await processStripeEvents(services);
+    if (r.processed) log("stripe-events").info({ processed: r.processed }, "stripe events processed");
+    for (const f of r.failed) log("stripe-events").error({ eventId: f.id, error: f.error }, "stripe event failed");
+    return { processed: r.processed, failed: r.failed.length };
   });
 
   for (const [name, { cron }] of Object.entries(QUEUES)) await boss.schedule(name, cron, {}, { tz: "UTC" });
