@@ -450,3 +450,9 @@ export async function connectState(tx: Tx) {
 }
 
 export { BillingModelError };
+
+/** The family a signed-in guardian pays for, or null. */
+export async function familyOfUser(tx: Tx, userId: string) {
+  const me = await tx.user.findUnique({ where: { id: userId }, select: { familyGroupId: true, role: true } });
+  return me?.role === "PARENT" ? (me.familyGroupId ?? null) : null;
+}

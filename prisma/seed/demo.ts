@@ -6,6 +6,7 @@ import { hybridWeeks } from "../../app/domain/hybrid";
 import { expandSeries } from "../../app/domain/recurrence";
 import { addDays, localDateTimeToUtc, weekdayOfLocalDate } from "../../app/domain/time";
 import { generateTermInvoices, issueInvoice, recordManualPayment } from "../../app/models/billing.server";
+import { refundPayment } from "../../app/models/payments.server";
 import { inviteUser } from "../../app/models/people.server";
 import { sendMessage } from "../../app/models/messages.server";
 import { hashPassword } from "../../app/utils/password.server";
@@ -273,6 +274,7 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
   // Links in the seeded emails follow the server's configuration (PUBLIC_PROTOCOL, PUBLIC_PORT or PORT).
   const origin = publicLinks(publicAddressOf(services.env)).school(school);
   await platform.schoolDb(school.id).run((tx) => buildSchool(tx, spec, opts, school.slug, origin), { timeout: 120_000 });
+  await seedOnlinePayments(platform, school.id, spec, opts.now);
   return school;
 }
 
@@ -617,4 +619,23 @@ async function seedBilling(tx: Tx, spec: SchoolSpec, { now, termId, familyIds }:
     if (i === 0) await recordManualPayment(tx, { familyGroupId: familyId, amountMinor: draft.totalMinor, method: "BANK_TRANSFER", reference: "TRF 20931", now: paidAt });
     if (i === 1) await recordManualPayment(tx, { familyGroupId: familyId, amountMinor: Math.floor(draft.totalMinor / 2), method: "CHECK", reference: "CHK 1042", now: paidAt });
   }
+}
+
+/**
+ * Online payments (issue 11, ARCHITECTURE.md "Payments: Stripe Connect"): the school is
+ * connected to its demo account, which the local Stripe stand-in always has (charges
+ * enabled), so the demo can be paid offline; and a refund: a cash payment made twice by
+ * mistake, refunded with its reason.
+ */
+async function seedOnlinePayments(platform: Services["platform"], schoolId: string, spec: SchoolSpec, now: Date) {
+  const accountId = `acct_demo_${spec.slug}`;
+  await platform.setSchoolStripeAccount(schoolId, accountId);
+  await platform.updateSchoolStripeState(accountId, { chargesEnabled: true, payoutsEnabled: true, detailsSubmitted: true });
+  await platform.schoolDb(schoolId).run(async (tx) => {
+    const paid = await tx.payment.findFirst({ where: { method: "BANK_TRANSFER", status: "COMPLETED" }, orderBy: { paidAt: "asc" }, select: { familyGroupId: true, paidAt: true } });
+    if (!paid?.familyGroupId) return;
+    const at = new Date((paid.paidAt ?? now).getTime() + DAY_MS);
+    const twice = await recordManualPayment(tx, { familyGroupId: paid.familyGroupId, amountMinor: spec.currency === "USD" ? 2000 : 1500, method: "CASH", reference: "Paid at the desk", now: at });
+    await refundPayment(tx, null, { paymentId: twice.id, amountMinor: twice.amountMinor!, reason: "Paid twice by mistake: handed back in cash", createdById: null, now: new Date(at.getTime() + DAY_MS) });
+  });
 }

@@ -53,7 +53,7 @@ const emptyState = (): State => ({
   idempotency: {},
 });
 
-/** The demo schools' connected accounts (prisma/seed/demo.ts), present in every stand-in. */
+/** The demo schools' connected accounts (prisma/seed/demo.ts), present in every stand-in (any other acct_demo_<slug> is made on first use). */
 export const DEMO_ACCOUNTS: Record<string, string> = {
   acct_demo_harmony: "Harmony Music Academy",
   acct_demo_riverside: "Riverside Strings",
@@ -249,6 +249,10 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
   // ---- the API ------------------------------------------------------------------------------
 
   const get = <T extends Obj>(table: Record<string, T>, id: string, what: string): T => {
+    // Demo accounts (acct_demo_<school slug>, the demo seed's and its copies') always exist, onboarded.
+    if (table === (state.accounts as Record<string, T>) && !table[id] && /^acct_demo_[a-z0-9-]+$/.test(id)) {
+      state.accounts[id] = account(id, { name: DEMO_ACCOUNTS[id] ?? id.slice("acct_demo_".length), onboarded: true });
+    }
     const found = table[id];
     if (!found) throw new StandinError(404, `No such ${what}: '${id}'`, "invalid_request_error", "resource_missing");
     return found;
