@@ -8,7 +8,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import { parseMoney } from "~/domain/money";
-import { PaymentError, paymentDetail } from "~/models/payments.server";
+import { isPaymentError, paymentDetail } from "~/models/payments.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { useFormat } from "~/utils/format";
 import { parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
@@ -40,7 +40,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   try {
     await context.payments!.refund({ paymentId: params.paymentId ?? "", amountMinor: amount.money.amountMinor, reason: parsed.data.reason, createdById: user.id });
   } catch (error) {
-    if (error instanceof PaymentError) return data<ActionResult>({ ok: false, errors: { form: error.message }, values: parsed.values }, { status: error.status });
+    if (isPaymentError(error)) return data<ActionResult>({ ok: false, errors: { form: error.message }, values: parsed.values }, { status: error.status });
     throw error;
   }
   return new Response(null, { status: 303, headers: { Location: `/admin/billing/payments/${encodeURIComponent(params.paymentId ?? "")}?refunded=1` } });

@@ -7,7 +7,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { connectState, PaymentError } from "~/models/payments.server";
+import { connectState, isPaymentError } from "~/models/payments.server";
 import settingsCss from "~/styles/settings.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 
@@ -39,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const link = await context.payments!.connect(request, onboardingUrls(context.links.origin));
     return redirect(link.url);
   } catch (error) {
-    if (error instanceof PaymentError) return data({ error: error.message }, { status: error.status });
+    if (isPaymentError(error)) return data({ error: error.message }, { status: error.status });
     throw error;
   }
 }

@@ -4,7 +4,7 @@
 // family may pay it; a paid, void or unknown invoice is refused in words.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { PaymentError, familyOfUser } from "~/models/payments.server";
+import { familyOfUser, isPaymentError } from "~/models/payments.server";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 
 const refusal = (message: string, status: number) => new Response(message, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
@@ -33,7 +33,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     });
     return redirect(url);
   } catch (error) {
-    if (error instanceof PaymentError) return refusal(error.message, error.status);
+    if (isPaymentError(error)) return refusal(error.message, error.status);
     throw error;
   }
 }

@@ -251,7 +251,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
   const get = <T extends Obj>(table: Record<string, T>, id: string, what: string): T => {
     // Demo accounts (acct_demo_<school slug>, the demo seed's and its copies') always exist, onboarded.
     if (table === (state.accounts as Record<string, T>) && !table[id] && /^acct_demo_[a-z0-9-]+$/.test(id)) {
-      state.accounts[id] = account(id, { name: DEMO_ACCOUNTS[id] ?? id.slice("acct_demo_".length), onboarded: true });
+      state.accounts[id] = account(id, { name: DEMO_ACCOUNTS[id] ?? null, onboarded: true });
     }
     const found = table[id];
     if (!found) throw new StandinError(404, `No such ${what}: '${id}'`, "invalid_request_error", "resource_missing");
@@ -511,7 +511,8 @@ a{color:#3c3bb3}
   function checkoutPage(session: Obj, error?: string) {
     const pid = session._payment_intent_data as { on_behalf_of: string | null };
     const merchant = pid.on_behalf_of ? String((state.accounts[pid.on_behalf_of]?.business_profile as { name?: string } | undefined)?.name ?? "") : "";
-    const who = merchant || "Encore";
+    // (an account without a business name: the school's name from the line item, "<school>: invoice …")
+    const who = merchant || String(session._description ?? "").split(": ")[0] || "Encore";
     const amount = formatAmount(session.amount_total as number, session.currency as string);
     if (session.status !== "open") {
       const said = session.status === "complete" ? "This payment is complete." : "This checkout has expired. Go back and start again.";
