@@ -38,6 +38,9 @@ if (env.SEED === "demo") {
   if (seeded) log.info("seeded the demo schools");
 }
 
+// The local Stripe stand-in (no STRIPE_SECRET_KEY outside production): its checkout and onboarding pages from the start.
+if (services.payments.mode === "standin") log.info({ url: (await services.payments.standin()).url }, "Stripe stand-in started");
+
 let jobs: Jobs | null = null;
 if (env.JOBS === "on") {
   jobs = await startJobs(services, { connectionString: db.ownerUrl, log });
