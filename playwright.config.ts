@@ -94,6 +94,10 @@ export default defineConfig({
       // Journeys follow invitation and reset links from the development mailbox.
       DEV_MAILBOX: "on",
       UPSTASH_REDIS_REST_URL: "",
+      // Payments go to the local Stripe stand-in (never a key from the developer's environment).
+      STRIPE_SECRET_KEY: "",
+      STRIPE_WEBHOOK_SECRET: "",
+      STRIPE_STANDIN: "on",
     },
   },
 });

@@ -17,6 +17,7 @@ import { createLogger, loggablePath, REQUEST_ID_HEADER, requestIdFor, type Logge
 import { anonymousPageCache } from "./page-cache.server";
 import { uploadsHandler } from "./services/storage.server";
 import { tenantContext } from "./capabilities.server";
+import { stripeWebhook } from "./payments/webhook.server";
 import type { Services } from "./context";
 
 type Variables = TenantVariables & { secureHeadersNonce?: string; log: Logger; requestId: string };
@@ -86,6 +87,9 @@ export function createApp({ services, build, staticRoot, log = createLogger({ le
     return c.text("Internal Server Error", 500);
   });
 
+  // Stripe's webhooks: JSON on any host, signature-checked (before the form-only input guard).
+  app.post("/webhooks/stripe", stripeWebhook(services, log));
+
   // Landing pages for visitors who are not signed in: rendered once per few seconds.
   const pageCache = anonymousPageCache({ ttlMs: 5_000, paths: ["/"], sessionCookies: [SCHOOL_COOKIE, OPERATOR_COOKIE] });
   services.platform.onForgetSchools(pageCache.clear);
@@ -102,7 +106,8 @@ export function createApp({ services, build, staticRoot, log = createLogger({ le
         connectSrc: env.isProduction ? ["'self'"] : ["'self'", "ws:", "wss:"],
         fontSrc: ["'self'"],
         frameAncestors: ["'none'"],
-        formAction: ["'self'"],
+        // (and the checkout and onboarding pages a payments form redirects to)
+        formAction: ["'self'", ...services.payments.formActionSources],
         baseUri: ["'self'"],
         objectSrc: ["'none'"],
       },

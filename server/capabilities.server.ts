@@ -15,6 +15,9 @@ import { publicAddressOf, publicLinks } from "../tenants/links";
 import type { RequestLinks, SchoolBoundDb, Services, Tenant, TenantContext } from "./context";
 import type { Platform, SchoolSummary } from "./db/privileged.server";
 import type { Tx } from "./db/school-db.server";
+import { type CheckoutInput, type RefundInput, PaymentError, refundPayment, startCheckout } from "../app/models/payments.server";
+import { startConnectOnboarding } from "./payments/connect.server";
+import type { PaymentsMode } from "./services/payments.server";
 
 export interface OperatorIdentity {
   id: string;
@@ -77,6 +80,44 @@ export interface SchoolPlatform {
   verifyCustomDomain(request: Request): Promise<DomainVerification>;
   /** Removes this school's custom domain (admins only; audited). */
   removeCustomDomain(request: Request): Promise<void>;
+}
+
+/**
+ * Online payments for THIS school (ARCHITECTURE.md, "Payments: Stripe Connect"). The Stripe
+ * client (it holds the secret key) stays in this closure.
+ */
+export interface SchoolPayments {
+  /** "stripe", "standin" (the local stand-in) or "off" (no STRIPE_SECRET_KEY in production). */
+  readonly mode: PaymentsMode;
+  /** Starts (or resumes) Stripe Connect onboarding: the Account Link to send the admin to. Admins only. */
+  connect(request: Request, urls: { returnUrl: string; refreshUrl: string }): Promise<{ url: string }>;
+  /** A checkout for what is open on an invoice of `familyGroupId` (app/models/payments.server.ts). */
+  startCheckout(input: Omit<CheckoutInput, "now">): Promise<{ url: string; paymentId: string; reused: boolean }>;
+  /** A full or partial refund (through Stripe when the payment was online). */
+  refund(input: Omit<RefundInput, "now">): Promise<{ id: string }>;
+}
+
+function schoolPayments(services: Services, db: SchoolBoundDb, secure: boolean): SchoolPayments {
+  const { payments, platform, clock } = services;
+  const off = () => new PaymentError("Online payments are switched off on this server (it has no Stripe key).", 409);
+  return Object.freeze({
+    mode: payments.mode,
+    async connect(request: Request, urls: { returnUrl: string; refreshUrl: string }) {
+      const account = await schoolSessionAccount(db, request, secure);
+      if (!account || account.role !== "ADMIN") refuse(403, "Only this school's admins can connect it to Stripe.");
+      if (!payments.enabled) throw off();
+      return startConnectOnboarding(platform, await payments.stripe(), { schoolId: db.schoolId, ...urls });
+    },
+    async startCheckout(input: Omit<CheckoutInput, "now">) {
+      if (!payments.enabled) throw off();
+      const stripe = await payments.stripe();
+      return db.run((tx) => startCheckout(tx, stripe, { ...input, now: clock.now() }), { timeout: 30_000 });
+    },
+    async refund(input: Omit<RefundInput, "now">) {
+      const stripe = payments.enabled ? await payments.stripe() : null;
+      return db.run((tx) => refundPayment(tx, stripe, { ...input, now: clock.now() }), { timeout: 30_000 });
+    },
+  });
 }
 
 /** A refusal a route did not guard against: Remix renders the thrown Response with the route's error boundary. */
@@ -242,6 +283,7 @@ export function tenantContext(services: Services, tenant: Tenant): TenantContext
     auth,
     operator: operatorCapabilities(platform, tenant, auth),
     schoolPlatform: db ? schoolPlatform(platform, db, secure) : null,
+    payments: db ? schoolPayments(services, db, secure) : null,
     settings: Object.freeze({ RATE_LIMIT_SIGNIN: env.RATE_LIMIT_SIGNIN, RATE_LIMIT_WINDOW_SECONDS: env.RATE_LIMIT_WINDOW_SECONDS, devMailbox: env.devMailbox }),
   };
 }

@@ -17,7 +17,8 @@ import type { Clock } from "./services/clock.server";
 import type { Mailer } from "./services/email.server";
 import type { RateLimiter } from "./services/rate-limit.server";
 import type { Storage } from "./services/storage.server";
-import type { OperatorAuth, OperatorCapabilities, SchoolPlatform } from "./capabilities.server";
+import type { Payments } from "./services/payments.server";
+import type { OperatorAuth, OperatorCapabilities, SchoolPayments, SchoolPlatform } from "./capabilities.server";
 
 export type Tenant = { kind: "platform" } | { kind: "school"; school: SchoolSummary; brand: Brand };
 
@@ -31,6 +32,8 @@ export interface Services {
   limiter: RateLimiter;
   /** Images (school logos): UploadThing, or a local folder served at /uploads. */
   storage: Storage;
+  /** Online payments: the Stripe SDK (Stripe, or the local stand-in), or off. */
+  payments: Payments;
 }
 
 /** The school-bound database as routes see it: run work in this school's RLS-bound transaction. */
@@ -57,6 +60,8 @@ export interface TenantContext {
   operator: OperatorCapabilities;
   /** Privileged work for THIS school only (host cache, custom domain); null on the platform's domain. */
   schoolPlatform: SchoolPlatform | null;
+  /** Online payments for THIS school (Stripe Connect); null on the platform's domain. */
+  payments: SchoolPayments | null;
   /** The few settings routes act on (never the whole environment: it holds database addresses). */
   settings: RequestSettings;
 }

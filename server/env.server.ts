@@ -103,7 +103,13 @@ const schema = z
         return items;
       }),
     STRIPE_SECRET_KEY: optional,
+    /** The webhook endpoints' signing secrets (whsec_…), comma-separated (the platform's and the Connect endpoint's). */
     STRIPE_WEBHOOK_SECRET: optional,
+    /**
+     * Without STRIPE_SECRET_KEY: "on" starts the local Stripe stand-in (server/stripe-standin),
+     * "off" switches online payments off. Default: on in development and tests, off in production.
+     */
+    STRIPE_STANDIN: z.enum(["on", "off"]).optional(),
     /** Rate limits (attempts per window) — tests raise or lower them. */
     RATE_LIMIT_SIGNIN: z.coerce.number().int().positive().default(10),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
@@ -136,6 +142,9 @@ const schema = z
     }
     if (env.NODE_ENV === "production" && env.DOMAIN_VERIFY_ADDRESS) {
       ctx.addIssue({ code: "custom", path: ["DOMAIN_VERIFY_ADDRESS"], message: "tests only: custom-domain checks connect to the domain's own (public) address in production" });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["STRIPE_WEBHOOK_SECRET"], message: "required with STRIPE_SECRET_KEY (the webhook endpoint's signing secret, whsec_…)" });
     }
     if (env.UPSTASH_REDIS_REST_URL && !env.UPSTASH_REDIS_REST_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["UPSTASH_REDIS_REST_TOKEN"], message: "required with UPSTASH_REDIS_REST_URL" });

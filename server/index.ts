@@ -38,10 +38,15 @@ if (env.SEED === "demo") {
   if (seeded) log.info("seeded the demo schools");
 }
 
+// The local Stripe stand-in (no STRIPE_SECRET_KEY outside production): its checkout and onboarding pages from the start.
+if (services.payments.mode === "standin") log.info({ url: (await services.payments.standin()).url }, "Stripe stand-in started");
+
 let jobs: Jobs | null = null;
 if (env.JOBS === "on") {
   jobs = await startJobs(services, { connectionString: db.ownerUrl, log });
   log.info({ jobs: JOB_NAMES }, "background jobs started");
+  const started = jobs;
+  services.payments.onEventStored(() => void started.trigger("stripe-events").catch((error: unknown) => log.error({ err: error }, "queueing stripe events failed")));
 }
 
 let build: ServerBuild | (() => Promise<ServerBuild>);
@@ -79,6 +84,7 @@ server.listen(env.PORT, env.HOST, () => {
       host: env.HOST,
       port: env.PORT,
       email: services.mailer.transport.toLowerCase(),
+      payments: services.payments.mode,
       database: db.embedded ? "embedded" : "DATABASE_URL",
       operatorConsole: links.platform(),
       demoSchool: links.school({ slug: "harmony" }),

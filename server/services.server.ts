@@ -7,6 +7,7 @@ import { createClock } from "./services/clock.server";
 import { Mailer } from "./services/email.server";
 import { createRateLimiter } from "./services/rate-limit.server";
 import { createStorage } from "./services/storage.server";
+import { createPayments } from "./services/payments.server";
 import { PLATFORM_ROLE } from "./db/rls";
 
 export interface RunningServices extends Services {
@@ -21,6 +22,7 @@ export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "ap
   const poolTimeoutMs = env.DATABASE_POOL_TIMEOUT_MS;
   const owner = createPrismaClient(db.ownerUrl, Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 4)), { role: PLATFORM_ROLE, poolTimeoutMs });
   const app = createPrismaClient(db.appUrl, env.DATABASE_POOL_SIZE, { poolTimeoutMs });
+  const payments = createPayments(env);
   return {
     env,
     platform: new Platform(owner, app, { dnsServers: env.DNS_RESOLVER }),
@@ -39,9 +41,10 @@ export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "ap
       uploadthingApiUrl: process.env.UPLOADTHING_API_URL || undefined,
       uploadthingIngestUrl: process.env.UPLOADTHING_INGEST_URL || undefined,
     }),
+    payments,
     clients: { platform: owner, app },
     async close() {
-      await Promise.all([owner.$disconnect(), app.$disconnect()]);
+      await Promise.all([owner.$disconnect(), app.$disconnect(), payments.close()]);
     },
   };
 }

@@ -318,12 +318,12 @@ function toEntry(row: Prisma.LedgerEntryGetPayload<{ select: typeof entrySelect 
   };
 }
 
-async function familyEntries(tx: Tx, familyGroupId: string): Promise<LedgerEntry[]> {
+export async function familyEntries(tx: Tx, familyGroupId: string): Promise<LedgerEntry[]> {
   const rows = await tx.ledgerEntry.findMany({ where: { familyGroupId }, orderBy: [{ postedAt: "asc" }, { id: "asc" }], select: entrySelect });
   return rows.map(toEntry);
 }
 
-async function writeEntries(tx: Tx, familyGroupId: string, entries: readonly NewEntry[], now: Date, keyOf: (e: NewEntry, i: number) => string) {
+export async function writeEntries(tx: Tx, familyGroupId: string, entries: readonly NewEntry[], now: Date, keyOf: (e: NewEntry, i: number) => string) {
   for (const [i, e] of entries.entries()) {
     await tx.ledgerEntry.create({
       data: {
@@ -341,12 +341,15 @@ async function writeEntries(tx: Tx, familyGroupId: string, entries: readonly New
   }
 }
 
-/** Applies every free credit of the family to its open invoices, oldest first (the core's autoAllocate). */
-async function allocateFreeCredit(tx: Tx, familyGroupId: string, now: Date) {
+/**
+ * Applies every free credit of the family to its open invoices, oldest first (the core's
+ * autoAllocate); `firstInvoiceIds` (the invoice a family just paid online) come first.
+ */
+export async function allocateFreeCredit(tx: Tx, familyGroupId: string, now: Date, options: { firstInvoiceIds?: string[] } = {}) {
   // One allocator per family at a time: the family row's lock.
   await tx.$queryRaw`SELECT id FROM "FamilyGroup" WHERE id = ${familyGroupId} FOR UPDATE`;
   const entries = await familyEntries(tx, familyGroupId);
-  const allocations = autoAllocate(entries, familyGroupId);
+  const allocations = autoAllocate(entries, familyGroupId, options);
   const stamp = now.getTime();
   await writeEntries(tx, familyGroupId, allocations, now, (e, i) => `allocation:${e.sourceId}:${e.invoiceId}:${stamp}:${i}:${entries.length}`);
 }
@@ -396,7 +399,7 @@ export async function recordManualPayment(
   return payment;
 }
 
-function toDecimal(amountMinor: number, currency: string): string {
+export function toDecimal(amountMinor: number, currency: string): string {
   // Payment.amount is Decimal(10, 2) for the older code; minor units are the truth.
   const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
   const sign = amountMinor < 0 ? "-" : "";

@@ -22,6 +22,7 @@ const SECTIONS = [
   { to: "/admin/settings/enrollment", title: "Enrollment and landing page", text: "Approval, registration fee, and what the public page shows." },
   { to: "/admin/settings/branding", title: "Branding", text: "Logo, brand color, website and contact details." },
   { to: "/admin/settings/domain", title: "Custom domain", text: "Serve the school at its own web address." },
+  { to: "/admin/settings/payments", title: "Online payments", text: "Connect to Stripe so families can pay invoices by card." },
   { to: "/admin/import", title: "Import students", text: "Bring families and students in from a CSV file." },
   { to: "/admin/audit", title: "Audit log", text: "Who invited, deactivated or reactivated whom, and every change of role." },
 ];

@@ -8,6 +8,7 @@ import { addDays, localDateTimeToUtc, weekdayOfLocalDate } from "../../app/domai
 import { generateTermInvoices, issueInvoice, recordManualPayment } from "../../app/models/billing.server";
 import { runOverdue } from "../../app/models/overdue.server";
 import { toLocalDate } from "../../app/domain/time";
+import { refundPayment } from "../../app/models/payments.server";
 import { inviteUser } from "../../app/models/people.server";
 import { sendMessage } from "../../app/models/messages.server";
 import { hashPassword } from "../../app/utils/password.server";
@@ -277,6 +278,7 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
   await platform.schoolDb(school.id).run((tx) => buildSchool(tx, spec, opts, school.slug, origin), { timeout: 120_000 });
   // The platform's fee on the school's online payments (the operator's to set).
   await platform.setPlatformFee(null, school.id, spec.currency === "USD" ? 250 : 300);
+  await seedOnlinePayments(platform, school.id, spec, opts.now);
   return school;
 }
 
@@ -667,4 +669,23 @@ async function seedAccounts(tx: Tx, spec: SchoolSpec, { now, origin, familyIds }
     if (at.getTime() > now.getTime()) continue;
     await runOverdue(tx, mailer, { now: at, today: day, origin });
   }
+}
+
+/**
+ * Online payments (issue 11, ARCHITECTURE.md "Payments: Stripe Connect"): the school is
+ * connected to its demo account, which the local Stripe stand-in always has (charges
+ * enabled), so the demo can be paid offline; and a refund: a cash payment made twice by
+ * mistake, refunded with its reason.
+ */
+async function seedOnlinePayments(platform: Services["platform"], schoolId: string, spec: SchoolSpec, now: Date) {
+  const accountId = `acct_demo_${spec.slug}`;
+  await platform.setSchoolStripeAccount(schoolId, accountId);
+  await platform.updateSchoolStripeState(accountId, { chargesEnabled: true, payoutsEnabled: true, detailsSubmitted: true });
+  await platform.schoolDb(schoolId).run(async (tx) => {
+    const paid = await tx.payment.findFirst({ where: { method: "BANK_TRANSFER", status: "COMPLETED" }, orderBy: { paidAt: "asc" }, select: { familyGroupId: true, paidAt: true } });
+    if (!paid?.familyGroupId) return;
+    const at = new Date((paid.paidAt ?? now).getTime() + DAY_MS);
+    const twice = await recordManualPayment(tx, { familyGroupId: paid.familyGroupId, amountMinor: spec.currency === "USD" ? 2000 : 1500, method: "CASH", reference: "Paid at the desk", now: at });
+    await refundPayment(tx, null, { paymentId: twice.id, amountMinor: twice.amountMinor!, reason: "Paid twice by mistake: handed back in cash", createdById: null, now: new Date(at.getTime() + DAY_MS) });
+  });
 }

@@ -507,6 +507,88 @@ export class Platform {
       { maxWait: 10_000, timeout: opts.timeoutMs ?? 120_000 },
     );
   }
+
+  // ---- Stripe Connect (ARCHITECTURE.md, "Payments: Stripe Connect") ----------------
+
+  /** A school's connected account and what it may do; null for an unknown school. */
+  schoolStripeState(schoolId: string) {
+    return this.owner.school.findUnique({
+      where: { id: schoolId },
+      select: { id: true, name: true, email: true, currency: true, stripeAccountId: true, stripeChargesEnabled: true, stripePayoutsEnabled: true, stripeDetailsSubmitted: true, platformFeeBasisPoints: true },
+    });
+  }
+
+  /**
+   * Records the school's new connected account, unless it already has one (the account
+   * made first stays: its creation carries an idempotency key from the school's id).
+   * Returns the school's account.
+   */
+  async setSchoolStripeAccount(schoolId: string, accountId: string): Promise<string> {
+    await this.owner.school.updateMany({ where: { id: schoolId, stripeAccountId: null }, data: { stripeAccountId: accountId } });
+    const row = await this.owner.school.findUniqueOrThrow({ where: { id: schoolId }, select: { stripeAccountId: true } });
+    return row.stripeAccountId!;
+  }
+
+  /** The school a connected account belongs to, or null. */
+  async schoolIdForStripeAccount(accountId: string): Promise<string | null> {
+    const row = await this.owner.school.findUnique({ where: { stripeAccountId: accountId }, select: { id: true } });
+    return row?.id ?? null;
+  }
+
+  /** The onboarding state, as Stripe's account says (only `account.updated` processing calls this). */
+  async updateSchoolStripeState(accountId: string, state: { chargesEnabled: boolean; payoutsEnabled: boolean; detailsSubmitted: boolean }): Promise<boolean> {
+    const { count } = await this.owner.school.updateMany({
+      where: { stripeAccountId: accountId },
+      data: { stripeChargesEnabled: state.chargesEnabled, stripePayoutsEnabled: state.payoutsEnabled, stripeDetailsSubmitted: state.detailsSubmitted },
+    });
+    return count > 0;
+  }
+
+  /** Stores a webhook event once, by Stripe's id: false when it was already stored (a duplicate delivery). */
+  async storeStripeEvent(event: { id: string; type: string; account: string | null; payload: object }): Promise<boolean> {
+    const inserted = await this.owner.$executeRaw`
+      INSERT INTO "StripeEvent" ("id", "type", "account", "payload")
+      VALUES (${event.id}, ${event.type}, ${event.account}, ${JSON.stringify(event.payload)}::jsonb)
+      ON CONFLICT ("id") DO NOTHING`;
+    return inserted === 1;
+  }
+
+  /**
+   * Claims up to `batch` unprocessed events, oldest first (`FOR UPDATE SKIP LOCKED`: two
+   * workers never take the same one), hands each to `work` and marks it processed, or
+   * records the error for the next run (an event failing 10 times is left for a person).
+   * A crash between storing and processing leaves the event unprocessed for the next run.
+   */
+  async processStripeEvents(
+    opts: { batch: number; ids?: string[] },
+    work: (event: { id: string; type: string; account: string | null; payload: unknown }) => Promise<void>,
+  ): Promise<{ claimed: number; processed: number; failed: { id: string; error: string }[] }> {
+    const ids = opts.ids ?? null;
+    return this.owner.$transaction(
+      async (tx) => {
+        const events = await tx.$queryRaw<{ id: string; type: string; account: string | null; payload: unknown }[]>`
+          SELECT "id", "type", "account", "payload" FROM "StripeEvent"
+          WHERE "processedAt" IS NULL AND "attempts" < 10
+            AND (${ids}::text[] IS NULL OR "id" = ANY(${ids}::text[]))
+          ORDER BY "receivedAt", "id"
+          LIMIT ${opts.batch}
+          FOR UPDATE SKIP LOCKED`;
+        const failed: { id: string; error: string }[] = [];
+        for (const event of events) {
+          try {
+            await work(event);
+            await tx.stripeEvent.update({ where: { id: event.id }, data: { processedAt: new Date(), attempts: { increment: 1 }, lastError: null } });
+          } catch (error) {
+            const message = (error as Error).message || String(error);
+            failed.push({ id: event.id, error: message });
+            await tx.stripeEvent.update({ where: { id: event.id }, data: { attempts: { increment: 1 }, lastError: message.slice(0, 2000) } });
+          }
+        }
+        return { claimed: events.length, processed: events.length - failed.length, failed };
+      },
+      { maxWait: 10_000, timeout: 300_000 },
+    );
+  }
 }
 
 // ---- custom-domain helpers ------------------------------------------------------------

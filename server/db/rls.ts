@@ -87,6 +87,8 @@ export const PLATFORM_ACCESS: Record<string, { privileges: Privilege[]; policies
   Enrollment: { privileges: ["SELECT"], policies: ["SELECT"] },
   // Email delivery across schools (claim with FOR UPDATE, record the outcome).
   EmailMessage: { privileges: ["SELECT", "UPDATE"], policies: ["SELECT", "UPDATE"] },
+  // Stripe webhook events: stored once by Stripe's id, claimed and marked by the stripe-events job.
+  StripeEvent: { privileges: ["SELECT", "INSERT", "UPDATE"] },
 };
 
 export function platformAccessStatements(table: string): string {

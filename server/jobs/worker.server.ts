@@ -10,9 +10,10 @@
 import PgBoss from "pg-boss";
 import type { Services } from "../context";
 import type { Logger } from "../log.server";
+import { processStripeEvents } from "./stripe-events.server";
 import { deliverQueuedEmails, extendAllHorizons, floorToHour, runOverdueInvoices, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
 
-export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices"] as const;
+export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices", "stripe-events"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface Jobs {
@@ -45,9 +46,11 @@ const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> 
   // Hourly; a school's run happens in the tick at 09:00 its own time (its local day), and a
   // retry of that tick (or a second server) sends no reminder and adds no fee twice.
   "overdue-invoices": { cron: "0 * * * *", queue: { policy: "standard", retryLimit: 3, retryDelay: 120, retryBackoff: true, expireInSeconds: 30 * 60 } },
+  // Stored Stripe webhook events: on each delivery (triggered) and every minute (what a crash left).
+  "stripe-events": { cron: "* * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 } },
 };
 
-export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env" | "clock">, opts: StartOptions): Promise<Jobs> {
+export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env" | "clock" | "payments">, opts: StartOptions): Promise<Jobs> {
   const root = opts.log;
   const log = (job: JobName | "pg-boss") => ({
     info: (fields: object, msg: string) => root?.info({ job, ...fields }, msg),
@@ -114,6 +117,13 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
     for (const e of r.errors) log("overdue-invoices").error({ schoolId: e.schoolId, error: e.error }, "school failed");
     if (r.errors.length) throw new Error(`${r.errors.length} school(s) failed`);
     return { reminders: r.reminders, lateFees: r.lateFees };
+  });
+
+  await boss.work("stripe-events", polling, async () => {
+    const r = await processStripeEvents(services);
+    if (r.processed) log("stripe-events").info({ processed: r.processed }, "stripe events processed");
+    for (const f of r.failed) log("stripe-events").error({ eventId: f.id, error: f.error }, "stripe event failed");
+    return { processed: r.processed, failed: r.failed.length };
   });
 
   for (const [name, { cron }] of Object.entries(QUEUES)) await boss.schedule(name, cron, {}, { tz: "UTC" });

@@ -23,7 +23,7 @@ export interface OwnSchool {
 let services: RunningServices | null = null;
 let passwordHash: Promise<string> | null = null;
 
-function databaseServices(): RunningServices {
+export function databaseServices(): RunningServices {
   if (services) return services;
   const dataDir = process.env.E2E_DATA_DIR;
   if (!dataDir) throw new Error("E2E_DATA_DIR is not set: run the journeys through playwright.config.ts");

@@ -312,7 +312,7 @@ describe("the worker", () => {
   it("starts pg-boss on the owner connection and runs triggered jobs", async () => {
     fake.mode = "ok";
     const jobs = await startJobs(
-      { platform: services.platform, mailer: resendMailer, env: services.env, clock: services.clock },
+      { platform: services.platform, mailer: resendMailer, env: services.env, clock: services.clock, payments: services.payments },
       { connectionString: inject("ownerUrl"), pollingIntervalSeconds: 0.5, scope: { schoolIds: [schoolId] } },
     );
     const waitFor = async (check: () => Promise<boolean>) => {

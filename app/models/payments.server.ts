@@ -1,0 +1,463 @@
+// Online payments through Stripe Connect (ARCHITECTURE.md, "Payments: Stripe Connect"):
+// checkout for an invoice, its completion from webhooks, refunds and disputes. Every
+// function runs in the school's RLS-bound transaction; every Stripe call carries an
+// idempotency key made from our own row ids; every ledger entry an idempotency key made
+// from Stripe's ids, so an event processed twice or out of order changes nothing.
+import type Stripe from "stripe";
+import { deallocationsForRefund, sourceStates, invoiceStates } from "../domain/ledger";
+import { type Money, MoneyError, money } from "../domain/money";
+import { fromStripeAmount, platformFee, schoolShare, toStripeAmount, transferReversal } from "../domain/payments";
+import { formatterFor } from "../utils/format";
+import type { Tx } from "../../server/db/school-db.server";
+import type { Mailer } from "../../server/services/email.server";
+import { BillingModelError, allocateFreeCredit, familyEntries, toDecimal, writeEntries } from "./billing.server";
+
+export class PaymentError extends Error {
+  constructor(
+    message: string,
+    readonly status = 409,
+  ) {
+    super(message);
+    this.name = "PaymentError";
+  }
+}
+
+/**
+ * A refusal in words for the person (4xx). By name, not `instanceof`: the load context's
+ * capabilities (server bundle) and the routes (Remix bundle) hold two copies of the class.
+ */
+export function isPaymentError(error: unknown): error is PaymentError {
+  return error instanceof Error && error.name === "PaymentError" && typeof (error as PaymentError).status === "number";
+}
+
+async function schoolOf(tx: Tx) {
+  return tx.school.findFirstOrThrow({
+    select: { id: true, name: true, currency: true, locale: true, timezone: true, stripeAccountId: true, stripeChargesEnabled: true, platformFeeBasisPoints: true },
+  });
+}
+
+async function lockPayment(tx: Tx, paymentId: string) {
+  await tx.$queryRaw`SELECT id FROM "Payment" WHERE id = ${paymentId} FOR UPDATE`;
+  return tx.payment.findUnique({ where: { id: paymentId } });
+}
+
+// ---- paying an invoice ------------------------------------------------------------------------
+
+export interface CheckoutInput {
+  invoiceId: string;
+  /** The family the signed-in guardian belongs to: the invoice must be theirs. */
+  familyGroupId: string;
+  payerId: string;
+  payerEmail: string;
+  /** Where Stripe sends the payer back. */
+  successUrl: string;
+  cancelUrl: string;
+  now: Date;
+}
+
+/**
+ * A Checkout Session for what is still open on an issued invoice. The invoice row is locked
+ * first, so two "pay" clicks run one after the other: the second finds the first's open
+ * checkout (a PENDING payment with its session) and sends the payer there instead of making
+ * another. The payment's id, and with it every idempotency key, comes from the invoice and
+ * the attempt's number, so even a retry after a failure mid-way reaches the same session.
+ */
+export async function startCheckout(tx: Tx, stripe: Stripe, input: CheckoutInput): Promise<{ url: string; paymentId: string; reused: boolean }> {
+  const sch = await schoolOf(tx);
+  if (!sch.stripeAccountId || !sch.stripeChargesEnabled) throw new PaymentError("This school does not take online payments yet. Please pay the school another way.", 409);
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Invoice" WHERE id = ${input.invoiceId} FOR UPDATE`;
+  const invoice = locked.length ? await tx.invoice.findUnique({ where: { id: input.invoiceId } }) : null;
+  if (!invoice || invoice.familyGroupId !== input.familyGroupId) throw new PaymentError("There is no such invoice for your family.", 404);
+  if (invoice.status === "VOID") throw new PaymentError("This invoice was cancelled: there is nothing to pay.", 409);
+  if (invoice.status !== "ISSUED") throw new PaymentError("This invoice has not been issued yet.", 409);
+  const state = invoiceStates(await familyEntries(tx, invoice.familyGroupId)).get(invoice.id);
+  const open = state?.outstanding ?? money(0, invoice.currency);
+  if (open.amountMinor <= 0) throw new PaymentError("This invoice is already paid.", 409);
+
+  const pending = await tx.payment.findFirst({ where: { invoiceId: invoice.id, method: "STRIPE", status: "PENDING" } });
+  if (pending?.stripeCheckoutSessionId) {
+    const session = await stripe.checkout.sessions.retrieve(pending.stripeCheckoutSessionId);
+    if (session.status === "open" && session.url && pending.amountMinor === open.amountMinor) return { url: session.url, paymentId: pending.id, reused: true };
+    if (session.status === "complete") throw new PaymentError("Your payment for this invoice is being processed. It will show here in a moment.", 409);
+    // Expired, or for another amount (a payment came in meanwhile): close it and start afresh.
+    if (session.status === "open") await stripe.checkout.sessions.expire(session.id, {}, { idempotencyKey: `expire:${pending.id}` });
+    await tx.payment.update({ where: { id: pending.id }, data: { status: "FAILED", checkoutUrl: null } });
+  } else if (pending) {
+    await tx.payment.update({ where: { id: pending.id }, data: { status: "FAILED" } });
+  }
+
+  const attempt = (await tx.payment.count({ where: { invoiceId: invoice.id, method: "STRIPE" } })) + 1;
+  const paymentId = `${invoice.id}-checkout-${attempt}`;
+  const fee = platformFee(open, sch.platformFeeBasisPoints);
+  await tx.payment.create({
+    data: {
+      id: paymentId,
+      familyGroupId: invoice.familyGroupId,
+      invoiceId: invoice.id,
+      payerId: input.payerId,
+      amount: toDecimal(open.amountMinor, open.currency),
+      amountMinor: open.amountMinor,
+      currency: open.currency,
+      status: "PENDING",
+      method: "STRIPE",
+      description: `Invoice ${invoice.number}`,
+      platformFeeMinor: fee.amountMinor,
+    },
+  });
+  const metadata = { schoolId: sch.id, paymentId, invoiceId: invoice.id };
+  const session = await stripe.checkout.sessions.create(
+    {
+      mode: "payment",
+      line_items: [{ quantity: 1, price_data: { currency: open.currency.toLowerCase(), unit_amount: toStripeAmount(open), product_data: { name: `${sch.name}: invoice ${invoice.number}` } } }],
+      customer_email: input.payerEmail,
+      client_reference_id: paymentId,
+      metadata,
+      payment_intent_data: {
+        // The school is the business the family pays (its name and statement descriptor),
+        // while the charge stays on the platform so its money can be split by transfers.
+        on_behalf_of: sch.stripeAccountId,
+        transfer_group: `payment:${paymentId}`,
+        description: `Invoice ${invoice.number}`,
+        metadata,
+      },
+      success_url: input.successUrl,
+      cancel_url: input.cancelUrl,
+      // (Stripe's default expiry, 24 hours, on Stripe's clock: the school's clock may differ in tests)
+    },
+    { idempotencyKey: `checkout:${paymentId}` },
+  );
+  if (!session.url) throw new PaymentError("Stripe did not open a checkout. Please try again.", 502);
+  await tx.payment.update({ where: { id: paymentId }, data: { stripeCheckoutSessionId: session.id, checkoutUrl: session.url, checkoutExpiresAt: new Date(session.expires_at * 1000) } });
+  return { url: session.url, paymentId, reused: false };
+}
+
+// ---- completion (webhook processing) --------------------------------------------------------------
+
+async function paymentEntry(tx: Tx, paymentId: string) {
+  return tx.ledgerEntry.findFirst({ where: { paymentId, kind: "PAYMENT" }, select: { id: true } });
+}
+
+/**
+ * Brings an online payment to what Stripe says (the session, re-read): when paid, the payment
+ * is COMPLETED with its PAYMENT entry (key from the payment intent), allocated to its invoice
+ * first and then oldest first (what is left is credit), the school's share is transferred to
+ * its account, and the payer gets a receipt, all once. An expired session fails the payment.
+ */
+export async function settleCheckout(tx: Tx, stripe: Stripe, mailer: Mailer, input: { paymentId: string; now: Date; origin?: string }): Promise<"completed" | "already" | "failed" | "open"> {
+  const payment = await lockPayment(tx, input.paymentId);
+  if (!payment || payment.method !== "STRIPE") throw new Error(`No online payment ${input.paymentId} in this school.`);
+  if (payment.status !== "PENDING" && payment.status !== "FAILED") return "already";
+  if (!payment.stripeCheckoutSessionId) return "open";
+  const session = await stripe.checkout.sessions.retrieve(payment.stripeCheckoutSessionId);
+  if (session.payment_status !== "paid") {
+    if (session.status === "expired" && payment.status === "PENDING") {
+      await tx.payment.update({ where: { id: payment.id }, data: { status: "FAILED", checkoutUrl: null } });
+      return "failed";
+    }
+    return "open";
+  }
+  const intentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+  if (!intentId) throw new Error(`Checkout ${session.id} is paid but has no payment intent.`);
+  const intent = await stripe.paymentIntents.retrieve(intentId);
+  const chargeId = typeof intent.latest_charge === "string" ? intent.latest_charge : (intent.latest_charge?.id ?? null);
+  const amount = fromStripeAmount(intent.amount_received, intent.currency);
+  const sch = await schoolOf(tx);
+  // The fee was fixed when the checkout was made; the amount is what Stripe received.
+  const fee = payment.platformFeeMinor !== null && amount.amountMinor === payment.amountMinor ? money(payment.platformFeeMinor, amount.currency) : platformFee(amount, sch.platformFeeBasisPoints);
+  await tx.payment.update({
+    where: { id: payment.id },
+    data: {
+      status: "COMPLETED",
+      paidAt: input.now,
+      amountMinor: amount.amountMinor,
+      amount: toDecimal(amount.amountMinor, amount.currency),
+      stripePaymentIntentId: intent.id,
+      stripeChargeId: chargeId,
+      platformFeeMinor: fee.amountMinor,
+      checkoutUrl: null,
+    },
+  });
+  const key = `stripe:${intent.id}`;
+  const exists = await tx.ledgerEntry.findFirst({ where: { idempotencyKey: key }, select: { id: true } });
+  if (!exists) {
+    await tx.ledgerEntry.create({
+      data: {
+        familyGroupId: payment.familyGroupId!,
+        kind: "PAYMENT",
+        amountMinor: amount.amountMinor,
+        currency: amount.currency,
+        postedAt: input.now,
+        paymentId: payment.id,
+        memo: `Card payment ${intent.id}`,
+        idempotencyKey: key,
+      },
+    });
+    await allocateFreeCredit(tx, payment.familyGroupId!, input.now, { firstInvoiceIds: payment.invoiceId ? [payment.invoiceId] : [] });
+  }
+  // The school's share goes to its connected account, tied to the charge's funds.
+  const share = schoolShare(amount, fee);
+  if (!payment.stripeTransferId && share.amountMinor > 0 && sch.stripeAccountId && chargeId) {
+    const transfer = await stripe.transfers.create(
+      { amount: toStripeAmount(share), currency: amount.currency.toLowerCase(), destination: sch.stripeAccountId, source_transaction: chargeId, transfer_group: `payment:${payment.id}`, metadata: { schoolId: sch.id, paymentId: payment.id } },
+      { idempotencyKey: `transfer:${payment.id}` },
+    );
+    await tx.payment.update({ where: { id: payment.id }, data: { stripeTransferId: transfer.id } });
+  }
+  await sendReceipt(tx, mailer, { paymentId: payment.id, origin: input.origin });
+  return "completed";
+}
+
+async function sendReceipt(tx: Tx, mailer: Mailer, input: { paymentId: string; origin?: string }) {
+  const p = await tx.payment.findUniqueOrThrow({
+    where: { id: input.paymentId },
+    select: {
+      id: true,
+      amountMinor: true,
+      currency: true,
+      paidAt: true,
+      stripePaymentIntentId: true,
+      invoice: { select: { number: true } },
+      payer: { select: { email: true, firstName: true } },
+      familyGroup: { select: { billingEmail: true, admin: { select: { email: true, firstName: true } } } },
+    },
+  });
+  const to = p.payer?.email ?? p.familyGroup?.billingEmail ?? p.familyGroup?.admin.email;
+  if (!to) return;
+  const sch = await schoolOf(tx);
+  const fmt = formatterFor(sch);
+  const amount = fmt.moneyMinor(p.amountMinor ?? 0, p.currency);
+  const name = p.payer?.firstName ?? p.familyGroup?.admin.firstName ?? "";
+  const text = [
+    `Hello${name ? ` ${name}` : ""},`,
+    "",
+    `Thank you: ${sch.name} received your payment of ${amount}${p.invoice?.number ? ` for invoice ${p.invoice.number}` : ""}.`,
+    "",
+    `Receipt number: ${p.id}`,
+    `Paid: ${p.paidAt ? fmt.dateTime(p.paidAt, { year: "numeric" }) : ""}`,
+    `Method: card (online)`,
+    ...(p.stripePaymentIntentId ? [`Payment reference: ${p.stripePaymentIntentId}`] : []),
+    "",
+    ...(input.origin ? [`Your invoices and receipts: ${input.origin}/family/billing`, ""] : []),
+    sch.name,
+  ].join("\n");
+  await mailer.send(tx, { to, subject: `Receipt: ${amount} paid to ${sch.name}`, text });
+}
+
+// ---- refunds ---------------------------------------------------------------------------------------
+
+export interface RefundInput {
+  paymentId: string;
+  amountMinor: number;
+  reason: string;
+  createdById: string | null;
+  now: Date;
+}
+
+/**
+ * A full or partial refund with its reason. Online payments are refunded through Stripe
+ * (idempotency key from our refund's id) and the school's share of the transfer is taken
+ * back in proportion; cash, transfer and check refunds are recorded only. In the ledger: a
+ * REFUND entry and the DEALLOCATIONs the core says are needed first (newest allocations undone).
+ */
+export async function refundPayment(tx: Tx, stripe: Stripe | null, input: RefundInput) {
+  const payment = await lockPayment(tx, input.paymentId);
+  if (!payment) throw new PaymentError("There is no such payment.", 404);
+  if (payment.status === "DISPUTED") throw new PaymentError("This payment is disputed with the card holder's bank: it cannot be refunded until the dispute is closed.", 409);
+  if (payment.status !== "COMPLETED") throw new PaymentError(payment.status === "REFUNDED" ? "This payment was already refunded in full." : "Only a completed payment can be refunded.", 409);
+  const amount = money(input.amountMinor, payment.currency);
+  if (amount.amountMinor <= 0) throw new PaymentError("A refund must be more than zero.", 400);
+  const refunded = await tx.refund.aggregate({ where: { paymentId: payment.id, status: { not: "FAILED" } }, _sum: { amountMinor: true } });
+  const left = (payment.amountMinor ?? 0) - (refunded._sum.amountMinor ?? 0);
+  if (amount.amountMinor > left) throw new PaymentError(`A refund cannot be more than what is left of the payment (${formatterFor(await schoolOf(tx)).moneyMinor(left, payment.currency)}).`, 400);
+  const online = payment.method === "STRIPE";
+  if (online && !stripe) throw new PaymentError("Online payments are switched off on this server, so this card payment cannot be refunded here.", 409);
+  if (online && !payment.stripePaymentIntentId) throw new PaymentError("This online payment has no charge to refund.", 409);
+
+  const refund = await tx.refund.create({
+    data: { paymentId: payment.id, amountMinor: amount.amountMinor, currency: amount.currency, reason: input.reason, createdById: input.createdById, status: online ? "PENDING" : "SUCCEEDED" },
+  });
+  if (online && stripe) {
+    const stripeRefund = await stripe.refunds.create(
+      { payment_intent: payment.stripePaymentIntentId!, amount: toStripeAmount(amount), reason: "requested_by_customer", metadata: { schoolId: payment.schoolId, paymentId: payment.id, refundId: refund.id } },
+      { idempotencyKey: `refund:${refund.id}` },
+    );
+    await tx.refund.update({ where: { id: refund.id }, data: { stripeRefundId: stripeRefund.id, status: stripeRefund.status === "failed" ? "FAILED" : "SUCCEEDED" } });
+    if (stripeRefund.status === "failed") throw new PaymentError("Stripe could not make this refund.", 502);
+    await reverseShare(tx, stripe, { payment, refundId: refund.id, amount, refundedBefore: money(payment.amountMinor! - left, amount.currency) });
+  }
+  await landRefund(tx, { refundId: refund.id, now: input.now });
+  return refund;
+}
+
+async function reverseShare(tx: Tx, stripe: Stripe, input: { payment: { id: string; amountMinor: number | null; currency: string; stripeTransferId: string | null; platformFeeMinor: number | null }; refundId: string; amount: Money; refundedBefore: Money }) {
+  const { payment } = input;
+  if (!payment.stripeTransferId) return;
+  const transfer = await stripe.transfers.retrieve(payment.stripeTransferId);
+  const reversal = transferReversal({
+    charged: money(payment.amountMinor!, payment.currency),
+    transferred: fromStripeAmount(transfer.amount, transfer.currency),
+    refundedBefore: input.refundedBefore,
+    refund: input.amount,
+    reversedBefore: fromStripeAmount(transfer.amount_reversed, transfer.currency),
+  });
+  if (reversal.amountMinor <= 0) return;
+  await stripe.transfers.createReversal(payment.stripeTransferId, { amount: toStripeAmount(reversal), metadata: { refundId: input.refundId } }, { idempotencyKey: `reversal:${input.refundId}` });
+}
+
+/** The refund's REFUND and DEALLOCATION entries, once (keys from the refund's id). */
+async function landRefund(tx: Tx, input: { refundId: string; now: Date }) {
+  const refund = await tx.refund.findUniqueOrThrow({ where: { id: input.refundId }, include: { payment: true } });
+  const key = `refund:${refund.id}`;
+  if (await tx.ledgerEntry.findFirst({ where: { idempotencyKey: key }, select: { id: true } })) return;
+  const familyGroupId = refund.payment.familyGroupId!;
+  const source = await paymentEntry(tx, refund.paymentId);
+  if (!source) throw new Error(`Payment ${refund.paymentId} has no ledger entry to refund.`);
+  await tx.$queryRaw`SELECT id FROM "FamilyGroup" WHERE id = ${familyGroupId} FOR UPDATE`;
+  const entries = await familyEntries(tx, familyGroupId);
+  const amount = money(refund.amountMinor, refund.currency);
+  let deallocations;
+  try {
+    deallocations = deallocationsForRefund(entries, source.id, amount);
+  } catch (error) {
+    if (error instanceof MoneyError) throw new PaymentError(error.message, 400);
+    throw error;
+  }
+  await writeEntries(tx, familyGroupId, deallocations, input.now, (_e, i) => `${key}:deallocation:${i}`);
+  await tx.ledgerEntry.create({
+    data: { familyGroupId, kind: "REFUND", amountMinor: amount.amountMinor, currency: amount.currency, postedAt: input.now, paymentId: refund.paymentId, sourceId: source.id, memo: refund.reason, idempotencyKey: key },
+  });
+  const total = await tx.refund.aggregate({ where: { paymentId: refund.paymentId, status: { not: "FAILED" } }, _sum: { amountMinor: true } });
+  if ((total._sum.amountMinor ?? 0) >= (refund.payment.amountMinor ?? 0) && refund.payment.status === "COMPLETED") {
+    await tx.payment.update({ where: { id: refund.paymentId }, data: { status: "REFUNDED" } });
+  }
+}
+
+/**
+ * `charge.refunded`: every refund Stripe lists on the charge lands once. One made here is
+ * already in the ledger; one made in Stripe's dashboard gets its Refund row now.
+ */
+export async function syncChargeRefunds(tx: Tx, stripe: Stripe, mailer: Mailer, input: { paymentId: string; now: Date }) {
+  await settleCheckout(tx, stripe, mailer, { paymentId: input.paymentId, now: input.now });
+  const payment = await lockPayment(tx, input.paymentId);
+  if (!payment?.stripePaymentIntentId) return 0;
+  const list = await stripe.refunds.list({ payment_intent: payment.stripePaymentIntentId, limit: 100 });
+  let landed = 0;
+  for (const r of list.data) {
+    if (r.status === "failed" || r.status === "canceled") continue;
+    const known = await tx.refund.findFirst({ where: { stripeRefundId: r.id } });
+    // A refund of ours is written, with its Stripe id, in the transaction that made it.
+    const mine = r.metadata?.refundId ? await tx.refund.findUnique({ where: { id: r.metadata.refundId } }) : null;
+    const row =
+      known ??
+      mine ??
+      (await tx.refund.create({
+        data: { paymentId: payment.id, amountMinor: fromStripeAmount(r.amount, r.currency).amountMinor, currency: payment.currency, reason: r.reason ? `Refunded in Stripe (${r.reason})` : "Refunded in Stripe", stripeRefundId: r.id, status: "SUCCEEDED" },
+      }));
+    if (!known && mine) await tx.refund.update({ where: { id: mine.id }, data: { stripeRefundId: r.id, status: "SUCCEEDED" } });
+    await landRefund(tx, { refundId: row.id, now: input.now });
+    landed++;
+  }
+  return landed;
+}
+
+// ---- disputes --------------------------------------------------------------------------------------
+
+/**
+ * A dispute, as Stripe says now: opened, the payment is DISPUTED with a DISPUTE entry (its
+ * allocations undone first, as for a refund); won, a DISPUTE_WON entry gives the money back
+ * to the family's account and it is allocated again; lost, the DISPUTE stays.
+ */
+export async function syncDispute(tx: Tx, stripe: Stripe, mailer: Mailer, input: { paymentId: string; disputeId: string; now: Date }) {
+  await settleCheckout(tx, stripe, mailer, { paymentId: input.paymentId, now: input.now });
+  const payment = await lockPayment(tx, input.paymentId);
+  if (!payment) return;
+  const dispute = await stripe.disputes.retrieve(input.disputeId);
+  const source = await paymentEntry(tx, payment.id);
+  if (!source) throw new Error(`Payment ${payment.id} has no ledger entry yet.`);
+  const familyGroupId = payment.familyGroupId!;
+  const amount = fromStripeAmount(dispute.amount, dispute.currency);
+  const openKey = `dispute:${dispute.id}`;
+  await tx.$queryRaw`SELECT id FROM "FamilyGroup" WHERE id = ${familyGroupId} FOR UPDATE`;
+  if (!(await tx.ledgerEntry.findFirst({ where: { idempotencyKey: openKey }, select: { id: true } }))) {
+    const entries = await familyEntries(tx, familyGroupId);
+    const left = sourceStates(entries).get(source.id)!;
+    const disputed = amount.amountMinor > left.amount.amountMinor - left.refunded.amountMinor - left.disputed.amountMinor ? money(left.amount.amountMinor - left.refunded.amountMinor - left.disputed.amountMinor, amount.currency) : amount;
+    if (disputed.amountMinor > 0) {
+      await writeEntries(tx, familyGroupId, deallocationsForRefund(entries, source.id, disputed), input.now, (_e, i) => `${openKey}:deallocation:${i}`);
+      await tx.ledgerEntry.create({
+        data: { familyGroupId, kind: "DISPUTE", amountMinor: disputed.amountMinor, currency: disputed.currency, postedAt: input.now, paymentId: payment.id, sourceId: source.id, memo: `Dispute ${dispute.id} (${dispute.reason})`, idempotencyKey: openKey },
+      });
+    }
+  }
+  const won = dispute.status === "won";
+  const closed = won || dispute.status === "lost" || dispute.status === "warning_closed";
+  const wonKey = `dispute-won:${dispute.id}`;
+  if (won && !(await tx.ledgerEntry.findFirst({ where: { idempotencyKey: wonKey }, select: { id: true } }))) {
+    const opened = await tx.ledgerEntry.findFirst({ where: { idempotencyKey: openKey }, select: { amountMinor: true, currency: true } });
+    if (opened) {
+      await tx.ledgerEntry.create({
+        data: { familyGroupId, kind: "DISPUTE_WON", amountMinor: opened.amountMinor, currency: opened.currency, postedAt: input.now, paymentId: payment.id, sourceId: source.id, memo: `Dispute ${dispute.id} won`, idempotencyKey: wonKey },
+      });
+      await allocateFreeCredit(tx, familyGroupId, input.now, { firstInvoiceIds: payment.invoiceId ? [payment.invoiceId] : [] });
+    }
+  }
+  const refunded = await tx.refund.aggregate({ where: { paymentId: payment.id, status: { not: "FAILED" } }, _sum: { amountMinor: true } });
+  const afterDispute = (refunded._sum.amountMinor ?? 0) >= (payment.amountMinor ?? 0) ? "REFUNDED" : "COMPLETED";
+  await tx.payment.update({
+    where: { id: payment.id },
+    data: { stripeDisputeId: dispute.id, disputeStatus: dispute.status, status: closed && won ? afterDispute : "DISPUTED" },
+  });
+}
+
+// ---- reading ---------------------------------------------------------------------------------------
+
+/** One payment for the admin: its allocations, refunds and dispute, from the ledger. */
+export async function paymentDetail(tx: Tx, paymentId: string) {
+  const payment = await tx.payment.findUnique({
+    where: { id: paymentId },
+    select: {
+      id: true,
+      status: true,
+      method: true,
+      amountMinor: true,
+      currency: true,
+      reference: true,
+      description: true,
+      paidAt: true,
+      createdAt: true,
+      platformFeeMinor: true,
+      stripePaymentIntentId: true,
+      stripeChargeId: true,
+      stripeDisputeId: true,
+      disputeStatus: true,
+      invoice: { select: { id: true, number: true } },
+      familyGroup: { select: { id: true, name: true } },
+      payer: { select: { firstName: true, lastName: true, email: true } },
+      refunds: { orderBy: { createdAt: "asc" }, select: { id: true, amountMinor: true, currency: true, reason: true, status: true, createdAt: true, stripeRefundId: true, createdBy: { select: { firstName: true, lastName: true } } } },
+    },
+  });
+  if (!payment) return null;
+  const entries = await tx.ledgerEntry.findMany({
+    where: { OR: [{ paymentId }, { source: { paymentId } }] },
+    orderBy: [{ postedAt: "asc" }, { id: "asc" }],
+    select: { id: true, kind: true, amountMinor: true, currency: true, postedAt: true, memo: true, invoice: { select: { id: true, number: true } } },
+  });
+  const refundedMinor = payment.refunds.filter((r) => r.status !== "FAILED").reduce((s, r) => s + r.amountMinor, 0);
+  const refundable = payment.status === "COMPLETED" ? Math.max(0, (payment.amountMinor ?? 0) - refundedMinor) : 0;
+  return { payment, entries, refundedMinor, refundableMinor: refundable };
+}
+
+/** The school's Stripe state, as `account.updated` last wrote it. */
+export async function connectState(tx: Tx) {
+  const s = await tx.school.findFirstOrThrow({ select: { stripeAccountId: true, stripeChargesEnabled: true, stripePayoutsEnabled: true, stripeDetailsSubmitted: true, platformFeeBasisPoints: true } });
+  const state = !s.stripeAccountId ? "not-connected" : s.stripeChargesEnabled ? "connected" : s.stripeDetailsSubmitted ? "pending" : "incomplete";
+  return { ...s, state } as const;
+}
+
+export { BillingModelError };
+
+/** The family a signed-in guardian pays for, or null. */
+export async function familyOfUser(tx: Tx, userId: string) {
+  const me = await tx.user.findUnique({ where: { id: userId }, select: { familyGroupId: true, role: true } });
+  return me?.role === "PARENT" ? (me.familyGroupId ?? null) : null;
+}
