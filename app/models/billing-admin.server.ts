@@ -433,7 +433,7 @@ export async function issueAndSend(tx: Tx, mailer: Mailer, input: { invoiceId: s
       text: [
         `Dear ${guardian.firstName},`,
         "",
-        `${name} has issued invoice ${issued.number}${invoice.term ? ` for ${invoice.term.name}` : ""}: ${total}, due by ${fmt.date(issued.dueDate)}.`,
+        `${name} has issued invoice ${issued.number}${invoice.term ? ` for ${invoice.term.name}` : ""}: ${total}, due by ${fmt.day(issued.dueDate, { weekday: undefined, year: "numeric" })}.`,
         "",
         `Read, print or pay it on your family's billing page: ${input.origin}/family/billing`,
         "",
@@ -644,4 +644,13 @@ export async function invoiceApprovedEnrollment(tx: Tx, enrollmentId: string) {
     if (id) made.push(id);
   }
   return made;
+}
+
+/** The choices of a price line's form: the school's instruments and lesson lengths. */
+export async function priceChoices(tx: Tx) {
+  const [instruments, durations] = await Promise.all([
+    tx.instrument.findMany({ orderBy: { name: "asc" }, select: { name: true } }),
+    tx.lessonDuration.findMany({ orderBy: { minutes: "asc" }, select: { minutes: true } }),
+  ]);
+  return { instruments: instruments.map((i) => i.name), durations: durations.map((d) => d.minutes) };
 }
