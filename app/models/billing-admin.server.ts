@@ -28,6 +28,7 @@ import {
   writeDraft,
   type ManualMethod,
 } from "./billing.server";
+import { METHOD_LABEL } from "./billing-form";
 import { recordAuditEvent } from "./people.server";
 
 const PAGE_SIZE = 25;
@@ -580,7 +581,6 @@ export async function familyAccount(tx: Tx, familyGroupId: string) {
   };
 }
 
-export const METHOD_LABEL: Record<string, string> = { CASH: "Cash", BANK_TRANSFER: "Bank transfer", CHECK: "Check", STRIPE: "Card (online)", OTHER: "Other" };
 
 /**
  * Records a cash, bank-transfer or check payment (the ledger and its allocations, in

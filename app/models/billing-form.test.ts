@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { amountInput, dayListField, moneyField, percentField, percentInput } from "./billing-form";
+import { amountInput, dayListField, moneyField, paymentMemo, percentField, percentInput } from "./billing-form";
 
 describe("billing form fields", () => {
   it("reads amounts in the school's currency and locale, zero-decimal included, and writes them back the same way", () => {
@@ -25,5 +25,8 @@ describe("billing form fields", () => {
     expect(dayListField("Reminders").parse("")).toEqual([]);
     const bad = z.object({ d: dayListField("Reminders") }).safeParse({ d: "7, soon" });
     expect(bad.error?.issues[0]?.message).toMatch(/"soon" is not a number of days/);
+    expect(paymentMemo("CHECK CHK 1042")).toBe("Check CHK 1042");
+    expect(paymentMemo("BANK_TRANSFER")).toBe("Bank transfer");
+    expect(paymentMemo("Refund of overpayment")).toBe("Refund of overpayment");
   });
 });

@@ -114,3 +114,14 @@ export function percentInput(basisPoints: number): string {
   const rest = basisPoints % 100;
   return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, "0").replace(/0$/, "")}`;
 }
+
+/** How a payment was made, in words. */
+export const METHOD_LABEL: Record<string, string> = { CASH: "Cash", BANK_TRANSFER: "Bank transfer", CHECK: "Check", STRIPE: "Card (online)", OTHER: "Other" };
+
+/** A payment entry's memo ("CHECK CHK 1042", "CASH") in words ("Check CHK 1042", "Cash"). */
+export function paymentMemo(memo: string | null): string | null {
+  if (!memo) return null;
+  const [code, ...rest] = memo.split(" ");
+  const label = METHOD_LABEL[code ?? ""];
+  return label ? [label, ...rest].join(" ") : memo;
+}

@@ -8,9 +8,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
-import { familyAccount, METHOD_LABEL, recordPaymentWithReceipt } from "~/models/billing-admin.server";
+import { familyAccount, recordPaymentWithReceipt } from "~/models/billing-admin.server";
 import { BillingModelError } from "~/models/billing.server";
-import { moneyField } from "~/models/billing-form";
+import { METHOD_LABEL, moneyField, paymentMemo } from "~/models/billing-form";
 import billingCss from "~/styles/billing.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { useFormat } from "~/utils/format";
@@ -208,7 +208,7 @@ export default function FamilyAccount() {
                     <td data-label="What">
                       {KIND_LABEL[l.kind] ?? l.kind}
                       {l.invoiceNumber ? ` ${l.invoiceNumber}` : ""}
-                      {l.memo ? <span className="muted"> — {l.memo}</span> : null}
+                      {l.memo ? <span className="muted"> — {l.kind === "PAYMENT" ? paymentMemo(l.memo) : l.memo}</span> : null}
                     </td>
                     <td data-label="Amount" className="num">
                       {m(l.signedMinor)}

@@ -6,13 +6,14 @@
 import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Fragment } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
-import { addCustomLine, invoiceForAdmin, issueAndSend, issueCreditNote, METHOD_LABEL, removeDraftLine, restoreDraftLine, updateDraftLine, voidInvoice } from "~/models/billing-admin.server";
+import { addCustomLine, invoiceForAdmin, issueAndSend, issueCreditNote, removeDraftLine, restoreDraftLine, updateDraftLine, voidInvoice } from "~/models/billing-admin.server";
 import { BillingModelError } from "~/models/billing.server";
-import { amountInput, moneyField, optionalMoneyField } from "~/models/billing-form";
+import { amountInput, METHOD_LABEL, moneyField, optionalMoneyField } from "~/models/billing-form";
 import billingCss from "~/styles/billing.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { useFormat } from "~/utils/format";
@@ -127,9 +128,14 @@ export default function InvoicePage() {
   const { invoice, requestKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
+  const [params] = useSearchParams();
   const busy = navigation.state === "submitting";
   const m = (minor: number) => fmt.moneyMinor(minor, invoice.currency);
   const draft = invoice.status === "DRAFT";
+  // The line being changed: ?line=<id>, or the one whose change was just refused.
+  const editingLine = actionData && !actionData.ok && actionData.intent === "update-line" ? actionData.lineId : actionData?.ok ? null : params.get("line");
+  const showTax = invoice.taxMinor !== 0 || Boolean(invoice.taxLabel);
+  const columns = 5 + (showTax ? 1 : 0) + (draft ? 1 : 0);
   const errorsFor = (intent: string, lineId: string | null = null): FieldErrors => (actionData && !actionData.ok && actionData.intent === intent && actionData.lineId === lineId ? actionData.errors : {});
   const typed = (intent: string, lineId: string | null = null): FormValues | null => (actionData && !actionData.ok && actionData.intent === intent && actionData.lineId === lineId ? actionData.values : null);
   const live = invoice.lines.filter((l) => !l.voided);
@@ -192,9 +198,11 @@ export default function InvoicePage() {
                   <th scope="col" className="num">
                     Amount
                   </th>
-                  <th scope="col" className="num">
-                    {invoice.taxLabel ?? "Tax"}
-                  </th>
+                  {showTax ? (
+                    <th scope="col" className="num">
+                      {invoice.taxLabel ?? "Tax"}
+                    </th>
+                  ) : null}
                   {draft ? (
                     <th scope="col">
                       <span className="sr-only">Actions</span>
@@ -207,50 +215,69 @@ export default function InvoicePage() {
                   const errs = errorsFor("update-line", l.id);
                   const t = typed("update-line", l.id);
                   return (
-                    <tr key={l.id}>
-                      <td>{l.description}</td>
-                      <td data-label="Child">{l.child ?? <span className="muted">—</span>}</td>
-                      <td data-label="Qty" className="num">
-                        {l.quantity}
-                      </td>
-                      <td data-label="Unit price" className="num">
-                        {l.unitAmountMinor !== null ? m(l.unitAmountMinor) : <span className="muted">term</span>}
-                      </td>
-                      <td data-label="Amount" className="num">
-                        {m(l.amountMinor)}
-                      </td>
-                      <td data-label={invoice.taxLabel ?? "Tax"} className="num">
-                        {m(l.taxMinor)}
-                      </td>
-                      {draft ? (
-                        <td className="actions">
-                          <details className="bill-edit" open={Object.keys(errs).length > 0}>
-                            <summary>Change</summary>
-                            <Form method="post" noValidate className="stack">
+                    <Fragment key={l.id}>
+                      <tr id={`line-${l.id}`}>
+                        <td>{l.description}</td>
+                        <td data-label="Child">{l.child ?? <span className="muted">—</span>}</td>
+                        <td data-label="Qty" className="num">
+                          {l.quantity}
+                        </td>
+                        <td data-label="Unit price" className="num">
+                          {l.unitAmountMinor !== null ? m(l.unitAmountMinor) : <span className="muted">{l.kind === "SIBLING_DISCOUNT" || l.kind === "CUSTOM" ? "—" : "term price"}</span>}
+                        </td>
+                        <td data-label="Amount" className="num">
+                          {m(l.amountMinor)}
+                        </td>
+                        {showTax ? (
+                          <td data-label={invoice.taxLabel ?? "Tax"} className="num">
+                            {m(l.taxMinor)}
+                          </td>
+                        ) : null}
+                        {draft ? (
+                          <td className="actions nowrap">
+                            <div className="row">
+                              <Link to={`?line=${l.id}#line-${l.id}`} preventScrollReset aria-label={`Change ${l.description}`}>
+                                Change
+                              </Link>
+                              <Form method="post">
+                                <input type="hidden" name="lineId" value={l.id} />
+                                <button className="link-button" name="intent" value="remove-line" disabled={busy} aria-label={`Remove ${l.description}`}>
+                                  Remove
+                                </button>
+                              </Form>
+                            </div>
+                          </td>
+                        ) : null}
+                      </tr>
+                      {draft && editingLine === l.id ? (
+                        <tr className="bill-edit-row">
+                          <td colSpan={columns}>
+                            <Form method="post" noValidate className="bill-inline" aria-label={`Change ${l.description}`}>
                               <input type="hidden" name="lineId" value={l.id} />
-                              <Field name="description" label="Description" defaultValue={t?.description ?? l.description} error={errs.description} maxLength={300} />
-                              <Field name="quantity" label={l.unitAmountMinor !== null ? "Quantity" : "Lessons billed"} inputMode="numeric" defaultValue={t?.quantity ?? String(l.quantity)} error={errs.quantity} />
+                              <div className="field" style={{ flex: "1 1 18rem" }}>
+                                <label htmlFor={`desc-${l.id}`}>Description</label>
+                                <input id={`desc-${l.id}`} name="description" defaultValue={t?.description ?? l.description} maxLength={300} aria-invalid={errs.description ? true : undefined} aria-describedby={errs.description ? `desc-${l.id}-error` : undefined} />
+                                {errs.description ? <p className="field-error" id={`desc-${l.id}-error`}>{errs.description}</p> : null}
+                              </div>
+                              <Field name="quantity" label={l.unitAmountMinor !== null ? "Quantity" : "Lessons billed"} inputMode="numeric" defaultValue={t?.quantity ?? String(l.quantity)} error={errs.quantity} style={{ maxWidth: "6rem" }} />
                               {l.unitAmountMinor !== null ? (
-                                <Field name="unitPrice" label="Unit price" inputMode="decimal" defaultValue={t?.unitPrice ?? l.unitInput} error={errs.unitPrice} />
+                                <Field name="unitPrice" label={`Unit price (${invoice.currency})`} inputMode="decimal" defaultValue={t?.unitPrice ?? l.unitInput} error={errs.unitPrice} style={{ maxWidth: "8rem" }} />
                               ) : (
-                                <Field name="amount" label={l.kind === "SIBLING_DISCOUNT" ? "Discount" : "Amount"} inputMode="decimal" defaultValue={t?.amount ?? l.amountInput} error={errs.amount} />
+                                <Field name="amount" label={`${l.kind === "SIBLING_DISCOUNT" ? "Discount" : "Amount"} (${invoice.currency})`} inputMode="decimal" defaultValue={t?.amount ?? l.amountInput} error={errs.amount} style={{ maxWidth: "8rem" }} />
                               )}
                               <div className="row">
                                 <button className="button small" name="intent" value="update-line" disabled={busy}>
                                   Save line
                                 </button>
+                                <Link to="?" preventScrollReset>
+                                  Cancel
+                                </Link>
                               </div>
                             </Form>
-                          </details>
-                          <Form method="post">
-                            <input type="hidden" name="lineId" value={l.id} />
-                            <button className="link-button" name="intent" value="remove-line" disabled={busy} aria-label={`Remove ${l.description}`}>
-                              Remove
-                            </button>
-                          </Form>
-                        </td>
+                          </td>
+                        </tr>
                       ) : null}
-                    </tr>
+                    </Fragment>
                   );
                 })}
               </tbody>
@@ -286,10 +313,12 @@ export default function InvoicePage() {
               <th scope="row">{invoice.taxInclusive ? "Net" : "Subtotal"}</th>
               <td className="num">{m(invoice.netMinor)}</td>
             </tr>
-            <tr>
-              <th scope="row">{invoice.taxLabel ? `${invoice.taxLabel}${invoice.taxInclusive ? " (included)" : ""}` : "Tax"}</th>
-              <td className="num">{m(invoice.taxMinor)}</td>
-            </tr>
+            {showTax ? (
+              <tr>
+                <th scope="row">{invoice.taxLabel ? `${invoice.taxLabel}${invoice.taxInclusive ? " (included)" : ""}` : "Tax"}</th>
+                <td className="num">{m(invoice.taxMinor)}</td>
+              </tr>
+            ) : null}
             <tr className="grand">
               <th scope="row">Total</th>
               <td className="num">{m(invoice.totalMinor)}</td>
