@@ -76,7 +76,7 @@ export function InvoiceDocument({ doc, payOnline }: { doc: Doc; /** Where a fami
                 <th scope="col" className="num">
                   Qty
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num unit">
                   Unit price
                 </th>
                 <th scope="col" className="num">
@@ -89,7 +89,7 @@ export function InvoiceDocument({ doc, payOnline }: { doc: Doc; /** Where a fami
                 <tr key={l.id}>
                   <td>{l.description}</td>
                   <td className="num">{l.quantity}</td>
-                  <td className="num">{l.unitAmountMinor !== null ? m(l.unitAmountMinor) : ""}</td>
+                  <td className="num unit">{l.unitAmountMinor !== null ? m(l.unitAmountMinor) : ""}</td>
                   <td className="num">{m(l.amountMinor)}</td>
                 </tr>
               ))}
