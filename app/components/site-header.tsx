@@ -22,6 +22,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/admin/attendance", label: "Attendance" },
     { to: "/admin/messages", label: "Messages" },
     { to: "/admin/reports", label: "Reports" },
+    { to: "/admin/billing", label: "Billing" },
     { to: "/admin/students", label: "Students" },
     { to: "/admin/people", label: "People" },
     { to: "/admin/setup", label: "Setup" },

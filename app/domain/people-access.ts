@@ -70,7 +70,7 @@ export function lastAdminProblem(input: { activeAdminIds: readonly string[]; sub
 
 // ---- the audit log ---------------------------------------------------------------
 
-export const AUDIT_ACTIONS = ["person.invited", "person.role_changed", "person.deactivated", "person.reactivated", "person.contact_changed", "person.invitation_resent", "student.added", "lesson_request.scheduled", "lesson_request.declined"] as const;
+export const AUDIT_ACTIONS = ["person.invited", "person.role_changed", "person.deactivated", "person.reactivated", "person.contact_changed", "person.invitation_resent", "student.added", "lesson_request.scheduled", "lesson_request.declined", "billing.settings_changed", "billing.invoice_voided", "billing.credit_note", "billing.payment_recorded"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditDetails = Record<string, unknown> | null;
@@ -110,6 +110,14 @@ export function describeAuditEvent(action: string, details: AuditDetails): strin
       return `Individual lessons requested online scheduled${typeof d.lesson === "string" ? `: ${d.lesson}` : ""}${typeof d.firstDate === "string" ? `, from ${d.firstDate}` : ""}.`;
     case "lesson_request.declined":
       return `Request for individual${typeof d.instrument === "string" ? ` ${d.instrument}` : ""} lessons declined; the family was emailed.`;
+    case "billing.settings_changed":
+      return "Billing settings changed.";
+    case "billing.invoice_voided":
+      return `Invoice${typeof d.invoice === "string" ? ` ${d.invoice}` : ""} voided${typeof d.reason === "string" ? `: ${d.reason}` : ""}.`;
+    case "billing.credit_note":
+      return `Credit note on invoice${typeof d.invoice === "string" ? ` ${d.invoice}` : ""}${typeof d.reason === "string" ? `: ${d.reason}` : ""}.`;
+    case "billing.payment_recorded":
+      return `Payment recorded${typeof d.method === "string" ? ` (${d.method.toLowerCase().replace("_", " ")})` : ""}${typeof d.reference === "string" ? `, reference ${d.reference}` : ""}.`;
     default:
       return action;
   }

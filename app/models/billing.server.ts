@@ -11,7 +11,7 @@ import {
   generateTermInvoice,
 } from "../domain/billing";
 import { formatInvoiceNumber } from "../domain/invoice-numbers";
-import { type LedgerEntry, type NewEntry, type ReconciliationProblem, autoAllocate, balance, reconcile, statement } from "../domain/ledger";
+import { type LedgerEntry, type NewEntry, type ReconciliationProblem, autoAllocate, balance, invoiceStates, reconcile, statement } from "../domain/ledger";
 import { type Money, fromDecimalString, money } from "../domain/money";
 import type { Closure, Term } from "../domain/terms";
 import { addDays, toLocalDate } from "../domain/time";
@@ -22,7 +22,7 @@ import { loadCalendarRules } from "./scheduling.server";
 
 export class BillingModelError extends Error {}
 
-async function school(tx: Tx) {
+export async function school(tx: Tx) {
   return tx.school.findFirstOrThrow({ select: { id: true, timezone: true, currency: true } });
 }
 
@@ -39,7 +39,7 @@ export async function billingSettings(tx: Tx) {
   };
 }
 
-function taxRule(s: Awaited<ReturnType<typeof billingSettings>>): TaxRule | null {
+export function taxRule(s: Awaited<ReturnType<typeof billingSettings>>): TaxRule | null {
   return s.taxRateBasisPoints > 0 ? { label: s.taxLabel ?? "Tax", rateBasisPoints: s.taxRateBasisPoints, inclusive: s.taxInclusive } : null;
 }
 
@@ -57,8 +57,8 @@ export function siblingRulesOf(stored: readonly unknown[], currency: string): Si
 
 const decimal = (value: Prisma.Decimal | null, currency: string): Money | null => (value === null ? null : fromDecimalString(value.toString(), currency));
 
-/** The core's input for every family with enrollments in the term. */
-async function familyInputs(tx: Tx, termId: string): Promise<FamilyTermInput[]> {
+/** The core's input for every family with enrollments in the term (or for one family). */
+export async function familyInputs(tx: Tx, termId: string, onlyFamilyId?: string): Promise<FamilyTermInput[]> {
   const sch = await school(tx);
   const settings = await billingSettings(tx);
   const { terms, closures } = await loadCalendarRules(tx);
@@ -79,7 +79,7 @@ async function familyInputs(tx: Tx, termId: string): Promise<FamilyTermInput[]> 
     where: {
       status: { in: ["ACTIVE", "COMPLETED", "UNENROLLED", "DROPPED"] },
       enrolledAt: { lt: termEnd },
-      student: { user: { familyGroupId: { not: null } } },
+      student: { user: { familyGroupId: onlyFamilyId ?? { not: null } } },
       lesson: { startTime: { lt: termEnd }, OR: [{ recurrenceEndDate: null }, { recurrenceEndDate: { gte: termStart } }] },
     },
     orderBy: { id: "asc" },
@@ -181,7 +181,7 @@ async function familyInputs(tx: Tx, termId: string): Promise<FamilyTermInput[]> 
   }));
 }
 
-async function writeDraft(tx: Tx, draft: DraftInvoice) {
+export async function writeDraft(tx: Tx, draft: DraftInvoice) {
   if (draft.lines.length === 0) return null;
   const existing = await tx.invoice.findFirst({ where: { invoiceKey: draft.invoiceKey, status: "DRAFT" }, select: { id: true } });
   const invoice =
@@ -221,13 +221,24 @@ async function writeDraft(tx: Tx, draft: DraftInvoice) {
   return invoice.id;
 }
 
-/** An invoice's totals are sums of its lines. */
-async function refreshTotals(tx: Tx, invoiceId: string) {
-  const sums = await tx.invoiceLine.aggregate({ where: { invoiceId }, _sum: { netMinor: true, taxMinor: true, grossMinor: true } });
+/** An invoice's totals are sums of its lines (removed lines, `voided`, left out). */
+export async function refreshTotals(tx: Tx, invoiceId: string) {
+  const sums = await tx.invoiceLine.aggregate({ where: { invoiceId, voided: false }, _sum: { netMinor: true, taxMinor: true, grossMinor: true } });
   await tx.invoice.update({
     where: { id: invoiceId },
     data: { netMinor: sums._sum.netMinor ?? 0, taxMinor: sums._sum.taxMinor ?? 0, totalMinor: sums._sum.grossMinor ?? 0 },
   });
+}
+
+/**
+ * Line keys the term's generation must leave out: every keyed line of an invoice that is
+ * not void, including lines an admin removed from a draft (`voided` on a live invoice), so
+ * a removed line never comes back. Voiding a whole invoice frees its keys: the next run
+ * bills those lessons again on a fresh draft.
+ */
+export async function takenLineKeys(tx: Tx, termId: string): Promise<Set<string>> {
+  const taken = await tx.invoiceLine.findMany({ where: { lineKey: { not: null }, invoice: { termId, status: { not: "VOID" } } }, select: { lineKey: true } });
+  return new Set(taken.map((t) => t.lineKey!));
 }
 
 /**
@@ -236,9 +247,12 @@ async function refreshTotals(tx: Tx, invoiceId: string) {
  * partial unique index on (schoolId, lineKey) refuses a duplicate from a concurrent run).
  */
 export async function generateTermInvoices(tx: Tx, input: { termId: string; now: Date }) {
+  // One generation per term at a time (the term row's lock): a line an admin removed from a
+  // draft is `voided` and outside the partial unique index, so the index alone cannot stop a
+  // concurrent run from adding it back.
+  await tx.$queryRaw`SELECT id FROM "Term" WHERE id = ${input.termId} FOR UPDATE`;
   const inputs = await familyInputs(tx, input.termId);
-  const taken = await tx.invoiceLine.findMany({ where: { voided: false, lineKey: { not: null }, invoice: { termId: input.termId } }, select: { lineKey: true } });
-  const existingLineKeys = new Set(taken.map((t) => t.lineKey!));
+  const existingLineKeys = await takenLineKeys(tx, input.termId);
   const invoiceIds: string[] = [];
   const warnings: DraftInvoice["warnings"] = [];
   for (const family of inputs) {
@@ -435,3 +449,116 @@ export async function reconcileSchool(tx: Tx): Promise<ReconciliationProblem[]> 
   }
   return problems;
 }
+
+/**
+ * Everything a printed invoice shows, for the admin's print page and the family's: the
+ * school (name, logo, address, contact), the family and its paying guardian, the number
+ * and dates, the live lines grouped per child, totals with the tax label, what was paid
+ * or credited so far (the ledger's allocations) and what is still due. Null when there is
+ * no such invoice. Amounts are minor units of `currency`.
+ */
+export async function invoiceDocument(tx: Tx, invoiceId: string) {
+  const invoice = await tx.invoice.findUnique({
+    where: { id: invoiceId },
+    select: {
+      id: true,
+      status: true,
+      number: true,
+      issueDate: true,
+      dueDate: true,
+      currency: true,
+      netMinor: true,
+      taxMinor: true,
+      totalMinor: true,
+      taxLabel: true,
+      taxInclusive: true,
+      voidReason: true,
+      term: { select: { name: true } },
+      familyGroup: {
+        select: {
+          id: true,
+          name: true,
+          billingEmail: true,
+          billingAddress: true,
+          admin: { select: { firstName: true, lastName: true, email: true, phone: true } },
+        },
+      },
+      lines: {
+        where: { voided: false },
+        orderBy: [{ position: "asc" }, { id: "asc" }],
+        select: {
+          id: true,
+          kind: true,
+          description: true,
+          quantity: true,
+          unitAmountMinor: true,
+          amountMinor: true,
+          netMinor: true,
+          taxMinor: true,
+          grossMinor: true,
+          student: { select: { id: true, user: { select: { firstName: true, lastName: true } } } },
+        },
+      },
+    },
+  });
+  if (!invoice) return null;
+  const sch = await tx.school.findFirstOrThrow({ select: { name: true, logoUrl: true, contactAddress: true, email: true, phone: true, website: true } });
+  const settings = await billingSettings(tx);
+  const entries = await familyEntries(tx, invoice.familyGroup.id);
+  const state = invoiceStates(entries).get(invoice.id);
+  // Lines per child, in the order the lines first name them; lines for no child last.
+  const groups = new Map<string, { studentId: string | null; name: string | null; lines: typeof lines }>();
+  const lines = invoice.lines.map((l) => ({
+    id: l.id,
+    kind: l.kind,
+    description: l.description,
+    quantity: l.quantity,
+    unitAmountMinor: l.unitAmountMinor,
+    amountMinor: l.amountMinor,
+    netMinor: l.netMinor,
+    taxMinor: l.taxMinor,
+    grossMinor: l.grossMinor,
+  }));
+  invoice.lines.forEach((l, i) => {
+    const key = l.student?.id ?? "";
+    const group = groups.get(key) ?? { studentId: l.student?.id ?? null, name: l.student ? `${l.student.user.firstName} ${l.student.user.lastName}`.trim() : null, lines: [] };
+    groups.set(key, group);
+    group.lines.push(lines[i]!);
+  });
+  const ordered = [...groups.values()].sort((a, b) => (a.studentId === null ? 1 : 0) - (b.studentId === null ? 1 : 0));
+  const guardian = invoice.familyGroup.admin;
+  const lateFeesMinor = state ? state.total.amountMinor - invoice.totalMinor : 0;
+  return {
+    school: { name: sch.name, logoUrl: sch.logoUrl, address: sch.contactAddress, email: sch.email, phone: sch.phone, website: sch.website },
+    family: {
+      id: invoice.familyGroup.id,
+      name: invoice.familyGroup.name,
+      guardian: `${guardian.firstName} ${guardian.lastName}`.trim(),
+      email: invoice.familyGroup.billingEmail ?? guardian.email,
+      address: invoice.familyGroup.billingAddress,
+    },
+    invoice: {
+      id: invoice.id,
+      status: invoice.status,
+      number: invoice.number,
+      term: invoice.term?.name ?? null,
+      issueDate: invoice.issueDate,
+      dueDate: invoice.dueDate,
+      currency: invoice.currency,
+      netMinor: invoice.netMinor,
+      taxMinor: invoice.taxMinor,
+      totalMinor: invoice.totalMinor,
+      taxLabel: invoice.taxLabel ?? (invoice.taxMinor !== 0 ? "Tax" : null),
+      taxInclusive: invoice.taxInclusive,
+      voidReason: invoice.voidReason,
+      lateFeesMinor,
+      paidMinor: state?.paid.amountMinor ?? 0,
+      creditedMinor: state?.credited.amountMinor ?? 0,
+      dueMinor: invoice.status === "ISSUED" ? (state?.outstanding.amountMinor ?? invoice.totalMinor) : invoice.status === "VOID" ? 0 : invoice.totalMinor,
+    },
+    groups: ordered,
+    paymentTermsDays: settings.paymentTermsDays,
+  };
+}
+
+export type InvoiceDocument = NonNullable<Awaited<ReturnType<typeof invoiceDocument>>>;

@@ -3,6 +3,7 @@
 // enrollments into the last seat are decided one after the other.
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
+import { invoiceApprovedEnrollment } from "./billing-admin.server";
 import { familyAddresses } from "./notify.server";
 
 export class EnrollmentError extends Error {}
@@ -57,6 +58,8 @@ export async function decideEnrollment(tx: Tx, mailer: Mailer, enrollmentId: str
     status = full ? "WAITLISTED" : "ACTIVE";
   }
   await tx.enrollment.update({ where: { id: enrollment.id }, data: { status, decidedAt: new Date() } });
+  // Approved after the term's invoices were generated: its own prorated draft invoice.
+  if (status === "ACTIVE") await invoiceApprovedEnrollment(tx, enrollment.id);
   const student = await tx.student.findUniqueOrThrow({ where: { id: enrollment.studentId }, select: { user: { select: { firstName: true } } } });
   const addresses = (await familyAddresses(tx, [enrollment.studentId])).get(enrollment.studentId) ?? [];
   const text =

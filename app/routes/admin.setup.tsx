@@ -23,6 +23,8 @@ const SECTIONS = [
   { to: "/admin/settings/branding", title: "Branding", text: "Logo, brand color, website and contact details." },
   { to: "/admin/settings/domain", title: "Custom domain", text: "Serve the school at its own web address." },
   { to: "/admin/settings/payments", title: "Online payments", text: "Connect to Stripe so families can pay invoices by card." },
+  { to: "/admin/billing/settings", title: "Billing", text: "Tax, invoice numbers, payment terms, late fees, reminders and sibling discounts." },
+  { to: "/admin/billing/prices", title: "Price lists", text: "What each kind of lesson costs, per term." },
   { to: "/admin/import", title: "Import students", text: "Bring families and students in from a CSV file." },
   { to: "/admin/audit", title: "Audit log", text: "Who invited, deactivated or reactivated whom, and every change of role." },
 ];

@@ -276,6 +276,9 @@ export default function StudentPage() {
             <h2 id="family-title">{student.family ? student.family.name : "Family"}</h2>
             {student.family ? (
               <>
+                <p>
+                  <Link to={`/admin/billing/families/${student.family.id}`}>Billing: balance, invoices and payments</Link>
+                </p>
                 <h3 className="eyebrow">Guardians</h3>
                 {student.family.guardians.length ? (
                   <ul className="people-list">

@@ -72,6 +72,9 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
           "/admin/settings/enrollment",
           "/admin/settings/makeups",
           "/admin/billing/overdue",
+          "/admin/billing",
+          "/admin/billing/settings",
+          "/admin/billing/prices",
           "/account/calendar",
           "/account/notifications",
         ]),
@@ -81,6 +84,9 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
         "a student": (page) => firstLink(page, at("/admin/students"), /^\/admin\/students\/(?!new$)[\w-]+$/),
         "a lesson request": (page) => firstLink(page, at("/admin/requests"), /^\/admin\/requests\/[\w-]+$/),
         "a person": (page) => firstLink(page, at("/admin/people"), /^\/admin\/people\/[\w-]+$/),
+        "an invoice": (page) => firstLink(page, at("/admin/billing"), /^\/admin\/billing\/invoices\/[\w-]+$/),
+        "a printable invoice": async (page) => `${await firstLink(page, at("/admin/billing"), /^\/admin\/billing\/invoices\/[\w-]+$/)}/print`,
+        "a family's account": (page) => firstLink(page, at("/admin/billing"), /^\/admin\/billing\/families\/[\w-]+$/),
         "a teacher's hours": async (page) => {
           await page.goto(at("/admin/availability"));
           const id = await page.getByLabel("Teacher").locator("option").first().getAttribute("value");
