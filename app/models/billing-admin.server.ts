@@ -636,7 +636,7 @@ export async function invoiceApprovedEnrollment(tx: Tx, enrollmentId: string) {
   const made: string[] = [];
   for (const { termId } of generated) {
     if (!termId) continue;
-    await tx.$queryRaw`SELECT id FROM "Term" WHERE id = ${termId} FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM "Term" WHERE id = ${termId} FOR NO KEY UPDATE`;
     const [family] = await familyInputs(tx, termId, familyId);
     if (!family || !family.children.some((c) => c.enrollments.some((e) => e.id === enrollment.id))) continue;
     const draft = generateEnrollmentInvoice(family, enrollment.id, { existingLineKeys: await takenLineKeys(tx, termId) });

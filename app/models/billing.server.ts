@@ -247,10 +247,11 @@ export async function takenLineKeys(tx: Tx, termId: string): Promise<Set<string>
  * partial unique index on (schoolId, lineKey) refuses a duplicate from a concurrent run).
  */
 export async function generateTermInvoices(tx: Tx, input: { termId: string; now: Date }) {
-  // One generation per term at a time (the term row's lock): a line an admin removed from a
+  // One generation per term at a time (the term row's lock, FOR NO KEY UPDATE so rows that merely
+  // point at the term are not blocked): a line an admin removed from a
   // draft is `voided` and outside the partial unique index, so the index alone cannot stop a
   // concurrent run from adding it back.
-  await tx.$queryRaw`SELECT id FROM "Term" WHERE id = ${input.termId} FOR UPDATE`;
+  await tx.$queryRaw`SELECT id FROM "Term" WHERE id = ${input.termId} FOR NO KEY UPDATE`;
   const inputs = await familyInputs(tx, input.termId);
   const existingLineKeys = await takenLineKeys(tx, input.termId);
   const invoiceIds: string[] = [];

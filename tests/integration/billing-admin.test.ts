@@ -146,6 +146,20 @@ describe("editing a draft", () => {
     expect((await draftOf(f)).lines.find((l) => l.id === discount!.id)!.voided).toBe(false);
   });
 
+  it("five generations at once after a line was removed add nothing: the removed line stays removed, none is doubled", async () => {
+    const f = await makeSchool("concurrent");
+    await f.run((tx) => generateTermInvoices(tx, { termId: f.termId, now: NOW }));
+    const draft = await draftOf(f);
+    await f.run((tx) => removeDraftLine(tx, { invoiceId: draft.id, lineId: draft.lines[2]!.id }));
+    // Cal's new enrollment: exactly one run may bill it.
+    await f.run((tx) => tx.enrollment.create({ data: { lessonId: f.lessonId, studentId: f.children[2]!, status: "ACTIVE", enrolledAt: new Date("2031-08-02T12:00:00Z") } }));
+    await Promise.all(Array.from({ length: 5 }, () => f.run((tx) => generateTermInvoices(tx, { termId: f.termId, now: NOW }))));
+    const lines = await f.run((tx) => tx.invoiceLine.findMany({ where: { lineKey: { not: null } }, select: { lineKey: true, voided: true } }));
+    expect(lines).toHaveLength(5); // Ann, Ben, Ben's removed discount, Cal, Cal's discount
+    expect(new Set(lines.map((l) => l.lineKey)).size).toBe(5);
+    expect(lines.filter((l) => l.voided)).toHaveLength(1);
+  });
+
   it("an issued invoice cannot be edited", async () => {
     const f = await makeSchool("locked");
     await f.run((tx) => generateTermInvoices(tx, { termId: f.termId, now: NOW }));
