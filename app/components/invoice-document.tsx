@@ -4,10 +4,9 @@
 // what is due, and how to pay. Data from `invoiceDocument` (app/models/billing.server.ts);
 // styles in app/styles/billing.css (print rules hide the site's header and footer).
 import type { InvoiceDocument as Doc } from "~/models/billing.server";
+import { DATE_WITH_YEAR as DAY } from "~/domain/locale";
 import { useFormat } from "~/utils/format";
 
-/** A local date on paper: "3 Sept 2031", "Sep 3, 2031". */
-export const DAY: Intl.DateTimeFormatOptions = { weekday: undefined, day: "numeric", month: "short", year: "numeric" };
 
 export function InvoiceDocument({ doc, payOnline }: { doc: Doc; /** Where a family can pay online, if anywhere. */ payOnline?: string | null }) {
   const fmt = useFormat();

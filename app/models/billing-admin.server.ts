@@ -407,6 +407,25 @@ export async function addCustomLine(tx: Tx, input: { invoiceId: string; descript
   await refreshTotals(tx, input.invoiceId);
 }
 
+/**
+ * A one-line invoice issued at once (the registration fee of a family enrolling online):
+ * taxed per the settings, numbered and in the ledger like any other, so the family pays it
+ * from its billing page. `invoiceKey` makes a second call for the same thing a no-op.
+ */
+export async function issueFeeInvoice(tx: Tx, input: { familyGroupId: string; invoiceKey: string; description: string; amountMinor: number; now: Date }) {
+  const existing = await tx.invoice.findFirst({ where: { invoiceKey: input.invoiceKey, status: { not: "VOID" } }, select: { id: true } });
+  if (existing) return existing.id;
+  const settings = await billingSettings(tx);
+  const { currency } = await billingSchool(tx);
+  const invoice = await tx.invoice.create({
+    data: { familyGroupId: input.familyGroupId, invoiceKey: input.invoiceKey, currency, taxLabel: settings.taxLabel, taxInclusive: settings.taxInclusive },
+    select: { id: true },
+  });
+  await addCustomLine(tx, { invoiceId: invoice.id, description: input.description, quantity: 1, unitAmountMinor: input.amountMinor, studentId: null });
+  await issueInvoice(tx, { invoiceId: invoice.id, now: input.now });
+  return invoice.id;
+}
+
 // ---- issuing ---------------------------------------------------------------------------
 
 async function payingGuardian(tx: Tx, familyGroupId: string) {

@@ -49,11 +49,6 @@ export async function familyHome(tx: Tx, userId: string, fmt: Formatter, now: Da
             orderBy: { createdAt: "asc" },
             select: { id: true, firstName: true, lastName: true, email: true, phone: true, passwordHash: true },
           },
-          payments: {
-            where: { status: "PENDING" },
-            orderBy: { createdAt: "asc" },
-            select: { id: true, amount: true, currency: true, description: true, invoiceDueDate: true },
-          },
         },
       })
     : Promise.resolve(null));
@@ -157,7 +152,6 @@ export async function familyHome(tx: Tx, userId: string, fmt: Formatter, now: Da
           billingAddress: family.billingAddress,
           emergency: { name: family.emergencyContactName, phone: family.emergencyContactPhone, relation: family.emergencyContactRelation },
           guardians: family.members.map(({ passwordHash, ...m }) => ({ ...m, isAdmin: m.id === family.adminId, invited: !passwordHash })),
-          due: family.payments.map((p) => ({ id: p.id, amount: p.amount.toFixed(2), currency: p.currency, description: p.description ?? "Payment", dueDate: p.invoiceDueDate })),
         }
       : null,
     children,

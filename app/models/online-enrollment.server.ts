@@ -23,6 +23,8 @@ import {
   type LessonRequestInput,
   type Program,
 } from "./online-enrollment-form";
+import { fromDecimalString } from "../domain/money";
+import { issueFeeInvoice } from "./billing-admin.server";
 import { createLessonRequest } from "./lesson-requests.server";
 import { escapeHtml } from "./people.server";
 import { isUniqueViolation } from "./sql.server";
@@ -56,8 +58,8 @@ export interface EnrollmentResult {
   familyName: string;
   accountEmail: string;
   children: ChildResult[];
-  /** The registration fee recorded as owed (a PENDING Payment); paying it online plugs in here. */
-  registrationFee: { paymentId: string; amount: string; currency: string } | null;
+  /** The registration fee, issued as an invoice the family pays from its billing page. */
+  registrationFee: { invoiceId: string; amount: string; currency: string } | null;
   /** True when this is the stored result of an earlier submission of the same form. */
   replayed?: boolean;
   existingAccount?: false;
@@ -298,19 +300,18 @@ export async function enrollOnline(tx: Tx, deps: EnrollmentDeps, input: Enrollme
     children.push({ studentId: created.studentId, name: created.name, ...enrolled });
   }
 
-  const fee = policy.registrationFee
-    ? await tx.payment.create({
-        data: { familyGroupId: family.id, amount: policy.registrationFee, currency: policy.currency, status: "PENDING", description: "Registration fee" },
-        select: { id: true },
-      })
-    : null;
+  const feeMinor = policy.registrationFee ? fromDecimalString(policy.registrationFee, policy.currency).amountMinor : 0;
+  const fee =
+    feeMinor > 0
+      ? await issueFeeInvoice(tx, { familyGroupId: family.id, invoiceKey: `registration:${family.id}`, description: "Registration fee", amountMinor: feeMinor, now: deps.now })
+      : null;
 
   const result: EnrollmentResult = {
     familyGroupId: family.id,
     familyName,
     accountEmail: guardian.email,
     children,
-    registrationFee: fee && policy.registrationFee ? { paymentId: fee.id, amount: policy.registrationFee, currency: policy.currency } : null,
+    registrationFee: fee && policy.registrationFee ? { invoiceId: fee, amount: policy.registrationFee, currency: policy.currency } : null,
   };
 
   // Emails (the outbox rows commit with everything else, or not at all).
@@ -362,7 +363,7 @@ function childLines(result: EnrollmentResult) {
 function confirmationEmail(deps: EnrollmentDeps, result: EnrollmentResult, firstName: string, link: string) {
   const lines = childLines(result);
   const fee = result.registrationFee
-    ? `A registration fee of ${formatterFor(deps.school).money(result.registrationFee.amount, result.registrationFee.currency)} is due; you will be able to pay it from your family page.`
+    ? `A registration fee of ${formatterFor(deps.school).money(result.registrationFee.amount, result.registrationFee.currency)} is due; once you have set your password, you can pay it by card on your family's billing page.`
     : null;
   const text = [
     `Hello ${firstName},`,

@@ -161,7 +161,9 @@ export default function Billing() {
         </section>
         <section className="card" aria-label="Overdue">
           <p className="stat">{m(overview.overdueMinor)}</p>
-          <p className="muted">of it overdue</p>
+          <p className="muted">
+            of it overdue · <Link to="/admin/billing/overdue">who owes what, by age</Link>
+          </p>
         </section>
         <section className="card" aria-label="Collected this term">
           <p className="stat">{m(overview.collectedMinor)}</p>

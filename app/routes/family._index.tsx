@@ -114,23 +114,6 @@ export default function FamilyHome() {
         </section>
       ) : null}
 
-      {family && family.due.length ? (
-        <section className="card" aria-labelledby="due">
-          <h2 id="due">Amounts due</h2>
-          <ul className="fam-list">
-            {family.due.map((p) => (
-              <li key={p.id}>
-                <strong>{p.description}</strong> <span>{fmt.money(p.amount, p.currency)}</span>
-                {p.dueDate ? <span className="muted">due {fmt.date(p.dueDate)}</span> : null}
-              </li>
-            ))}
-          </ul>
-          <p className="muted" style={{ marginBottom: 0 }}>
-            Online payment will be available here soon. Until then, the school will tell you how to pay.
-          </p>
-        </section>
-      ) : null}
-
       {children.length === 0 ? (
         <section className="card">
           <p className="muted" style={{ marginTop: 0 }}>

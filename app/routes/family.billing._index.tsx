@@ -94,7 +94,9 @@ export default function FamilyBilling() {
               return (
                 <li key={inv.id}>
                   <div>
-                    <strong>{inv.number}</strong>
+                    <strong>
+                      <Link to={`/family/billing/invoices/${inv.id}`}>{inv.number}</Link>
+                    </strong>
                     {inv.term ? <span className="muted"> · {inv.term}</span> : null}
                     <div>
                       <span className="amount">{m(inv.outstanding)}</span>{" "}
@@ -176,7 +178,7 @@ export default function FamilyBilling() {
               {account.settled.map((inv) => (
                 <tr key={inv.id}>
                   <td>
-                    {inv.number}
+                    <Link to={`/family/billing/invoices/${inv.id}`}>{inv.number}</Link>
                     {inv.term ? <span className="muted"> · {inv.term}</span> : null}
                   </td>
                   <td data-label="Issued">{due(inv.issueDate)}</td>

@@ -489,26 +489,7 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   }
   if (attendance.length) await tx.attendance.createMany({ data: attendance });
 
-  // Money: a term invoice per family, one paid; a teacher payout.
-  for (const [i, f] of families.entries()) {
-    const firstStudent = f.students[0]!;
-    const enrollment = [...enrollmentsByLesson.values()].flat().find((e) => e.studentId === firstStudent.id);
-    await tx.payment.create({
-      data: {
-        familyGroupId: f.familyId,
-        enrollmentId: enrollment?.id ?? null,
-        amount: "480.00",
-        currency: spec.currency,
-        status: i % 3 === 0 ? "COMPLETED" : "PENDING",
-        method: i % 3 === 0 ? "STRIPE" : "BANK_TRANSFER",
-        description: `${firstTerm.name} tuition`,
-        invoiceNumber: `${slug.toUpperCase().slice(0, 3)}-${String(1001 + i)}`,
-        invoiceDate: localDateTimeToUtc(firstTerm.startDate, "09:00", zone),
-        invoiceDueDate: localDateTimeToUtc(addDays(firstTerm.startDate, 14), "09:00", zone),
-        paidAt: i % 3 === 0 ? localDateTimeToUtc(addDays(firstTerm.startDate, 3), "10:00", zone) : null,
-      },
-    });
-  }
+  // Money: invoices, payments and the ledger are seeded by seedBilling and seedAccounts below; a teacher payout.
   await tx.payout.create({ data: { teacherId: teachers[0]!.id, amount: "1850.00", period: "2026-10", status: "COMPLETED", payoutDate: new Date("2026-11-05T15:00:00Z") } });
 
   // Resources, awards, exams.

@@ -158,8 +158,11 @@ test("a new family enrolls two children from the landing page, sets its password
   await expect(ada).toContainText(classTitle);
   await expect(ada).toContainText("Waiting for approval");
   await expect(ben).toContainText("Waiting for approval");
-  await expect(page.getByRole("region", { name: "Amounts due" })).toContainText("Registration fee");
-  await expect(page.getByRole("region", { name: "Amounts due" })).toContainText("$25.00");
+  // The registration fee is an issued invoice: owed on the home page, payable on the billing page.
+  await expect(page.getByRole("region", { name: /^To pay/ })).toContainText("$25.00");
+  await page.getByRole("link", { name: "See and pay" }).click();
+  await expect(page.getByRole("button", { name: /^Pay \$25\.00/ })).toBeVisible();
+  await page.goto(schoolUrl(slug, "/family"));
 
   // An admin approves both from the approval queue.
   await admin.goto(schoolUrl(slug, "/admin/enrollments"));

@@ -19,6 +19,7 @@ import {
   type EnrollmentResult,
   type SubmissionResult,
 } from "../../app/models/online-enrollment.server";
+import { familyBalance } from "../../app/models/billing.server";
 import { findUsableToken } from "../../app/utils/auth.server";
 import { formatterFor } from "../../app/utils/format";
 import type { SchoolDb, Tx } from "../../server/db/school-db.server";
@@ -276,21 +277,20 @@ describe("online enrollment", () => {
     expect(school.text).toContain(`Please contact the family to arrange individual lessons in Violin for Gus ${data.guardian.lastName}.`);
   });
 
-  it("records the registration fee as a PENDING payment of the family", async () => {
+  it("issues the registration fee as an invoice of the family, in the ledger and payable from its billing page", async () => {
     await run((tx) => tx.school.update({ where: { id: schoolId }, data: { registrationFee: "35.50" } }));
     const lesson = await makeClass(6);
     const data = input([child("Hana", { kind: "lesson", lessonId: lesson.id })]);
     const result = enrolled(await submitOnlineEnrollment(db, deps, data));
     expect(result.registrationFee).toMatchObject({ amount: "35.50", currency: "USD" });
-    const payment = await run((tx) => tx.payment.findUniqueOrThrow({ where: { id: result.registrationFee!.paymentId }, select: { familyGroupId: true, amount: true, status: true, description: true, currency: true } }));
-    expect(payment).toMatchObject({ familyGroupId: result.familyGroupId, status: "PENDING", description: "Registration fee", currency: "USD" });
-    expect(payment.amount.toFixed(2)).toBe("35.50");
+    const invoice = await run((tx) =>
+      tx.invoice.findUniqueOrThrow({ where: { id: result.registrationFee!.invoiceId }, select: { familyGroupId: true, status: true, number: true, totalMinor: true, currency: true, lines: { select: { description: true } } } }),
+    );
+    expect(invoice).toMatchObject({ familyGroupId: result.familyGroupId, status: "ISSUED", totalMinor: 3550, currency: "USD", lines: [{ description: "Registration fee" }] });
+    expect(invoice.number).toMatch(/\d+$/);
+    expect((await run((tx) => familyBalance(tx, result.familyGroupId))).amountMinor).toBe(3550);
     const email = await run((tx) => tx.emailMessage.findFirstOrThrow({ where: { to: data.guardian.email }, select: { text: true } }));
-    expect(email.text).toContain("A registration fee of $35.50 is due; you will be able to pay it from your family page.");
-    // The family page lists it as due.
-    const parent = await run((tx) => tx.user.findFirstOrThrow({ where: { email: data.guardian.email }, select: { id: true } }));
-    const home = await run((tx) => familyHome(tx, parent.id, FMT, NOW));
-    expect(home.family?.due).toEqual([expect.objectContaining({ id: result.registrationFee!.paymentId, amount: "35.50", description: "Registration fee" })]);
+    expect(email.text).toContain("A registration fee of $35.50 is due; once you have set your password, you can pay it by card on your family's billing page.");
   });
 
   it("returns the first result when the same form is submitted again", async () => {
