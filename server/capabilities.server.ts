@@ -15,7 +15,7 @@ import { publicAddressOf, publicLinks } from "../tenants/links";
 import type { RequestLinks, SchoolBoundDb, Services, Tenant, TenantContext } from "./context";
 import type { Platform, SchoolSummary } from "./db/privileged.server";
 import type { Tx } from "./db/school-db.server";
-import { type CheckoutInput, type RefundInput, PaymentError, refundPayment, startCheckout } from "../app/models/payments.server";
+import { type CheckoutInput, type RefundInput, PaymentError, fromStripeError, refundPayment, startCheckout } from "../app/models/payments.server";
 import { startConnectOnboarding } from "./payments/connect.server";
 import type { PaymentsMode } from "./services/payments.server";
 
@@ -100,22 +100,26 @@ export interface SchoolPayments {
 function schoolPayments(services: Services, db: SchoolBoundDb, secure: boolean): SchoolPayments {
   const { payments, platform, clock } = services;
   const off = () => new PaymentError("Online payments are switched off on this server (it has no Stripe key).", 409);
+  // Stripe's refusals and outages become refusals in words (the transaction rolled back).
+  const stripeSays = (error: unknown): never => {
+    throw fromStripeError(error) ?? error;
+  };
   return Object.freeze({
     mode: payments.mode,
     async connect(request: Request, urls: { returnUrl: string; refreshUrl: string }) {
       const account = await schoolSessionAccount(db, request, secure);
       if (!account || account.role !== "ADMIN") refuse(403, "Only this school's admins can connect it to Stripe.");
       if (!payments.enabled) throw off();
-      return startConnectOnboarding(platform, await payments.stripe(), { schoolId: db.schoolId, ...urls });
+      return startConnectOnboarding(platform, await payments.stripe(), { schoolId: db.schoolId, ...urls }).catch(stripeSays);
     },
     async startCheckout(input: Omit<CheckoutInput, "now">) {
       if (!payments.enabled) throw off();
       const stripe = await payments.stripe();
-      return db.run((tx) => startCheckout(tx, stripe, { ...input, now: clock.now() }), { timeout: 30_000 });
+      return db.run((tx) => startCheckout(tx, stripe, { ...input, now: clock.now() }), { timeout: 30_000 }).catch(stripeSays);
     },
     async refund(input: Omit<RefundInput, "now">) {
       const stripe = payments.enabled ? await payments.stripe() : null;
-      return db.run((tx) => refundPayment(tx, stripe, { ...input, now: clock.now() }), { timeout: 30_000 });
+      return db.run((tx) => refundPayment(tx, stripe, { ...input, now: clock.now() }), { timeout: 30_000 }).catch(stripeSays);
     },
   });
 }

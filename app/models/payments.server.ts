@@ -22,6 +22,16 @@ export class PaymentError extends Error {
   }
 }
 
+/** A Stripe SDK error (refused request, or Stripe not reached) as a refusal in words. */
+export function fromStripeError(error: unknown): PaymentError | null {
+  const e = error as { type?: unknown; message?: unknown; statusCode?: unknown };
+  if (typeof e?.type !== "string" || !e.type.startsWith("Stripe")) return null;
+  if (e.type === "StripeConnectionError" || e.type === "StripeAPIError" || (typeof e.statusCode === "number" && e.statusCode >= 500)) {
+    return new PaymentError("Stripe did not answer. Nothing was charged or refunded; please try again in a moment.", 503);
+  }
+  return new PaymentError(`Stripe refused this: ${String(e.message ?? "no reason given")}`, 409);
+}
+
 /**
  * A refusal in words for the person (4xx). By name, not `instanceof`: the load context's
  * capabilities (server bundle) and the routes (Remix bundle) hold two copies of the class.
@@ -80,7 +90,11 @@ export async function startCheckout(tx: Tx, stripe: Stripe, input: CheckoutInput
     if (session.status === "open" && session.url && pending.amountMinor === open.amountMinor) return { url: session.url, paymentId: pending.id, reused: true };
     if (session.status === "complete") throw new PaymentError("Your payment for this invoice is being processed. It will show here in a moment.", 409);
     // Expired, or for another amount (a payment came in meanwhile): close it and start afresh.
-    if (session.status === "open") await stripe.checkout.sessions.expire(session.id, {}, { idempotencyKey: `expire:${pending.id}` });
+    if (session.status === "open") {
+      const expired = await stripe.checkout.sessions.expire(session.id, {}, { idempotencyKey: `expire:${pending.id}` }).catch(() => null);
+      // Paid a moment ago (it can no longer be expired): the webhook completes it.
+      if (!expired) throw new PaymentError("Your payment for this invoice is being processed. It will show here in a moment.", 409);
+    }
     await tx.payment.update({ where: { id: pending.id }, data: { status: "FAILED", checkoutUrl: null } });
   } else if (pending) {
     await tx.payment.update({ where: { id: pending.id }, data: { status: "FAILED" } });

@@ -234,7 +234,18 @@ describe("form fuzzing", () => {
       { name: "visitor", client: async () => new Client(t.app, schoolHost, "10.0.0.1"), starts: ["/", "/enroll", "/login", "/forgot-password", `/set-password?token=${inviteToken}`] },
       { name: "platform visitor", client: async () => new Client(t.app, "localhost:3000", "10.0.0.7"), starts: ["/operator/login", `/operator/set-password?token=${operatorToken}`] },
       { name: "student", client: () => new Client(t.app, schoolHost, "10.0.0.2").signIn("emma@harmony.test"), starts: ["/dashboard", "/family", "/account/calendar", "/account/notifications"] },
-      { name: "parent", client: () => new Client(t.app, schoolHost, "10.0.0.3").signIn("parent@harmony.test"), starts: ["/family", "/account/calendar", "/account/notifications"] },
+      {
+        name: "parent",
+        client: () => new Client(t.app, schoolHost, "10.0.0.3").signIn("parent@harmony.test"),
+        starts: ["/family", "/account/calendar", "/account/notifications"],
+        // "Pay online" on each of the family's issued invoices (its button is on the family billing page).
+        forms: () =>
+          services.platform.schoolDb(schoolId).run(async (tx) => {
+            const parent = await tx.user.findFirstOrThrow({ where: { email: "parent@harmony.test" }, select: { familyGroupId: true } });
+            const invoices = await tx.invoice.findMany({ where: { familyGroupId: parent.familyGroupId!, status: "ISSUED" }, select: { id: true } });
+            return invoices.map((i): PageForm => ({ page: "/family", action: `/family/billing/invoices/${i.id}/pay`, multipart: false, files: [], submit: null, fields: [] }));
+          }),
+      },
       { name: "teacher", client: () => new Client(t.app, schoolHost, "10.0.0.4").signIn("sarah.johnson@harmony.test"), starts: ["/teach", "/teach/today", "/account/calendar"] },
       {
         name: "admin",
@@ -250,7 +261,12 @@ describe("form fuzzing", () => {
             await admin.signIn("admin@harmony.test");
             const handover = pageForms(await (await admin.get(`/admin/handover?teacher=${teacher.id}`)).text(), "/admin/handover");
             const move: PageForm = { page: "/admin/calendar", action: "/admin/calendar", multipart: false, files: [], submit: null, fields: [["occurrenceId", occurrence.id], ["date", "2030-01-08"], ["time", "16:00"], ["roomId", occurrence.roomId ?? "none"]] };
-            return [...handover, move];
+            // The payment page's refund form (a payment with something left to refund), and
+            // "Connect with Stripe" (shown only while the school is not connected).
+            const payment = await tx.payment.findFirstOrThrow({ where: { status: "COMPLETED", method: "CHECK" }, select: { id: true } });
+            const refund = pageForms(await (await admin.get(`/admin/billing/payments/${payment.id}`)).text(), `/admin/billing/payments/${payment.id}`);
+            const connect: PageForm = { page: "/admin/settings/payments", action: "/admin/settings/payments", multipart: false, files: [], submit: null, fields: [] };
+            return [...handover, move, ...refund, connect];
           }),
       },
       { name: "operator", client: () => new Client(t.app, "localhost:3000", "10.0.0.6").signIn(OPERATOR), starts: ["/operator"] },
