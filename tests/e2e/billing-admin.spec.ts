@@ -40,8 +40,9 @@ test("an admin voids an unpaid invoice, generates the term's invoices again and 
   await page.getByRole("button", { name: "Generate draft invoices" }).click();
   await expect(page.getByRole("status").filter({ hasText: "already invoiced" })).toBeVisible();
 
-  // An issued invoice with nothing paid: "Still owed" equals its total.
+  // An issued term invoice with nothing paid: "Still owed" equals its total.
   await page.getByLabel("Status").selectOption("ISSUED");
+  await page.locator("#inv-term").selectOption({ label: "Fall 2026" });
   await page.getByRole("button", { name: "Show" }).click();
   const rows = page.locator("table tbody tr");
   await expect(rows.first()).toBeVisible();
