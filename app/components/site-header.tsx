@@ -108,7 +108,7 @@ function SchoolHeader({ data }: { data: Extract<HeaderData, { kind: "school" }> 
       ) : null}
       <nav aria-label="Main" id={menuId}>
         {nav.map((item) => (
-          <NavLink key={item.to} to={item.to} end={item.to === "/admin"}>
+          <NavLink key={item.to} to={item.to} end={item.to === "/admin" || item.to === "/family"}>
             {item.label}
           </NavLink>
         ))}

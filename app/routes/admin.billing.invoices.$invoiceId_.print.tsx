@@ -25,7 +25,7 @@ export default function PrintInvoice() {
   const { doc } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
-      <div className="row no-print">
+      <div className="row no-print invoice-actions">
         <Link to={`/admin/billing/invoices/${doc.invoice.id}`}>← Back to the invoice</Link>
         <button type="button" className="button secondary" onClick={() => window.print()}>
           Print

@@ -33,7 +33,7 @@ export default function FamilyInvoice() {
   const owed = doc.invoice.status === "ISSUED" ? doc.invoice.dueMinor : 0;
   return (
     <div className="stack">
-      <div className="row no-print">
+      <div className="row no-print invoice-actions">
         <Link to="/family/billing">← Billing</Link>
         {owed > 0 ? (
           <Form method="post" action={`/family/billing/invoices/${doc.invoice.id}/pay`}>
