@@ -31,6 +31,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { addDays, localDateTimeToUtc, toLocalDate } from "../app/domain/time";
+import { generateTermInvoices } from "../app/models/billing.server";
 import { createLessonSeries } from "../app/models/scheduling.server";
 import { schoolLucia } from "../app/utils/sessions.server";
 import { sessionUrl } from "../server/db/clients.server";
@@ -428,6 +429,58 @@ try {
   }
   results.push({ name: `Create a year-long weekly series (${seriesDates} dates, conflict-checked, fsync on)`, concurrency: 1, n: WRITES, app: summarize(seriesApp), floor: summarize(seriesFloor) });
   sqlNotes.push(`Weekly series: ${seriesSql}`);
+
+  // ---- billing: a term's draft invoices for every family of the large school ----
+  // A price per lesson type for the Fall term, then each family's draft generated in its own
+  // transaction (the per-family figure), its floor the SQL of the first ones replayed after
+  // removing what they wrote, and the whole term in one transaction, as the admin's button does.
+  const fall = await schoolDb.run((tx) => tx.term.findFirstOrThrow({ where: { name: "Fall" }, select: { id: true } }));
+  await schoolDb.run((tx) =>
+    tx.priceListLine.createMany({
+      data: (["INDIVIDUAL", "GROUP", "HYBRID", "ENSEMBLE", "BAND_REHEARSAL"] as const).map((lessonType) => ({ termId: fall.id, lessonType, amountMinor: lessonType === "INDIVIDUAL" ? 48_000 : 26_000, currency: "USD" })),
+    }),
+  );
+  const familyIds = (await owner.query<{ id: string }>(`SELECT id FROM "FamilyGroup" WHERE "schoolId" = $1 ORDER BY id`, [school.schoolId])).rows.map((r) => r.id);
+  const removeDrafts = async (familyGroupId?: string) => {
+    const where = familyGroupId ? `"familyGroupId" = $2` : `"termId" = $2`;
+    await owner.query(`DELETE FROM "InvoiceLine" WHERE "invoiceId" IN (SELECT id FROM "Invoice" WHERE "schoolId" = $1 AND ${where})`, [school.schoolId, familyGroupId ?? fall.id]);
+    await owner.query(`DELETE FROM "Invoice" WHERE "schoolId" = $1 AND ${where}`, [school.schoolId, familyGroupId ?? fall.id]);
+  };
+  log(`generate the Fall term's draft invoices for ${familyIds.length} families, one at a time (fsync on)…`);
+  const invoiceApp: number[] = [];
+  const invoiceFloor: number[] = [];
+  let invoiceSql = "";
+  let lines = 0;
+  const billingNow = new Date(`${YEAR_START}T12:00:00Z`);
+  for (const [i, familyGroupId] of familyIds.entries()) {
+    const sample = i < WRITES;
+    if (sample) startCapture();
+    const t = performance.now();
+    await schoolDb.run((tx) => generateTermInvoices(tx, { termId: fall.id, now: billingNow, familyGroupId }));
+    invoiceApp.push(performance.now() - t);
+    if (!sample) continue;
+    const queries = stopCapture();
+    invoiceSql = describeSql(queries);
+    await removeDrafts(familyGroupId);
+    const f = performance.now();
+    await replay(queries);
+    invoiceFloor.push(performance.now() - f);
+  }
+  lines = Number((await owner.query<{ n: string }>(`SELECT count(*) AS n FROM "InvoiceLine" l JOIN "Invoice" v ON v.id = l."invoiceId" WHERE v."termId" = $1`, [fall.id])).rows[0]!.n);
+  results.push({ name: `Generate a term's draft invoice, per family (${familyIds.length} families, ${lines} lines, fsync on)`, concurrency: 1, n: invoiceApp.length, app: summarize(invoiceApp), floor: summarize(invoiceFloor) });
+  sqlNotes.push(`Draft invoice for one family: ${invoiceSql}`);
+  await removeDrafts();
+  const whole = performance.now();
+  const generated = await schoolDb.run((tx) => generateTermInvoices(tx, { termId: fall.id, now: billingNow }), { timeout: 600_000 });
+  const wholeMs = performance.now() - whole;
+  results.push({
+    name: `Generate a term's draft invoices, all ${generated.families} families in one transaction (the admin's button)`,
+    concurrency: 1,
+    n: 1,
+    app: summarize([wholeMs]),
+    floor: null,
+    note: `${(wholeMs / Math.max(1, generated.families)).toFixed(1)} ms per family`,
+  });
 
   // ---- report ----
   const version = (await owner.query<{ v: string }>("SELECT version() AS v")).rows[0]!.v.split(",")[0];

@@ -246,13 +246,14 @@ export async function takenLineKeys(tx: Tx, termId: string): Promise<Set<string>
  * non-void invoice are left out, so running it again adds only what is new (and the
  * partial unique index on (schoolId, lineKey) refuses a duplicate from a concurrent run).
  */
-export async function generateTermInvoices(tx: Tx, input: { termId: string; now: Date }) {
+/** Draft invoices for every family of the term, or for one (`familyGroupId`). */
+export async function generateTermInvoices(tx: Tx, input: { termId: string; now: Date; familyGroupId?: string }) {
   // One generation per term at a time (the term row's lock, FOR NO KEY UPDATE so rows that merely
   // point at the term are not blocked): a line an admin removed from a
   // draft is `voided` and outside the partial unique index, so the index alone cannot stop a
   // concurrent run from adding it back.
   await tx.$queryRaw`SELECT id FROM "Term" WHERE id = ${input.termId} FOR NO KEY UPDATE`;
-  const inputs = await familyInputs(tx, input.termId);
+  const inputs = await familyInputs(tx, input.termId, input.familyGroupId);
   const existingLineKeys = await takenLineKeys(tx, input.termId);
   const invoiceIds: string[] = [];
   const warnings: DraftInvoice["warnings"] = [];
