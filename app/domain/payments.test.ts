@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { money } from "./money";
-import { fromStripeAmount, isAcceptedEventType, platformFee, schoolShare, toStripeAmount, transferReversal } from "./payments";
+import { fromStripeAmount, isAcceptedEventType, platformFee, platformFeeKept, schoolShare, toStripeAmount, transferReversal } from "./payments";
 
 const usd = (n: number) => money(n, "USD");
 
@@ -63,5 +63,29 @@ describe("accepted webhook events", () => {
     expect(isAcceptedEventType("checkout.session.completed")).toBe(true);
     expect(isAcceptedEventType("charge.dispute.closed")).toBe(true);
     expect(isAcceptedEventType("customer.created")).toBe(false);
+  });
+});
+
+describe("platformFeeKept", () => {
+  const usd = (n: number) => ({ amountMinor: n, currency: "USD" });
+  it("is the fee without refunds, and shrinks with the school's share of each refund", () => {
+    expect(platformFeeKept({ charged: usd(12_000), fee: usd(300), refunded: usd(0) })).toEqual(usd(300));
+    // 45.00 of 120.00 back: the school returns 45 × 117/120 = 43.875 → 43.88 of its transfer, the platform 1.12 of its fee.
+    expect(platformFeeKept({ charged: usd(12_000), fee: usd(300), refunded: usd(4_500) })).toEqual(usd(188));
+    expect(platformFeeKept({ charged: usd(12_000), fee: usd(300), refunded: usd(12_000) })).toEqual(usd(0));
+  });
+  it("agrees with the transfer reversals made refund by refund", () => {
+    const charged = usd(10_001);
+    const fee = platformFee(charged, 250);
+    const transferred = schoolShare(charged, fee);
+    let refunded = usd(0);
+    let reversed = usd(0);
+    for (const part of [1_234, 3_333, 5_434]) {
+      const r = transferReversal({ charged, transferred, refundedBefore: refunded, refund: usd(part), reversedBefore: reversed });
+      refunded = usd(refunded.amountMinor + part);
+      reversed = usd(reversed.amountMinor + r.amountMinor);
+      const kept = charged.amountMinor - refunded.amountMinor - (transferred.amountMinor - reversed.amountMinor);
+      expect(platformFeeKept({ charged, fee, refunded })).toEqual(usd(kept));
+    }
   });
 });

@@ -27,6 +27,19 @@ export function platformFee(amount: Money, basisPoints: number): Money {
   return percentOf(amount, basisPoints);
 }
 
+/**
+ * What the platform keeps of an online payment after `refunded` of it went back: what is
+ * left of the charge less what is left of the school's transfer (its share of the refunds
+ * reversed, as `transferReversal` takes it back). Without refunds, the fee itself.
+ */
+export function platformFeeKept(input: { charged: Money; fee: Money; refunded: Money }): Money {
+  const { charged, fee, refunded } = input;
+  if (refunded.amountMinor > charged.amountMinor) throw new MoneyError("A refund cannot be more than what is left of the payment.");
+  const transferred = schoolShare(charged, fee);
+  const transferKept = subtract(transferred, refunded.amountMinor === 0 ? money(0, charged.currency) : ratio(transferred, refunded.amountMinor, charged.amountMinor));
+  return subtract(subtract(charged, refunded), transferKept);
+}
+
 /** What is transferred to the school: the payment less the platform's fee. */
 export function schoolShare(amount: Money, fee: Money): Money {
   return subtract(amount, fee);

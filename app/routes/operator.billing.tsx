@@ -1,6 +1,6 @@
 // /operator/billing — per school: the platform's fee on online payments (set here, audited),
 // what families paid (payments less refunds), what of it was paid online, and what the
-// platform earned: the school's current fee rate × what was collected online.
+// platform earned: the fee stored on each online payment when it was paid, less its share of refunds.
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -65,7 +65,7 @@ export default function OperatorBilling() {
       <h1>Billing</h1>
       <p className="muted" style={{ margin: 0 }}>
         Collected is what families paid (every payment, online or recorded by the school, less refunds). The platform earns its fee on online (card) payments
-        only: earned is the school&rsquo;s fee rate today × what it collected online, less refunds.
+        only: earned is the fee taken on each online payment when it was paid, less the platform&rsquo;s share of refunds.
       </p>
       {result ? (
         result.ok ? (

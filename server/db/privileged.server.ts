@@ -9,7 +9,6 @@ import { isIP } from "node:net";
 import { claimHolds } from "../../app/domain/custom-domain";
 import { checkChallenge, createResolver, DOMAIN_VERIFICATION_PATH, fetchDomainVerification, parseHostPort, resolvePublicAddresses } from "../net/domain-check.server";
 import { isUniqueViolation } from "../../app/models/sql.server";
-import { percentOf, money } from "../../app/domain/money";
 import { schoolCollected } from "../../app/models/platform-billing.server";
 import { renderEmail } from "../services/email.server";
 import type { PrismaClient } from "./clients.server";
@@ -278,7 +277,7 @@ export class Platform {
 
   /**
    * Per school: what families paid (payments less refunds), what of it was paid online, and
-   * the platform's fee on that at the school's current rate. Each school's figures are read
+   * the platform's fees on those payments (as each was charged, less refunds). Each school's figures are read
    * in that school's own RLS-bound transaction (the platform role cannot read ledgers).
    */
   async billingTotals() {
@@ -289,8 +288,7 @@ export class Platform {
     const out = [];
     for (const s of schools) {
       const collected = await this.schoolDb(s.id).run((tx) => schoolCollected(tx));
-      const earnedMinor = percentOf(money(collected.onlineMinor, s.currency), s.platformFeeBasisPoints).amountMinor;
-      out.push({ ...s, ...collected, earnedMinor });
+      out.push({ ...s, ...collected });
     }
     return out;
   }

@@ -135,9 +135,10 @@ describe("the operator's platform fee", () => {
   });
 
   it("earns its fee on online payments less their refunds; collected counts every payment less refunds", async () => {
-    // An online payment as the payment flow records it: a STRIPE Payment and its PAYMENT entry, then a partial refund.
+    // An online payment as the payment flow records it (2.5 % of 101.00 = 2.53 kept as the fee), then 21.00 refunded:
+    // the school gives back 21 × 98.47/101 = 20.47 of its transfer, so the platform keeps 2.53 − 0.53 = 2.00.
     await s.run(async (tx) => {
-      const p = await tx.payment.create({ data: { familyGroupId: s.b.familyId, amount: "101.00", amountMinor: 10_100, currency: "USD", status: "COMPLETED", method: "STRIPE", paidAt: at("2020-02-01") } });
+      const p = await tx.payment.create({ data: { familyGroupId: s.b.familyId, amount: "101.00", amountMinor: 10_100, currency: "USD", status: "COMPLETED", method: "STRIPE", platformFeeMinor: 253, paidAt: at("2020-02-01") } });
       const entry = await tx.ledgerEntry.create({ data: { familyGroupId: s.b.familyId, kind: "PAYMENT", amountMinor: 10_100, currency: "USD", postedAt: at("2020-02-01"), paymentId: p.id, idempotencyKey: `payment:${p.id}` } });
       await tx.ledgerEntry.create({ data: { familyGroupId: s.b.familyId, kind: "REFUND", amountMinor: 2_100, currency: "USD", postedAt: at("2020-02-02"), sourceId: entry.id, idempotencyKey: `refund:${p.id}:1` } });
     });
