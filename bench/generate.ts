@@ -234,7 +234,7 @@ export async function generateSchool(services: Pick<Services, "platform">, log: 
     g.studentIds.add(studentId);
     enrollments.push({ lessonId: g.id, studentId });
   });
-  await db.run((tx: Tx) => tx.enrollment.createMany({ data: enrollments.map((e) => ({ ...e, status: "ACTIVE" as const })) }), long);
+  await db.run((tx: Tx) => tx.enrollment.createMany({ data: enrollments.map((e) => ({ ...e, status: "ACTIVE" as const, enrolledAt: new Date(`${YEAR_START}T00:00:00Z`) })) }), long);
   log(`  ${TEACHERS} teachers, ${STUDENTS} students in ${FAMILIES} families, ${ROOMS} rooms at ${LOCATIONS} locations, ${enrollments.length} enrollments`);
 
   return { schoolId: school.id, slug: school.slug, adminId, parentIds, timezone: ZONE, teacherIds, studentIds, roomIds, locationIds, groupLessons, freeSlots, occurrences };
