@@ -105,7 +105,11 @@ export function InvoiceDocument({ doc, payOnline }: { doc: Doc; /** Where a fami
           </tr>
           {invoice.taxLabel ? (
             <tr>
-              <th scope="row">{invoice.taxInclusive ? `${invoice.taxLabel} included` : invoice.taxLabel}</th>
+              <th scope="row">
+                {invoice.taxLabel}
+                {invoice.taxRateBasisPoints > 0 ? ` ${fmt.number(invoice.taxRateBasisPoints / 10_000, { style: "percent", maximumFractionDigits: 2 })}` : ""}
+                {invoice.taxInclusive ? " included" : ""}
+              </th>
               <td className="num">{m(invoice.taxMinor)}</td>
             </tr>
           ) : null}

@@ -198,6 +198,7 @@ export interface DraftInvoice {
   total: Money;
   taxLabel: string | null;
   taxInclusive: boolean;
+  taxRateBasisPoints: number;
   /** Child order used for sibling discounts: studentIds, 1st child first. */
   childOrder: string[];
   /** Enrollments left unbilled and why (the admin must fix the price list). */
@@ -518,6 +519,7 @@ function build(input: FamilyTermInput, invoiceKey: string, onlyEnrollmentId: str
     total: sum(currency, lines.map((l) => l.gross)),
     taxLabel: input.tax?.label ?? null,
     taxInclusive: input.tax?.inclusive ?? false,
+    taxRateBasisPoints: input.tax?.rateBasisPoints ?? 0,
     childOrder,
     warnings,
   };

@@ -29,6 +29,7 @@ import {
   type ManualMethod,
 } from "./billing.server";
 import { METHOD_LABEL } from "./billing-form";
+import { statementView } from "./family-billing.server";
 import { recordAuditEvent } from "./people.server";
 
 const PAGE_SIZE = 25;
@@ -319,10 +320,11 @@ async function draftOf(tx: Tx, invoiceId: string) {
   return locked[0]!;
 }
 
-/** The tax of a line as the school's settings say now (rounded on the line alone). */
-async function taxed(tx: Tx, amountMinor: number, currency: string) {
-  const rule = taxRule(await billingSettings(tx));
-  const t = taxLine(money(amountMinor, currency), rule);
+/** The tax of a line at its invoice's rate, fixed when the invoice was made (rounded on the line alone). */
+async function taxed(tx: Tx, amountMinor: number, invoiceId: string) {
+  const invoice = await tx.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { currency: true, taxLabel: true, taxInclusive: true, taxRateBasisPoints: true } });
+  const rule = taxRule({ taxLabel: invoice.taxLabel, taxInclusive: invoice.taxInclusive, taxRateBasisPoints: invoice.taxRateBasisPoints });
+  const t = taxLine(money(amountMinor, invoice.currency), rule);
   return { amountMinor, netMinor: t.net.amountMinor, taxMinor: t.tax.amountMinor, grossMinor: t.gross.amountMinor };
 }
 
@@ -349,7 +351,7 @@ export async function updateDraftLine(tx: Tx, input: { invoiceId: string; lineId
   const amount = lineAmount(input.change, line.kind);
   await tx.invoiceLine.update({
     where: { id: line.id },
-    data: { description: input.change.description, quantity: input.change.quantity, unitAmountMinor: input.change.unitAmountMinor, ...(await taxed(tx, amount, line.invoice.currency)) },
+    data: { description: input.change.description, quantity: input.change.quantity, unitAmountMinor: input.change.unitAmountMinor, ...(await taxed(tx, amount, input.invoiceId)) },
   });
   await refreshTotals(tx, input.invoiceId);
 }
@@ -401,7 +403,7 @@ export async function addCustomLine(tx: Tx, input: { invoiceId: string; descript
       basis: null,
       position: (last._max.position ?? -1) + 1,
       studentId: input.studentId,
-      ...(await taxed(tx, amount, invoice.currency)),
+      ...(await taxed(tx, amount, input.invoiceId)),
     },
   });
   await refreshTotals(tx, input.invoiceId);
@@ -418,7 +420,7 @@ export async function issueFeeInvoice(tx: Tx, input: { familyGroupId: string; in
   const settings = await billingSettings(tx);
   const { currency } = await billingSchool(tx);
   const invoice = await tx.invoice.create({
-    data: { familyGroupId: input.familyGroupId, invoiceKey: input.invoiceKey, currency, taxLabel: settings.taxLabel, taxInclusive: settings.taxInclusive },
+    data: { familyGroupId: input.familyGroupId, invoiceKey: input.invoiceKey, currency, taxLabel: settings.taxLabel, taxInclusive: settings.taxInclusive, taxRateBasisPoints: settings.taxRateBasisPoints },
     select: { id: true },
   });
   await addCustomLine(tx, { invoiceId: invoice.id, description: input.description, quantity: 1, unitAmountMinor: input.amountMinor, studentId: null });
@@ -532,8 +534,9 @@ export async function issueCreditNote(tx: Tx, input: { invoiceId: string; amount
   const inv = await issuedOf(tx, input.invoiceId);
   if (inv.status !== "ISSUED") throw new BillingModelError("Only an issued invoice can be credited.");
   const key = `credit-note:${input.invoiceId}:${input.requestKey}`;
-  if (await tx.ledgerEntry.findFirst({ where: { idempotencyKey: key }, select: { id: true } })) return { repeated: true };
+  // The family's row lock first, then the key: a second submission waits for the first and sees its entry.
   await tx.$queryRaw`SELECT id FROM "FamilyGroup" WHERE id = ${inv.familyGroupId} FOR UPDATE`;
+  if (await tx.ledgerEntry.findFirst({ where: { idempotencyKey: key }, select: { id: true } })) return { repeated: true };
   const entries = await familyEntries(tx, inv.familyGroupId);
   const state = invoiceStates(entries).get(input.invoiceId);
   if (!state) throw new BillingModelError("This invoice has no ledger entry; run the ledger check.");
@@ -576,16 +579,7 @@ export async function familyAccount(tx: Tx, familyGroupId: string) {
     currency: sch.currency,
     balanceMinor: st.closing.amountMinor,
     freeCreditMinor: [...sources.values()].reduce((n, s) => n + Math.max(0, s.unallocated.amountMinor), 0),
-    statement: st.lines.map((l) => ({
-      id: l.entry.id,
-      kind: l.entry.kind,
-      postedAt: l.entry.postedAt.toISOString(),
-      invoiceId: l.entry.invoiceId ?? null,
-      invoiceNumber: l.entry.invoiceNumber ?? (l.entry.invoiceId ? (invoiceNumbers.get(l.entry.invoiceId) ?? null) : null),
-      memo: l.entry.memo ?? null,
-      signedMinor: l.signed.amountMinor,
-      balanceMinor: l.balance.amountMinor,
-    })),
+    statement: statementView(st, { audience: "staff", invoiceNumbers }).lines,
     invoices: invoices.map((i) => ({ ...i, term: i.term?.name ?? null, outstandingMinor: i.status === "ISSUED" ? (states.get(i.id)?.outstanding.amountMinor ?? i.totalMinor) : null })),
     payments: payments.map((p) => {
       const s = p.ledgerEntries[0] ? sources.get(p.ledgerEntries[0].id) : undefined;
@@ -608,11 +602,12 @@ export async function familyAccount(tx: Tx, familyGroupId: string) {
 export async function recordPaymentWithReceipt(
   tx: Tx,
   mailer: Mailer,
-  input: { familyGroupId: string; amountMinor: number; method: ManualMethod; reference: string | null; actorId: string; now: Date },
+  input: { familyGroupId: string; amountMinor: number; method: ManualMethod; reference: string | null; requestKey: string; actorId: string; now: Date },
 ) {
   const family = await tx.familyGroup.findUnique({ where: { id: input.familyGroupId }, select: { id: true } });
   if (!family) throw new BillingModelError("No such family.");
-  const payment = await recordManualPayment(tx, { familyGroupId: family.id, amountMinor: input.amountMinor, method: input.method, reference: input.reference, recordedById: input.actorId, now: input.now });
+  const payment = await recordManualPayment(tx, { familyGroupId: family.id, amountMinor: input.amountMinor, method: input.method, reference: input.reference, requestKey: input.requestKey, recordedById: input.actorId, now: input.now });
+  if (payment.repeated) return { paymentId: payment.id, emailed: false, repeated: true };
   const guardian = await payingGuardian(tx, family.id);
   const { name, fmt } = await formatter(tx);
   const st = await familyStatement(tx, family.id);
@@ -635,7 +630,7 @@ export async function recordPaymentWithReceipt(
     });
   }
   await recordAuditEvent(tx, { actedById: input.actorId, action: "billing.payment_recorded", subjectId: guardian.adminId, details: { amountMinor: input.amountMinor, method: input.method, reference: input.reference } });
-  return { paymentId: payment.id, emailed: guardian.to !== null };
+  return { paymentId: payment.id, emailed: guardian.to !== null, repeated: false };
 }
 
 // ---- an enrollment approved mid-term -------------------------------------------------------

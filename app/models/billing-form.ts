@@ -118,6 +118,17 @@ export function percentInput(basisPoints: number): string {
 /** How a payment was made, in words. */
 export const METHOD_LABEL: Record<string, string> = { CASH: "Cash", BANK_TRANSFER: "Bank transfer", CHECK: "Check", STRIPE: "Card (online)", OTHER: "Other" };
 
+/** A ledger entry's kind, as a statement line names it. */
+export const LEDGER_KIND_LABEL: Record<string, string> = {
+  INVOICE: "Invoice",
+  LATE_FEE: "Late fee",
+  REFUND: "Refund",
+  DISPUTE: "Card payment disputed",
+  CREDIT_NOTE: "Credit note",
+  PAYMENT: "Payment",
+  DISPUTE_WON: "Dispute won",
+};
+
 /** A payment entry's memo ("CHECK CHK 1042", "CASH") in words ("Check CHK 1042", "Cash"). */
 export function paymentMemo(memo: string | null): string | null {
   if (!memo) return null;

@@ -39,7 +39,7 @@ export async function billingSettings(tx: Tx) {
   };
 }
 
-export function taxRule(s: Awaited<ReturnType<typeof billingSettings>>): TaxRule | null {
+export function taxRule(s: { taxRateBasisPoints: number; taxLabel: string | null; taxInclusive: boolean }): TaxRule | null {
   return s.taxRateBasisPoints > 0 ? { label: s.taxLabel ?? "Tax", rateBasisPoints: s.taxRateBasisPoints, inclusive: s.taxInclusive } : null;
 }
 
@@ -194,6 +194,7 @@ export async function writeDraft(tx: Tx, draft: DraftInvoice) {
         currency: draft.currency,
         taxLabel: draft.taxLabel,
         taxInclusive: draft.taxInclusive,
+        taxRateBasisPoints: draft.taxRateBasisPoints,
       },
       select: { id: true },
     }));
@@ -375,17 +376,26 @@ export type ManualMethod = "CASH" | "BANK_TRANSFER" | "CHECK";
 /**
  * A cash, bank transfer or check payment with its reference: a Payment row, its PAYMENT
  * entry, and allocations to the family's open invoices oldest first. What is left over
- * stays as the family's credit for the next invoice.
+ * stays as the family's credit for the next invoice. `requestKey` (a one-time key from the
+ * form) makes a double submission record one payment: the second returns the first,
+ * `repeated`.
  */
 export async function recordManualPayment(
   tx: Tx,
-  input: { familyGroupId: string; amountMinor: number; method: ManualMethod; reference: string | null; recordedById?: string | null; now: Date },
+  input: { familyGroupId: string; amountMinor: number; method: ManualMethod; reference: string | null; requestKey?: string; recordedById?: string | null; now: Date },
 ) {
   const sch = await school(tx);
   const amount = money(input.amountMinor, sch.currency);
   if (amount.amountMinor <= 0) throw new BillingModelError("A payment must be more than zero.");
-  const family = await tx.familyGroup.findUnique({ where: { id: input.familyGroupId }, select: { id: true } });
+  // The family's row lock: payments of one family are recorded one after the other, so a
+  // repeated request key is seen by the second submission.
+  const [family] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "FamilyGroup" WHERE id = ${input.familyGroupId} FOR UPDATE`;
   if (!family) throw new BillingModelError("No such family.");
+  const key = input.requestKey ? `manual-payment:${input.requestKey}` : null;
+  if (key) {
+    const earlier = await tx.ledgerEntry.findFirst({ where: { idempotencyKey: key, familyGroupId: family.id }, select: { payment: true } });
+    if (earlier?.payment) return { ...earlier.payment, repeated: true };
+  }
   const payment = await tx.payment.create({
     data: {
       familyGroupId: family.id,
@@ -408,11 +418,11 @@ export async function recordManualPayment(
       postedAt: input.now,
       paymentId: payment.id,
       memo: input.reference ? `${input.method} ${input.reference}` : input.method,
-      idempotencyKey: `payment:${payment.id}`,
+      idempotencyKey: key ?? `payment:${payment.id}`,
     },
   });
   await allocateFreeCredit(tx, family.id, input.now);
-  return payment;
+  return { ...payment, repeated: false };
 }
 
 export function toDecimal(amountMinor: number, currency: string): string {
@@ -474,6 +484,7 @@ export async function invoiceDocument(tx: Tx, invoiceId: string) {
       totalMinor: true,
       taxLabel: true,
       taxInclusive: true,
+      taxRateBasisPoints: true,
       voidReason: true,
       term: { select: { name: true } },
       familyGroup: {
@@ -552,6 +563,7 @@ export async function invoiceDocument(tx: Tx, invoiceId: string) {
       totalMinor: invoice.totalMinor,
       taxLabel: invoice.taxLabel ?? (invoice.taxMinor !== 0 ? "Tax" : null),
       taxInclusive: invoice.taxInclusive,
+      taxRateBasisPoints: invoice.taxRateBasisPoints,
       voidReason: invoice.voidReason,
       lateFeesMinor,
       paidMinor: state?.paid.amountMinor ?? 0,

@@ -2,23 +2,13 @@
 // family and the school's admins alike. Everything is read from the ledger (balances,
 // what each invoice still owes, what each payment paid): app/domain/ledger.ts.
 import type { Tx } from "../../server/db/school-db.server";
-import { balance, invoiceStates, sourceStates, statement } from "../domain/ledger";
+import { balance, invoiceStates, sourceStates, type Statement, statement } from "../domain/ledger";
 import type { Money } from "../domain/money";
 import { daysBetween, type LocalDate } from "../domain/time";
+import { LEDGER_KIND_LABEL, METHOD_LABEL, paymentMemo } from "./billing-form";
 import { ledgerEntries } from "./overdue.server";
 
-const METHOD_LABEL: Record<string, string> = { STRIPE: "Card (online)", BANK_TRANSFER: "Bank transfer", CASH: "Cash", CHECK: "Check", OTHER: "Other" };
 export const paymentMethodLabel = (method: string) => METHOD_LABEL[method] ?? method;
-
-const KIND_LABEL: Record<string, string> = {
-  INVOICE: "Invoice",
-  LATE_FEE: "Late fee",
-  REFUND: "Refund",
-  DISPUTE: "Payment disputed",
-  CREDIT_NOTE: "Credit note",
-  PAYMENT: "Payment",
-  DISPUTE_WON: "Dispute resolved",
-};
 
 /** The family account of a parent; null for anyone else (a student, a parent without a family). */
 export async function familyOfParent(tx: Tx, userId: string): Promise<{ id: string; name: string } | null> {
@@ -27,14 +17,33 @@ export async function familyOfParent(tx: Tx, userId: string): Promise<{ id: stri
   return user.familyGroup ?? null;
 }
 
-/** A PAYMENT entry's memo ("BANK_TRANSFER TRF 20931", billing.server.ts) as people read it. */
-function paymentMemo(memo: string | null | undefined): string | null {
-  if (!memo) return null;
-  const [method, ...rest] = memo.split(" ");
-  return METHOD_LABEL[method!] ? [paymentMethodLabel(method!), ...rest].join(" ") : memo;
-}
-
 const amount = (m: Money) => ({ amountMinor: m.amountMinor, currency: m.currency });
+
+/**
+ * A statement's lines as its table shows them (app/components/statement-table.tsx), for the
+ * school's staff or for the family. Each line is named by its kind, with the invoice's number
+ * and, for staff, the entry's memo (a credit note's reason, a dispute's id); the family sees
+ * how a payment was made and what a late fee was for, not the school's notes.
+ */
+export function statementView(st: Statement, opts: { audience: "staff" | "family"; invoiceNumbers?: ReadonlyMap<string, string | null> }) {
+  return {
+    lines: st.lines.map((l) => {
+      const e = l.entry;
+      const number = e.invoiceNumber ?? (e.invoiceId ? (opts.invoiceNumbers?.get(e.invoiceId) ?? null) : null);
+      const memo = e.kind === "PAYMENT" ? paymentMemo(e.memo ?? null) : opts.audience === "staff" || e.kind === "LATE_FEE" ? (e.memo ?? null) : null;
+      return {
+        id: e.id,
+        postedAt: e.postedAt,
+        kind: e.kind,
+        label: LEDGER_KIND_LABEL[e.kind] ?? e.kind,
+        detail: [number, memo].filter((x, i, all) => x && all.indexOf(x) === i).join(" · ") || null,
+        signed: amount(l.signed),
+        balance: amount(l.balance),
+      };
+    }),
+    closing: amount(st.closing),
+  };
+}
 
 /**
  * The family's account on the school's local date `today`: the balance (owed, or credit
@@ -91,18 +100,7 @@ export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalD
         refunded: source ? amount(source.refunded) : null,
       };
     }),
-    statement: {
-      lines: st.lines.map((l) => ({
-        id: l.entry.id,
-        postedAt: l.entry.postedAt,
-        kind: l.entry.kind,
-        label: KIND_LABEL[l.entry.kind] ?? l.entry.kind,
-        detail: l.entry.invoiceNumber ?? (l.entry.kind === "PAYMENT" ? paymentMemo(l.entry.memo) : l.entry.kind === "LATE_FEE" ? l.entry.memo : null) ?? null,
-        signed: amount(l.signed),
-        balance: amount(l.balance),
-      })),
-      closing: amount(st.closing),
-    },
+    statement: statementView(st, { audience: "family" }),
   };
 }
 

@@ -3,29 +3,35 @@
 // and "Record a payment" (cash, bank transfer or check with a reference; partial payments
 // and overpayments work; the paying guardian is emailed a receipt).
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { randomUUID } from "node:crypto";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, SelectField } from "~/components/form";
+import { StatementTable } from "~/components/statement-table";
 import { familyAccount, recordPaymentWithReceipt } from "~/models/billing-admin.server";
 import { BillingModelError } from "~/models/billing.server";
-import { METHOD_LABEL, moneyField, paymentMemo } from "~/models/billing-form";
+import { METHOD_LABEL, moneyField } from "~/models/billing-form";
 import billingCss from "~/styles/billing.css?url";
+import receiptsCss from "~/styles/receipts.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { useFormat } from "~/utils/format";
 import { formValues, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, data ? `${data.account.family.name}: account` : "Family account");
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: billingCss }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: billingCss },
+  { rel: "stylesheet", href: receiptsCss },
+];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db } = requireSchool(context);
   const account = await db.run((tx) => familyAccount(tx, params.familyGroupId ?? ""));
   if (!account) throw new Response("No such family", { status: 404 });
-  return { account };
+  return { account, requestKey: randomUUID() };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -43,6 +49,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         .optional()
         .transform((v) => v?.trim() || null)
         .refine((v) => v === null || v.length <= 80, "Keep the reference under 80 characters."),
+      requestKey: z.string().min(1, "Reload the page and try again.").max(64, "Reload the page and try again."),
     }),
   );
   if (!parsed.ok) return data({ ok: false as const, message: null as string | null, errors: parsed.errors as FieldErrors, values: values as FormValues }, { status: 400 });
@@ -52,29 +59,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   try {
     const r = await db.run((tx) =>
-      recordPaymentWithReceipt(tx, context.mailer, { familyGroupId: params.familyGroupId ?? "", amountMinor: d.amount, method: d.method, reference: d.reference, actorId: user.id, now: context.clock.now() }),
+      recordPaymentWithReceipt(tx, context.mailer, { familyGroupId: params.familyGroupId ?? "", amountMinor: d.amount, method: d.method, reference: d.reference, requestKey: d.requestKey, actorId: user.id, now: context.clock.now() }),
     );
-    return { ok: true as const, message: `The payment was recorded${r.emailed ? " and a receipt emailed to the family" : ""}.`, errors: {} as FieldErrors, values: {} as FormValues };
+    const message = r.repeated ? "This payment was already recorded." : `The payment was recorded${r.emailed ? " and a receipt emailed to the family" : ""}.`;
+    return { ok: true as const, message, errors: {} as FieldErrors, values: {} as FormValues };
   } catch (error) {
     if (error instanceof BillingModelError) return data({ ok: false as const, message: error.message, errors: {} as FieldErrors, values }, { status: 409 });
     throw error;
   }
 }
 
-const KIND_LABEL: Record<string, string> = {
-  INVOICE: "Invoice",
-  LATE_FEE: "Late fee",
-  REFUND: "Refund",
-  DISPUTE: "Card payment disputed",
-  CREDIT_NOTE: "Credit note",
-  PAYMENT: "Payment",
-  DISPUTE_WON: "Dispute won",
-};
 const STATUS_LABEL: Record<string, string> = { DRAFT: "Draft", ISSUED: "Issued", VOID: "Void" };
 
 export default function FamilyAccount() {
   const fmt = useFormat();
-  const { account } = useLoaderData<typeof loader>();
+  const { account, requestKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const m = (minor: number) => fmt.moneyMinor(minor, account.currency);
@@ -113,7 +112,8 @@ export default function FamilyAccount() {
         <p className="muted" style={{ marginTop: 0 }}>
           Cash, a bank transfer or a check. It pays the oldest open invoices first; anything more is kept as credit for the next invoice.
         </p>
-        <Form method="post" noValidate className="stack" key={actionData?.ok ? actionData.message : "pay"}>
+        <Form method="post" noValidate className="stack" key={actionData?.ok ? requestKey : "pay"}>
+          <input type="hidden" name="requestKey" value={requestKey} />
           <FormError message={Object.keys(errors).length ? "Please correct the fields marked below." : null} />
           <div className="bill-inline">
             <Field name="amount" label={`Amount (${account.currency})`} inputMode="decimal" defaultValue={typed?.amount ?? ""} error={errors.amount} style={{ maxWidth: "9rem" }} />
@@ -184,44 +184,7 @@ export default function FamilyAccount() {
 
       <section className="card stack" aria-labelledby="statement-heading">
         <h2 id="statement-heading">Statement</h2>
-        {account.statement.length === 0 ? (
-          <p className="muted">Nothing on the account yet.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="stack-table">
-              <thead>
-                <tr>
-                  <th scope="col">Date</th>
-                  <th scope="col">What</th>
-                  <th scope="col" className="num">
-                    Amount
-                  </th>
-                  <th scope="col" className="num">
-                    Balance
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {account.statement.map((l) => (
-                  <tr key={l.id}>
-                    <td className="nowrap">{fmt.dateTime(l.postedAt)}</td>
-                    <td data-label="What">
-                      {KIND_LABEL[l.kind] ?? l.kind}
-                      {l.invoiceNumber ? ` ${l.invoiceNumber}` : ""}
-                      {l.memo ? <span className="muted"> — {l.kind === "PAYMENT" ? paymentMemo(l.memo) : l.memo}</span> : null}
-                    </td>
-                    <td data-label="Amount" className="num">
-                      {m(l.signedMinor)}
-                    </td>
-                    <td data-label="Balance" className="num">
-                      {m(l.balanceMinor)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <StatementTable lines={account.statement} empty="Nothing on the account yet." />
       </section>
 
       <section className="card stack" aria-labelledby="payments-heading">

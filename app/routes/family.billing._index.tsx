@@ -5,6 +5,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { StatementTable } from "~/components/statement-table";
 import { toLocalDate } from "~/domain/time";
 import { familyBilling, familyOfParent } from "~/models/family-billing.server";
 import receiptsCss from "~/styles/receipts.css?url";
@@ -193,48 +194,13 @@ export default function FamilyBilling() {
         </section>
       ) : null}
 
-      <section className="card table-wrap" aria-labelledby="statement">
+      <section className="card stack" aria-labelledby="statement">
         <h2 id="statement">Statement</h2>
-        {account.statement.lines.length === 0 ? (
-          <p className="muted" style={{ margin: 0 }}>
-            Nothing on your account yet.
-          </p>
-        ) : (
-          <table className="stack-table bill-table">
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">What</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col" className="num">
-                  Balance
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {account.statement.lines.map((l) => (
-                <tr key={l.id}>
-                  <td>{fmt.date(l.postedAt, { weekday: undefined, year: "numeric" })}</td>
-                  <td data-label="What">
-                    {l.label}
-                    {l.detail ? <span className="muted"> · {l.detail}</span> : null}
-                  </td>
-                  <td data-label="Amount" className={`num${l.signed.amountMinor < 0 ? " signed-neg" : ""}`}>
-                    {l.signed.amountMinor < 0 ? `−${m({ ...l.signed, amountMinor: -l.signed.amountMinor })}` : m(l.signed)}
-                  </td>
-                  <td data-label="Balance" className="num">
-                    {m(l.balance)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <p className="muted" style={{ marginBottom: 0 }}>
-          A positive balance is what you owe; a negative one is credit on your account.
-        </p>
+        <StatementTable
+          lines={account.statement.lines}
+          empty="Nothing on your account yet."
+          footnote="A positive balance is what you owe; a negative one is credit on your account."
+        />
       </section>
     </div>
   );

@@ -165,6 +165,6 @@ test("an admin records a cash payment for a family and sees the balance drop", a
     return (await page.getByRole("region", { name: "Balance" }).innerText()).includes("in credit") ? -amount : amount;
   };
   await expect.poll(signedBalance).toBe(signedBefore - 5000);
-  await expect(page.getByRole("region", { name: "Statement" })).toContainText("Payment — Cash");
+  await expect(page.getByRole("region", { name: "Statement" })).toContainText("Payment · Cash");
   await shot(page, "family-account");
 });

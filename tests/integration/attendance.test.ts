@@ -4,10 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AttendanceError, missingAttendance, occurrenceRegister, recordAttendance, studentAttendance, teacherDay } from "../../app/models/attendance.server";
 import type { SchoolDb } from "../../server/db/school-db.server";
+import { SEED_NOW } from "../support/clock";
 import { schoolId, testServices } from "../support/services";
 
-// "Now" for the models that depend on the day, passed explicitly (the seed was made relative to the real clock).
-const NOW = new Date();
+// "Now" for the models that depend on the day, passed explicitly: the test clock's start.
+const NOW = SEED_NOW;
 
 const services = testServices();
 const TZ = "America/New_York";
@@ -33,7 +34,7 @@ beforeAll(async () => {
       tx.user.create({ data: { email: `${first}.${tag}@teachers.example.test`.toLowerCase(), firstName: first, lastName: `Teach${tag}`, role: "TEACHER" }, select: { id: true } });
     const [t, other] = [await teacher("Tess"), await teacher("Otto")];
     // An online class (no room), so its dates clash with nobody else's.
-    const now = Date.now();
+    const now = NOW.getTime();
     const at = (daysAgo: number) => {
       const start = new Date(Math.floor((now - daysAgo * DAY) / 60_000) * 60_000);
       return { startsAt: start, endsAt: new Date(start.getTime() + 45 * 60_000) };

@@ -107,7 +107,9 @@ describe("editing a draft", () => {
 
     // Ann's line: 280.00 instead of 300.00 (a term price, no unit price); GST follows.
     await f.run((tx) => updateDraftLine(tx, { invoiceId: draft.id, lineId: ann!.id, change: { description: "Piano (Ann), agreed price", quantity: ann!.quantity, unitAmountMinor: null, amountMinor: 28000 } }));
-    // A book: 2 × 12.50, taxed 10 %.
+    // A book: 2 × 12.50, taxed 10 %: the invoice's rate, though the school's rate changed since it was made.
+    expect(draft.taxRateBasisPoints).toBe(1000);
+    await f.run((tx) => tx.billingSettings.updateMany({ data: { taxRateBasisPoints: 1500 } }));
     await f.run((tx) => addCustomLine(tx, { invoiceId: draft.id, description: "Piano Adventures book", quantity: 2, unitAmountMinor: 1250, studentId: f.children[0]! }));
     // Ben's sibling discount removed.
     await f.run((tx) => removeDraftLine(tx, { invoiceId: draft.id, lineId: discount!.id }));
@@ -237,13 +239,31 @@ describe("void and credit notes", () => {
 });
 
 describe("recording a payment", () => {
+  it("the same form submitted twice at once records one payment and sends one receipt", async () => {
+    const f = await makeSchool("twice");
+    await f.run((tx) => generateTermInvoices(tx, { termId: f.termId, now: NOW }));
+    const draft = await draftOf(f);
+    await f.run((tx) => issueInvoice(tx, { invoiceId: draft.id, now: NOW }));
+    const submit = () =>
+      f.run((tx) => recordPaymentWithReceipt(tx, services.mailer, { familyGroupId: f.familyId, amountMinor: 5000, method: "CASH", reference: null, requestKey: "one-form", actorId: f.adminId, now: NOW }));
+    const results = await Promise.all([submit(), submit(), submit()]);
+    expect(new Set(results.map((r) => r.paymentId)).size).toBe(1);
+    expect(results.filter((r) => !r.repeated)).toHaveLength(1);
+    expect(await f.run((tx) => tx.payment.count({ where: { familyGroupId: f.familyId } }))).toBe(1);
+    expect((await f.run((tx) => familyAccount(tx, f.familyId)))!.balanceMinor).toBe(draft.totalMinor - 5000);
+    expect(await f.run((tx) => tx.emailMessage.count({ where: { subject: { startsWith: "Receipt" } } }))).toBe(1);
+    // A new form (a new key) is a new payment.
+    await f.run((tx) => recordPaymentWithReceipt(tx, services.mailer, { familyGroupId: f.familyId, amountMinor: 5000, method: "CASH", reference: null, requestKey: "next-form", actorId: f.adminId, now: NOW }));
+    expect(await f.run((tx) => tx.payment.count({ where: { familyGroupId: f.familyId } }))).toBe(2);
+  });
+
   it("a partial payment, then an overpayment: the balance drops, the rest is credit, each payment gets a receipt", async () => {
     const f = await makeSchool("pay");
     await f.run((tx) => generateTermInvoices(tx, { termId: f.termId, now: NOW }));
     const draft = await draftOf(f);
     await f.run((tx) => issueInvoice(tx, { invoiceId: draft.id, now: NOW }));
     const pay = (amountMinor: number, reference: string | null) =>
-      f.run((tx) => recordPaymentWithReceipt(tx, services.mailer, { familyGroupId: f.familyId, amountMinor, method: "BANK_TRANSFER", reference, actorId: f.adminId, now: NOW }));
+      f.run((tx) => recordPaymentWithReceipt(tx, services.mailer, { familyGroupId: f.familyId, amountMinor, method: "BANK_TRANSFER", reference, requestKey: `key-${reference}`, actorId: f.adminId, now: NOW }));
     await pay(20000, "TR-1");
     expect((await f.run((tx) => familyAccount(tx, f.familyId)))!.balanceMinor).toBe(draft.totalMinor - 20000);
     await pay(draft.totalMinor, "TR-2");
@@ -251,7 +271,7 @@ describe("recording a payment", () => {
     expect(account.balanceMinor).toBe(-20000);
     expect(account.freeCreditMinor).toBe(20000);
     expect(account.invoices[0]!.outstandingMinor).toBe(0);
-    expect(account.statement.map((l) => l.balanceMinor)).toEqual([draft.totalMinor, draft.totalMinor - 20000, -20000]);
+    expect(account.statement.map((l) => l.balance.amountMinor)).toEqual([draft.totalMinor, draft.totalMinor - 20000, -20000]);
     const receipts = await f.run((tx) => tx.emailMessage.findMany({ where: { subject: { startsWith: "Receipt" } }, orderBy: { createdAt: "asc" }, select: { text: true } }));
     expect(receipts).toHaveLength(2);
     expect(receipts[0]!.text).toMatch(/reference TR-1/);

@@ -243,7 +243,7 @@ describe("the demo seed", () => {
     const id = await schoolId(services, slug);
     const result = await services.platform.schoolDb(id).run(async (tx) => {
       const school = await tx.school.findFirstOrThrow({ select: { timezone: true } });
-      const today = toLocalDate(new Date(), school.timezone);
+      const today = toLocalDate(services.clock.now(), school.timezone);
       const invoices = await tx.invoice.findMany({ where: { status: "ISSUED" }, select: { id: true, totalMinor: true, dueDate: true, number: true } });
       const allocations = await tx.ledgerEntry.groupBy({ by: ["invoiceId"], where: { kind: "ALLOCATION" }, _sum: { amountMinor: true } });
       const paid = new Map(allocations.map((a) => [a.invoiceId, a._sum.amountMinor ?? 0]));

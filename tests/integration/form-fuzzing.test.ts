@@ -57,10 +57,10 @@ beforeAll(async () => {
     // the teacher, so those pages show their forms.
     const enrollment = await tx.enrollment.findFirstOrThrow({ where: { status: "ACTIVE", lesson: { type: "GROUP" } }, select: { id: true } });
     await tx.enrollment.update({ where: { id: enrollment.id }, data: { status: "PENDING" } });
-    await tx.hybridLessonConfig.updateMany({ data: { bookingsOpenedAt: new Date() } });
+    await tx.hybridLessonConfig.updateMany({ data: { bookingsOpenedAt: services.clock.now() } });
     const teacher = await tx.user.findFirstOrThrow({ where: { email: "sarah.johnson@harmony.test" }, select: { id: true } });
     const lesson = await tx.lesson.findFirstOrThrow({ where: { instructorId: teacher.id, type: "GROUP", enrollments: { some: { status: "ACTIVE" } } }, select: { id: true, roomId: true } });
-    const now = Date.now();
+    const now = services.clock.now().getTime();
     for (const minutes of [-5, -60, -180, 30]) {
       const startsAt = new Date(now + minutes * 60_000);
       const clash = await tx.lessonOccurrence.count({ where: { OR: [{ instructorId: teacher.id }, { roomId: lesson.roomId }], startsAt: { lt: new Date(startsAt.getTime() + 1_800_000) }, endsAt: { gt: startsAt } } });

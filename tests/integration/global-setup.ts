@@ -9,6 +9,7 @@ import { seedDemo } from "../../prisma/seed/demo";
 import { prepareDatabase } from "../../server/db/setup.server";
 import { loadEnv } from "../../server/env.server";
 import { createServices } from "../../server/services.server";
+import { TEST_CLOCK_START } from "../support/clock";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,7 +20,7 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "encore-it-"));
-  const env = loadEnv({ ...process.env, NODE_ENV: "test", DATA_DIR: dataDir, DATABASE_URL: process.env.TEST_DATABASE_URL ?? "", APP_DATABASE_URL: "" });
+  const env = loadEnv({ ...process.env, NODE_ENV: "test", DATA_DIR: dataDir, DATABASE_URL: process.env.TEST_DATABASE_URL ?? "", APP_DATABASE_URL: "", CLOCK_START: TEST_CLOCK_START });
   const db = await prepareDatabase(env, { ephemeral: true });
   const services = createServices(env, db);
   await seedDemo(services, { ifEmpty: true });

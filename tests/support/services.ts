@@ -6,10 +6,11 @@ import type { Tenant } from "../../server/context";
 import { loadEnv } from "../../server/env.server";
 import { createLogger } from "../../server/log.server";
 import { createServices, type RunningServices } from "../../server/services.server";
+import { TEST_CLOCK_START } from "./clock";
 
 export function testServices(overrides: Record<string, string> = {}): RunningServices {
   // The environment names the test database, as a deployment's would (production requires it).
-  const env = loadEnv({ NODE_ENV: "test", SEED: "none", DATABASE_URL: inject("ownerUrl"), APP_DATABASE_URL: inject("appUrl"), ...overrides });
+  const env = loadEnv({ NODE_ENV: "test", SEED: "none", DATABASE_URL: inject("ownerUrl"), APP_DATABASE_URL: inject("appUrl"), CLOCK_START: TEST_CLOCK_START, ...overrides });
   return createServices(env, { ownerUrl: inject("ownerUrl"), appUrl: inject("appUrl") });
 }
 
