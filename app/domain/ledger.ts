@@ -452,16 +452,21 @@ export interface AgeingReport {
   total: Money;
 }
 
-/** What is owed, by how long past due against `today` (the school's local date). */
-export function ageing(entries: readonly LedgerEntry[], today: LocalDate, currency: string): AgeingReport {
+/**
+ * What is owed, by how long past due against `today` (the school's local date). `dueDates`
+ * overrides an invoice's own due date (an invoice paid in instalments is due from its first
+ * instalment not paid).
+ */
+export function ageing(entries: readonly LedgerEntry[], today: LocalDate, currency: string, dueDates?: ReadonlyMap<string, LocalDate>): AgeingReport {
   if (!isValidLocalDate(today)) throw new RangeError(`Invalid date "${today}"`);
   const totals = Object.fromEntries(AGEING_BUCKETS.map((b) => [b, zero(currency)])) as Record<AgeingBucket, Money>;
   const invoices: AgedInvoice[] = [];
   for (const inv of invoiceStates(entries).values()) {
     if (inv.outstanding.amountMinor <= 0) continue;
-    const daysOverdue = daysBetween(inv.dueDate, today);
+    const dueDate = dueDates?.get(inv.invoiceId) ?? inv.dueDate;
+    const daysOverdue = daysBetween(dueDate, today);
     const bucket = ageingBucket(daysOverdue);
-    invoices.push({ invoiceId: inv.invoiceId, accountId: inv.accountId, invoiceNumber: inv.invoiceNumber, dueDate: inv.dueDate, daysOverdue, bucket, outstanding: inv.outstanding });
+    invoices.push({ invoiceId: inv.invoiceId, accountId: inv.accountId, invoiceNumber: inv.invoiceNumber, dueDate, daysOverdue, bucket, outstanding: inv.outstanding });
     totals[bucket] = add(totals[bucket], inv.outstanding);
   }
   invoices.sort((a, b) => b.daysOverdue - a.daysOverdue || cmp(a.invoiceNumber ?? a.invoiceId, b.invoiceNumber ?? b.invoiceId));

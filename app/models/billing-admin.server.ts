@@ -156,22 +156,7 @@ export interface BillingSettingsInput {
 /** The saved row as it is (with the defaults when none was saved). */
 export async function loadBillingSettings(tx: Tx) {
   const sch = await billingSchool(tx);
-  const row = await tx.billingSettings.findFirst();
-  return {
-    currency: sch.currency,
-    taxRateBasisPoints: row?.taxRateBasisPoints ?? 0,
-    taxLabel: row?.taxLabel ?? null,
-    taxInclusive: row?.taxInclusive ?? false,
-    invoicePrefix: row?.invoicePrefix ?? "INV",
-    paymentTermsDays: row?.paymentTermsDays ?? 14,
-    lateFeeMinor: row?.lateFeeMinor ?? null,
-    lateFeeBasisPoints: row?.lateFeeBasisPoints ?? null,
-    lateFeeAfterDays: row?.lateFeeAfterDays ?? null,
-    reminderDays: row?.reminderDays ?? [7, 21],
-    maxInstalments: row?.maxInstalments ?? 1,
-    autopayAllowed: row?.autopayAllowed ?? true,
-    siblingDiscounts: (row?.siblingDiscounts ?? []) as unknown[],
-  };
+  return { currency: sch.currency, ...(await billingSettings(tx)) };
 }
 
 export async function saveBillingSettings(tx: Tx, input: BillingSettingsInput, actorId: string) {

@@ -35,6 +35,12 @@ export async function billingSettings(tx: Tx) {
     taxInclusive: row?.taxInclusive ?? false,
     invoicePrefix: row?.invoicePrefix ?? "INV",
     paymentTermsDays: row?.paymentTermsDays ?? 14,
+    lateFeeMinor: row?.lateFeeMinor ?? null,
+    lateFeeBasisPoints: row?.lateFeeBasisPoints ?? null,
+    lateFeeAfterDays: row?.lateFeeAfterDays ?? null,
+    reminderDays: row?.reminderDays ?? [7, 21],
+    maxInstalments: row?.maxInstalments ?? 1,
+    autopayAllowed: row?.autopayAllowed ?? true,
     siblingDiscounts: (row?.siblingDiscounts ?? []) as unknown[],
   };
 }

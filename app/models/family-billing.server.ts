@@ -6,6 +6,7 @@ import { balance, invoiceStates, sourceStates, type Statement, statement } from 
 import type { Money } from "../domain/money";
 import { daysBetween, type LocalDate } from "../domain/time";
 import { LEDGER_KIND_LABEL, METHOD_LABEL, paymentMemo } from "./billing-form";
+import { instalmentPlans } from "./instalments.server";
 import { ledgerEntries } from "./overdue.server";
 
 export const paymentMethodLabel = (method: string) => METHOD_LABEL[method] ?? method;
@@ -60,17 +61,24 @@ export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalD
     orderBy: [{ dueDate: "asc" }, { sequence: "asc" }],
     select: { id: true, number: true, status: true, issueDate: true, dueDate: true, totalMinor: true, currency: true, term: { select: { name: true } } },
   });
+  const plans = await instalmentPlans(tx, states, invoices.filter((i) => i.status === "ISSUED").map((i) => i.id), today);
   const rows = invoices.map((inv) => {
     const s = states.get(inv.id);
     const outstanding = s?.outstanding.amountMinor ?? 0;
-    const daysOverdue = inv.dueDate ? daysBetween(inv.dueDate, today) : 0;
+    // Paid in instalments: due (and overdue) from the first instalment not paid, and "Pay" charges what is due now.
+    const plan = plans.get(inv.id);
+    const dueDate = plan ? (plan.dueDate ?? inv.dueDate) : inv.dueDate;
+    const next = plan?.instalments.find((i) => i.remaining.amountMinor > 0);
+    const daysOverdue = dueDate ? daysBetween(dueDate, today) : 0;
     return {
       id: inv.id,
       number: inv.number,
       term: inv.term?.name ?? null,
       status: inv.status,
       issueDate: inv.issueDate,
-      dueDate: inv.dueDate,
+      dueDate,
+      payNow: { amountMinor: plan ? plan.payable.amountMinor : outstanding, currency: inv.currency },
+      instalment: next && plan ? { sequence: next.sequence, of: plan.instalments.length } : null,
       total: s ? amount(s.total) : { amountMinor: inv.totalMinor, currency: inv.currency },
       paid: s ? amount(s.settled) : { amountMinor: 0, currency: inv.currency },
       outstanding: { amountMinor: outstanding, currency: inv.currency },

@@ -12,6 +12,7 @@ import { type Money, add, money, subtract, toDecimalString, zero } from "../doma
 import { BUCKET_LABEL, lateFeeAmount, normalizeReminderDays, OVERDUE_BUCKETS, reminderDayDue } from "../domain/overdue";
 import { daysBetween, type LocalDate } from "../domain/time";
 import { formatterFor } from "../utils/format";
+import { instalmentPlans } from "./instalments.server";
 
 const entrySelect = {
   id: true,
@@ -75,21 +76,33 @@ export async function runOverdue(tx: Tx, mailer: Mailer, input: { now: Date; tod
   const reminderDays = normalizeReminderDays(settings?.reminderDays ?? []);
   const rule = { lateFeeMinor: settings?.lateFeeMinor ?? null, lateFeeBasisPoints: settings?.lateFeeBasisPoints ?? null, lateFeeAfterDays: settings?.lateFeeAfterDays ?? null };
 
-  // Due dates are local "yyyy-MM-dd" strings: their order is the dates' order.
-  const pastDue = await tx.invoice.findMany({ where: { status: "ISSUED", dueDate: { lt: input.today } }, select: { id: true, familyGroupId: true, number: true, dueDate: true } });
-  if (pastDue.length === 0) return report;
-  const familyIds = [...new Set(pastDue.map((i) => i.familyGroupId))];
+  // Due dates are local "yyyy-MM-dd" strings: their order is the dates' order. An invoice paid
+  // in instalments is overdue from its first instalment not paid, whatever its own due date.
+  const candidates = await tx.invoice.findMany({
+    where: { status: "ISSUED", OR: [{ dueDate: { lt: input.today } }, { instalments: { some: {} } }] },
+    select: { id: true, familyGroupId: true, number: true, dueDate: true },
+  });
+  if (candidates.length === 0) return report;
+  const familyIds = [...new Set(candidates.map((i) => i.familyGroupId))];
   const states = invoiceStates(await ledgerEntries(tx, familyIds));
-  const open = pastDue.filter((i) => (states.get(i.id)?.outstanding.amountMinor ?? 0) > 0);
+  const plans = await instalmentPlans(tx, states, candidates.map((i) => i.id), input.today);
+  const open = candidates
+    .map((i) => {
+      const plan = plans.get(i.id);
+      const part = plan?.instalments.find((p) => p.remaining.amountMinor > 0);
+      return { ...i, dueDate: plan ? plan.dueDate : i.dueDate, instalment: part ? { sequence: part.sequence, of: plan!.instalments.length, remaining: part.remaining } : null };
+    })
+    .filter((i) => i.dueDate !== null && i.dueDate < input.today && (states.get(i.id)?.outstanding.amountMinor ?? 0) > 0);
   report.overdueInvoices = open.length;
   if (open.length === 0) return report;
-  const sent = await tx.invoiceReminder.findMany({ where: { invoiceId: { in: open.map((i) => i.id) } }, select: { invoiceId: true, day: true } });
+  const sent = await tx.invoiceReminder.findMany({ where: { invoiceId: { in: open.map((i) => i.id) } }, select: { invoiceId: true, instalment: true, day: true } });
   const addresses = await billingAddresses(tx, familyIds);
   const fmt = formatterFor(school);
 
   for (const invoice of open) {
     const state = states.get(invoice.id)!;
     const daysOverdue = daysBetween(invoice.dueDate!, input.today);
+    const instalment = invoice.instalment?.sequence ?? 0;
     let outstanding = state.outstanding;
     const fee = lateFeeAmount(rule, daysOverdue, outstanding);
     let feeApplied: Money | null = null;
@@ -118,12 +131,12 @@ export async function runOverdue(tx: Tx, mailer: Mailer, input: { now: Date; tod
     const day = reminderDayDue(
       reminderDays,
       daysOverdue,
-      sent.filter((s) => s.invoiceId === invoice.id).map((s) => s.day),
+      sent.filter((s) => s.invoiceId === invoice.id && s.instalment === instalment).map((s) => s.day),
     );
     if (day === null) continue;
     const family = addresses.get(invoice.familyGroupId);
     const { count } = await tx.invoiceReminder.createMany({
-      data: [{ invoiceId: invoice.id, day, sentTo: family?.to ?? null, sentAt: input.now }],
+      data: [{ invoiceId: invoice.id, instalment, day, sentTo: family?.to ?? null, sentAt: input.now }],
       skipDuplicates: true,
     });
     if (count !== 1) continue; // another run sent it
@@ -132,11 +145,13 @@ export async function runOverdue(tx: Tx, mailer: Mailer, input: { now: Date; tod
     const due = fmt.day(invoice.dueDate!, { weekday: undefined, year: "numeric" });
     await mailer.send(tx, {
       to: family.to,
-      subject: `Reminder: invoice ${invoice.number} is overdue`,
+      subject: invoice.instalment ? `Reminder: an instalment of invoice ${invoice.number} is overdue` : `Reminder: invoice ${invoice.number} is overdue`,
       text: [
         "Hello,",
         "",
-        `Invoice ${invoice.number} for the ${family.name} was due on ${due}, ${daysOverdue} ${daysOverdue === 1 ? "day" : "days"} ago. ${fmt.moneyMinor(outstanding.amountMinor, outstanding.currency)} is still to pay.`,
+        invoice.instalment
+          ? `Instalment ${invoice.instalment.sequence} of ${invoice.instalment.of} of invoice ${invoice.number} for the ${family.name} was due on ${due}, ${daysOverdue} ${daysOverdue === 1 ? "day" : "days"} ago. ${fmt.moneyMinor(invoice.instalment.remaining.amountMinor, invoice.instalment.remaining.currency)} of it is still to pay (${fmt.moneyMinor(outstanding.amountMinor, outstanding.currency)} on the whole invoice).`
+          : `Invoice ${invoice.number} for the ${family.name} was due on ${due}, ${daysOverdue} ${daysOverdue === 1 ? "day" : "days"} ago. ${fmt.moneyMinor(outstanding.amountMinor, outstanding.currency)} is still to pay.`,
         ...(feeApplied ? ["", `A late fee of ${fmt.moneyMinor(feeApplied.amountMinor, feeApplied.currency)} was added to it, as the school's payment terms say.`] : []),
         "",
         `You can see your invoices and pay online here: ${input.origin}/family/billing`,
@@ -170,7 +185,11 @@ export interface FamilyAgeing {
  */
 export async function overdueReport(tx: Tx, today: LocalDate) {
   const school = await tx.school.findFirstOrThrow({ select: { currency: true } });
-  const report = ageing(await ledgerEntries(tx), today, school.currency);
+  const entries = await ledgerEntries(tx);
+  const planned = await tx.invoiceInstalment.findMany({ where: { sequence: 1, invoice: { status: "ISSUED" } }, select: { invoiceId: true } });
+  const plans = await instalmentPlans(tx, invoiceStates(entries), planned.map((p) => p.invoiceId), today);
+  const dueDates = new Map([...plans].flatMap(([id, plan]) => (plan.dueDate ? [[id, plan.dueDate] as const] : [])));
+  const report = ageing(entries, today, school.currency, dueDates);
   const familyIds = [...new Set(report.invoices.map((i) => i.accountId))];
   const families = familyIds.length ? await billingAddresses(tx, familyIds) : new Map<string, { name: string; to: string | null }>();
   const reminders = report.invoices.length

@@ -7,10 +7,12 @@ import type Stripe from "stripe";
 import { deallocationsForRefund, sourceStates, invoiceStates } from "../domain/ledger";
 import { type Money, MoneyError, money } from "../domain/money";
 import { fromStripeAmount, platformFee, schoolShare, toStripeAmount, transferReversal } from "../domain/payments";
+import { toLocalDate } from "../domain/time";
 import { formatterFor } from "../utils/format";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { BillingModelError, allocateFreeCredit, familyEntries, toDecimal, writeEntries } from "./billing.server";
+import { instalmentPlan } from "./instalments.server";
 
 export class PaymentError extends Error {
   constructor(
@@ -81,8 +83,13 @@ export async function startCheckout(tx: Tx, stripe: Stripe, input: CheckoutInput
   if (invoice.status === "VOID") throw new PaymentError("This invoice was cancelled: there is nothing to pay.", 409);
   if (invoice.status !== "ISSUED") throw new PaymentError("This invoice has not been issued yet.", 409);
   const state = invoiceStates(await familyEntries(tx, invoice.familyGroupId)).get(invoice.id);
-  const open = state?.outstanding ?? money(0, invoice.currency);
-  if (open.amountMinor <= 0) throw new PaymentError("This invoice is already paid.", 409);
+  const outstanding = state?.outstanding ?? money(0, invoice.currency);
+  if (outstanding.amountMinor <= 0) throw new PaymentError("This invoice is already paid.", 409);
+  // Paid in instalments: what is due now (or the next one, paid ahead), else all that is open.
+  const plan = await instalmentPlan(tx, invoice.id, toLocalDate(input.now, sch.timezone));
+  const open = plan ? plan.payable : outstanding;
+  const part = plan?.instalments.find((i) => i.remaining.amountMinor > 0);
+  const what = part && plan ? `Invoice ${invoice.number}, instalment ${part.sequence} of ${plan.instalments.length}` : `Invoice ${invoice.number}`;
 
   const pending = await tx.payment.findFirst({ where: { invoiceId: invoice.id, method: "STRIPE", status: "PENDING" } });
   if (pending?.stripeCheckoutSessionId) {
@@ -114,7 +121,7 @@ export async function startCheckout(tx: Tx, stripe: Stripe, input: CheckoutInput
       currency: open.currency,
       status: "PENDING",
       method: "STRIPE",
-      description: `Invoice ${invoice.number}`,
+      description: what,
       platformFeeMinor: fee.amountMinor,
     },
   });
@@ -122,7 +129,7 @@ export async function startCheckout(tx: Tx, stripe: Stripe, input: CheckoutInput
   const session = await stripe.checkout.sessions.create(
     {
       mode: "payment",
-      line_items: [{ quantity: 1, price_data: { currency: open.currency.toLowerCase(), unit_amount: toStripeAmount(open), product_data: { name: `${sch.name}: invoice ${invoice.number}` } } }],
+      line_items: [{ quantity: 1, price_data: { currency: open.currency.toLowerCase(), unit_amount: toStripeAmount(open), product_data: { name: `${sch.name}: ${what.charAt(0).toLowerCase()}${what.slice(1)}` } } }],
       customer_email: input.payerEmail,
       client_reference_id: paymentId,
       metadata,
@@ -131,7 +138,7 @@ export async function startCheckout(tx: Tx, stripe: Stripe, input: CheckoutInput
         // while the charge stays on the platform so its money can be split by transfers.
         on_behalf_of: sch.stripeAccountId,
         transfer_group: `payment:${paymentId}`,
-        description: `Invoice ${invoice.number}`,
+        description: what,
         metadata,
       },
       success_url: input.successUrl,

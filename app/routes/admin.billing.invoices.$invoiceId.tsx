@@ -18,6 +18,9 @@ import billingCss from "~/styles/billing.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
 import { useFormat } from "~/utils/format";
 import { formValues, parseForm, type FieldErrors, type FormValues } from "~/utils/forms";
+import { InstalmentTable } from "~/components/instalment-table";
+import { toLocalDate } from "~/domain/time";
+import { instalmentPlan } from "~/models/instalments.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, data ? `Invoice ${data.invoice.number ?? "(draft)"}` : "Invoice");
@@ -26,9 +29,15 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: billingCss
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireUser(request, context, { role: "ADMIN" });
   const { db, school } = requireSchool(context);
-  const invoice = await db.run((tx) => invoiceForAdmin(tx, params.invoiceId ?? ""));
-  if (!invoice) throw new Response("No such invoice", { status: 404 });
+  const today = toLocalDate(context.clock.now(), school.timezone);
+  const found = await db.run(async (tx) => {
+    const invoice = await invoiceForAdmin(tx, params.invoiceId ?? "");
+    return invoice ? { invoice, plan: await instalmentPlan(tx, invoice.id, today) } : null;
+  });
+  if (!found) throw new Response("No such invoice", { status: 404 });
+  const { invoice, plan } = found;
   return {
+    plan,
     invoice: {
       ...invoice,
       lines: invoice.lines.map((l) => ({
@@ -125,7 +134,7 @@ const STATUS_BADGE: Record<string, string> = { DRAFT: "badge warn", ISSUED: "bad
 
 export default function InvoicePage() {
   const fmt = useFormat();
-  const { invoice, requestKey } = useLoaderData<typeof loader>();
+  const { invoice, plan, requestKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -385,6 +394,16 @@ export default function InvoicePage() {
             </Form>
           </section>
         </>
+      ) : null}
+
+      {plan ? (
+        <section className="card stack" aria-labelledby="instalments-heading">
+          <h2 id="instalments-heading">Instalments</h2>
+          <p className="muted" style={{ margin: 0 }}>
+            The family chose to pay this invoice in {plan.instalments.length} instalments. It is overdue only when an instalment is.
+          </p>
+          <InstalmentTable instalments={plan.instalments} currency={invoice.currency} />
+        </section>
       ) : null}
 
       {invoice.status !== "DRAFT" ? (

@@ -102,7 +102,7 @@ export default function FamilyBilling() {
                     <div>
                       <span className="amount">{m(inv.outstanding)}</span>{" "}
                       <span className="muted">
-                        of {m(inv.total)} · due {due(inv.dueDate)}
+                        of {m(inv.total)} · {inv.instalment ? `instalment ${inv.instalment.sequence} of ${inv.instalment.of} due` : "due"} {due(inv.dueDate)}
                       </span>{" "}
                       {inv.overdue ? (
                         <span className="badge danger">
@@ -113,7 +113,7 @@ export default function FamilyBilling() {
                   </div>
                   <Form method="post" action={action}>
                     <button className="button" disabled={paying === action}>
-                      Pay {m(inv.outstanding)}
+                      Pay {m(inv.payNow)}
                       <span className="sr-only"> for invoice {inv.number}</span>
                     </button>
                   </Form>
