@@ -17,7 +17,8 @@ export interface StatementTableLine {
 
 export function StatementTable({ lines, empty, footnote }: { lines: readonly StatementTableLine[]; empty: string; footnote?: ReactNode }) {
   const fmt = useFormat();
-  const money = (a: Amount) => fmt.moneyMinor(a.amountMinor, a.currency);
+  // A typographic minus for amounts below zero, the same in both columns.
+  const money = (a: Amount) => (a.amountMinor < 0 ? `−${fmt.moneyMinor(-a.amountMinor, a.currency)}` : fmt.moneyMinor(a.amountMinor, a.currency));
   if (lines.length === 0) return <p className="muted">{empty}</p>;
   return (
     <>
@@ -44,7 +45,7 @@ export function StatementTable({ lines, empty, footnote }: { lines: readonly Sta
                   {l.detail ? <span className="muted"> · {l.detail}</span> : null}
                 </td>
                 <td data-label="Amount" className={`num${l.signed.amountMinor < 0 ? " signed-neg" : ""}`}>
-                  {l.signed.amountMinor < 0 ? `−${money({ ...l.signed, amountMinor: -l.signed.amountMinor })}` : money(l.signed)}
+                  {money(l.signed)}
                 </td>
                 <td data-label="Balance" className="num">
                   {money(l.balance)}

@@ -31,7 +31,8 @@ export function statementView(st: Statement, opts: { audience: "staff" | "family
     lines: st.lines.map((l) => {
       const e = l.entry;
       const number = e.invoiceNumber ?? (e.invoiceId ? (opts.invoiceNumbers?.get(e.invoiceId) ?? null) : null);
-      const memo = e.kind === "PAYMENT" ? paymentMemo(e.memo ?? null) : opts.audience === "staff" || e.kind === "LATE_FEE" ? (e.memo ?? null) : null;
+      // A late fee's memo ("Late fee on HMA-000011") only repeats its label and number when it has one.
+      const memo = e.kind === "PAYMENT" ? paymentMemo(e.memo ?? null) : e.kind === "LATE_FEE" ? (number ? null : (e.memo ?? null)) : opts.audience === "staff" ? (e.memo ?? null) : null;
       return {
         id: e.id,
         postedAt: e.postedAt,
