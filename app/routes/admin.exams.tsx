@@ -9,7 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field } from "~/components/form";
 import { ExamEntry } from "~/components/progress";
 import { BOARD_NAMES, EXAM_BOARDS, EXAM_STATUSES, isExamBoard, STATUS_LABELS } from "~/domain/exams";
-import { isValidLocalDate, isValidTime, toLocalDate } from "~/domain/time";
+import { formatLocalTime, isValidLocalDate, isValidTime, toLocalDate } from "~/domain/time";
 import { bookExam, examEntriesBySession, markExamSat, recordExamResult, withdrawExam } from "~/models/exams.server";
 import progressCss from "~/styles/progress.css?url";
 import { requireSchool, requireUser } from "~/utils/auth.server";
@@ -31,7 +31,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     status: status && (EXAM_STATUSES as readonly string[]).includes(status) ? (status as (typeof EXAM_STATUSES)[number]) : null,
   };
   const groups = await db.run((tx) => examEntriesBySession(tx, filter));
-  return { groups, filter, today: toLocalDate(context.clock.now(), school.timezone) };
+  // A booking's local date and time, to start a change of booking from.
+  const booked = Object.fromEntries(
+    groups.flatMap((g) => g.entries.filter((e) => e.examDate).map((e) => [e.id, { date: toLocalDate(e.examDate!, school.timezone), time: formatLocalTime(e.examDate!, school.timezone) }])),
+  );
+  return { groups, booked, filter, today: toLocalDate(context.clock.now(), school.timezone) };
 }
 
 const idSchema = z.object({ examRequestId: z.string().min(1) });
@@ -89,7 +93,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AdminExams() {
-  const { groups, filter, today } = useLoaderData<typeof loader>();
+  const { groups, booked, filter, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() ?? null;
   const busy = useNavigation().state !== "idle";
   const fmt = useFormat();
@@ -161,8 +165,8 @@ export default function AdminExams() {
                         <Form method="post" aria-label={`${e.status === "SCHEDULED" ? "Change the booking" : "Book"} for ${e.student.user.firstName} ${e.student.user.lastName}`}>
                           <input type="hidden" name="intent" value="book" />
                           <input type="hidden" name="examRequestId" value={e.id} />
-                          <Field label="Date" name="date" type="date" required defaultValue={failed?.intent === "book" ? failed.values.date : ""} error={failed?.intent === "book" ? failed.errors.date : undefined} />
-                          <Field label="Time" name="time" type="time" required defaultValue={failed?.intent === "book" ? failed.values.time : ""} error={failed?.intent === "book" ? failed.errors.time : undefined} />
+                          <Field label="Date" name="date" type="date" required defaultValue={failed?.intent === "book" ? failed.values.date : (booked[e.id]?.date ?? "")} error={failed?.intent === "book" ? failed.errors.date : undefined} />
+                          <Field label="Time" name="time" type="time" required defaultValue={failed?.intent === "book" ? failed.values.time : (booked[e.id]?.time ?? "")} error={failed?.intent === "book" ? failed.errors.time : undefined} />
                           <Field label="Place" name="place" required maxLength={120} defaultValue={failed?.intent === "book" ? failed.values.place : (e.examPlace ?? "")} error={failed?.intent === "book" ? failed.errors.place : undefined} />
                           <button className="button" disabled={busy}>
                             {e.status === "SCHEDULED" ? "Change the booking" : "Book"}

@@ -3,7 +3,7 @@
 // complete the last sections at the same moment; the practice log adds up a day and gives a
 // streak award once per threshold, also under concurrent logging; nothing crosses schools.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { completeSection, createSyllabus, giveAward, logPractice, practiceSummary, saveStreakSetting } from "../../app/models/progress.server";
+import { assertTeacherOf, completeSection, createSyllabus, giveAward, logPractice, practiceSummary, saveStreakSetting, teacherStudents } from "../../app/models/progress.server";
 import { addDays, localDateTimeToUtc } from "../../app/domain/time";
 import { type BillingSchool, makeBillingSchool } from "../support/billing";
 import { testServices } from "../support/services";
@@ -58,7 +58,6 @@ describe("syllabus progress", () => {
     const results = await Promise.all([
       s.run((tx) => completeSection(tx, { studentId, sectionId: level1[1]!, actorId: teacherId, now: NOW })),
       s.run((tx) => completeSection(tx, { studentId, sectionId: level1[2]!, actorId: secondTeacherId, now: NOW })),
-      s.run((tx) => completeSection(tx, { studentId, sectionId: level1[2]!, actorId: teacherId, now: NOW })),
     ]);
     const given = results.flatMap((r) => r.awards).sort();
     expect(given).toEqual(["Grade 1: Aural", "Grade 1: Pieces", "Reached the end of Grade 1"]);
@@ -66,6 +65,16 @@ describe("syllabus progress", () => {
     expect(milestones).toHaveLength(1);
     expect(milestones[0]!.awardKey).toBe(`level:${(await s.run((tx) => tx.syllabusSection.findUniqueOrThrow({ where: { id: level1[0]! }, select: { levelId: true } }))).levelId}`);
     expect(await s.run((tx) => tx.studentSectionProgress.count({ where: { studentId } }))).toBe(3);
+  });
+
+  it("gives every grade's award when the last sections of several grades are completed all at once", async () => {
+    const race = await s.run(async (tx) => {
+      const syllabus = await createSyllabus(tx, { name: "Race", instrument: "Piano", levels: [1, 2, 3, 4, 5].map((n) => ({ name: `Step ${n}`, sections: ["A", "B"] })) });
+      return tx.syllabusSection.findMany({ where: { level: { syllabusId: syllabus.id } }, select: { id: true } });
+    });
+    await Promise.all(race.map((x, i) => s.run((tx) => completeSection(tx, { studentId, sectionId: x.id, actorId: i % 2 ? teacherId : secondTeacherId, now: NOW }))));
+    const steps = (await awards()).filter((a) => a.awardType === "GRADE_MILESTONE" && a.title.startsWith("Reached the end of Step"));
+    expect(steps.map((a) => a.title).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `Reached the end of Step ${n}`));
   });
 
   it("keeps a teacher's own awards apart from the automatic ones, and refuses a badge not offered", async () => {
@@ -104,6 +113,26 @@ describe("the practice log", () => {
 
   it("refuses minutes the database cannot hold even from a direct write", async () => {
     await expect(s.run((tx) => tx.practiceLog.create({ data: { studentId, date: "2031-01-01", minutes: 0 } }))).rejects.toThrow();
+  });
+});
+
+describe("who may record a student's progress", () => {
+  it("a teacher only for a student in one of their lessons, an admin for any", async () => {
+    await expect(s.run((tx) => assertTeacherOf(tx, { id: secondTeacherId, role: "TEACHER" }, studentId))).rejects.toThrow("You can only do this for students you teach.");
+    await s.run(async (tx) => {
+      const lesson = await tx.lesson.create({
+        data: { title: "Piano with Theo", type: "INDIVIDUAL", instructorId: secondTeacherId, startTime: NOW, endTime: new Date(NOW.getTime() + 30 * 60_000), duration: 30 },
+        select: { id: true },
+      });
+      await tx.enrollment.create({ data: { lessonId: lesson.id, studentId } });
+    });
+    await s.run((tx) => assertTeacherOf(tx, { id: secondTeacherId, role: "TEACHER" }, studentId));
+    expect((await s.run((tx) => teacherStudents(tx, secondTeacherId))).map((x) => x.name)).toEqual(["Sam Abbott"]);
+    await expect(s.run((tx) => assertTeacherOf(tx, { id: teacherId, role: "TEACHER" }, studentId))).rejects.toThrow("You can only do this for students you teach.");
+    await expect(s.run((tx) => assertTeacherOf(tx, { id: parentId, role: "PARENT" }, studentId))).rejects.toThrow("You can only do this for students you teach.");
+    const admin = await s.run((tx) => tx.user.findFirstOrThrow({ where: { role: "ADMIN" }, select: { id: true } }));
+    await s.run((tx) => assertTeacherOf(tx, { id: admin.id, role: "ADMIN" }, studentId));
+    await expect(s.run((tx) => assertTeacherOf(tx, { id: admin.id, role: "ADMIN" }, "nobody"))).rejects.toThrow("That student does not exist.");
   });
 });
 
