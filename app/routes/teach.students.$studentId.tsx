@@ -22,6 +22,8 @@ import { requireSchool, requireUser } from "~/utils/auth.server";
 import { FormRefusal, parseForm, type FormValues } from "~/utils/forms";
 import { pageTitle } from "~/utils/meta";
 
+const ICON_NAMES: Record<(typeof BADGE_ICONS)[number], string> = { star: "Star", trophy: "Trophy", medal: "Medal", music: "Music note", flame: "Flame", check: "Tick" };
+
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Student progress");
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: progressCss }];
 
@@ -182,7 +184,7 @@ export default function TeacherStudentProgress() {
                 <label key={i}>
                   <input type="radio" name="badgeIcon" value={i} checked={icon === i} onChange={() => setIcon(i)} />
                   <Badge icon={i} color={color} size={28} />
-                  <span className="sr-only">{i}</span>
+                  <span className="sr-only">{ICON_NAMES[i]}</span>
                 </label>
               ))}
             </fieldset>
