@@ -302,11 +302,12 @@ export async function saveStreakSetting(tx: Tx, days: number[]) {
  */
 export async function logPractice(tx: Tx, input: { studentId: string; date: LocalDate; minutes: number; actorId: string; today: LocalDate; now: Date }) {
   await tx.$queryRaw`SELECT 1 FROM "Student" WHERE "id" = ${input.studentId} FOR NO KEY UPDATE`;
-  const existing = await tx.practiceLog.findUnique({ where: { schoolId_studentId_date: { schoolId: await schoolIdOf(tx), studentId: input.studentId, date: input.date } }, select: { minutes: true } });
+  const day = { schoolId_studentId_date: { schoolId: await schoolIdOf(tx), studentId: input.studentId, date: input.date } };
+  const existing = await tx.practiceLog.findUnique({ where: day, select: { minutes: true } });
   const refusal = practiceEntryRefusal({ date: input.date, minutes: input.minutes, today: input.today, alreadyLogged: existing?.minutes ?? 0 });
   if (refusal) throw new ProgressError(refusal, refusal.includes("minutes") ? "minutes" : "date", 400);
   await tx.practiceLog.upsert({
-    where: { schoolId_studentId_date: { schoolId: await schoolIdOf(tx), studentId: input.studentId, date: input.date } },
+    where: day,
     create: { studentId: input.studentId, date: input.date, minutes: input.minutes, loggedById: input.actorId },
     update: { minutes: { increment: input.minutes }, loggedById: input.actorId },
   });
