@@ -12,6 +12,7 @@ import { examAwardKey } from "../domain/progress";
 import { localDateTimeToUtc, type LocalDate } from "../domain/time";
 import { FormRefusal } from "../utils/forms";
 import { issueFeeInvoice } from "./billing-admin.server";
+import { isUniqueViolation } from "./sql.server";
 import { familyAddresses } from "./notify.server";
 import { giveAutomaticAward } from "./progress.server";
 
@@ -68,6 +69,7 @@ export async function recommendExam(tx: Tx, mailer: Mailer, input: RecommendInpu
     where: { studentId: input.studentId, board: input.board, grade: input.grade, instrument: input.instrument, session: input.session, status: { notIn: ["REJECTED"] } },
   });
   if (open) throw new ExamError("This student already has this entry for that session.", "grade", 409);
+  // The partial unique index ExamRequest_schoolId_student_exam_live_key refuses a concurrent twin.
   const entry = await tx.examRequest.create({
     data: {
       studentId: input.studentId,
@@ -83,6 +85,9 @@ export async function recommendExam(tx: Tx, mailer: Mailer, input: RecommendInpu
       statusChanges: { create: { fromStatus: null, toStatus: "PENDING", changedById: input.actor.id, changedAt: input.now } },
     },
     select: { id: true },
+  }).catch((error: unknown) => {
+    if (isUniqueViolation(error)) throw new ExamError("This student already has this entry for that session.", "grade", 409);
+    throw error;
   });
   const student = await studentName(tx, input.studentId);
   const title = entryTitle(input);

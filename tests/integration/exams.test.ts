@@ -57,6 +57,13 @@ describe("an exam entry from recommendation to result", () => {
     await expect(recommend("Grade 5", 8_950)).rejects.toThrow("This student already has this entry for that session.");
   });
 
+  it("makes one entry when the same recommendation is sent twice at once", async () => {
+    const results = await Promise.allSettled([1, 2, 3].map(() => recommend("Grade 4", null)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected")) expect(String(r.reason.message)).toBe("This student already has this entry for that session.");
+    expect(await s.run((tx) => tx.examRequest.count({ where: { grade: "Grade 4" } }))).toBe(1);
+  });
+
   it("lets only a guardian accept; two guardians accepting at once make one fee invoice", async () => {
     await expect(s.run((tx) => decideExam(tx, { examRequestId: entryId, accept: true, actor: teacher, now: at("2031-01-06") }))).rejects.toThrow("Only a guardian of the student can accept an exam entry.");
     const results = await Promise.allSettled([alice, aaron].map((actor) => s.run((tx) => decideExam(tx, { examRequestId: entryId, accept: true, actor, now: at("2031-01-06") }))));
@@ -135,7 +142,7 @@ describe("declines, withdrawals and other boards", () => {
     expect(await s.run((tx) => tx.progressionAward.count({ where: { examRequestId: entry.id } }))).toBe(0);
     const groups = await s.run((tx) => examEntriesBySession(tx));
     expect(groups.map((g) => [g.board, g.session, g.deadline, g.entries.length])).toEqual([
-      ["ABRSM", "Spring 2031", "2031-02-01", 3],
+      ["ABRSM", "Spring 2031", "2031-02-01", 4],
       ["AMEB", "Spring 2031", "2031-02-01", 1],
       ["TRINITY", "Spring 2031", "2031-02-01", 1],
     ]);

@@ -288,3 +288,6 @@ ALTER TABLE "ExamRequest" ADD CONSTRAINT "ExamRequest_feeMinor_check" CHECK ("fe
 ALTER TABLE "ExamRequest" ADD CONSTRAINT "ExamRequest_resultMark_check" CHECK ("resultMark" IS NULL OR "resultMark" >= 0);
 ALTER TABLE "ExamRequest" ADD CONSTRAINT "ExamRequest_board_check" CHECK ("board" IN ('ABRSM', 'TRINITY', 'AMEB'));
 GRANT UPDATE ("practiceStreakDays") ON TABLE "School" TO encore_app;
+-- One live entry per student, board, instrument, grade and session: a second recommendation
+-- (two clicks, two teachers at once) is refused; a declined one can be recommended again.
+CREATE UNIQUE INDEX "ExamRequest_schoolId_student_exam_live_key" ON "ExamRequest"("schoolId", "studentId", "board", "instrument", "grade", "session") WHERE "status" <> 'REJECTED';
