@@ -24,6 +24,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/admin/reports", label: "Reports" },
     { to: "/admin/billing", label: "Billing" },
     { to: "/admin/students", label: "Students" },
+    { to: "/admin/exams", label: "Exams" },
     { to: "/admin/people", label: "People" },
     { to: "/admin/setup", label: "Setup" },
     { to: "/admin/outbox", label: "Outbox" },
@@ -31,6 +32,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
   TEACHER: [
     { to: "/teach/today", label: "Today" },
     { to: "/teach/week", label: "My week" },
+    { to: "/teach/students", label: "Students" },
     { to: "/teach/availability", label: "Availability" },
     { to: "/teach/profile", label: "Profile" },
     { to: "/teach/messages", label: "Messages" },
@@ -40,6 +42,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/family", label: "My family" },
     { to: "/family/schedule", label: "Schedule" },
     { to: "/family/makeups", label: "Make-ups" },
+    { to: "/family/progress", label: "Progress" },
     { to: "/family/billing", label: "Billing" },
     { to: "/account/calendar", label: "Calendar feed" },
     { to: "/account/notifications", label: "Reminders" },
@@ -47,6 +50,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
   STUDENT: [
     { to: "/family", label: "My lessons" },
     { to: "/family/schedule", label: "Schedule" },
+    { to: "/family/progress", label: "Progress" },
     { to: "/account/notifications", label: "Reminders" },
   ],
 };

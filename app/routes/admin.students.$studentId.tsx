@@ -132,6 +132,9 @@ export default function StudentPage() {
           {student.skillLevel ? <span className="badge muted">{LEVEL_LABEL[student.skillLevel]}</span> : null}
           {student.family ? <span>{student.family.name}</span> : null}
         </p>
+        <p>
+          <Link to={`/teach/students/${student.id}`}>Progress, awards and exam entries</Link>
+        </p>
       </div>
 
       {decided?.message ? (

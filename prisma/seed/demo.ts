@@ -10,6 +10,8 @@ import { runOverdue } from "../../app/models/overdue.server";
 import { toLocalDate } from "../../app/domain/time";
 import { refundPayment } from "../../app/models/payments.server";
 import { inviteUser } from "../../app/models/people.server";
+import { bookExam, decideExam, recommendExam, recordExamResult } from "../../app/models/exams.server";
+import { completeSection, createSyllabus, giveAward, logPractice, teacherStudentIds } from "../../app/models/progress.server";
 import { sendMessage } from "../../app/models/messages.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { hashToken } from "../../app/utils/tokens.server";
@@ -512,12 +514,6 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   });
   const firstStudent = families[0]!.students[0]!;
   await tx.resourceAccess.create({ data: { resourceId: score.id, lessonId: firstLessonId, studentId: firstStudent.id, accessCount: 3, lastAccessedAt: now } });
-  await tx.progressionAward.create({
-    data: { studentId: firstStudent.id, title: "Completed Grade 1", awardType: "GRADE_MILESTONE", badgeColor: spec.brandColor, description: "All Grade 1 pieces and scales." },
-  });
-  await tx.examRequest.create({
-    data: { studentId: firstStudent.id, examType: "ABRSM Grade 2", status: "PENDING", requestedDate: localDateTimeToUtc(addDays(firstTerm.endDate, 30), "09:00", zone) },
-  });
 
   // A family's request for individual lessons, waiting in the admin's queue.
   const requesting = families[families.length - 1]!;
@@ -545,6 +541,7 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
 
   await seedBilling(tx, spec, { now, termId: firstTerm.id, familyIds: families.map((f) => f.familyId) });
   await seedAccounts(tx, spec, { now, origin, familyIds: families.map((f) => f.familyId) });
+  await seedProgress(tx, spec, { now, origin, adminId: admin.id, teacherId: teachers[0]!.id, families });
 
   // The online enrollment form that created the first family (its one-time key).
   await tx.formSubmission.create({ data: { key: `seed-${slug}-enrollment`, kind: "enrollment", result: { familyGroupId: families[0]!.familyId } } });
@@ -571,6 +568,75 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Progress and exams (issue 13), through the models: a syllabus with Grade 1 complete and
+ * Grade 2 in progress for the first child of the first family (so its section and grade
+ * awards), a teacher's award, a practice streak up to yesterday (its 7-day award), and exam
+ * entries in several states: a result recorded (a merit, its award), one booked, one
+ * accepted, one declined and one waiting for the family (with a fee, invoiced on acceptance;
+ * the entries already past that step carry no fee, so the seeded billing stays as it is).
+ */
+async function seedProgress(
+  tx: Tx,
+  spec: SchoolSpec,
+  { now, origin, adminId, teacherId, families }: { now: Date; origin: string; adminId: string; teacherId: string; families: { parentId: string; familyId: string; students: { id: string }[] }[] },
+) {
+  const zone = spec.timezone;
+  const daysAgo = (n: number) => new Date(now.getTime() - n * DAY_MS);
+  const today = toLocalDate(now, zone);
+  const mailer = new Mailer({ from: "Encore <no-reply@encore.localhost>" });
+  const teacher = { id: teacherId, role: "TEACHER" };
+  const admin = { id: adminId, role: "ADMIN" };
+  const taught = await teacherStudentIds(tx, teacherId);
+  const pick = (fi: number) => families[fi]!.students.find((st) => taught.includes(st.id)) ?? null;
+  const first = pick(0) ?? { id: taught[0]! };
+  const firstParent = { id: families.find((f) => f.students.some((st) => st.id === first.id))?.parentId ?? families[0]!.parentId, role: "PARENT" };
+  const instrument = spec.instruments[0]!;
+
+  const syllabus = await createSyllabus(tx, {
+    name: `${instrument} grades`,
+    instrument,
+    levels: [
+      { name: "Grade 1", sections: ["Scales and arpeggios", "Pieces", "Sight-reading", "Aural"] },
+      { name: "Grade 2", sections: ["Scales and arpeggios", "Pieces", "Sight-reading", "Aural"] },
+      { name: "Grade 3", sections: ["Scales and arpeggios", "Pieces", "Sight-reading", "Aural"] },
+    ],
+  });
+  const levels = await tx.syllabusLevel.findMany({ where: { syllabusId: syllabus.id }, orderBy: { position: "asc" }, select: { sections: { orderBy: { position: "asc" }, select: { id: true } } } });
+  const completions = [...levels[0]!.sections.map((x) => x.id), ...levels[1]!.sections.slice(0, 2).map((x) => x.id)];
+  for (const [i, sectionId] of completions.entries()) await completeSection(tx, { studentId: first.id, sectionId, actorId: teacherId, now: daysAgo(80 - i * 9) });
+  await giveAward(tx, { studentId: first.id, title: "Autumn recital", description: "Played in the school's autumn recital.", awardType: "PERFORMANCE", badgeIcon: "music", badgeColor: "#7e22ce", actorId: teacherId, now: daysAgo(20) });
+
+  // Practised every day for the last nine days, up to yesterday: a streak of 9 and its 7-day award.
+  for (let n = 9; n >= 1; n--) {
+    await logPractice(tx, { studentId: first.id, date: addDays(today, -n), minutes: 15 + ((n * 7) % 20), actorId: firstParent.id, today, now: daysAgo(n) });
+  }
+
+  const entry = (studentId: string, grade: string, session: string, deadline: string | null, feeMinor: number | null, at: Date) =>
+    recommendExam(tx, mailer, { studentId, board: "ABRSM", instrument, grade, session, entryDeadline: deadline, feeMinor, notes: null, actor: teacher, now: at, origin });
+  const parentOf = (studentId: string) => ({ id: families.find((f) => f.students.some((st) => st.id === studentId))!.parentId, role: "PARENT" });
+
+  // A result recorded: a merit and its award.
+  const passed = await entry(first.id, "Grade 1", "Summer 2026", addDays(today, -150), null, daysAgo(180));
+  await decideExam(tx, { examRequestId: passed.id, accept: true, actor: firstParent, now: daysAgo(175) });
+  await bookExam(tx, mailer, { examRequestId: passed.id, date: addDays(today, -120), time: "10:30", place: "Main Campus, Recital Hall", actor: admin, now: daysAgo(160) });
+  await recordExamResult(tx, mailer, { examRequestId: passed.id, result: "126", actor: admin, now: daysAgo(100) });
+  // Booked for the winter session.
+  const booked = await entry(first.id, "Grade 2", "Winter 2026", addDays(today, -30), null, daysAgo(60));
+  await decideExam(tx, { examRequestId: booked.id, accept: true, actor: firstParent, now: daysAgo(58) });
+  await bookExam(tx, mailer, { examRequestId: booked.id, date: addDays(today, 24), time: "14:00", place: "Main Campus, Recital Hall", actor: admin, now: daysAgo(10) });
+
+  const others = taught.filter((id) => id !== first.id && families.some((f) => f.students.some((st) => st.id === id)));
+  const [second, third, fourth] = [others[0] ?? first.id, others[1] ?? first.id, others[2] ?? first.id];
+  // Waiting for the family, with a fee; accepted, to book; declined.
+  await entry(second, "Grade 3", "Spring 2027", addDays(today, 45), 9_500, daysAgo(3));
+  const accepted = await entry(third, "Grade 1", "Winter 2026", addDays(today, -30), null, daysAgo(40));
+  await decideExam(tx, { examRequestId: accepted.id, accept: true, actor: parentOf(third), now: daysAgo(35) });
+  const declined = await entry(fourth, "Initial", "Winter 2026", addDays(today, -30), null, daysAgo(40));
+  await decideExam(tx, { examRequestId: declined.id, accept: false, actor: parentOf(fourth), now: daysAgo(36) });
+}
+
 
 /**
  * Billing (issue 11): settings and a price list, the term's invoices generated and issued

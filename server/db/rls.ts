@@ -34,6 +34,8 @@ export const APP_TABLE_PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE"] as 
  */
 export const APP_APPEND_ONLY: Readonly<Record<string, readonly ("SELECT" | "INSERT")[]>> = {
   LedgerEntry: ["SELECT", "INSERT"],
+  // Every move of an exam entry is kept with who and when (issue 13).
+  ExamStatusChange: ["SELECT", "INSERT"],
 };
 
 /** The app role's privileges on one school-owned table. */

@@ -75,6 +75,8 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
           "/admin/billing",
           "/admin/billing/settings",
           "/admin/billing/prices",
+          "/admin/exams",
+          "/admin/syllabi",
           "/account/calendar",
           "/account/notifications",
         ]),
@@ -98,15 +100,16 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
       role: "teacher",
       email: people.teacher,
       pages: {
-        ...fixed(["/teach", "/teach/today", "/teach/week", "/teach/availability", "/teach/messages", "/teach/profile", "/account/calendar", "/account/notifications"]),
+        ...fixed(["/teach", "/teach/today", "/teach/week", "/teach/availability", "/teach/messages", "/teach/profile", "/teach/students", "/account/calendar", "/account/notifications"]),
         "cancelling a lesson": (page) => firstLink(page, at("/teach"), /^\/teach\/cancel\/[\w-]+$/),
+        "a student's progress": (page) => firstLink(page, at("/teach/students"), /^\/teach\/students\/[\w-]+$/),
       },
     },
     {
       role: "parent",
       email: people.parent,
       pages: {
-        ...fixed(["/family", "/family/schedule", "/family/makeups", "/family/billing", "/family/children", "/family/guardians", "/account/calendar", "/account/notifications"]),
+        ...fixed(["/family", "/family/schedule", "/family/makeups", "/family/billing", "/family/progress", "/family/children", "/family/guardians", "/account/calendar", "/account/notifications"]),
         "a receipt": (page) => firstLink(page, at("/family/billing"), /^\/family\/billing\/receipts\/[\w-]+$/),
       },
     },
