@@ -6,6 +6,7 @@ import { hybridWeeks } from "../../app/domain/hybrid";
 import { expandSeries } from "../../app/domain/recurrence";
 import { addDays, localDateTimeToUtc, weekdayOfLocalDate } from "../../app/domain/time";
 import { generateTermInvoices, issueInvoice, recordManualPayment } from "../../app/models/billing.server";
+import { chooseInstalments } from "../../app/models/instalments.server";
 import { runOverdue } from "../../app/models/overdue.server";
 import { toLocalDate } from "../../app/domain/time";
 import { refundPayment } from "../../app/models/payments.server";
@@ -647,8 +648,8 @@ async function seedBilling(tx: Tx, spec: SchoolSpec, { now, termId, familyIds }:
   const usd = spec.currency === "USD";
   await tx.billingSettings.create({
     data: usd
-      ? { invoicePrefix: "HMA", paymentTermsDays: 14, lateFeeMinor: 1500, lateFeeAfterDays: 14, siblingDiscounts: [{ fromPosition: 2, kind: "PERCENT", basisPoints: 1000 }] }
-      : { invoicePrefix: "RS", taxRateBasisPoints: 2000, taxLabel: "VAT", taxInclusive: true, paymentTermsDays: 30, siblingDiscounts: [{ fromPosition: 2, kind: "FIXED", amountMinor: 2000 }] },
+      ? { invoicePrefix: "HMA", paymentTermsDays: 14, lateFeeMinor: 1500, lateFeeAfterDays: 14, maxInstalments: 3, siblingDiscounts: [{ fromPosition: 2, kind: "PERCENT", basisPoints: 1000 }] }
+      : { invoicePrefix: "RS", taxRateBasisPoints: 2000, taxLabel: "VAT", taxInclusive: true, paymentTermsDays: 30, maxInstalments: 2, siblingDiscounts: [{ fromPosition: 2, kind: "FIXED", amountMinor: 2000 }] },
   });
   // The list prices a lesson without its own price (every demo lesson has one; these are for new lessons).
   await tx.priceListLine.createMany({
@@ -670,6 +671,11 @@ async function seedBilling(tx: Tx, spec: SchoolSpec, { now, termId, familyIds }:
     const paidAt = new Date(issuedAt.getTime() + 5 * DAY_MS);
     if (i === 0) await recordManualPayment(tx, { familyGroupId: familyId, amountMinor: draft.totalMinor, method: "BANK_TRANSFER", reference: "TRF 20931", now: paidAt });
     if (i === 1) await recordManualPayment(tx, { familyGroupId: familyId, amountMinor: Math.floor(draft.totalMinor / 2), method: "CHECK", reference: "CHK 1042", now: paidAt });
+    // The fifth family chose to pay its term invoice in instalments, the first due today.
+    if (i === 4) {
+      const guardian = await tx.familyGroup.findUniqueOrThrow({ where: { id: familyId }, select: { adminId: true } });
+      await chooseInstalments(tx, { invoiceId: draft.id, familyGroupId: familyId, count: usd ? 3 : 2, chosenById: guardian.adminId, today: toLocalDate(now, spec.timezone) });
+    }
   }
 }
 

@@ -36,6 +36,8 @@ export const APP_APPEND_ONLY: Readonly<Record<string, readonly ("SELECT" | "INSE
   LedgerEntry: ["SELECT", "INSERT"],
   // Every move of an exam entry is kept with who and when (issue 13).
   ExamStatusChange: ["SELECT", "INSERT"],
+  // An instalment schedule is fixed once a family chose it (billing, issue 11).
+  InvoiceInstalment: ["SELECT", "INSERT"],
 };
 
 /** The app role's privileges on one school-owned table. */
