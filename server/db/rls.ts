@@ -34,6 +34,8 @@ export const APP_TABLE_PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE"] as 
  */
 export const APP_APPEND_ONLY: Readonly<Record<string, readonly ("SELECT" | "INSERT")[]>> = {
   LedgerEntry: ["SELECT", "INSERT"],
+  // Teacher pay (issue 12): what Encore holds for a school is a sum of entries, never edited.
+  SchoolLedgerEntry: ["SELECT", "INSERT"],
 };
 
 /** The app role's privileges on one school-owned table. */
