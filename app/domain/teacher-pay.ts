@@ -368,7 +368,7 @@ export interface TeacherTotal {
 }
 
 /** Each teacher's total: their lines and adjustments. */
-export function teacherTotals(currency: string, lines: readonly Pick<RunLine, "teacherId" | "amountMinor" | "unresolved">[], adjustments: readonly { teacherId: string; kind: AdjustmentKind; amountMinor: number }[]): TeacherTotal[] {
+export function teacherTotals(currency: string, lines: readonly { teacherId: string; amountMinor: number; unresolved: string | null }[], adjustments: readonly { teacherId: string; kind: AdjustmentKind; amountMinor: number }[]): TeacherTotal[] {
   const by = new Map<string, TeacherTotal>();
   const get = (teacherId: string) => by.get(teacherId) ?? by.set(teacherId, { teacherId, linesMinor: 0, adjustmentsMinor: 0, totalMinor: 0, unresolved: 0 }).get(teacherId)!;
   for (const l of lines) {
