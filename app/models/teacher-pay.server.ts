@@ -337,9 +337,12 @@ export async function heldReconciliation(tx: Tx) {
   const fmt = formatterFor(sch);
   const m = (n: number) => fmt.moneyMinor(n, sch.currency);
   const problems: string[] = [];
-  const sent = await tx.teacherPayment.findMany({ where: { stripeTransferId: { not: null }, status: { in: ["SENT", "REVERSED"] } }, select: { id: true, amountMinor: true } });
-  const transferred = sent.reduce((s, p) => s + p.amountMinor, 0);
-  if (transferred !== byKind("TEACHER_TRANSFER")) problems.push(`Teacher transfers sent total ${m(transferred)} but the ledger holds ${m(byKind("TEACHER_TRANSFER"))}.`);
+  // Teacher transfers: what is with teachers now (SENT; a reversed transfer came back whole) is
+  // what the ledger sent less what came back.
+  const sent = await tx.teacherPayment.aggregate({ where: { stripeTransferId: { not: null }, status: "SENT" }, _sum: { amountMinor: true } });
+  const transferred = sent._sum.amountMinor ?? 0;
+  const netTransfers = byKind("TEACHER_TRANSFER") - byKind("TRANSFER_REVERSAL");
+  if (transferred !== netTransfers) problems.push(`Teacher transfers sent total ${m(transferred)} but the ledger's transfers less reversals are ${m(netTransfers)}.`);
   const sweeps = await tx.sweep.aggregate({ where: { status: "SENT" }, _sum: { amountMinor: true } });
   if ((sweeps._sum.amountMinor ?? 0) !== byKind("SWEEP")) problems.push(`Sweeps sent total ${m(sweeps._sum.amountMinor ?? 0)} but the ledger holds ${m(byKind("SWEEP"))}.`);
   const cards = await tx.payment.findMany({ where: { method: "STRIPE", status: { in: ["COMPLETED", "REFUNDED", "DISPUTED"] }, stripeTransferId: null }, select: { amountMinor: true, platformFeeMinor: true } });
@@ -426,14 +429,17 @@ async function settleRun(tx: Tx, runId: string, now: Date) {
 }
 
 /** Records a transfer Stripe made for a teacher payment (from the answer, a retry, or an event); once. */
-async function recordTransfer(tx: Tx, teacherPaymentId: string, transfer: { id: string; amount: number; currency: string; amount_reversed: number; reversals?: { data: { id: string; amount: number }[] } }, now: Date) {
+async function recordTransfer(tx: Tx, teacherPaymentId: string, transfer: { id: string; amount: number; currency: string; amount_reversed: number; reversals?: { data: { id: string; amount: number }[] } }, now: Date): Promise<boolean> {
   await tx.$queryRaw`SELECT id FROM "TeacherPayment" WHERE id = ${teacherPaymentId} FOR UPDATE`;
   const p = await tx.teacherPayment.findUnique({ where: { id: teacherPaymentId } });
-  if (!p) return;
+  if (!p) return false;
+  let changed = false;
   const amount = fromStripeAmount(transfer.amount, transfer.currency);
-  if (p.stripeTransferId && p.stripeTransferId !== transfer.id) return; // an earlier attempt's transfer (reversed); this is not it
+  // An earlier attempt's transfer (reversed, then retried): only its reversal entries are new.
+  const earlier = Boolean(p.stripeTransferId && p.stripeTransferId !== transfer.id) || (p.status === "PENDING" && transfer.amount_reversed > 0);
   const reversed = transfer.amount_reversed > 0;
-  if (p.status === "PENDING" || p.status === "FAILED" || (p.status === "SENT" && reversed)) {
+  if (!earlier && (p.status === "PENDING" || p.status === "FAILED" || (p.status === "SENT" && reversed))) {
+    changed = !reversed;
     await tx.teacherPayment.update({
       where: { id: p.id },
       data: { status: reversed ? "REVERSED" : "SENT", stripeTransferId: transfer.id, paidAt: reversed ? null : (p.paidAt ?? now), failureMessage: reversed ? "The transfer was reversed. Retry to pay again." : null },
@@ -444,6 +450,7 @@ async function recordTransfer(tx: Tx, teacherPaymentId: string, transfer: { id: 
     await writeHeldEntry(tx, { kind: "TRANSFER_REVERSAL", amountMinor: fromStripeAmount(r.amount, transfer.currency).amountMinor, currency: amount.currency, postedAt: now, teacherPaymentId: p.id, stripeObjectId: r.id, memo: `Transfer ${transfer.id} reversed`, idempotencyKey: `transfer-reversal:${r.id}` });
   }
   await settleRun(tx, p.runId, now);
+  return changed;
 }
 
 /**
@@ -495,8 +502,8 @@ export async function payPayRun(db: SchoolDb, stripe: Stripe, input: { runId: st
       break;
     }
     // 3. The result.
-    await db.run((tx) => recordTransfer(tx, p.id, transfer as never, input.now));
-    report.sent += 1;
+    // (false when a concurrent payer, or the transfer's event, recorded it first)
+    if (await db.run((tx) => recordTransfer(tx, p.id, transfer as never, input.now))) report.sent += 1;
   }
   return report;
 }
