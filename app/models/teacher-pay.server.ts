@@ -429,7 +429,7 @@ async function settleRun(tx: Tx, runId: string, now: Date) {
 }
 
 /** Records a transfer Stripe made for a teacher payment (from the answer, a retry, or an event); once. */
-async function recordTransfer(tx: Tx, teacherPaymentId: string, transfer: { id: string; amount: number; currency: string; amount_reversed: number; reversals?: { data: { id: string; amount: number }[] } }, now: Date): Promise<boolean> {
+export async function recordTransfer(tx: Tx, teacherPaymentId: string, transfer: { id: string; amount: number; currency: string; amount_reversed: number; reversals?: { data: { id: string; amount: number }[] } }, now: Date): Promise<boolean> {
   await tx.$queryRaw`SELECT id FROM "TeacherPayment" WHERE id = ${teacherPaymentId} FOR UPDATE`;
   const p = await tx.teacherPayment.findUnique({ where: { id: teacherPaymentId } });
   if (!p) return false;
@@ -612,7 +612,7 @@ export async function startTeacherOnboarding(db: SchoolDb, stripe: Stripe, input
 
 // ---- sweeps --------------------------------------------------------------------------------------
 
-async function recordSweep(tx: Tx, sweepId: string, transfer: { id: string; amount: number; currency: string; amount_reversed: number; reversals?: { data: { id: string; amount: number }[] } }, now: Date) {
+export async function recordSweep(tx: Tx, sweepId: string, transfer: { id: string; amount: number; currency: string; amount_reversed: number; reversals?: { data: { id: string; amount: number }[] } }, now: Date) {
   const s = await tx.sweep.findUnique({ where: { id: sweepId } });
   if (!s) return;
   if (s.status !== "SENT") await tx.sweep.update({ where: { id: s.id }, data: { status: "SENT", stripeTransferId: transfer.id, sentAt: now, failureMessage: null } });

@@ -59,6 +59,9 @@ const emptyState = (): State => ({
 export const DEMO_ACCOUNTS: Record<string, string> = {
   acct_demo_harmony: "Harmony Music Academy",
   acct_demo_riverside: "Riverside Strings",
+  // Teacher pay (issue 12): the first teacher of each demo school is connected for pay.
+  acct_demo_harmony_teacher: "Harmony's first teacher",
+  acct_demo_riverside_teacher: "Riverside's first teacher",
 };
 
 export const STANDIN_SECRET_KEY = "sk_test_encore_standin";
