@@ -41,7 +41,10 @@ import {
 } from "../domain/teacher-pay";
 import { toLocalDate } from "../domain/time";
 import { formatterFor } from "../utils/format";
-import type { SchoolDb, Tx } from "../../server/db/school-db.server";
+import type { SchoolDb as FullSchoolDb, Tx } from "../../server/db/school-db.server";
+
+/** The school-bound database (its `run` is all this needs). */
+type SchoolDb = Pick<FullSchoolDb, "run">;
 
 export class PayModelError extends Error {
   constructor(
