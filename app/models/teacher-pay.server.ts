@@ -414,6 +414,7 @@ export async function approvePayRun(tx: Tx, input: { runId: string; approvedById
 // ---- paying -------------------------------------------------------------------------------------
 
 export interface PayReport {
+  /** Transfers Stripe confirmed to this call (two concurrent calls each hear of the same transfer). */
   sent: number;
   failed: { teacherId: string; message: string }[];
   /** Stripe did not answer: the intents stay, a retry reaches the same transfers. */
@@ -505,8 +506,9 @@ export async function payPayRun(db: SchoolDb, stripe: Stripe, input: { runId: st
       break;
     }
     // 3. The result.
-    // (false when a concurrent payer, or the transfer's event, recorded it first)
-    if (await db.run((tx) => recordTransfer(tx, p.id, transfer as never, input.now))) report.sent += 1;
+    // (recorded once, whether by this call, a concurrent one or the transfer's own event)
+    await db.run((tx) => recordTransfer(tx, p.id, transfer as never, input.now));
+    report.sent += 1;
   }
   return report;
 }
