@@ -266,8 +266,9 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
   // ---- the API ------------------------------------------------------------------------------
 
   const get = <T extends Obj>(table: Record<string, T>, id: string, what: string): T => {
-    // Demo accounts (acct_demo_<school slug>, the demo seed's and its copies') always exist, onboarded.
-    if (table === (state.accounts as Record<string, T>) && !table[id] && /^acct_demo_[a-z0-9-]+$/.test(id)) {
+    // Demo accounts (acct_demo_<school slug>, the demo seed's and its copies', and acct_demo_<slug>_teacher
+    // for teacher pay) always exist, onboarded.
+    if (table === (state.accounts as Record<string, T>) && !table[id] && /^acct_demo_[a-z0-9_-]+$/.test(id)) {
       state.accounts[id] = account(id, { name: DEMO_ACCOUNTS[id] ?? null, onboarded: true });
     }
     const found = table[id];
@@ -327,10 +328,6 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
 
   function api(method: string, parts: string[], body: Record<string, unknown>): Obj | { status: number; body: unknown } {
     const [resource, id, sub, subId] = parts;
-    // Every demo account (`acct_demo_*`, e.g. a copy of a demo school's teacher) exists, onboarded.
-    for (const ref of [resource === "accounts" ? id : undefined, body.account, body.destination, body.on_behalf_of, (body.payment_intent_data as Record<string, unknown> | undefined)?.on_behalf_of]) {
-      if (typeof ref === "string" && ref.startsWith("acct_demo_")) state.accounts[ref] ??= account(ref, { name: ref, onboarded: true });
-    }
     if (resource === "accounts") {
       if (method === "POST" && !id) {
         const created = account(newId("acct"), { name: str((body.business_profile as Record<string, unknown> | undefined)?.name), onboarded: false, metadata: meta(body.metadata) });
