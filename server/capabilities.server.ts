@@ -17,6 +17,7 @@ import type { Platform, SchoolSummary } from "./db/privileged.server";
 import type { Tx } from "./db/school-db.server";
 import { type CheckoutInput, type RefundInput, PaymentError, fromStripeError, refundPayment, startCheckout } from "../app/models/payments.server";
 import { startConnectOnboarding } from "./payments/connect.server";
+import { type PayReport, PayModelError, payPayRun, startTeacherOnboarding, sweepHeld } from "../app/models/teacher-pay.server";
 import type { PaymentsMode } from "./services/payments.server";
 
 export interface OperatorIdentity {
@@ -95,6 +96,12 @@ export interface SchoolPayments {
   startCheckout(input: Omit<CheckoutInput, "now">): Promise<{ url: string; paymentId: string; reused: boolean }>;
   /** A full or partial refund (through Stripe when the payment was online). */
   refund(input: Omit<RefundInput, "now">): Promise<{ id: string }>;
+  /** Teacher pay (issue 12): the signed-in teacher's own Express account and its Account Link. */
+  connectTeacher(request: Request, urls: { returnUrl: string; refreshUrl: string }): Promise<{ url: string }>;
+  /** Pays an approved run's transfers (admins). No transaction is open while Stripe is called. */
+  payRun(request: Request, runId: string): Promise<PayReport>;
+  /** Sweeps what Encore holds beyond reservations (or `amountMinor`) to the school's account (admins). */
+  sweep(request: Request, amountMinor?: number): Promise<{ sweepId: string }>;
 }
 
 function schoolPayments(services: Services, db: SchoolBoundDb, secure: boolean): SchoolPayments {
@@ -120,6 +127,24 @@ function schoolPayments(services: Services, db: SchoolBoundDb, secure: boolean):
     async refund(input: Omit<RefundInput, "now">) {
       const stripe = payments.enabled ? await payments.stripe() : null;
       return db.run((tx) => refundPayment(tx, stripe, { ...input, now: clock.now() }), { timeout: 30_000 }).catch(stripeSays);
+    },
+    async connectTeacher(request: Request, urls: { returnUrl: string; refreshUrl: string }) {
+      const account = await schoolSessionAccount(db, request, secure);
+      if (!account || account.role !== "TEACHER") refuse(403, "Only a teacher of this school can connect a Stripe account for pay.");
+      if (!payments.enabled) throw off();
+      return startTeacherOnboarding(db, await payments.stripe(), { userId: account.id, ...urls }).catch(stripeSays);
+    },
+    async payRun(request: Request, runId: string) {
+      const account = await schoolSessionAccount(db, request, secure);
+      if (!account || account.role !== "ADMIN") refuse(403, "Only this school's admins can pay teachers.");
+      if (!payments.enabled) throw new PayModelError("Online payments are switched off on this server, so teachers cannot be paid by transfer here; mark them as paid outside Encore.", 409);
+      return payPayRun(db, await payments.stripe(), { runId, now: clock.now() });
+    },
+    async sweep(request: Request, amountMinor?: number) {
+      const account = await schoolSessionAccount(db, request, secure);
+      if (!account || account.role !== "ADMIN") refuse(403, "Only this school's admins can sweep the school's money.");
+      if (!payments.enabled) throw off();
+      return sweepHeld(db, await payments.stripe(), { amountMinor, requestedById: account.id, automatic: false, now: clock.now() });
     },
   });
 }

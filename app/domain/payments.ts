@@ -14,6 +14,10 @@ export const STRIPE_EVENT_TYPES = [
   "charge.refunded",
   "charge.dispute.created",
   "charge.dispute.closed",
+  // Teacher pay (issue 12): transfers to teachers and sweeps to the school.
+  "transfer.created",
+  "transfer.updated",
+  "transfer.reversed",
 ] as const;
 export type StripeEventType = (typeof STRIPE_EVENT_TYPES)[number];
 

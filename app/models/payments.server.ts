@@ -6,13 +6,14 @@
 import type Stripe from "stripe";
 import { deallocationsForRefund, sourceStates, invoiceStates } from "../domain/ledger";
 import { type Money, MoneyError, money } from "../domain/money";
-import { fromStripeAmount, platformFee, schoolShare, toStripeAmount, transferReversal } from "../domain/payments";
+import { fromStripeAmount, platformFee, platformFeeKept, toStripeAmount, transferReversal } from "../domain/payments";
 import { toLocalDate } from "../domain/time";
 import { formatterFor } from "../utils/format";
 import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { BillingModelError, allocateFreeCredit, familyEntries, toDecimal, writeEntries } from "./billing.server";
 import { instalmentPlan } from "./instalments.server";
+import { writeHeldEntry } from "./teacher-pay.server";
 
 export class PaymentError extends Error {
   constructor(
@@ -161,8 +162,10 @@ async function paymentEntry(tx: Tx, paymentId: string) {
 /**
  * Brings an online payment to what Stripe says (the session, re-read): when paid, the payment
  * is COMPLETED with its PAYMENT entry (key from the payment intent), allocated to its invoice
- * first and then oldest first (what is left is credit), the school's share is transferred to
- * its account, and the payer gets a receipt, all once. An expired session fails the payment.
+ * first and then oldest first (what is left is credit), the school's share is held by Encore
+ * (CHARGE and PLATFORM_FEE entries of the school's ledger, ARCHITECTURE.md "Teacher pay": it funds
+ * teacher pay and is swept to the school's account), and the payer gets a receipt, all once. An
+ * expired session fails the payment.
  */
 export async function settleCheckout(tx: Tx, stripe: Stripe, mailer: Mailer, input: { paymentId: string; now: Date; origin?: string }): Promise<"completed" | "already" | "failed" | "open"> {
   const payment = await lockPayment(tx, input.paymentId);
@@ -215,15 +218,10 @@ export async function settleCheckout(tx: Tx, stripe: Stripe, mailer: Mailer, inp
     });
     await allocateFreeCredit(tx, payment.familyGroupId!, input.now, { firstInvoiceIds: payment.invoiceId ? [payment.invoiceId] : [] });
   }
-  // The school's share goes to its connected account, tied to the charge's funds.
-  const share = schoolShare(amount, fee);
-  if (!payment.stripeTransferId && share.amountMinor > 0 && sch.stripeAccountId && chargeId) {
-    const transfer = await stripe.transfers.create(
-      { amount: toStripeAmount(share), currency: amount.currency.toLowerCase(), destination: sch.stripeAccountId, source_transaction: chargeId, transfer_group: `payment:${payment.id}`, metadata: { schoolId: sch.id, paymentId: payment.id } },
-      { idempotencyKey: `transfer:${payment.id}` },
-    );
-    await tx.payment.update({ where: { id: payment.id }, data: { stripeTransferId: transfer.id } });
-  }
+  // The school's share stays with Encore, held for the school (teacher pay, then sweeps to its
+  // account): the charge and the platform's fee are entries of the school's ledger.
+  await writeHeldEntry(tx, { kind: "CHARGE", amountMinor: amount.amountMinor, currency: amount.currency, postedAt: input.now, paymentId: payment.id, stripeObjectId: chargeId ?? intent.id, memo: `Card payment ${intent.id}`, idempotencyKey: `charge:${intent.id}` });
+  await writeHeldEntry(tx, { kind: "PLATFORM_FEE", amountMinor: fee.amountMinor, currency: amount.currency, postedAt: input.now, paymentId: payment.id, stripeObjectId: intent.id, memo: `Platform fee on ${intent.id}`, idempotencyKey: `fee:${intent.id}` });
   await sendReceipt(tx, mailer, { paymentId: payment.id, origin: input.origin });
   return "completed";
 }
@@ -348,9 +346,27 @@ async function landRefund(tx: Tx, input: { refundId: string; now: Date }) {
     data: { familyGroupId, kind: "REFUND", amountMinor: amount.amountMinor, currency: amount.currency, postedAt: input.now, paymentId: refund.paymentId, sourceId: source.id, memo: refund.reason, idempotencyKey: key },
   });
   const total = await tx.refund.aggregate({ where: { paymentId: refund.paymentId, status: { not: "FAILED" } }, _sum: { amountMinor: true } });
+  await holdRefund(tx, { refund, refundedAfter: total._sum.amountMinor ?? 0, now: input.now });
   if ((total._sum.amountMinor ?? 0) >= (refund.payment.amountMinor ?? 0) && refund.payment.status === "COMPLETED") {
     await tx.payment.update({ where: { id: refund.paymentId }, data: { status: "REFUNDED" } });
   }
+}
+
+/**
+ * A held card payment's refund in the school's ledger: the refund leaves what Encore holds, and
+ * the platform's fee is given back in proportion (what `platformFeeKept` keeps). Older payments
+ * whose share was transferred at once are reversed on their transfer instead (reverseShare).
+ */
+async function holdRefund(tx: Tx, input: { refund: { id: string; amountMinor: number; currency: string; paymentId: string; payment: { method: string; amountMinor: number | null; platformFeeMinor: number | null; stripeTransferId: string | null } }; refundedAfter: number; now: Date }) {
+  const { refund } = input;
+  const p = refund.payment;
+  if (p.method !== "STRIPE" || p.stripeTransferId || p.amountMinor === null) return;
+  const charged = money(p.amountMinor, refund.currency);
+  const fee = money(p.platformFeeMinor ?? 0, refund.currency);
+  const kept = (refunded: number) => platformFeeKept({ charged, fee, refunded: money(Math.min(refunded, charged.amountMinor), refund.currency) }).amountMinor;
+  const feeBack = kept(input.refundedAfter - refund.amountMinor) - kept(input.refundedAfter);
+  await writeHeldEntry(tx, { kind: "REFUND", amountMinor: refund.amountMinor, currency: refund.currency, postedAt: input.now, paymentId: refund.paymentId, memo: `Refund ${refund.id}`, idempotencyKey: `refund:${refund.id}` });
+  await writeHeldEntry(tx, { kind: "FEE_REFUND", amountMinor: feeBack, currency: refund.currency, postedAt: input.now, paymentId: refund.paymentId, memo: `Platform fee returned with refund ${refund.id}`, idempotencyKey: `fee-refund:${refund.id}` });
 }
 
 /**
@@ -408,6 +424,8 @@ export async function syncDispute(tx: Tx, stripe: Stripe, mailer: Mailer, input:
       await tx.ledgerEntry.create({
         data: { familyGroupId, kind: "DISPUTE", amountMinor: disputed.amountMinor, currency: disputed.currency, postedAt: input.now, paymentId: payment.id, sourceId: source.id, memo: `Dispute ${dispute.id} (${dispute.reason})`, idempotencyKey: openKey },
       });
+      // Held for the school: the disputed money leaves what Encore holds (until won).
+      if (!payment.stripeTransferId) await writeHeldEntry(tx, { kind: "DISPUTE", amountMinor: disputed.amountMinor, currency: disputed.currency, postedAt: input.now, paymentId: payment.id, stripeObjectId: dispute.id, memo: `Dispute ${dispute.id}`, idempotencyKey: openKey });
     }
   }
   const won = dispute.status === "won";
@@ -419,6 +437,7 @@ export async function syncDispute(tx: Tx, stripe: Stripe, mailer: Mailer, input:
       await tx.ledgerEntry.create({
         data: { familyGroupId, kind: "DISPUTE_WON", amountMinor: opened.amountMinor, currency: opened.currency, postedAt: input.now, paymentId: payment.id, sourceId: source.id, memo: `Dispute ${dispute.id} won`, idempotencyKey: wonKey },
       });
+      if (!payment.stripeTransferId) await writeHeldEntry(tx, { kind: "DISPUTE_WON", amountMinor: opened.amountMinor, currency: opened.currency, postedAt: input.now, paymentId: payment.id, stripeObjectId: dispute.id, memo: `Dispute ${dispute.id} won`, idempotencyKey: wonKey });
       await allocateFreeCredit(tx, familyGroupId, input.now, { firstInvoiceIds: payment.invoiceId ? [payment.invoiceId] : [] });
     }
   }

@@ -10,6 +10,9 @@ import { chooseInstalments } from "../../app/models/instalments.server";
 import { runOverdue } from "../../app/models/overdue.server";
 import { toLocalDate } from "../../app/domain/time";
 import { refundPayment } from "../../app/models/payments.server";
+import { allocateFreeCredit } from "../../app/models/billing.server";
+import { addAdjustment, addPayRule, approvePayRun, computePayRun, markPaidOutside, paySettings, recordSweep, recordTransfer, writeHeldEntry } from "../../app/models/teacher-pay.server";
+import { periodContaining } from "../../app/domain/teacher-pay";
 import { inviteUser } from "../../app/models/people.server";
 import { bookExam, decideExam, recommendExam, recordExamResult } from "../../app/models/exams.server";
 import { completeSection, createSyllabus, giveAward, logPractice, teacherStudentIds } from "../../app/models/progress.server";
@@ -282,6 +285,7 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
   // The platform's fee on the school's online payments (the operator's to set).
   await platform.setPlatformFee(null, school.id, spec.currency === "USD" ? 250 : 300);
   await seedOnlinePayments(platform, school.id, spec, opts.now);
+  await platform.schoolDb(school.id).run((tx) => seedTeacherPay(tx, spec, opts.now), { timeout: 120_000 });
   return school;
 }
 
@@ -741,4 +745,83 @@ async function seedOnlinePayments(platform: Services["platform"], schoolId: stri
     const twice = await recordManualPayment(tx, { familyGroupId: paid.familyGroupId, amountMinor: spec.currency === "USD" ? 2000 : 1500, method: "CASH", reference: "Paid at the desk", now: at });
     await refundPayment(tx, null, { paymentId: twice.id, amountMinor: twice.amountMinor!, reason: "Paid twice by mistake: handed back in cash", createdById: null, now: new Date(at.getTime() + DAY_MS) });
   });
+}
+
+/**
+ * Teacher pay (issue 12, ARCHITECTURE.md "Teacher pay"): rates (a school default, a group rate by
+ * the hour, the first teacher's own rate and a raise), the first teacher connected to the stand-in's
+ * demo account, money Encore holds for the school from a family's card payment made in advance, a
+ * PAID run for the month before the clock's (the connected teacher by transfer, the others outside
+ * Encore with a bank reference), a sweep of part of what was left, and an OPEN (draft) run for the
+ * clock's month with a bonus. No Stripe call is made: the demo's transfer and payment ids are
+ * `*_demo_*`, as the demo accounts are.
+ */
+async function seedTeacherPay(tx: Tx, spec: SchoolSpec, now: Date) {
+  const usd = spec.currency === "USD";
+  const zone = spec.timezone;
+  const admin = await tx.user.findFirstOrThrow({ where: { role: "ADMIN" }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  const teachers = await tx.user.findMany({ where: { role: "TEACHER" }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  await paySettings(tx);
+  await addPayRule(tx, { teacherId: null, lessonType: null, durationMinutes: null, basis: "PER_LESSON", amountMinor: usd ? 3500 : 3000, effectiveFrom: "2026-01-01" });
+  await addPayRule(tx, { teacherId: null, lessonType: "GROUP", durationMinutes: null, basis: "PER_HOUR", amountMinor: usd ? 4500 : 4000, effectiveFrom: "2026-01-01" });
+  if (teachers[0]) {
+    await addPayRule(tx, { teacherId: teachers[0].id, lessonType: null, durationMinutes: null, basis: "PER_LESSON", amountMinor: usd ? 4000 : 3500, effectiveFrom: "2026-01-01" });
+    await addPayRule(tx, { teacherId: teachers[0].id, lessonType: null, durationMinutes: null, basis: "PER_LESSON", amountMinor: usd ? 4200 : 3700, effectiveFrom: "2026-11-16" });
+    await tx.teacherStripeAccount.create({ data: { userId: teachers[0].id, stripeAccountId: `acct_demo_${spec.slug}_teacher`, detailsSubmitted: true, payoutsEnabled: true, transfersActive: true } });
+  }
+  // The months: the one before the clock's (paid) and the clock's (open).
+  const today = toLocalDate(now, zone);
+  const current = periodContaining("MONTHLY", today)!;
+  const previous = periodContaining("MONTHLY", addDays(current.start, -1))!;
+  const paidAt = localDateTimeToUtc(addDays(previous.end, 5), "10:00", zone);
+  const { runId } = await computePayRun(tx, { periodStart: previous.start, periodEnd: previous.end, label: previous.label, now: paidAt });
+  const lines = await tx.payRunLine.groupBy({ by: ["teacherId"], where: { runId }, _sum: { amountMinor: true } });
+  const connectedTotal = lines.find((l) => l.teacherId === teachers[0]?.id)?._sum.amountMinor ?? 0;
+  // A family paid a year in advance by card: Encore holds the school's share.
+  const parent = await tx.user.create({ data: { email: `card.payer@${spec.slug}.example`, firstName: "Morgan", lastName: "Reyes", role: "PARENT" }, select: { id: true } });
+  const family = await tx.familyGroup.create({ data: { name: "Reyes family", adminId: parent.id, billingEmail: `card.payer@${spec.slug}.example` }, select: { id: true } });
+  await tx.user.update({ where: { id: parent.id }, data: { familyGroupId: family.id } });
+  const amountMinor = connectedTotal + (usd ? 150_000 : 120_000);
+  const invoice = await tx.invoice.create({
+    data: {
+      familyGroupId: family.id,
+      currency: spec.currency,
+      netMinor: amountMinor,
+      totalMinor: amountMinor,
+      lines: { create: [{ kind: "CUSTOM", description: "Tuition for the year, paid in advance", quantity: 1, unitAmountMinor: amountMinor, amountMinor, netMinor: amountMinor, taxMinor: 0, grossMinor: amountMinor }] },
+    },
+    select: { id: true },
+  });
+  const cardAt = new Date(paidAt.getTime() - 20 * DAY_MS);
+  await issueInvoice(tx, { invoiceId: invoice.id, now: new Date(cardAt.getTime() - DAY_MS) });
+  const feeMinor = Math.round((amountMinor * (usd ? 250 : 300)) / 10_000);
+  const intent = `pi_demo_${spec.slug}_advance`;
+  const payment = await tx.payment.create({
+    data: { familyGroupId: family.id, invoiceId: invoice.id, payerId: parent.id, amount: (amountMinor / 100).toFixed(2), amountMinor, currency: spec.currency, status: "COMPLETED", method: "STRIPE", paidAt: cardAt, stripePaymentIntentId: intent, stripeChargeId: `ch_demo_${spec.slug}_advance`, platformFeeMinor: feeMinor },
+    select: { id: true },
+  });
+  await tx.ledgerEntry.create({ data: { familyGroupId: family.id, kind: "PAYMENT", amountMinor, currency: spec.currency, postedAt: cardAt, paymentId: payment.id, memo: `Card payment ${intent}`, idempotencyKey: `stripe:${intent}` } });
+  await allocateFreeCredit(tx, family.id, cardAt, { firstInvoiceIds: [invoice.id] });
+  await writeHeldEntry(tx, { kind: "CHARGE", amountMinor, currency: spec.currency, postedAt: cardAt, paymentId: payment.id, memo: `Card payment ${intent}`, idempotencyKey: `charge:${intent}` });
+  await writeHeldEntry(tx, { kind: "PLATFORM_FEE", amountMinor: feeMinor, currency: spec.currency, postedAt: cardAt, paymentId: payment.id, memo: `Platform fee on ${intent}`, idempotencyKey: `fee:${intent}` });
+
+  // The paid run: approved, the connected teacher paid by transfer, the others by bank transfer.
+  await approvePayRun(tx, { runId, approvedById: admin.id, now: paidAt });
+  const payments = await tx.teacherPayment.findMany({ where: { runId }, select: { id: true, teacherId: true, amountMinor: true, destination: true } });
+  for (const [i, p] of payments.entries()) {
+    if (p.destination) {
+      await tx.teacherPayment.update({ where: { id: p.id }, data: { attempts: 1 } });
+      await recordTransfer(tx, p.id, { id: `tr_demo_${spec.slug}_${previous.start}`, amount: p.amountMinor, currency: spec.currency.toLowerCase(), amount_reversed: 0 }, paidAt);
+    } else {
+      await markPaidOutside(tx, { runId, teacherId: p.teacherId, reference: `BACS ${previous.start.slice(0, 7)}-${String(i + 1).padStart(2, "0")}`, markedById: admin.id, now: paidAt });
+    }
+  }
+  // Part of what was left, swept to the school's own account.
+  const sweepAt = new Date(paidAt.getTime() + DAY_MS);
+  const sweep = await tx.sweep.create({ data: { amountMinor: usd ? 50_000 : 40_000, currency: spec.currency, requestedById: admin.id, createdAt: sweepAt } });
+  await recordSweep(tx, sweep.id, { id: `tr_demo_${spec.slug}_sweep`, amount: usd ? 50_000 : 40_000, currency: spec.currency.toLowerCase(), amount_reversed: 0 }, sweepAt);
+
+  // The open run: this month so far, with a bonus.
+  const open = await computePayRun(tx, { periodStart: current.start, periodEnd: current.end, label: current.label, now });
+  if (teachers[1]) await addAdjustment(tx, { runId: open.runId, teacherId: teachers[1].id, kind: "BONUS", amountMinor: usd ? 5000 : 4000, reason: "Led the autumn concert", createdById: admin.id, now });
 }

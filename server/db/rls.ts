@@ -38,6 +38,8 @@ export const APP_APPEND_ONLY: Readonly<Record<string, readonly ("SELECT" | "INSE
   ExamStatusChange: ["SELECT", "INSERT"],
   // An instalment schedule is fixed once a family chose it (billing, issue 11).
   InvoiceInstalment: ["SELECT", "INSERT"],
+  // Teacher pay (issue 12): what Encore holds for a school is a sum of entries, never edited.
+  SchoolLedgerEntry: ["SELECT", "INSERT"],
 };
 
 /** The app role's privileges on one school-owned table. */

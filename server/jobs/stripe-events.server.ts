@@ -6,6 +6,7 @@
 // by Stripe's ids, so an event processed twice, or events in any order, change nothing more.
 import type Stripe from "stripe";
 import { settleCheckout, syncChargeRefunds, syncDispute } from "../../app/models/payments.server";
+import { syncTeacherAccount, syncTransfer } from "../../app/models/teacher-pay.server";
 import { publicAddressOf, publicLinks } from "../../tenants/links";
 import type { Services } from "../context";
 
@@ -42,11 +43,27 @@ async function processOne(services: EventServices, stripe: Stripe, event: { id: 
 
   if (event.type === "account.updated") {
     const account = await stripe.accounts.retrieve(event.account ?? objectId);
+    // A teacher's account (teacher pay): its school is in the metadata we set when making it.
+    if (account.metadata?.kind === "teacher" && account.metadata.schoolId) {
+      if (!(await services.platform.schoolStripeState(account.metadata.schoolId))) return;
+      await services.platform.schoolDb(account.metadata.schoolId).run((tx) => syncTeacherAccount(tx, account));
+      return;
+    }
     await services.platform.updateSchoolStripeState(account.id, {
       chargesEnabled: Boolean(account.charges_enabled),
       payoutsEnabled: Boolean(account.payouts_enabled),
       detailsSubmitted: Boolean(account.details_submitted),
     });
+    return;
+  }
+
+  // A transfer to a teacher or a sweep to the school: re-read, its school is in our metadata.
+  if (event.type.startsWith("transfer.")) {
+    const transfer = await stripe.transfers.retrieve(objectId);
+    const schoolId = transfer.metadata?.schoolId;
+    if (!schoolId || !(transfer.metadata.teacherPaymentId || transfer.metadata.sweepId)) return; // a school share of older payments, or not ours
+    if (!(await services.platform.schoolStripeState(schoolId))) return;
+    await services.platform.schoolDb(schoolId).run((tx) => syncTransfer(tx, transfer, { now }), { timeout: 60_000 });
     return;
   }
 

@@ -7,13 +7,15 @@
 //   extend-horizon    daily at 03:15 UTC, and once at start-up
 //   lesson-reminders  hourly: lessons starting 24–25 hours after the tick
 //   overdue-invoices  hourly: each school at 09:00 its own time: late fees and overdue reminders
+//   held-sweeps       hourly: each school's automatic sweep of held money on its schedule (teacher pay)
 import PgBoss from "pg-boss";
 import type { Services } from "../context";
 import type { Logger } from "../log.server";
 import { processStripeEvents } from "./stripe-events.server";
+import { runHeldSweeps } from "./held-sweeps.server";
 import { deliverQueuedEmails, extendAllHorizons, floorToHour, runOverdueInvoices, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
 
-export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices", "stripe-events"] as const;
+export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices", "stripe-events", "held-sweeps"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface Jobs {
@@ -48,6 +50,8 @@ const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> 
   "overdue-invoices": { cron: "0 * * * *", queue: { policy: "standard", retryLimit: 3, retryDelay: 120, retryBackoff: true, expireInSeconds: 30 * 60 } },
   // Stored Stripe webhook events: on each delivery (triggered) and every minute (what a crash left).
   "stripe-events": { cron: "* * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 } },
+  // Hourly; a school sweeps once on a sweep day of its schedule (its local date is recorded).
+  "held-sweeps": { cron: "30 * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 30 * 60 } },
 };
 
 export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env" | "clock" | "payments">, opts: StartOptions): Promise<Jobs> {
@@ -124,6 +128,13 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
     if (r.processed) log("stripe-events").info({ processed: r.processed }, "stripe events processed");
     for (const f of r.failed) log("stripe-events").error({ eventId: f.id, error: f.error }, "stripe event failed");
     return { processed: r.processed, failed: r.failed.length };
+  });
+
+  await boss.work("held-sweeps", polling, async () => {
+    const r = await runHeldSweeps(services, scope);
+    if (r.swept) log("held-sweeps").info({ swept: r.swept }, "held money swept");
+    for (const e of r.errors) log("held-sweeps").error({ schoolId: e.schoolId, error: e.error }, "school failed");
+    return { swept: r.swept, failed: r.errors.length };
   });
 
   for (const [name, { cron }] of Object.entries(QUEUES)) await boss.schedule(name, cron, {}, { tz: "UTC" });

@@ -11,7 +11,9 @@
 // retrieve, expire), payment_intents (retrieve; create with confirm + off_session for
 // autopay), charges (retrieve), refunds (create, retrieve), transfers (create, retrieve,
 // reversals), disputes (retrieve). Test controls (not Stripe's): POST
-// /_standin/charges/:id/dispute and /_standin/disputes/:id/close, and the same as methods.
+// /_standin/charges/:id/dispute and /_standin/disputes/:id/close, and the same as methods;
+// for teacher pay (issue 12), methods that refuse transfers to an account, simulate an outage
+// after n transfers, and reverse a transfer (transfer.created / transfer.reversed are sent).
 //
 // State is one JSON file (under DATA_DIR in development), so restarting `npm run dev`
 // keeps accounts, sessions and charges; tests keep it in memory.
@@ -57,6 +59,9 @@ const emptyState = (): State => ({
 export const DEMO_ACCOUNTS: Record<string, string> = {
   acct_demo_harmony: "Harmony Music Academy",
   acct_demo_riverside: "Riverside Strings",
+  // Teacher pay (issue 12): the first teacher of each demo school is connected for pay.
+  acct_demo_harmony_teacher: "Harmony's first teacher",
+  acct_demo_riverside_teacher: "Riverside's first teacher",
 };
 
 export const STANDIN_SECRET_KEY = "sk_test_encore_standin";
@@ -93,6 +98,14 @@ export interface StripeStandin {
   openDispute(chargeId: string, reason?: string): Promise<Obj>;
   /** The dispute's outcome (charge.dispute.closed): "won" or "lost". */
   closeDispute(disputeId: string, status: "won" | "lost"): Promise<Obj>;
+  /** Test control: transfers to this account are refused (400) with this message; null lifts it. */
+  failTransfersTo(accountId: string, message: string | null): void;
+  /** Test control: after `after` more transfers succeed, transfer calls answer 500 (Stripe unreachable) until lifted with null. */
+  interruptTransfers(after: number | null): void;
+  /** Test control: reverses (part of) a transfer as the connected account's bank would (transfer.reversed). */
+  reverseTransfer(transferId: string, amount?: number): Promise<Obj>;
+  /** Every transfer made so far. */
+  transfers(): Obj[];
   /** Every event sent so far, oldest first. */
   events(): Obj[];
   /** Sends an event again (a duplicate delivery), or a list in a chosen order. */
@@ -153,6 +166,8 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
   let webhook = options.webhook;
   const log = options.log ?? (() => {});
   const pending = new Set<Promise<unknown>>();
+  const refusedDestinations = new Map<string, string>();
+  let transfersBeforeOutage: number | null = null;
 
   let state = emptyState();
   if (options.stateFile && existsSync(options.stateFile)) {
@@ -184,6 +199,8 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
       payouts_enabled: onboarded,
       details_submitted: onboarded,
       capabilities: { card_payments: onboarded ? "active" : "inactive", transfers: onboarded ? "active" : "inactive" },
+      // What Stripe still needs (teacher pay shows it from account.updated).
+      requirements: { currently_due: onboarded ? [] : ["individual.verification.document", "external_account", "tos_acceptance.date"], disabled_reason: onboarded ? null : "requirements.past_due" },
       metadata,
       created: now(),
     };
@@ -249,8 +266,9 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
   // ---- the API ------------------------------------------------------------------------------
 
   const get = <T extends Obj>(table: Record<string, T>, id: string, what: string): T => {
-    // Demo accounts (acct_demo_<school slug>, the demo seed's and its copies') always exist, onboarded.
-    if (table === (state.accounts as Record<string, T>) && !table[id] && /^acct_demo_[a-z0-9-]+$/.test(id)) {
+    // Demo accounts (acct_demo_<school slug>, the demo seed's and its copies', and acct_demo_<slug>_teacher
+    // for teacher pay) always exist, onboarded.
+    if (table === (state.accounts as Record<string, T>) && !table[id] && /^acct_demo_[a-z0-9_-]+$/.test(id)) {
       state.accounts[id] = account(id, { name: DEMO_ACCOUNTS[id] ?? null, onboarded: true });
     }
     const found = table[id];
@@ -373,6 +391,11 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
         const destination = get(state.accounts, String(body.destination ?? ""), "account");
         const amount = int(body.amount, "amount");
         if (amount <= 0) throw new StandinError(400, "This value must be greater than or equal to 1.");
+        if (transfersBeforeOutage !== null && transfersBeforeOutage <= 0) return { status: 500, body: { error: { type: "api_error", message: "The stand-in is simulating an outage." } } };
+        const refused = refusedDestinations.get(destination.id);
+        if (refused) throw new StandinError(400, refused, "invalid_request_error", "account_invalid");
+        if ((destination.capabilities as { transfers?: string }).transfers !== "active") throw new StandinError(400, `The destination account ${destination.id} cannot receive transfers yet (its onboarding is not complete).`, "invalid_request_error", "insufficient_capabilities_for_transfer");
+        if (transfersBeforeOutage !== null) transfersBeforeOutage -= 1;
         const transfer: Obj = {
           id: newId("tr"),
           object: "transfer",
@@ -388,6 +411,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
           created: now(),
         };
         state.transfers[transfer.id] = transfer;
+        emit("transfer.created", transfer);
         return transfer;
       }
       if (method === "GET" && id && !sub) return get(state.transfers, id, "transfer");
@@ -400,6 +424,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
         transfer.amount_reversed = (transfer.amount_reversed as number) + amount;
         transfer.reversed = transfer.amount_reversed === transfer.amount;
         (transfer.reversals as { data: Obj[] }).data.push(reversal);
+        emit("transfer.reversed", transfer);
         return reversal;
       }
     }
@@ -657,7 +682,7 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
       if (link.expiresAt < now()) return redirect(res, link.refreshUrl);
       if (method === "GET") return html(res, 200, onboardingPage(parts[2])!);
       const acct = state.accounts[link.account]!;
-      Object.assign(acct, { charges_enabled: true, payouts_enabled: true, details_submitted: true, capabilities: { card_payments: "active", transfers: "active" } });
+      Object.assign(acct, { charges_enabled: true, payouts_enabled: true, details_submitted: true, capabilities: { card_payments: "active", transfers: "active" }, requirements: { currently_due: [], disabled_reason: null } });
       delete state.accountLinks[parts[2]];
       emit("account.updated", acct, acct.id);
       save();
@@ -721,6 +746,27 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
     async closeDispute(disputeId, status) {
       return strip(closeDisputeNow(disputeId, status)) as Obj;
     },
+    failTransfersTo(accountId, message) {
+      if (message === null) refusedDestinations.delete(accountId);
+      else refusedDestinations.set(accountId, message);
+    },
+    interruptTransfers(after) {
+      transfersBeforeOutage = after;
+    },
+    async reverseTransfer(transferId, amount) {
+      const transfer = get(state.transfers, transferId, "transfer");
+      const left = (transfer.amount as number) - (transfer.amount_reversed as number);
+      const value = amount ?? left;
+      if (value <= 0 || value > left) throw new Error(`Transfer ${transferId} has only ${left} left to reverse.`);
+      const reversal: Obj = { id: newId("trr"), object: "transfer_reversal", amount: value, currency: transfer.currency, transfer: transferId, metadata: {}, created: now() };
+      transfer.amount_reversed = (transfer.amount_reversed as number) + value;
+      transfer.reversed = transfer.amount_reversed === transfer.amount;
+      (transfer.reversals as { data: Obj[] }).data.push(reversal);
+      emit("transfer.reversed", transfer);
+      save();
+      return strip(reversal) as Obj;
+    },
+    transfers: () => Object.values(state.transfers).map((t) => strip(t) as Obj),
     events: () => state.events.map((e) => structuredClone(e)),
     async redeliver(eventId) {
       const event = state.events.find((e) => e.id === eventId);

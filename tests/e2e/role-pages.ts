@@ -77,6 +77,8 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
           "/admin/billing/prices",
           "/admin/exams",
           "/admin/syllabi",
+          "/admin/pay",
+          "/admin/pay/rules",
           "/account/calendar",
           "/account/notifications",
         ]),
@@ -89,6 +91,7 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
         "an invoice": (page) => firstLink(page, at("/admin/billing"), /^\/admin\/billing\/invoices\/[\w-]+$/),
         "a printable invoice": async (page) => `${await firstLink(page, at("/admin/billing"), /^\/admin\/billing\/invoices\/[\w-]+$/)}/print`,
         "a family's account": (page) => firstLink(page, at("/admin/billing"), /^\/admin\/billing\/families\/[\w-]+$/),
+        "a pay run": (page) => firstLink(page, at("/admin/pay"), /^\/admin\/pay\/runs\/[\w-]+$/),
         "a teacher's hours": async (page) => {
           await page.goto(at("/admin/availability"));
           const id = await page.getByLabel("Teacher").locator("option").first().getAttribute("value");
@@ -100,7 +103,7 @@ export function rolePages(slug: DemoSchool = "harmony"): RolePages[] {
       role: "teacher",
       email: people.teacher,
       pages: {
-        ...fixed(["/teach", "/teach/today", "/teach/week", "/teach/availability", "/teach/messages", "/teach/profile", "/teach/students", "/account/calendar", "/account/notifications"]),
+        ...fixed(["/teach", "/teach/today", "/teach/week", "/teach/availability", "/teach/messages", "/teach/profile", "/teach/students", "/teach/pay", "/account/calendar", "/account/notifications"]),
         "cancelling a lesson": (page) => firstLink(page, at("/teach"), /^\/teach\/cancel\/[\w-]+$/),
         "a student's progress": (page) => firstLink(page, at("/teach/students"), /^\/teach\/students\/[\w-]+$/),
       },

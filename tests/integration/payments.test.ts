@@ -10,6 +10,7 @@ import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { familyBalance, issueInvoice, reconcileSchool } from "../../app/models/billing.server";
 import { PaymentError, refundPayment, startCheckout } from "../../app/models/payments.server";
+import { heldReconciliation } from "../../app/models/teacher-pay.server";
 import type { Tx } from "../../server/db/school-db.server";
 import { processStripeEvents } from "../../server/jobs/stripe-events.server";
 import { createLogger } from "../../server/log.server";
@@ -153,7 +154,8 @@ describe("paying an invoice", () => {
 
     const payment = await runIn(f, (tx) => tx.payment.findUniqueOrThrow({ where: { id: one.paymentId } }));
     expect(payment).toMatchObject({ status: "COMPLETED", amountMinor: 10_000, platformFeeMinor: 250 });
-    expect(payment.stripeTransferId).toMatch(/^tr_/);
+    // Issue 12: the school's share is held by Encore (no transfer at completion).
+    expect(payment.stripeTransferId).toBeNull();
     const entries = await entriesOf(f);
     expect(entries.filter((e) => e.kind === "PAYMENT")).toEqual([expect.objectContaining({ amountMinor: 10_000, idempotencyKey: `stripe:${payment.stripePaymentIntentId}` })]);
     // Allocated to the invoice paid, not the older one.
@@ -163,9 +165,14 @@ describe("paying an invoice", () => {
     expect(receipts).toHaveLength(1);
     expect(receipts[0]!.to).toBe(`parent@${(await services.platform.schoolStripeState(f.schoolId))!.email.split("@")[1]}`);
     expect(receipts[0]!.text).toContain("$100.00");
-    // The school's share went to its account, tied to the charge.
-    const transfer = await stripe.transfers.retrieve(payment.stripeTransferId!);
-    expect(transfer).toMatchObject({ amount: 9_750, destination: (await services.platform.schoolStripeState(f.schoolId))!.stripeAccountId, source_transaction: payment.stripeChargeId });
+    // The school's share is held for it: the charge less the platform's fee, each entry once.
+    expect(standin.transfers().filter((t) => (t.metadata as Record<string, string>).paymentId === payment.id)).toEqual([]);
+    const held = await runIn(f, (tx) => tx.schoolLedgerEntry.findMany({ where: { paymentId: payment.id }, orderBy: { kind: "asc" }, select: { kind: true, amountMinor: true } }));
+    expect(held).toEqual([
+      { kind: "CHARGE", amountMinor: 10_000 },
+      { kind: "PLATFORM_FEE", amountMinor: 250 },
+    ]);
+    expect((await runIn(f, heldReconciliation)).problems).toEqual([]);
     expect(await runIn(f, reconcileSchool)).toEqual([]);
     // Paid: a new click is refused in words.
     await expect(checkout(f, invoiceId)).rejects.toThrow(PaymentError);
@@ -177,7 +184,7 @@ describe("paying an invoice", () => {
     await expect(runIn(f, (tx) => startCheckout(tx, stripe, { invoiceId: other.invoiceIds[0]!, familyGroupId: f.familyId, payerId: f.parentId, payerEmail: "p@x.test", successUrl: "http://x/s", cancelUrl: "http://x/c", now: NOW }))).rejects.toMatchObject({ status: 404 });
   });
 
-  it("a partial refund through Stripe lands once: REFUND and DEALLOCATION entries, the transfer reversed in proportion", async () => {
+  it("a partial refund through Stripe lands once: REFUND and DEALLOCATION entries, the held share reduced in proportion", async () => {
     const invoiceId = f.invoiceIds[0]!;
     const started = await checkout(f, invoiceId);
     await standin.payCheckout(await sessionIdOf(f, started.paymentId));
@@ -193,8 +200,13 @@ describe("paying an invoice", () => {
     const payment = await runIn(f, (tx) => tx.payment.findUniqueOrThrow({ where: { id: started.paymentId }, include: { refunds: true } }));
     expect(payment.status).toBe("COMPLETED");
     expect(payment.refunds).toEqual([expect.objectContaining({ status: "SUCCEEDED", stripeRefundId: expect.stringMatching(/^re_/) })]);
-    const transfer = await stripe.transfers.retrieve(payment.stripeTransferId!);
-    expect(transfer.amount_reversed).toBe(14_625); // 97.5 % of 150.00
+    // The school's held share drops by 97.5 % of 150.00: the refund leaves, the fee on it comes back.
+    const held = await runIn(f, (tx) => tx.schoolLedgerEntry.findMany({ where: { paymentId: payment.id, kind: { in: ["REFUND", "FEE_REFUND"] } }, orderBy: { kind: "asc" }, select: { kind: true, amountMinor: true } }));
+    expect(held).toEqual([
+      { kind: "REFUND", amountMinor: 15_000 },
+      { kind: "FEE_REFUND", amountMinor: 375 },
+    ]);
+    expect((await runIn(f, heldReconciliation)).problems).toEqual([]);
     expect((await runIn(f, (tx) => familyBalance(tx, f.familyId))).amountMinor).toBe(15_000);
     expect(await runIn(f, reconcileSchool)).toEqual([]);
     // More than is left is refused in words, and nothing is written.
