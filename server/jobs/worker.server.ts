@@ -7,13 +7,14 @@
 //   extend-horizon    daily at 03:15 UTC, and once at start-up
 //   lesson-reminders  hourly: lessons starting 24–25 hours after the tick
 //   overdue-invoices  hourly: each school at 09:00 its own time: late fees and overdue reminders
+//   resource-releases every minute: learning resources released since, announced once by email
 import PgBoss from "pg-boss";
 import type { Services } from "../context";
 import type { Logger } from "../log.server";
 import { processStripeEvents } from "./stripe-events.server";
-import { deliverQueuedEmails, extendAllHorizons, floorToHour, runOverdueInvoices, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
+import { announceResourceReleases, deliverQueuedEmails, extendAllHorizons, floorToHour, runOverdueInvoices, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
 
-export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices", "stripe-events"] as const;
+export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices", "stripe-events", "resource-releases"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface Jobs {
@@ -48,6 +49,8 @@ const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> 
   "overdue-invoices": { cron: "0 * * * *", queue: { policy: "standard", retryLimit: 3, retryDelay: 120, retryBackoff: true, expireInSeconds: 30 * 60 } },
   // Stored Stripe webhook events: on each delivery (triggered) and every minute (what a crash left).
   "stripe-events": { cron: "* * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 } },
+  // Every minute; each resource is claimed and marked in its school's transaction, so it is announced once.
+  "resource-releases": { cron: "* * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 } },
 };
 
 export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env" | "clock" | "payments">, opts: StartOptions): Promise<Jobs> {
@@ -124,6 +127,13 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
     if (r.processed) log("stripe-events").info({ processed: r.processed }, "stripe events processed");
     for (const f of r.failed) log("stripe-events").error({ eventId: f.id, error: f.error }, "stripe event failed");
     return { processed: r.processed, failed: r.failed.length };
+  });
+
+  await boss.work("resource-releases", polling, async () => {
+    const r = await announceResourceReleases(services, services.clock.now(), scope);
+    if (r.resources) log("resource-releases").info({ resources: r.resources, emails: r.emails }, "resource releases announced");
+    for (const e of r.errors) log("resource-releases").error({ schoolId: e.schoolId, error: e.error }, "school failed");
+    return { resources: r.resources, emails: r.emails };
   });
 
   for (const [name, { cron }] of Object.entries(QUEUES)) await boss.schedule(name, cron, {}, { tz: "UTC" });
