@@ -21,6 +21,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/admin/requests", label: "Requests" },
     { to: "/admin/attendance", label: "Attendance" },
     { to: "/admin/messages", label: "Messages" },
+    { to: "/admin/resources", label: "Resources" },
     { to: "/admin/reports", label: "Reports" },
     { to: "/admin/billing", label: "Billing" },
     { to: "/admin/students", label: "Students" },
@@ -31,6 +32,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
   TEACHER: [
     { to: "/teach/today", label: "Today" },
     { to: "/teach/week", label: "My week" },
+    { to: "/teach/resources", label: "Resources" },
     { to: "/teach/availability", label: "Availability" },
     { to: "/teach/profile", label: "Profile" },
     { to: "/teach/messages", label: "Messages" },
@@ -39,6 +41,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
   PARENT: [
     { to: "/family", label: "My family" },
     { to: "/family/schedule", label: "Schedule" },
+    { to: "/family/resources", label: "Resources" },
     { to: "/family/makeups", label: "Make-ups" },
     { to: "/family/billing", label: "Billing" },
     { to: "/account/calendar", label: "Calendar feed" },
@@ -47,6 +50,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
   STUDENT: [
     { to: "/family", label: "My lessons" },
     { to: "/family/schedule", label: "Schedule" },
+    { to: "/family/resources", label: "Resources" },
     { to: "/account/notifications", label: "Reminders" },
   ],
 };

@@ -259,6 +259,7 @@ export interface StaffResourceRow {
   expiresAt: string | null;
   state: WindowState;
   link: boolean;
+  linkUrl: string | null;
   fileName: string | null;
   fileKind: FileKind | null;
   /** Students it is for, each with their opens (none: not opened yet). */
@@ -318,6 +319,7 @@ export async function staffResources(tx: Tx, viewer: Viewer, now: Date): Promise
       expiresAt: r.expiresAt?.toISOString() ?? null,
       state: windowState(rules, now),
       link: r.linkUrl !== null,
+      linkUrl: r.linkUrl,
       fileName: r.fileName,
       fileKind: fileKindOf(r.fileMimeType),
       audience,
@@ -448,12 +450,12 @@ export async function recordAccess(tx: Tx, resourceId: string, studentId: string
  * The file the signed route may stream to `viewer` now, or null (not theirs, not open,
  * no file). Checked on every fetch, after the signature: an address alone grants nothing.
  */
-export async function fileForViewer(tx: Tx, viewer: Viewer, resourceId: string, now: Date): Promise<{ key: string; mime: FileMime; name: string } | { refused: string; status: number } | null> {
-  const r = await tx.resource.findUnique({ where: { id: resourceId }, select: { ...RULES_SELECT, fileKey: true, fileName: true, fileMimeType: true } });
-  if (!r || !r.fileKey || !r.fileMimeType) return null;
+export async function fileForViewer(tx: Tx, viewer: Viewer, resourceId: string, now: Date): Promise<{ key: string; mime: FileMime; name: string; size: number } | { refused: string; status: number } | null> {
+  const r = await tx.resource.findUnique({ where: { id: resourceId }, select: { ...RULES_SELECT, fileKey: true, fileName: true, fileMimeType: true, fileSize: true } });
+  if (!r || !r.fileKey || !r.fileMimeType || !r.fileSize) return null;
   const decision = decideAccess(rulesOf(r), viewer, now);
   if (!decision.ok) return decision.reason === "not-for-you" ? null : { refused: refusalMessage(decision.reason), status: 403 };
-  return { key: r.fileKey, mime: r.fileMimeType as FileMime, name: r.fileName ?? "file" };
+  return { key: r.fileKey, mime: r.fileMimeType as FileMime, name: r.fileName ?? "file", size: r.fileSize };
 }
 
 // ---- release announcements ---------------------------------------------------------------------
@@ -504,4 +506,14 @@ export async function announceReleases(tx: Tx, mailer: Mailer, opts: { now: Date
     await tx.resource.update({ where: { id: r.id }, data: { announcedAt: opts.now } });
   }
   return { resources: resources.length, emails };
+}
+
+// ---- the "new resources" email choice ----------------------------------------------------------
+
+export async function resourceEmailPreference(tx: Tx, userId: string): Promise<{ resourceEmails: boolean }> {
+  return tx.user.findUniqueOrThrow({ where: { id: userId }, select: { resourceEmails: true } });
+}
+
+export async function setResourceEmailPreference(tx: Tx, userId: string, resourceEmails: boolean): Promise<void> {
+  await tx.user.update({ where: { id: userId }, data: { resourceEmails }, select: { id: true } });
 }
