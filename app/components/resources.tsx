@@ -30,6 +30,7 @@ export function ResourceForm({
   cancelTo,
   timeZone,
   existingFile,
+  now,
 }: {
   options: { lessons: { id: string; title: string }[]; students: { id: string; name: string }[] };
   defaults: ResourceFormDefaults;
@@ -38,7 +39,10 @@ export function ResourceForm({
   cancelTo: string;
   timeZone: string;
   existingFile?: string | null;
+  /** The school's now: the instant, and its local "yyyy-MM-ddTHH:mm". */
+  now: { at: string; local: string };
 }) {
+  const fmt = useFormat();
   const busy = useNavigation().state === "submitting";
   const formRef = useRef<HTMLFormElement>(null);
   const e = result?.errors ?? {};
@@ -142,6 +146,9 @@ export function ResourceForm({
 
       <fieldset className="field">
         <legend>When ({timeZone})</legend>
+        <p className="muted" style={{ marginTop: 0 }}>
+          It is now <time dateTime={now.local}>{fmt.dateTime(now.at)}</time> there. Families see it from its release until the end of its last day.
+        </p>
         <div className="grid">
           <Field label="Release on (empty: now)" name="releaseDate" type="date" defaultValue={v("releaseDate")} error={e.releaseDate} />
           <Field label="At" name="releaseTime" type="time" defaultValue={v("releaseTime")} error={e.releaseTime} />

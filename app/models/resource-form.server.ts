@@ -5,6 +5,7 @@
 import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, data, type AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
 import type { ResourceFormDefaults } from "../components/resources";
+import { formatLocalTime, toLocalDate } from "../domain/time";
 import { MAX_RESOURCE_FILE_BYTES, formatBytes, parseLinkUrl, parseWindow, RESOURCE_TYPES, VISIBILITIES, windowFormValues, type ResourceType, type Visibility } from "../domain/resources";
 import type { SessionUser } from "../utils/auth.server";
 import { requireSchool } from "../utils/auth.server";
@@ -178,12 +179,18 @@ export async function staffListPage(context: AppLoadContext, request: Request, u
   return { rows, notice, timeZone: school.timezone };
 }
 
+/** The school's "now", as an instant and as its local date and time (the form's window is local). */
+function schoolNow(context: AppLoadContext, zone: string) {
+  const now = context.clock.now();
+  return { at: now.toISOString(), local: `${toLocalDate(now, zone)}T${formatLocalTime(now, zone)}` };
+}
+
 /** The share page: the lessons and students this person may share with, and the empty form. */
 export async function newResourcePage(context: AppLoadContext, user: SessionUser) {
   const { db, school } = requireSchool(context);
   const options = await db.run(async (tx) => shareOptions(tx, await viewerFor(tx, user)));
   const defaults: ResourceFormDefaults = { title: "", description: "", type: "BACKING_TRACK", visibility: "LESSON_GROUP", lessonId: options.lessons.length === 1 ? options.lessons[0]!.id : "", studentIds: [], releaseDate: "", releaseTime: "", expiryDate: "" };
-  return { options, defaults, timeZone: school.timezone, existingFile: null };
+  return { options, defaults, timeZone: school.timezone, existingFile: null, now: schoolNow(context, school.timezone) };
 }
 
 /** The edit page of a resource this person manages (404 otherwise). */
@@ -203,7 +210,7 @@ export async function editResourcePage(context: AppLoadContext, user: SessionUse
         studentIds: r.studentIds,
         ...windowFormValues(r, school.timezone),
       };
-      return { options, defaults, timeZone: school.timezone, existingFile: r.fileName, title: r.title };
+      return { options, defaults, timeZone: school.timezone, existingFile: r.fileName, title: r.title, now: schoolNow(context, school.timezone) };
     });
   } catch (error) {
     if (isResourceError(error)) throw new Response(error.message, { status: error.status });

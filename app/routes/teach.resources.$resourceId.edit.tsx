@@ -22,7 +22,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function TeachEditResource() {
-  const { options, defaults, timeZone, existingFile, title } = useLoaderData<typeof loader>();
+  const { options, defaults, timeZone, existingFile, title, now } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <div className="stack narrow-page">
@@ -32,7 +32,7 @@ export default function TeachEditResource() {
         </p>
         <h1>{title}</h1>
       </div>
-      <ResourceForm options={options} defaults={defaults} result={result ?? undefined} editing cancelTo="/teach/resources" timeZone={timeZone} existingFile={existingFile} />
+      <ResourceForm options={options} defaults={defaults} result={result ?? undefined} editing cancelTo="/teach/resources" timeZone={timeZone} existingFile={existingFile} now={now} />
       <Form method="post" encType="multipart/form-data" className="card">
         <input type="hidden" name="intent" value="delete" />
         <p className="muted" style={{ marginTop: 0 }}>

@@ -23,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function TeachNewResource() {
-  const { options, defaults, timeZone } = useLoaderData<typeof loader>();
+  const { options, defaults, timeZone, now } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <div className="stack narrow-page">
@@ -33,7 +33,7 @@ export default function TeachNewResource() {
         </p>
         <h1>Share a resource</h1>
       </div>
-      <ResourceForm options={options} defaults={defaults} result={result ?? undefined} editing={false} cancelTo="/teach/resources" timeZone={timeZone} />
+      <ResourceForm options={options} defaults={defaults} result={result ?? undefined} editing={false} cancelTo="/teach/resources" timeZone={timeZone} now={now} />
     </div>
   );
 }
