@@ -83,6 +83,8 @@ export function ResourceForm({
           <div className="row">
             <input type="radio" id="source-file" name="source" value="file" checked={source === "file"} onChange={() => setSource("file")} />
             <label htmlFor="source-file">A file</label>
+          </div>
+          <div className="row">
             <input type="radio" id="source-link" name="source" value="link" checked={source === "link"} onChange={() => setSource("link")} />
             <label htmlFor="source-link">A link (a video, a website)</label>
           </div>

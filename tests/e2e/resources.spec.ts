@@ -120,4 +120,15 @@ test("a teacher shares a backing track with a lesson; after its release a parent
   await screens(teacher, "teacher-share-form");
   await teacherContext.close();
   await parentContext.close();
+
+  // The admin sees every resource of the school, with who shared it.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, ownSchool.slug, DEMO.harmony.admin);
+  await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Resources" }).click();
+  const shared = admin.getByRole("listitem", { name: title });
+  await expect(shared.getByText(/shared by Sarah Johnson/)).toBeVisible();
+  await expect(shared.getByText("Opened by 1 of 6")).toBeVisible();
+  await screens(admin, "admin-list");
+  await adminContext.close();
 });
