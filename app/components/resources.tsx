@@ -48,8 +48,11 @@ export function ResourceForm({
   const e = result?.errors ?? {};
   useFocusFirstInvalid(formRef, result?.errors);
   const v = (name: keyof ResourceFormDefaults) => (result?.values[name] !== undefined ? result.values[name]! : (defaults[name] as string));
-  const [type, setType] = useState<ResourceType>(v("type") as ResourceType);
-  const [visibility, setVisibility] = useState<Visibility>(v("visibility") as Visibility);
+  // What was typed, when it is one of the choices (a forged value falls back to the stored one).
+  const typed = v("type");
+  const chosenVisibility = v("visibility");
+  const [type, setType] = useState<ResourceType>((RESOURCE_TYPES as readonly string[]).includes(typed) ? (typed as ResourceType) : defaults.type);
+  const [visibility, setVisibility] = useState<Visibility>((VISIBILITIES as readonly string[]).includes(chosenVisibility) ? (chosenVisibility as Visibility) : defaults.visibility);
   const [source, setSource] = useState<"file" | "link">(result?.values.source === "link" ? "link" : "file");
   const chosen = new Set(result ? result.studentIds : defaults.studentIds);
   const rule = FILE_RULES[type];
@@ -256,7 +259,7 @@ export function StaffResourceList({ rows, base, showSharer }: { rows: StaffRow[]
                   Open link
                 </a>
               ) : (
-                <form method="post" target="_blank">
+                <form method="post" action={`${base}?index`} target="_blank">
                   <input type="hidden" name="intent" value="open" />
                   <input type="hidden" name="resourceId" value={r.id} />
                   <button className="button small secondary">Open file</button>

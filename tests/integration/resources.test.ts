@@ -51,7 +51,7 @@ beforeAll(async () => {
   f = await run(async (tx) => {
     const location = await tx.location.create({ data: { name: "Main" }, select: { id: true } });
     const room = await tx.room.create({ data: { name: "Room A", locationId: location.id }, select: { id: true } });
-    const teacher = await tx.user.create({ data: { email: `teacher@${slug}.test`, firstName: "Tess", lastName: "Teacher", role: "TEACHER" }, select: { id: true } });
+    const teacher = await tx.user.create({ data: { email: `teacher@${slug}.test`, firstName: "Tess", lastName: "Teacher", role: "TEACHER", passwordHash }, select: { id: true } });
     const other = await tx.user.create({ data: { email: `other@${slug}.test`, firstName: "Otto", lastName: "Other", role: "TEACHER" }, select: { id: true } });
     async function lesson(title: string, instructorId: string, hour: number) {
       const start = new Date(Date.UTC(2026, 11, 7, hour));
@@ -207,6 +207,17 @@ describe("the signed file route", () => {
     expect(part.headers.get("content-range")).toBe(`bytes 4-11/${WAV.byteLength}`);
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(WAV.subarray(4, 12));
     expect((await parent.fetch(url, { headers: { range: `bytes=${WAV.byteLength}-` } })).status).toBe(416);
+  });
+
+  it("opens any of the teacher's own files from their list, a scheduled one included", async () => {
+    const teacher = await client().signIn(`teacher@${slug}.test`, PASSWORD);
+    const res = await teacher.post("/teach/resources?index", { intent: "open", resourceId: f.res.scheduled });
+    expect(res.status).toBe(302);
+    const file = await teacher.get(res.headers.get("location")!);
+    expect(file.status).toBe(200);
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(WAV);
+    // Another teacher's lesson resource: not found for them.
+    expect((await teacher.post("/teach/resources?index", { intent: "open", resourceId: f.res.privateToOut })).status).toBe(404);
   });
 
   it("refuses the address without a session, for another viewer, altered, or expired", async () => {
