@@ -241,12 +241,26 @@ export function StaffResourceList({ rows, base, showSharer }: { rows: StaffRow[]
                 ) : null}
                 {notYet.length ? (
                   <div>
-                    <p className="eyebrow">Not yet</p>
-                    <ul>
-                      {notYet.map((a) => (
-                        <li key={a.studentId}>{a.name}</li>
-                      ))}
-                    </ul>
+                    {notYet.length > 8 ? (
+                      // A whole school is a long list: folded, with its count.
+                      <details>
+                        <summary className="eyebrow">Not yet ({notYet.length})</summary>
+                        <ul>
+                          {notYet.map((a) => (
+                            <li key={a.studentId}>{a.name}</li>
+                          ))}
+                        </ul>
+                      </details>
+                    ) : (
+                      <>
+                        <p className="eyebrow">Not yet</p>
+                        <ul>
+                          {notYet.map((a) => (
+                            <li key={a.studentId}>{a.name}</li>
+                          ))}
+                        </ul>
+                      </>
+                    )}
                   </div>
                 ) : null}
               </div>
