@@ -148,6 +148,7 @@ try {
       PORT: String(port),
       DATABASE_URL: db.ownerUrl,
       APP_DATABASE_URL: db.appUrl,
+      FILE_URL_SECRET: "bench-file-url-secret-0123456789abcdef",
       DATA_DIR: dataDir,
       SEED: "none",
       JOBS: "off",

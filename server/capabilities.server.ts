@@ -12,13 +12,14 @@ import { hashPassword, verifyPassword } from "../app/utils/password.server";
 import { hashToken } from "../app/utils/tokens.server";
 import { OPERATOR_COOKIE, operatorLucia, readCookie, schoolSessionAccount } from "../app/utils/sessions.server";
 import { publicAddressOf, publicLinks } from "../tenants/links";
-import type { RequestLinks, SchoolBoundDb, Services, Tenant, TenantContext } from "./context";
+import type { RequestLinks, SchoolBoundDb, SchoolFiles, Services, Tenant, TenantContext } from "./context";
 import type { Platform, SchoolSummary } from "./db/privileged.server";
 import type { Tx } from "./db/school-db.server";
 import { type CheckoutInput, type RefundInput, PaymentError, fromStripeError, refundPayment, startCheckout } from "../app/models/payments.server";
 import { startConnectOnboarding } from "./payments/connect.server";
 import { type PayReport, PayModelError, payPayRun, startTeacherOnboarding, sweepHeld } from "../app/models/teacher-pay.server";
 import type { PaymentsMode } from "./services/payments.server";
+import type { FileSigner } from "./services/file-urls.server";
 
 export interface OperatorIdentity {
   id: string;
@@ -281,6 +282,17 @@ function schoolPlatform(platform: Platform, db: SchoolBoundDb, secure: boolean):
   });
 }
 
+/** The signer bound to one school: its addresses never verify on another school's host. */
+function schoolFiles(signer: FileSigner, schoolId: string): SchoolFiles {
+  return Object.freeze({
+    signedPath(resourceId: string, viewerId: string) {
+      const { exp, sig } = signer.sign({ schoolId, resourceId, viewerId });
+      return `/files/resources/${encodeURIComponent(resourceId)}?exp=${exp}&sig=${sig}`;
+    },
+    check: (resourceId: string, viewerId: string, exp: string | null, sig: string | null) => signer.verify({ schoolId, resourceId, viewerId }, exp, sig),
+  });
+}
+
 /** Only `schoolId` and `run` of the school's SchoolDb: the client behind it stays in this closure. */
 function boundDb(platform: Platform, schoolId: string): SchoolBoundDb {
   const db = platform.schoolDb(schoolId);
@@ -313,6 +325,7 @@ export function tenantContext(services: Services, tenant: Tenant): TenantContext
     operator: operatorCapabilities(platform, tenant, auth),
     schoolPlatform: db ? schoolPlatform(platform, db, secure) : null,
     payments: db ? schoolPayments(services, db, secure) : null,
+    files: db ? schoolFiles(services.fileSigner, db.schoolId) : null,
     settings: Object.freeze({ RATE_LIMIT_SIGNIN: env.RATE_LIMIT_SIGNIN, RATE_LIMIT_WINDOW_SECONDS: env.RATE_LIMIT_WINDOW_SECONDS, devMailbox: env.devMailbox }),
   };
 }

@@ -18,6 +18,7 @@ import type { Mailer } from "./services/email.server";
 import type { RateLimiter } from "./services/rate-limit.server";
 import type { Storage } from "./services/storage.server";
 import type { Payments } from "./services/payments.server";
+import type { FileSigner, SignatureCheck } from "./services/file-urls.server";
 import type { OperatorAuth, OperatorCapabilities, SchoolPayments, SchoolPlatform } from "./capabilities.server";
 
 export type Tenant = { kind: "platform" } | { kind: "school"; school: SchoolSummary; brand: Brand };
@@ -34,6 +35,15 @@ export interface Services {
   storage: Storage;
   /** Online payments: the Stripe SDK (Stripe, or the local stand-in), or off. */
   payments: Payments;
+  /** Signs and checks the short-lived addresses of private files. */
+  fileSigner: FileSigner;
+}
+
+/** Signed addresses of THIS school's private files (server/services/file-urls.server.ts). */
+export interface SchoolFiles {
+  /** The address of a resource's file for `viewerId`, valid for a few minutes. */
+  signedPath(resourceId: string, viewerId: string): string;
+  check(resourceId: string, viewerId: string, exp: string | null, sig: string | null): SignatureCheck;
 }
 
 /** The school-bound database as routes see it: run work in this school's RLS-bound transaction. */
@@ -62,6 +72,8 @@ export interface TenantContext {
   schoolPlatform: SchoolPlatform | null;
   /** Online payments for THIS school (Stripe Connect); null on the platform's domain. */
   payments: SchoolPayments | null;
+  /** Signed addresses of this school's private files; null on the platform's domain. */
+  files: SchoolFiles | null;
   /** The few settings routes act on (never the whole environment: it holds database addresses). */
   settings: RequestSettings;
 }

@@ -79,6 +79,12 @@ const schema = z
     UPSTASH_REDIS_REST_URL: optional,
     UPSTASH_REDIS_REST_TOKEN: optional,
     UPLOADTHING_TOKEN: optional,
+    /**
+     * The key signing short-lived addresses of private files (learning resources), at
+     * least 32 characters. Required in production (every server must share it);
+     * elsewhere a random one per process.
+     */
+    FILE_URL_SECRET: optional,
     /** Tests only: UploadThing's API and ingest servers (a local stand-in). */
     UPLOADTHING_API_URL: optional,
     UPLOADTHING_INGEST_URL: optional,
@@ -145,6 +151,11 @@ const schema = z
     }
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: "custom", path: ["STRIPE_WEBHOOK_SECRET"], message: "required with STRIPE_SECRET_KEY (the webhook endpoint's signing secret, whsec_…)" });
+    }
+    if (env.FILE_URL_SECRET !== undefined && env.FILE_URL_SECRET.length < 32) {
+      ctx.addIssue({ code: "custom", path: ["FILE_URL_SECRET"], message: "use at least 32 random characters (e.g. `openssl rand -base64 32`)" });
+    } else if (env.NODE_ENV === "production" && !env.FILE_URL_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["FILE_URL_SECRET"], message: "required in production: at least 32 random characters (e.g. `openssl rand -base64 32`), the same on every server" });
     }
     if (env.UPSTASH_REDIS_REST_URL && !env.UPSTASH_REDIS_REST_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["UPSTASH_REDIS_REST_TOKEN"], message: "required with UPSTASH_REDIS_REST_URL" });

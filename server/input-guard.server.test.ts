@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { inputGuard } from "./input-guard.server";
+import { inputGuard, LARGE_BODIES } from "./input-guard.server";
 
 /** An app whose every route answers what it received, behind the guard. */
 function guarded(maxBodyBytes = 1000) {
@@ -83,6 +83,23 @@ describe("inputGuard", () => {
     });
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/could not be read/);
+  });
+
+  it("lets the resource upload forms, and only them, take files past the general limit", async () => {
+    const app = new Hono();
+    app.use("*", inputGuard({ maxBodyBytes: 1000, largeBodies: [{ path: LARGE_BODIES[0].path, maxBodyBytes: 5000 }] }));
+    app.all("*", (c) => c.text("ok"));
+    const body = () => {
+      const f = new FormData();
+      f.set("file", new File([new Uint8Array(3000)], "track.wav"));
+      return f;
+    };
+    for (const path of ["/teach/resources/new", "/admin/resources/new", "/teach/resources/cl0abc123/edit"]) {
+      expect((await app.request(`http://h${path}`, { method: "POST", body: body() })).status, path).toBe(200);
+    }
+    for (const path of ["/admin/settings/branding", "/teach/resources", "/family/resources", "/teach/resources/new/x"]) {
+      expect((await app.request(`http://h${path}`, { method: "POST", body: body() })).status, path).toBe(413);
+    }
   });
 
   it("answers 413 to a body over the limit, declared or streamed", async () => {

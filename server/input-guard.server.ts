@@ -18,10 +18,18 @@ import type { Context, MiddlewareHandler } from "hono";
 export interface InputGuardOptions {
   /** Largest body accepted, in bytes (uploads included). */
   maxBodyBytes: number;
+  /** Larger limits for the few paths that take large files (matched on the path). */
+  largeBodies?: readonly { path: RegExp; maxBodyBytes: number }[];
 }
 
 /** Default body limit: above every route's own limit (a 2 MB roster file, a 1 MB logo), so those routes explain themselves. */
 export const MAX_BODY_BYTES = 8_000_000;
+
+/**
+ * Sharing a learning resource takes a file of up to 40 MB (app/domain/resources.ts,
+ * FILE_RULES): its forms get a little more, so the route explains its own limits.
+ */
+export const LARGE_BODIES = [{ path: /^\/(?:teach|admin)\/resources\/(?:new|[A-Za-z0-9_-]+\/edit)$/, maxBodyBytes: 42_000_000 }] as const;
 
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
@@ -30,7 +38,7 @@ const CONTROL_IN_ADDRESS = /[\u0000-\u001F\u007F]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_IN_FORM = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
-export function inputGuard(opts: InputGuardOptions = { maxBodyBytes: MAX_BODY_BYTES }): MiddlewareHandler {
+export function inputGuard(opts: InputGuardOptions = { maxBodyBytes: MAX_BODY_BYTES, largeBodies: LARGE_BODIES }): MiddlewareHandler {
   return async (c, next) => {
     const addressProblem = checkAddress(c.req.url);
     if (addressProblem) return refuse(c, 400, "This address cannot be opened", addressProblem);
@@ -48,9 +56,11 @@ export function inputGuard(opts: InputGuardOptions = { maxBodyBytes: MAX_BODY_BY
       );
     }
 
-    const body = await readLimited(c.req.raw, opts.maxBodyBytes);
+    const path = new URL(c.req.url).pathname;
+    const maxBodyBytes = opts.largeBodies?.find((l) => l.path.test(path))?.maxBodyBytes ?? opts.maxBodyBytes;
+    const body = await readLimited(c.req.raw, maxBodyBytes);
     if (body === "too-large") {
-      return refuse(c, 413, "That is too much at once", `The form is too large (over ${formatBytes(opts.maxBodyBytes)}). Send less at a time, or a smaller file.`);
+      return refuse(c, 413, "That is too much at once", `The form is too large (over ${formatBytes(maxBodyBytes)}). Send less at a time, or a smaller file.`);
     }
 
     let form: FormData;

@@ -7,6 +7,7 @@ import { createClock } from "./services/clock.server";
 import { Mailer } from "./services/email.server";
 import { createRateLimiter } from "./services/rate-limit.server";
 import { createStorage } from "./services/storage.server";
+import { createFileSigner } from "./services/file-urls.server";
 import { createPayments } from "./services/payments.server";
 import { PLATFORM_ROLE } from "./db/rls";
 
@@ -40,8 +41,10 @@ export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "ap
       // Not in Env (optional, for tests against a local stand-in); UTApi reads the same names.
       uploadthingApiUrl: process.env.UPLOADTHING_API_URL || undefined,
       uploadthingIngestUrl: process.env.UPLOADTHING_INGEST_URL || undefined,
+      uploadthingUfsHost: process.env.UPLOADTHING_UFS_HOST || undefined,
     }),
     payments,
+    fileSigner: createFileSigner(env.FILE_URL_SECRET),
     clients: { platform: owner, app },
     async close() {
       await Promise.all([owner.$disconnect(), app.$disconnect(), payments.close()]);

@@ -21,6 +21,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/admin/requests", label: "Requests" },
     { to: "/admin/attendance", label: "Attendance" },
     { to: "/admin/messages", label: "Messages" },
+    { to: "/admin/resources", label: "Resources" },
     { to: "/admin/reports", label: "Reports" },
     { to: "/admin/billing", label: "Billing" },
     { to: "/admin/pay", label: "Pay" },
@@ -34,6 +35,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/teach/today", label: "Today" },
     { to: "/teach/week", label: "My week" },
     { to: "/teach/students", label: "Students" },
+    { to: "/teach/resources", label: "Resources" },
     { to: "/teach/availability", label: "Availability" },
     { to: "/teach/profile", label: "Profile" },
     { to: "/teach/pay", label: "Pay" },
@@ -43,6 +45,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
   PARENT: [
     { to: "/family", label: "My family" },
     { to: "/family/schedule", label: "Schedule" },
+    { to: "/family/resources", label: "Resources" },
     { to: "/family/makeups", label: "Make-ups" },
     { to: "/family/progress", label: "Progress" },
     { to: "/family/billing", label: "Billing" },
@@ -53,6 +56,7 @@ const SCHOOL_NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/family", label: "My lessons" },
     { to: "/family/schedule", label: "Schedule" },
     { to: "/family/progress", label: "Progress" },
+    { to: "/family/resources", label: "Resources" },
     { to: "/account/notifications", label: "Reminders" },
   ],
 };

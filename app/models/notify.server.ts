@@ -8,10 +8,11 @@ import type { Mailer } from "../../server/services/email.server";
  * With `reminders`, only people who keep `lessonReminders` on: a parentEmail that is
  * some user's login follows that user's choice; one with no account follows the
  * family admin's choice (it has no setting of its own), or is kept without a family.
- * With `schoolMessages`, the same for the "school messages" choice instead.
+ * With `schoolMessages`, the same for the "school messages" choice instead; with
+ * `resources`, for the "new learning resources" choice.
  */
-export async function familyAddresses(tx: Tx, studentIds: string[], opts: { reminders?: boolean; schoolMessages?: boolean } = {}): Promise<Map<string, string[]>> {
-  const choice = opts.schoolMessages ? "schoolMessages" : opts.reminders ? "lessonReminders" : null;
+export async function familyAddresses(tx: Tx, studentIds: string[], opts: { reminders?: boolean; schoolMessages?: boolean; resources?: boolean } = {}): Promise<Map<string, string[]>> {
+  const choice = opts.resources ? "resourceEmails" : opts.schoolMessages ? "schoolMessages" : opts.reminders ? "lessonReminders" : null;
   const students = await tx.student.findMany({
     where: { id: { in: studentIds } },
     select: {
@@ -23,21 +24,22 @@ export async function familyAddresses(tx: Tx, studentIds: string[], opts: { remi
           passwordHash: true,
           lessonReminders: true,
           schoolMessages: true,
+          resourceEmails: true,
           familyGroup: {
             select: {
-              admin: { select: { email: true, lessonReminders: true, schoolMessages: true } },
-              members: { where: { role: "PARENT" }, select: { email: true, lessonReminders: true, schoolMessages: true } },
+              admin: { select: { email: true, lessonReminders: true, schoolMessages: true, resourceEmails: true } },
+              members: { where: { role: "PARENT" }, select: { email: true, lessonReminders: true, schoolMessages: true, resourceEmails: true } },
             },
           },
         },
       },
     },
   });
-  const wants = (person: { lessonReminders: boolean; schoolMessages: boolean }) => !choice || person[choice];
+  const wants = (person: { lessonReminders: boolean; schoolMessages: boolean; resourceEmails: boolean }) => !choice || person[choice];
   let contactChoice = new Map<string, boolean>();
   if (choice) {
     const contacts = [...new Set(students.map((s) => s.parentEmail?.toLowerCase()).filter((e): e is string => Boolean(e)))];
-    const users = contacts.length ? await tx.user.findMany({ where: { email: { in: contacts } }, select: { email: true, lessonReminders: true, schoolMessages: true } }) : [];
+    const users = contacts.length ? await tx.user.findMany({ where: { email: { in: contacts } }, select: { email: true, lessonReminders: true, schoolMessages: true, resourceEmails: true } }) : [];
     contactChoice = new Map(users.map((u) => [u.email, u[choice]]));
   }
   const out = new Map<string, string[]>();

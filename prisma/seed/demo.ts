@@ -22,6 +22,8 @@ import { hashToken } from "../../app/utils/tokens.server";
 import type { Services } from "../../server/context";
 import type { Tx } from "../../server/db/school-db.server";
 import { Mailer } from "../../server/services/email.server";
+import { createStorage, type Storage } from "../../server/services/storage.server";
+import { seedResources } from "./resources";
 import { publicAddressOf, publicLinks } from "../../tenants/links";
 
 export const DEMO_PASSWORD = "encore-demo";
@@ -281,7 +283,15 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
   });
   // Links in the seeded emails follow the server's configuration (PUBLIC_PROTOCOL, PUBLIC_PORT or PORT).
   const origin = publicLinks(publicAddressOf(services.env)).school(school);
-  await platform.schoolDb(school.id).run((tx) => buildSchool(tx, spec, opts, school.slug, origin), { timeout: 120_000 });
+  // Resources' files go where the server keeps them (the same storage settings).
+  const storage = createStorage({
+    dataDir: services.env.DATA_DIR,
+    uploadthingToken: services.env.UPLOADTHING_TOKEN,
+    uploadthingApiUrl: process.env.UPLOADTHING_API_URL || undefined,
+    uploadthingIngestUrl: process.env.UPLOADTHING_INGEST_URL || undefined,
+    uploadthingUfsHost: process.env.UPLOADTHING_UFS_HOST || undefined,
+  });
+  await platform.schoolDb(school.id).run((tx) => buildSchool(tx, spec, opts, school.slug, origin, { storage, schoolId: school.id }), { timeout: 120_000 });
   // The platform's fee on the school's online payments (the operator's to set).
   await platform.setPlatformFee(null, school.id, spec.currency === "USD" ? 250 : 300);
   await seedOnlinePayments(platform, school.id, spec, opts.now);
@@ -289,7 +299,7 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
   return school;
 }
 
-async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { passwordHash: string; now: Date }, slug: string, origin: string) {
+async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { passwordHash: string; now: Date }, slug: string, origin: string, files: { storage: Storage; schoolId: string }) {
   const zone = spec.timezone;
   await tx.school.updateMany({ data: { phone: spec.phone, website: spec.website, tagline: spec.tagline, about: spec.about, trialLessonMinutes: spec.trialLessonMinutes ?? null } });
 
@@ -499,26 +509,10 @@ async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { pa
   // Money: invoices, payments and the ledger are seeded by seedBilling and seedAccounts below; a teacher payout.
   await tx.payout.create({ data: { teacherId: teachers[0]!.id, amount: "1850.00", period: "2026-10", status: "COMPLETED", payoutDate: new Date("2026-11-05T15:00:00Z") } });
 
-  // Resources, awards, exams.
+  // Resources (prisma/seed/resources.ts), awards, exams.
   const firstLessonId = [...enrollmentsByLesson.keys()][0]!;
-  const score = await tx.resource.create({
-    data: {
-      title: "Minuet in G — score",
-      description: "Bach, BWV Anh. 114. Practise bars 1–16 hands separately first.",
-      type: "MUSIC_SCORE",
-      fileUrl: "/demo/minuet-in-g.pdf",
-      fileName: "minuet-in-g.pdf",
-      fileSize: 48_213,
-      fileMimeType: "application/pdf",
-      visibility: "LESSON_GROUP",
-    },
-    select: { id: true },
-  });
-  await tx.resource.create({
-    data: { title: "Practice guide", type: "PRACTICE_GUIDE", fileUrl: "/demo/practice-guide.pdf", fileName: "practice-guide.pdf", visibility: "PUBLIC_SCHOOL" },
-  });
+  await seedResources(tx, files.storage, { schoolId: files.schoolId, adminId: admin.id, studentId: families[0]!.students[0]!.id, now });
   const firstStudent = families[0]!.students[0]!;
-  await tx.resourceAccess.create({ data: { resourceId: score.id, lessonId: firstLessonId, studentId: firstStudent.id, accessCount: 3, lastAccessedAt: now } });
 
   // A family's request for individual lessons, waiting in the admin's queue.
   const requesting = families[families.length - 1]!;

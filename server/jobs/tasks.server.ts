@@ -8,6 +8,7 @@ import { familyAddresses } from "../../app/models/notify.server";
 import { remindExpiringCredits } from "../../app/models/makeups.server";
 import { extendHorizon } from "../../app/models/scheduling.server";
 import { runOverdue } from "../../app/models/overdue.server";
+import { announceReleases } from "../../app/models/resources.server";
 import { isOverdueHour } from "../../app/domain/overdue";
 import { toLocalDate } from "../../app/domain/time";
 import { publicAddressOf, publicLinks } from "../../tenants/links";
@@ -192,6 +193,37 @@ export async function runOverdueInvoices(
       report.overdueInvoices += r.overdueInvoices;
       report.reminders += r.reminders;
       report.lateFees += r.lateFees;
+    } catch (error) {
+      report.errors.push({ schoolId: school.id, error: (error as Error).message });
+    }
+  }
+  return report;
+}
+
+// ---- resource releases -------------------------------------------------------------------
+
+export interface ReleaseReport {
+  schools: number;
+  resources: number;
+  emails: number;
+  errors: { schoolId: string; error: string }[];
+}
+
+/**
+ * Announces every learning resource released by `now` and not yet announced, once per
+ * resource (app/models/resources.server.ts, announceReleases): runs every minute, so a
+ * release is emailed within a minute of its time; a retry or a second server sends
+ * nothing twice.
+ */
+export async function announceResourceReleases(services: JobServices & Pick<Services, "env">, now: Date, opts: TaskScope = {}): Promise<ReleaseReport> {
+  const links = publicLinks(publicAddressOf(services.env));
+  const schools = await services.platform.listActiveSchools(opts);
+  const report: ReleaseReport = { schools: schools.length, resources: 0, emails: 0, errors: [] };
+  for (const school of schools) {
+    try {
+      const r = await services.platform.schoolDb(school.id).run((tx) => announceReleases(tx, services.mailer, { now, origin: links.school(school), school }), { timeout: 120_000 });
+      report.resources += r.resources;
+      report.emails += r.emails;
     } catch (error) {
       report.errors.push({ schoolId: school.id, error: (error as Error).message });
     }

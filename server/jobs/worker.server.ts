@@ -8,14 +8,15 @@
 //   lesson-reminders  hourly: lessons starting 24–25 hours after the tick
 //   overdue-invoices  hourly: each school at 09:00 its own time: late fees and overdue reminders
 //   held-sweeps       hourly: each school's automatic sweep of held money on its schedule (teacher pay)
+//   resource-releases every minute: learning resources released since, announced once by email
 import PgBoss from "pg-boss";
 import type { Services } from "../context";
 import type { Logger } from "../log.server";
 import { processStripeEvents } from "./stripe-events.server";
 import { runHeldSweeps } from "./held-sweeps.server";
-import { deliverQueuedEmails, extendAllHorizons, floorToHour, runOverdueInvoices, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
+import { announceResourceReleases, deliverQueuedEmails, extendAllHorizons, floorToHour, runOverdueInvoices, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
 
-export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices", "stripe-events", "held-sweeps"] as const;
+export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices", "stripe-events", "held-sweeps", "resource-releases"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface Jobs {
@@ -52,6 +53,8 @@ const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> 
   "stripe-events": { cron: "* * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 } },
   // Hourly; a school sweeps once on a sweep day of its schedule (its local date is recorded).
   "held-sweeps": { cron: "30 * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 30 * 60 } },
+  // Every minute; each resource is claimed and marked in its school's transaction, so it is announced once.
+  "resource-releases": { cron: "* * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 } },
 };
 
 export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env" | "clock" | "payments">, opts: StartOptions): Promise<Jobs> {
@@ -135,6 +138,12 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
     if (r.swept) log("held-sweeps").info({ swept: r.swept }, "held money swept");
     for (const e of r.errors) log("held-sweeps").error({ schoolId: e.schoolId, error: e.error }, "school failed");
     return { swept: r.swept, failed: r.errors.length };
+  });
+  await boss.work("resource-releases", polling, async () => {
+    const r = await announceResourceReleases(services, services.clock.now(), scope);
+    if (r.resources) log("resource-releases").info({ resources: r.resources, emails: r.emails }, "resource releases announced");
+    for (const e of r.errors) log("resource-releases").error({ schoolId: e.schoolId, error: e.error }, "school failed");
+    return { resources: r.resources, emails: r.emails };
   });
 
   for (const [name, { cron }] of Object.entries(QUEUES)) await boss.schedule(name, cron, {}, { tz: "UTC" });

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkImage, createStorage, isStorageError, LocalStorage, MAX_UPLOAD_BYTES, sniffType, StorageError, uploadsHandler, UploadThingStorage } from "./storage.server";
+import { checkImage, createStorage, isStorageError, LocalStorage, MAX_UPLOAD_BYTES, parseRange, sniffType, StorageError, uploadsHandler, UploadThingStorage } from "./storage.server";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]);
@@ -97,6 +97,40 @@ describe("the local folder", () => {
     }
   });
 
+  it("keeps private files outside the public folder, never served at /uploads, read back whole or by range", async () => {
+    const storage = createStorage({ dataDir: dir }) as LocalStorage;
+    const bytes = new TextEncoder().encode("RIFF....WAVEfmt 0123456789");
+    const { key } = await storage.putPrivate("school_1/resource-abc", bytes, "audio/wav");
+    expect(key).toBe("school_1/resource-abc.wav");
+    expect(storage.privateRoot).toBe(path.join(dir, "private"));
+    const app = new Hono();
+    app.on(["GET", "HEAD"], "/uploads/*", uploadsHandler(storage));
+    for (const probe of [`/uploads/${key}`, `/uploads/school_1/..%2f..%2fprivate%2f${key}`, `/uploads/../private/${key}`]) {
+      expect((await app.request(`http://harmony.localhost${probe}`)).status, probe).toBe(404);
+    }
+    const whole = (await storage.readPrivate(key, "audio/wav"))!;
+    expect([whole.size, whole.start, whole.end]).toEqual([bytes.byteLength, 0, bytes.byteLength - 1]);
+    expect(new Uint8Array(await new Response(whole.body).arrayBuffer())).toEqual(bytes);
+    const part = (await storage.readPrivate(key, "audio/wav", { start: 4, end: 7 }))!;
+    expect(new TextDecoder().decode(await new Response(part.body).arrayBuffer())).toBe("....");
+    expect(await storage.readPrivate("school_1/../x.wav", "audio/wav")).toBeNull();
+    expect(await storage.readPrivate("school_1/missing.wav", "audio/wav")).toBeNull();
+    await expect(storage.putPrivate("../school_1/x", bytes, "audio/wav")).rejects.toThrow(StorageError);
+    await storage.deletePrivate(key);
+    expect(await storage.readPrivate(key, "audio/wav")).toBeNull();
+  });
+
+  it("reads one Range header against the file's size", () => {
+    expect(parseRange(null, 100)).toBeNull();
+    expect(parseRange("bytes=0-9", 100)).toEqual({ start: 0, end: 9 });
+    expect(parseRange("bytes=90-", 100)).toEqual({ start: 90, end: 99 });
+    expect(parseRange("bytes=90-500", 100)).toEqual({ start: 90, end: 99 });
+    expect(parseRange("bytes=-10", 100)).toEqual({ start: 90, end: 99 });
+    expect(parseRange("bytes=100-", 100)).toBe("unsatisfiable");
+    expect(parseRange("bytes=0-1,5-6", 100)).toBeNull();
+    expect(parseRange("items=0-1", 100)).toBeNull();
+  });
+
   it("refuses keys outside a school's folder", async () => {
     const storage = new LocalStorage(path.join(dir, "uploads"));
     await expect(storage.put("../x/logo", PNG)).rejects.toThrow(StorageError);
@@ -108,7 +142,9 @@ describe("the local folder", () => {
 describe("UploadThing", () => {
   let server: ServerType;
   let base = "";
-  const received: { method: string; path: string; fileName: string | null; fileType: string | null; size: number }[] = [];
+  const received: { method: string; path: string; fileName: string | null; fileType: string | null; size: number; acl?: string | null }[] = [];
+  const stored = new Map<string, Uint8Array<ArrayBuffer>>();
+  const signedReads: string[] = [];
 
   beforeAll(async () => {
     // A stand-in for UploadThing's ingest server: takes the presigned PUT, answers the file's URLs.
@@ -123,9 +159,23 @@ describe("UploadThing", () => {
         fileName: url.searchParams.get("x-ut-file-name"),
         fileType: decodeURIComponent(url.searchParams.get("x-ut-file-type") ?? ""), // UploadThing encodes it twice
         size: file.size,
+        acl: url.searchParams.get("x-ut-acl"),
       });
       const key = c.req.param("key");
+      stored.set(key, new Uint8Array(await file.arrayBuffer()));
       return c.json({ url: `https://utfs.io/f/${key}`, appUrl: `https://utfs.io/a/app/${key}`, ufsUrl: `https://app.ufs.sh/f/${key}`, fileHash: "hash" });
+    });
+    // UFS serving a private file: only on a signed URL (the signature itself is UploadThing's to check).
+    ingest.get("/a/app/:key", (c) => {
+      const url = new URL(c.req.url);
+      if (!url.searchParams.get("signature")) return c.text("Forbidden", 403);
+      signedReads.push(url.pathname + url.search);
+      const bytes = stored.get(c.req.param("key"));
+      if (!bytes) return c.text("Not found", 404);
+      const m = /bytes=(\d+)-(\d+)/.exec(c.req.header("range") ?? "");
+      if (!m) return c.body(bytes, 200, { "Content-Length": String(bytes.byteLength) });
+      const [start, end] = [Number(m[1]), Number(m[2])];
+      return c.body(bytes.subarray(start, end + 1), 206, { "Content-Range": `bytes ${start}-${end}/${bytes.byteLength}` });
     });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: ingest.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
@@ -158,5 +208,15 @@ describe("UploadThing", () => {
   it("reports a failed upload as a StorageError", async () => {
     const storage = new UploadThingStorage({ token, apiUrl: "http://127.0.0.1:1", ingestUrl: "http://127.0.0.1:1" });
     await expect(storage.put("school_1/logo", PNG)).rejects.toMatchObject({ reason: "upload-failed" });
+  });
+  it("uploads private files with the private ACL and reads them back on a signed URL, never handing one out", async () => {
+    const storage = createStorage({ dataDir: "/nonexistent", uploadthingToken: token, uploadthingApiUrl: base, uploadthingIngestUrl: base, uploadthingUfsHost: base.replace("http://127.0.0.1", "localhost") });
+    const bytes = new TextEncoder().encode("%PDF-1.4 private");
+    const { key } = await storage.putPrivate("school_1/resource-xyz", bytes, "application/pdf");
+    expect(received.at(-1)).toMatchObject({ method: "PUT", fileName: "school_1-resource-xyz.pdf", fileType: "application/pdf", acl: "private" });
+    const read = (await storage.readPrivate(key, "application/pdf", { start: 0, end: 3 }))!;
+    expect(new TextDecoder().decode(await new Response(read.body).arrayBuffer())).toBe("%PDF");
+    expect(read).toMatchObject({ size: bytes.byteLength, start: 0, end: 3 });
+    expect(signedReads.at(-1)).toMatch(new RegExp(`^/a/app/${key}\\?.*signature=`));
   });
 });

@@ -29,7 +29,8 @@ export function databaseServices(): RunningServices {
   if (!dataDir) throw new Error("E2E_DATA_DIR is not set: run the journeys through playwright.config.ts");
   const { DATABASE_URL, APP_DATABASE_URL } = JSON.parse(readFileSync(path.join(dataDir, "databases.json"), "utf8")) as Record<string, string>;
   // The same public links as the server under test (tests/e2e playwright.config.ts).
-  const env = loadEnv({ NODE_ENV: "test", SEED: "none", DATABASE_URL, APP_DATABASE_URL, PUBLIC_PROTOCOL: "http", PUBLIC_PORT: String(PORT), DATABASE_POOL_SIZE: "2", CLOCK_START });
+  // DATA_DIR: the server's, so the seeded resources' files are where the server reads them.
+  const env = loadEnv({ NODE_ENV: "test", SEED: "none", DATABASE_URL, APP_DATABASE_URL, PUBLIC_PROTOCOL: "http", PUBLIC_PORT: String(PORT), DATABASE_POOL_SIZE: "2", CLOCK_START, DATA_DIR: dataDir });
   services = createServices(env, { ownerUrl: DATABASE_URL!, appUrl: APP_DATABASE_URL! });
   return services;
 }

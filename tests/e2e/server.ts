@@ -24,7 +24,7 @@ const databases = { DATABASE_URL: pgServer.url, APP_DATABASE_URL: roleUrl(pgServ
 writeFileSync(path.join(dataDir, "databases.json"), JSON.stringify(databases));
 const child = spawn(process.execPath, ["build/server.js"], {
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production", ...databases },
+  env: { ...process.env, NODE_ENV: "production", FILE_URL_SECRET: process.env.FILE_URL_SECRET ?? "e2e-file-url-secret-0123456789abcdef", ...databases },
 });
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", async (code) => {

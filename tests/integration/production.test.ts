@@ -31,7 +31,7 @@ function dbUrl(base: string, user: string, password: string, database: string) {
 
 /** A clean environment: nothing from the developer's shell reaches the server. */
 function prodEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", PUBLIC_PROTOCOL: "http", ...extra };
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", PUBLIC_PROTOCOL: "http", FILE_URL_SECRET: "production-test-file-url-secret-0123456789", ...extra };
 }
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {

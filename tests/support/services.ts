@@ -1,4 +1,7 @@
 // Real services for an integration test, on the database the global setup made.
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { inject } from "vitest";
 import type { AppLoadContext } from "@remix-run/node";
 import { tenantContext } from "../../server/capabilities.server";
@@ -10,7 +13,9 @@ import { TEST_CLOCK_START } from "./clock";
 
 export function testServices(overrides: Record<string, string> = {}): RunningServices {
   // The environment names the test database, as a deployment's would (production requires it).
-  const env = loadEnv({ NODE_ENV: "test", SEED: "none", DATABASE_URL: inject("ownerUrl"), APP_DATABASE_URL: inject("appUrl"), CLOCK_START: TEST_CLOCK_START, ...overrides });
+  // Files (logos, seeded resources) go to a folder of the test's own, never the developer's .data.
+  const dataDir = overrides.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "encore-test-files-"));
+  const env = loadEnv({ NODE_ENV: "test", SEED: "none", DATABASE_URL: inject("ownerUrl"), APP_DATABASE_URL: inject("appUrl"), CLOCK_START: TEST_CLOCK_START, ...overrides, DATA_DIR: dataDir });
   return createServices(env, { ownerUrl: inject("ownerUrl"), appUrl: inject("appUrl") });
 }
 
