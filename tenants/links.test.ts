@@ -3,8 +3,8 @@ import { loadEnv } from "../server/env.server";
 import { publicAddressOf, publicLinks } from "./links";
 
 const linksFor = (vars: { NODE_ENV: "development" | "production" } & Record<string, string>) => publicLinks(
-    // Production requires both database addresses; these are never connected to here.
-    publicAddressOf(loadEnv({ SEED: "none", DATABASE_URL: "postgresql://owner@db/encore", APP_DATABASE_URL: "postgresql://encore_app@db/encore", ...vars })),
+    // Production requires both database addresses (never connected to here) and the file-address secret.
+    publicAddressOf(loadEnv({ SEED: "none", DATABASE_URL: "postgresql://owner@db/encore", APP_DATABASE_URL: "postgresql://encore_app@db/encore", FILE_URL_SECRET: "links-test-file-url-secret-0123456789", ...vars })),
   );
 
 describe("public links", () => {

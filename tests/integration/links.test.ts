@@ -20,7 +20,7 @@ import { loadContextFor, testServices } from "../support/services";
 
 const plain = testServices(); // NODE_ENV=test, PORT 3000: links on port 3000
 const behindTls = testServices({ PUBLIC_PROTOCOL: "https" });
-const production = testServices({ NODE_ENV: "production", PORT: "3000" });
+const production = testServices({ NODE_ENV: "production", PORT: "3000", FILE_URL_SECRET: "links-test-file-url-secret-0123456789" });
 const port4000 = testServices({ PORT: "4000" });
 let harmony: SchoolSummary;
 
