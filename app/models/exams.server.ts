@@ -166,15 +166,19 @@ export async function withdrawExam(tx: Tx, input: { examRequestId: string; actor
  * the school's zone, and the place. The family is told by email either way.
  */
 export async function bookExam(tx: Tx, mailer: Mailer, input: { examRequestId: string; date: LocalDate; time: string; place: string; actor: Actor; now: Date }) {
-  const current = await tx.examRequest.findUnique({ where: { id: input.examRequestId }, select: { status: true } });
-  const rebooking = current?.status === "SCHEDULED";
+  // The row lock first, then the status: a booking changed while another admin marks the exam
+  // sat (or records its result) waits for that, then sees it and is refused.
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "ExamRequest" WHERE "id" = ${input.examRequestId} FOR NO KEY UPDATE`;
+  if (!rows.length) throw new ExamError("That exam entry does not exist any more. Reload the page.", null, 404);
+  const current = await tx.examRequest.findUniqueOrThrow({ where: { id: input.examRequestId }, select: { status: true } });
+  const rebooking = current.status === "SCHEDULED";
   if (rebooking && examActor(input.actor) !== "ADMIN") throw new ExamError("Only an admin can do this.", null, 403);
   const entry = rebooking
     ? await tx.examRequest.findUniqueOrThrow({ where: { id: input.examRequestId }, select: { id: true, status: true, studentId: true, board: true, grade: true, instrument: true, session: true } })
     : await lockForMove(tx, input.examRequestId, "SCHEDULED", input.actor);
   const { fmt, name: school, timezone } = await schoolFacts(tx);
   const at = localDateTimeToUtc(input.date, input.time, timezone);
-  await tx.examRequest.update({ where: { id: entry.id }, data: { status: "SCHEDULED", examDate: at, examPlace: input.place, bookedById: input.actor.id } });
+  await tx.examRequest.update({ where: { id: entry.id }, data: { ...(rebooking ? {} : { status: "SCHEDULED" as const }), examDate: at, examPlace: input.place, bookedById: input.actor.id } });
   if (!rebooking) await recordMove(tx, { examRequestId: entry.id, from: entry.status, to: "SCHEDULED", actorId: input.actor.id, now: input.now });
   const student = await studentName(tx, entry.studentId);
   const title = entryTitle(entry);

@@ -13,7 +13,7 @@ import type { Tx } from "../../server/db/school-db.server";
 import type { Mailer } from "../../server/services/email.server";
 import { BillingModelError, allocateFreeCredit, familyEntries, toDecimal, writeEntries } from "./billing.server";
 import { instalmentPlan } from "./instalments.server";
-import { writeHeldEntry } from "./teacher-pay.server";
+import { heldFunding, paySettings, writeHeldEntry } from "./teacher-pay.server";
 
 export class PaymentError extends Error {
   constructor(
@@ -292,6 +292,24 @@ export async function refundPayment(tx: Tx, stripe: Stripe | null, input: Refund
   if (online && !stripe) throw new PaymentError("Online payments are switched off on this server, so this card payment cannot be refunded here.", 409);
   if (online && !payment.stripePaymentIntentId) throw new PaymentError("This online payment has no charge to refund.", 409);
 
+  if (online && !payment.stripeTransferId) {
+    // A held card payment's refund leaves what Encore holds for the school: never what approved
+    // pay runs or a sweep under way were promised (the pay settings' lock orders it with them).
+    await paySettings(tx, { lock: true });
+    const f = await heldFunding(tx);
+    const charged = money(payment.amountMinor ?? 0, payment.currency);
+    const fee = money(payment.platformFeeMinor ?? 0, payment.currency);
+    const refundedBefore = (payment.amountMinor ?? 0) - left;
+    const kept = (refunded: number) => platformFeeKept({ charged, fee, refunded: money(Math.min(refunded, charged.amountMinor), payment.currency) }).amountMinor;
+    const out = amount.amountMinor - (kept(refundedBefore) - kept(refundedBefore + amount.amountMinor));
+    if (out > f.available.amountMinor) {
+      const fmt = formatterFor(await schoolOf(tx));
+      throw new PaymentError(
+        `This refund would take ${fmt.moneyMinor(out, payment.currency)} from what Encore holds for the school, but only ${fmt.moneyMinor(Math.max(0, f.available.amountMinor), payment.currency)} is not already promised to approved teacher pay or a sweep. Nothing was refunded.`,
+        409,
+      );
+    }
+  }
   const refund = await tx.refund.create({
     data: { paymentId: payment.id, amountMinor: amount.amountMinor, currency: amount.currency, reason: input.reason, createdById: input.createdById, status: online ? "PENDING" : "SUCCEEDED" },
   });

@@ -206,6 +206,19 @@ async function recompute(tx: Tx, run: { id: string; periodStart: string; periodE
     paid.set(l.key, (paid.get(l.key) ?? 0) + l.amountMinor);
     included.add(l.occurrenceId);
   }
+  // Lessons of an earlier period that no run holds (a make-up booked into a period after
+  // its run was approved): paid now, as lines of this run. Only from the first approved period
+  // on: lessons before it predate paying teachers through Encore.
+  const first = await tx.payRun.findFirst({ where: { status: { in: ["APPROVED", "PAID"] }, id: { not: run.id } }, orderBy: { periodStart: "asc" }, select: { periodStart: true } });
+  if (first && first.periodStart < run.periodStart) {
+    const since = periodInstants({ start: first.periodStart, end: first.periodStart }, sch.timezone).from;
+    const late = (await tx.lessonOccurrence.findMany({
+      // (none in any other run: an earlier period's draft run pays its own)
+      where: { startsAt: { gte: since, lt: from }, payLines: { none: { runId: { not: run.id } } } },
+      select: occurrenceSelect,
+    })) as OccurrenceRow[];
+    occurrences.push(...late);
+  }
   const inPeriod = new Set(occurrences.map((o) => o.id));
   const earlierIds = [...included].filter((id) => !inPeriod.has(id));
   const earlier = earlierIds.length ? ((await tx.lessonOccurrence.findMany({ where: { id: { in: earlierIds }, startsAt: { lt: to } }, select: occurrenceSelect })) as OccurrenceRow[]) : [];
@@ -308,10 +321,15 @@ export async function removeAdjustment(tx: Tx, input: { runId: string; adjustmen
 
 // ---- the held balance ------------------------------------------------------------------------------
 
-/** What approved runs still owe through Stripe (transfers not yet made). */
+/**
+ * What is promised but not yet out of the held balance: approved runs' transfers not yet made,
+ * and sweeps begun whose transfer Stripe has not confirmed (their SWEEP entry is written only
+ * then; counting them here keeps their money from being promised to a run meanwhile).
+ */
 async function reservedMinor(tx: Tx) {
   const r = await tx.teacherPayment.aggregate({ where: { destination: { not: null }, status: { in: ["PENDING", "FAILED", "REVERSED"] } }, _sum: { amountMinor: true } });
-  return r._sum.amountMinor ?? 0;
+  const sweeping = await tx.sweep.aggregate({ where: { status: "PENDING" }, _sum: { amountMinor: true } });
+  return (r._sum.amountMinor ?? 0) + (sweeping._sum.amountMinor ?? 0);
 }
 
 export async function heldFunding(tx: Tx) {
@@ -353,9 +371,13 @@ export async function heldReconciliation(tx: Tx) {
   if (charged !== byKind("CHARGE")) problems.push(`Card payments held total ${m(charged)} but the ledger's charges are ${m(byKind("CHARGE"))}.`);
   const fees = cards.reduce((s, p) => s + (p.platformFeeMinor ?? 0), 0);
   if (fees !== byKind("PLATFORM_FEE")) problems.push(`Platform fees total ${m(fees)} but the ledger holds ${m(byKind("PLATFORM_FEE"))}.`);
+  // Refunds of held card payments: each refund Stripe made (not FAILED) is one REFUND entry.
+  const refunds = await tx.refund.aggregate({ where: { status: { not: "FAILED" }, payment: { method: "STRIPE", stripeTransferId: null } }, _sum: { amountMinor: true } });
+  if ((refunds._sum.amountMinor ?? 0) !== byKind("REFUND")) problems.push(`Refunds of card payments total ${m(refunds._sum.amountMinor ?? 0)} but the ledger's refunds are ${m(byKind("REFUND"))}.`);
   const held = heldBalance(sch.currency, entries);
-  const recomputed = entries.reduce((s, e) => s + HELD_SIGN[e.kind] * e.amountMinor, 0);
-  if (held.amountMinor !== recomputed) problems.push("The held balance does not equal its entries.");
+  const f = await heldFunding(tx);
+  if (held.amountMinor < 0) problems.push(`Encore holds less than nothing for the school (${m(held.amountMinor)}): more went out than came in.`);
+  else if (f.available.amountMinor < 0) problems.push(`Encore holds ${m(held.amountMinor)} for the school but ${m(f.reserved.amountMinor)} is promised to approved pay runs and sweeps under way.`);
   return {
     currency: sch.currency,
     heldMinor: held.amountMinor,
@@ -422,8 +444,14 @@ export interface PayReport {
 }
 
 const stripeMessage = (error: unknown) => String((error as { message?: unknown })?.message ?? error);
+/**
+ * Whether Stripe answered "no" for good. A 409 (the same idempotency key in flight from another
+ * call) and a 429 (rate limited) are not answers: the transfer may still be made under that key,
+ * so the payment stays PENDING and the next "Pay" reaches the same transfer.
+ */
 const isStripeRefusal = (error: unknown) => {
   const e = error as { type?: unknown; statusCode?: unknown };
+  if (e?.type === "StripeIdempotencyError" || e?.type === "StripeRateLimitError" || e?.statusCode === 409 || e?.statusCode === 429) return false;
   return e?.type === "StripeInvalidRequestError" || e?.type === "StripeCardError" || (typeof e?.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500);
 };
 
@@ -441,12 +469,22 @@ export async function recordTransfer(tx: Tx, teacherPaymentId: string, transfer:
   const amount = fromStripeAmount(transfer.amount, transfer.currency);
   // An earlier attempt's transfer (reversed, then retried): only its reversal entries are new.
   const earlier = Boolean(p.stripeTransferId && p.stripeTransferId !== transfer.id) || (p.status === "PENDING" && transfer.amount_reversed > 0);
-  const reversed = transfer.amount_reversed > 0;
-  if (!earlier && (p.status === "PENDING" || p.status === "FAILED" || (p.status === "SENT" && reversed))) {
-    changed = !reversed;
+  // Only a transfer reversed in full is REVERSED (a retry pays the whole amount again). A partial
+  // reversal leaves the payment SENT with a note, and the reconciliation reports the difference:
+  // a retry would overpay, so the rest is for the admin to settle.
+  const reversed = transfer.amount_reversed > 0 && transfer.amount_reversed >= transfer.amount;
+  const partlyReversed = transfer.amount_reversed > 0 && !reversed;
+  if (!earlier && (p.status === "PENDING" || p.status === "FAILED" || (p.status === "SENT" && transfer.amount_reversed > 0))) {
+    changed = !reversed && p.status !== "SENT";
+    const back = formatterFor(await schoolOf(tx)).moneyMinor(fromStripeAmount(transfer.amount_reversed, transfer.currency).amountMinor, amount.currency);
     await tx.teacherPayment.update({
       where: { id: p.id },
-      data: { status: reversed ? "REVERSED" : "SENT", stripeTransferId: transfer.id, paidAt: reversed ? null : (p.paidAt ?? now), failureMessage: reversed ? "The transfer was reversed. Retry to pay again." : null },
+      data: {
+        status: reversed ? "REVERSED" : "SENT",
+        stripeTransferId: transfer.id,
+        paidAt: reversed ? null : (p.paidAt ?? now),
+        failureMessage: reversed ? "The transfer was reversed. Retry to pay again." : partlyReversed ? `Part of this transfer (${back}) was reversed in Stripe; settle the difference with the teacher outside Encore.` : null,
+      },
     });
   }
   await writeHeldEntry(tx, { kind: "TEACHER_TRANSFER", amountMinor: amount.amountMinor, currency: amount.currency, postedAt: now, teacherPaymentId: p.id, stripeObjectId: transfer.id, memo: `Transfer to teacher (${p.idempotencyKey})`, idempotencyKey: `transfer:${transfer.id}` });

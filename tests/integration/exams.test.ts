@@ -98,6 +98,9 @@ describe("an exam entry from recommendation to result", () => {
     await expect(s.run((tx) => recordExamResult(tx, mailer, { examRequestId: entryId, result: "140", actor: admin, now: at("2031-04-02") }))).rejects.toThrow("you cannot record the result of it now");
     const awards = await s.run((tx) => tx.progressionAward.findMany({ where: { examRequestId: entryId }, select: { title: true, awardType: true, awardKey: true } }));
     expect(awards).toEqual([{ title: "ABRSM Grade 5 Piano: Merit", awardType: "EXAMINATION_PASS", awardKey: `exam:${entryId}` }]);
+    // A booking changed after the result (a stale form) is refused and leaves the result alone.
+    await expect(s.run((tx) => bookExam(tx, mailer, { examRequestId: entryId, date: "2031-03-12", time: "09:00", place: "Hall", actor: admin, now: at("2031-04-03") }))).rejects.toThrow();
+    expect((await s.run((tx) => tx.examRequest.findUniqueOrThrow({ where: { id: entryId }, select: { status: true } }))).status).toBe("RESULTS_RECEIVED");
   });
 
   it("keeps every move with who and when, and the app cannot rewrite it", async () => {

@@ -11,7 +11,7 @@ import { Hono } from "hono";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueInvoice } from "../../app/models/billing.server";
-import { startCheckout } from "../../app/models/payments.server";
+import { refundPayment, startCheckout } from "../../app/models/payments.server";
 import {
   addAdjustment,
   addPayRule,
@@ -354,5 +354,61 @@ describe("sweeps", () => {
     expect((await runIn(f, heldFunding)).swept.amountMinor).toBe(4_000);
     expect(await runIn(f, (tx) => tx.sweep.findMany({ select: { automatic: true, status: true } }))).toEqual([{ automatic: true, status: "SENT" }]);
     expect((await runIn(f, heldReconciliation)).problems).toEqual([]);
+  });
+});
+
+describe("what the held money is promised to", () => {
+  it("a sweep Stripe has not confirmed keeps its money from a run approved meanwhile", async () => {
+    const f = await makeSchool("sweeping", { teachers: 1, fund: 10_000 });
+    standin.interruptTransfers(0);
+    await expect(sweepHeld(db(f), stripe, { requestedById: f.adminId, automatic: false, now: NOW })).rejects.toThrow();
+    standin.interruptTransfers(null);
+    expect(await runIn(f, (tx) => tx.sweep.findFirstOrThrow({ select: { status: true, amountMinor: true } }))).toEqual({ status: "PENDING", amountMinor: 10_000 });
+    expect((await runIn(f, heldFunding)).available.amountMinor).toBe(0);
+    const { runId } = await runIn(f, (tx) => computePayRun(tx, { ...OCTOBER, now: NOW }));
+    await expect(runIn(f, (tx) => approvePayRun(tx, { runId, approvedById: f.adminId, now: NOW }))).rejects.toThrow(/\$30\.00 is missing/);
+  });
+
+  it("a card refund cannot take money promised to an approved run; within what is free it lands and reconciles", async () => {
+    const f = await makeSchool("refund", { teachers: 1, fund: 4_000 });
+    const { runId } = await runIn(f, (tx) => computePayRun(tx, { ...OCTOBER, now: NOW }));
+    await runIn(f, (tx) => approvePayRun(tx, { runId, approvedById: f.adminId, now: NOW }));
+    const payment = await runIn(f, (tx) => tx.payment.findFirstOrThrow({ where: { method: "STRIPE", status: "COMPLETED" }, select: { id: true } }));
+    const refund = (amountMinor: number) => runIn(f, (tx) => refundPayment(tx, stripe, { paymentId: payment.id, amountMinor, reason: "Lesson not given", createdById: f.adminId, now: NOW }));
+    await expect(refund(2_000)).rejects.toThrow(/only \$10\.00 is not already promised/);
+    expect(await runIn(f, (tx) => tx.refund.count())).toBe(0);
+    await refund(1_000);
+    await standin.idle();
+    const held = await runIn(f, heldFunding);
+    expect([held.held.amountMinor, held.reserved.amountMinor]).toEqual([3_000, 3_000]);
+    expect((await runIn(f, heldReconciliation)).problems).toEqual([]);
+  });
+
+  it("a lesson booked into a period after its run was approved is paid in the next run", async () => {
+    const f = await makeSchool("makeup", { teachers: 1, fund: 20_000 });
+    const teacherId = f.teachers[0]!.id;
+    const { runId } = await runIn(f, (tx) => computePayRun(tx, { ...OCTOBER, now: NOW }));
+    await runIn(f, (tx) => approvePayRun(tx, { runId, approvedById: f.adminId, now: NOW }));
+    // A make-up on 30 October, booked after October was approved.
+    const makeUp = await runIn(f, (tx) => lessonOn(tx, { teacherId, studentId: f.studentId, date: "2031-10-30", hour: 15, present: true }));
+    const later = new Date("2031-12-02T15:00:00Z");
+    const nov = await runIn(f, (tx) => computePayRun(tx, { periodStart: "2031-11-01", periodEnd: "2031-11-30", label: "November 2031", now: later }));
+    expect(await runIn(f, (tx) => tx.payRunLine.findMany({ where: { runId: nov.runId }, select: { kind: true, occurrenceId: true, amountMinor: true } }))).toEqual([{ kind: "OCCURRENCE", occurrenceId: makeUp, amountMinor: 3_000 }]);
+  });
+
+  it("a transfer reversed in part stays paid with a note, cannot be retried in full, and the reconciliation shows the difference", async () => {
+    const f = await makeSchool("partial", { teachers: 1, fund: 10_000 });
+    const [t] = f.teachers;
+    const { runId } = await runIn(f, (tx) => computePayRun(tx, { ...OCTOBER, now: NOW }));
+    await runIn(f, (tx) => approvePayRun(tx, { runId, approvedById: f.adminId, now: NOW }));
+    await payPayRun(db(f), stripe, { runId, now: NOW });
+    await standin.idle();
+    const sent = await runIn(f, (tx) => tx.teacherPayment.findFirstOrThrow({ where: { runId } }));
+    await standin.reverseTransfer(sent.stripeTransferId!, 1_000);
+    await standin.idle();
+    const after = await runIn(f, (tx) => tx.teacherPayment.findFirstOrThrow({ where: { runId } }));
+    expect(after).toMatchObject({ status: "SENT", failureMessage: expect.stringContaining("Part of this transfer ($10.00) was reversed") });
+    await expect(runIn(f, (tx) => retryTeacherPayment(tx, { runId, teacherId: t!.id, now: NOW }))).rejects.toThrow(/Only a failed or reversed transfer/);
+    expect((await runIn(f, heldReconciliation)).problems).toEqual([expect.stringContaining("Teacher transfers sent total $30.00 but the ledger's transfers less reversals are $20.00")]);
   });
 });
