@@ -660,6 +660,7 @@ async function seedBilling(tx: Tx, spec: SchoolSpec, { now, termId, familyIds }:
   const { invoiceIds } = await generateTermInvoices(tx, { termId, now });
   const drafts = await tx.invoice.findMany({ where: { id: { in: invoiceIds } }, select: { id: true, familyGroupId: true, totalMinor: true } });
   const byFamily = new Map(drafts.map((d) => [d.familyGroupId, d]));
+  const unpaid = new Map<number, { familyId: string; invoiceId: string }>();
   for (const [i, familyId] of familyIds.entries()) {
     const draft = byFamily.get(familyId);
     if (!draft || draft.totalMinor <= 0) continue;
@@ -669,11 +670,14 @@ async function seedBilling(tx: Tx, spec: SchoolSpec, { now, termId, familyIds }:
     const paidAt = new Date(issuedAt.getTime() + 5 * DAY_MS);
     if (i === 0) await recordManualPayment(tx, { familyGroupId: familyId, amountMinor: draft.totalMinor, method: "BANK_TRANSFER", reference: "TRF 20931", now: paidAt });
     if (i === 1) await recordManualPayment(tx, { familyGroupId: familyId, amountMinor: Math.floor(draft.totalMinor / 2), method: "CHECK", reference: "CHK 1042", now: paidAt });
-    // The fifth family chose to pay its term invoice in instalments, the first due today.
-    if (i === 4) {
-      const guardian = await tx.familyGroup.findUniqueOrThrow({ where: { id: familyId }, select: { adminId: true } });
-      await chooseInstalments(tx, { invoiceId: draft.id, familyGroupId: familyId, count: usd ? 3 : 2, chosenById: guardian.adminId, today: toLocalDate(now, spec.timezone) });
-    }
+    if (i >= 3) unpaid.set(i, { familyId, invoiceId: draft.id });
+  }
+  // A family chose to pay its term invoice in instalments, the first due today (the fifth, or the
+  // last with an unpaid invoice; seedAccounts finds another in a school with none).
+  const planned = unpaid.get(4) ?? [...unpaid.values()].at(-1);
+  if (planned) {
+    const guardian = await tx.familyGroup.findUniqueOrThrow({ where: { id: planned.familyId }, select: { adminId: true } });
+    await chooseInstalments(tx, { invoiceId: planned.invoiceId, familyGroupId: planned.familyId, count: usd ? 3 : 2, chosenById: guardian.adminId, today: toLocalDate(now, spec.timezone) });
   }
 }
 
@@ -699,8 +703,14 @@ async function seedAccounts(tx: Tx, spec: SchoolSpec, { now, origin, familyIds }
       select: { id: true },
     });
     await issueInvoice(tx, { invoiceId: invoice.id, now: issuedAt });
+    return invoice.id;
   };
-  if (familyIds[0]) await custom(familyIds[0], usd ? "ABRSM exam entry, Grade 2" : "Exam entry fee", usd ? 8500 : 6500, new Date(now.getTime() - 2 * DAY_MS));
+  const examFee = familyIds[0] ? await custom(familyIds[0], usd ? "ABRSM exam entry, Grade 2" : "Exam entry fee", usd ? 8500 : 6500, new Date(now.getTime() - 2 * DAY_MS)) : null;
+  // A school whose term invoices left none unpaid to split (seedBilling): this one is paid in instalments.
+  if (examFee && (await tx.invoiceInstalment.count()) === 0) {
+    const guardian = await tx.familyGroup.findUniqueOrThrow({ where: { id: familyIds[0]! }, select: { adminId: true } });
+    await chooseInstalments(tx, { invoiceId: examFee, familyGroupId: familyIds[0]!, count: 2, chosenById: guardian.adminId, today: toLocalDate(now, zone) });
+  }
   if (familyIds[2]) await custom(familyIds[2], usd ? "Summer workshop week" : "Summer string camp", usd ? 22000 : 18000, new Date(now.getTime() - 80 * DAY_MS));
 
   // Replay the daily overdue run (09:00 local) on each day it would have done something.
