@@ -43,6 +43,11 @@ if (existsSync(vitestJson)) {
   passed += v.numPassedTests;
   failed += v.numFailedTests;
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
+  // A file that failed outside any test (an error in a hook or while collecting) counts too:
+  // its tests never ran, and Vitest's exit status alone has been seen to miss it.
+  const brokenFiles = (v.testResults ?? []).filter((f) => f.status === "failed" && !(f.assertionResults ?? []).some((a) => a.status === "failed"));
+  failed += brokenFiles.length;
+  if (brokenFiles.length || v.success === false) steps.push(["vitest report", false]);
 }
 if (existsSync(playwrightJson)) {
   const p = JSON.parse(readFileSync(playwrightJson, "utf8"));
