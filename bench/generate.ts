@@ -237,6 +237,22 @@ export async function generateSchool(services: Pick<Services, "platform">, log: 
   await db.run((tx: Tx) => tx.enrollment.createMany({ data: enrollments.map((e) => ({ ...e, status: "ACTIVE" as const, enrolledAt: new Date(`${YEAR_START}T00:00:00Z`) })) }), long);
   log(`  ${TEACHERS} teachers, ${STUDENTS} students in ${FAMILIES} families, ${ROOMS} rooms at ${LOCATIONS} locations, ${enrollments.length} enrollments`);
 
+  // The past half of the year as a school keeps it: each lesson that ended more than a
+  // day ago has its register (every enrolled student, one in twelve absent) and its
+  // notes; only the last day's registers are still to take.
+  const registers = await db.run(async (tx: Tx) => {
+    const done = await tx.$executeRaw`
+      UPDATE "LessonOccurrence" SET status = 'COMPLETED', notes = 'Scales, then the new piece.'
+       WHERE "endsAt" < now() - interval '1 day'`;
+    const marks = await tx.$executeRaw`
+      INSERT INTO "Attendance" ("id", "occurrenceId", "studentId", "present", "recordedById")
+      SELECT o.id || '-' || e."studentId", o.id, e."studentId", (hashtext(o.id || e."studentId") % 12) <> 0, o."instructorId"
+        FROM "LessonOccurrence" o JOIN "Enrollment" e ON e."lessonId" = o."lessonId" AND e.status = 'ACTIVE'
+       WHERE o.status = 'COMPLETED'`;
+    return { done, marks };
+  }, long);
+  log(`  ${registers.done} past lessons with their registers (${registers.marks} attendance marks)`);
+
   return { schoolId: school.id, slug: school.slug, adminId, parentIds, timezone: ZONE, teacherIds, studentIds, roomIds, locationIds, groupLessons, freeSlots, occurrences };
 }
 

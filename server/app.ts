@@ -1,5 +1,6 @@
 // The Hono application: security headers, health, static files, the school from
 // the host, CSRF and rate limits, then Remix. Used as-is in dev, prod and tests.
+import os from "node:os";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/node";
 import { Hono, type Context } from "hono";
@@ -15,6 +16,7 @@ import { chooseClientIp } from "./client-ip";
 import { inputGuard } from "./input-guard.server";
 import { createLogger, loggablePath, REQUEST_ID_HEADER, requestIdFor, type Logger } from "./log.server";
 import { anonymousPageCache } from "./page-cache.server";
+import { createGate, GateTimeout, releaseWhenProduced } from "./admission";
 import { uploadsHandler } from "./services/storage.server";
 import { tenantContext } from "./capabilities.server";
 import { stripeWebhook } from "./payments/webhook.server";
@@ -155,7 +157,31 @@ export function createApp({ services, build, staticRoot, log = createLogger({ le
     }),
   );
 
+  // Rendering is CPU work on one thread: a few requests at a time, the rest in line (server/admission.ts).
+  const gate = createGate({ limit: env.REQUEST_CONCURRENCY ?? 2 * os.availableParallelism(), maxWaitMs: env.REQUEST_QUEUE_TIMEOUT_MS });
   app.all("*", async (c) => {
+    let release: () => void;
+    try {
+      release = await gate.acquire();
+    } catch (error) {
+      if (!(error instanceof GateTimeout)) throw error;
+      c.get("log").warn({ waiting: gate.waiting }, "request queue full");
+      return databaseBusyResponse(c.req.raw);
+    }
+    try {
+      const response = await renderWithRemix(c);
+      // A page renders while its body streams: its turn ends when the render does. Anything
+      // else (data, files, redirects) is ready now, and a file is never held in memory.
+      if ((response.headers.get("content-type") ?? "").startsWith("text/html")) return releaseWhenProduced(response, release);
+      release();
+      return response;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  });
+
+  async function renderWithRemix(c: Context<{ Variables: Variables }>): Promise<Response> {
     // Narrow on purpose: no Platform, database client or environment (server/capabilities.server.ts).
     const context: AppLoadContext = {
       ...tenantContext(services, c.get("tenant")),
@@ -171,7 +197,7 @@ export function createApp({ services, build, staticRoot, log = createLogger({ le
       return databaseBusyResponse(c.req.raw);
     }
     return response;
-  });
+  }
 
   return app;
 }

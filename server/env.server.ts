@@ -46,6 +46,10 @@ const schema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
     /** How long a request may wait for a free connection before it is answered 503. */
     DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
+    /** Requests rendered at once (server/admission.ts); the others wait their turn. Unset: twice the CPUs. */
+    REQUEST_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).optional(),
+    /** How long a request may wait for its turn before it is answered 503. */
+    REQUEST_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
     /** Schools live at <slug>.<PLATFORM_DOMAIN>; the operator at PLATFORM_DOMAIN itself. */
     PLATFORM_DOMAIN: z.string().default("localhost").transform((v) => v.toLowerCase()),
     /** Public scheme for links in emails. */

@@ -4,12 +4,11 @@
 // button (showing its details), so the calendar works from the keyboard. The time
 // grid can take HTML5 drops (admins rescheduling); the routes do the moving.
 // Styles: app/styles/calendar.css (routes add it through `links`).
-import { Link } from "@remix-run/react";
-import type { CSSProperties, DragEvent, ReactNode } from "react";
+import { Link, useNavigate } from "@remix-run/react";
+import type { CSSProperties, DragEvent, MouseEvent, ReactNode } from "react";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import {
   blockText,
-  CANCELLED_STYLE,
   LESSON_TYPES,
   LESSON_TYPE_STYLE,
   dropTime,
@@ -152,13 +151,13 @@ export function itemLabel(item: CalendarItem, fmt: Formatter): string {
   return parts.join(", ");
 }
 
-function itemStyle(item: CalendarItem) {
-  const s = isCancelled(item) ? CANCELLED_STYLE : LESSON_TYPE_STYLE[item.type];
-  return { "--cal-bg": s.background, "--cal-fg": s.text, "--cal-accent": s.accent } as CSSProperties;
+/** The class that colors an occurrence by its lesson type (app/styles/calendar.css; cancelled ones are grey). */
+export function typeClass(type: LessonTypeName): string {
+  return `cal-t-${type.toLowerCase()}`;
 }
 
 function itemClass(item: CalendarItem, extra = ""): string {
-  return ["cal-item", isCancelled(item) ? "is-cancelled" : "", item.kind === "INDIVIDUAL_SESSION" ? "is-session" : "", item.kind === "WEEK_MARKER" ? "is-marker" : "", extra].filter(Boolean).join(" ");
+  return ["cal-item", typeClass(item.type), isCancelled(item) ? "is-cancelled" : "", item.kind === "INDIVIDUAL_SESSION" ? "is-session" : "", item.kind === "WEEK_MARKER" ? "is-marker" : "", extra].filter(Boolean).join(" ");
 }
 
 // ---------------------------------------------------------------------------
@@ -172,26 +171,27 @@ export interface ItemInteraction {
   showRoster?: boolean;
 }
 
-function ItemBody({ item, timeZone, compact = false, narrow = false }: { item: CalendarItem; timeZone: string; compact?: boolean; narrow?: boolean }) {
-  const fmt = useFormat();
+/**
+ * What a block says. Everything is written out once; the time grid's CSS hides the
+ * end time of narrow blocks and the details of short ones on wide screens, and shows
+ * them all when the grid becomes a list on phones.
+ */
+function ItemBody({ item, fmt }: { item: CalendarItem; fmt: Formatter }) {
   const roster = rosterText(item);
   const note = blockText(item).note;
   const status = statusText(item);
+  const meta = `${item.teacherName} · ${placeText(item)}${roster ? ` · ${roster}` : ""}`;
   return (
     <>
-      <span className="cal-item-time">{narrow ? fmt.time(item.start) : timeRange(item, fmt)}</span>
+      <span className="cal-item-time">
+        {fmt.time(item.start)}
+        <span className="cal-item-end">–{fmt.time(item.end)}</span>
+      </span>
       <span className="cal-item-title">{itemTitle(item)}</span>
       {note ? <span className="cal-item-note">{note}</span> : null}
       {status ? <span className="cal-item-flag">Cancelled</span> : null}
-      {compact ? null : (
-        <>
-          {item.kind === "INDIVIDUAL_SESSION" ? <span className="cal-item-meta">{item.title}</span> : null}
-          <span className="cal-item-meta">
-            {item.teacherName} · {placeText(item)}
-            {roster ? <> · {roster}</> : null}
-          </span>
-        </>
-      )}
+      {item.kind === "INDIVIDUAL_SESSION" ? <span className="cal-item-meta">{item.title}</span> : null}
+      <span className="cal-item-meta">{meta}</span>
     </>
   );
 }
@@ -199,36 +199,29 @@ function ItemBody({ item, timeZone, compact = false, narrow = false }: { item: C
 /** An occurrence as a link or a details button; `drag` makes it draggable. */
 function ItemControl({
   item,
-  timeZone,
   interaction,
   onOpen,
   className,
-  style,
-  compact,
-  narrow,
+  fmt,
   drag,
 }: {
   item: CalendarItem;
-  timeZone: string;
   interaction: ItemInteraction;
   onOpen: (item: CalendarItem) => void;
   className: string;
-  style?: CSSProperties;
-  compact?: boolean;
-  narrow?: boolean;
+  fmt: Formatter;
   drag?: { onDragStart: (e: DragEvent<HTMLElement>) => void; onDragEnd: () => void } | null;
 }) {
-  const fmt = useFormat();
   const label = itemLabel(item, fmt);
-  const body = <ItemBody item={item} timeZone={timeZone} compact={compact} narrow={narrow} />;
-  const cls = narrow ? `${className} is-narrow` : className;
+  const body = <ItemBody item={item} fmt={fmt} />;
+  const cls = className;
   const href = interaction.hrefFor?.(item);
   if (href) {
     return (
-      <Link
-        to={href}
+      // A plain link (a busy week has a thousand): useInAppLinks on the grid navigates within the app.
+      <a
+        href={href}
         className={cls}
-        style={style}
         aria-label={label}
         title={label}
         data-occurrence-id={item.id}
@@ -237,14 +230,30 @@ function ItemControl({
         onDragEnd={drag?.onDragEnd}
       >
         {body}
-      </Link>
+      </a>
     );
   }
   return (
-    <button type="button" className={cls} style={style} aria-label={label} title={label} aria-haspopup="dialog" data-occurrence-id={item.id} onClick={() => onOpen(item)}>
+    <button type="button" className={cls} aria-label={label} title={label} aria-haspopup="dialog" data-occurrence-id={item.id} onClick={() => onOpen(item)}>
       {body}
     </button>
   );
+}
+
+/**
+ * One click handler for a view's occurrence links: a plain click navigates within the
+ * app, as a <Link> would, without rendering a <Link> (hooks, route matching) for each
+ * of a busy week's thousand blocks. Modified clicks (new tab, new window) stay the browser's.
+ */
+function useInAppLinks() {
+  const navigate = useNavigate();
+  return (e: MouseEvent<HTMLElement>) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const link = (e.target as HTMLElement).closest("a[data-occurrence-id]");
+    if (!(link instanceof HTMLAnchorElement) || !e.currentTarget.contains(link) || link.target) return;
+    e.preventDefault();
+    navigate(link.getAttribute("href") ?? "/");
+  };
 }
 
 /** A modal <dialog> that opens while `open` is true and reports Escape/close. */
@@ -365,16 +374,13 @@ export function WeekToolbar({
 export function CalendarLegend({ types = LESSON_TYPES }: { types?: readonly LessonTypeName[] }) {
   return (
     <ul className="cal-legend" aria-label="Color key">
-      {types.map((t) => {
-        const s = LESSON_TYPE_STYLE[t];
-        return (
-          <li key={t} style={{ "--cal-bg": s.background, "--cal-fg": s.text, "--cal-accent": s.accent } as CSSProperties}>
-            <span className="cal-swatch" aria-hidden="true" />
-            {s.label}
-          </li>
-        );
-      })}
-      <li style={{ "--cal-bg": CANCELLED_STYLE.background, "--cal-fg": CANCELLED_STYLE.text, "--cal-accent": CANCELLED_STYLE.accent } as CSSProperties}>
+      {types.map((t) => (
+        <li key={t} className={typeClass(t)}>
+          <span className="cal-swatch" aria-hidden="true" />
+          {LESSON_TYPE_STYLE[t].label}
+        </li>
+      ))}
+      <li className="cal-t-cancelled">
         <span className="cal-swatch" aria-hidden="true" />
         <span className="cal-struck">Cancelled</span>
       </li>
@@ -411,13 +417,16 @@ interface TimeGridProps {
   roomy?: boolean;
 }
 
-/** Week or day view: a time grid on wide screens, a day-by-day list on phones. */
+/**
+ * Week or day view: a time grid on wide screens, a day-by-day list on phones. One
+ * DOM for both (app/styles/calendar.css lays the day columns out as a list on
+ * phones): a busy school's week is a thousand blocks, rendered once.
+ */
 export function TimeGrid(props: TimeGridProps) {
   const [open, setOpen] = useState<CalendarItem | null>(null);
   return (
     <>
       <TimeGridDesktop {...props} onOpen={setOpen} />
-      <Agenda days={props.days} items={props.items} timeZone={props.timeZone} today={props.today} interaction={props.interaction} dayHref={props.dayHref} label={props.label} onOpen={setOpen} />
       <ItemDetails item={open} timeZone={props.timeZone} onClose={() => setOpen(null)} />
     </>
   );
@@ -439,6 +448,7 @@ function TimeGridDesktop({ days, items, timeZone, today, interaction = {}, dayHr
   const [draggingId, setDraggingId] = useState<string | null>(null);
   const [hover, setHover] = useState<{ date: string; time: string } | null>(null);
   const headingId = useId();
+  const onLinkClick = useInAppLinks();
 
   const timeAt = (e: DragEvent<HTMLElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -466,7 +476,7 @@ function TimeGridDesktop({ days, items, timeZone, today, interaction = {}, dayHr
   };
 
   return (
-    <section className={roomy ? "cal-week is-roomy" : "cal-week"} aria-labelledby={headingId} style={{ "--cols": days.length, "--minutes": total } as CSSProperties}>
+    <section className={roomy ? "cal-week is-roomy" : "cal-week"} aria-labelledby={headingId} style={{ "--cols": days.length, "--minutes": total } as CSSProperties} onClick={onLinkClick}>
       <h2 id={headingId} className="visually-hidden">
         {label}
       </h2>
@@ -536,19 +546,26 @@ function TimeGridDesktop({ days, items, timeZone, today, interaction = {}, dayHr
                     : undefined
                 }
               >
-                {col.items.length === 0 ? <p className="visually-hidden">Nothing scheduled</p> : null}
+                {/* The day's heading where the grid is a list (phones); the grid's own header row names it elsewhere. */}
+                <h3 className="cal-col-head">
+                  {dayHref ? <Link to={dayHref(col.date)}>{dateLabel}</Link> : dateLabel}
+                  {col.date === today ? <span className="cal-today-tag">Today</span> : null}
+                </h3>
+                {col.items.length === 0 ? <p className="cal-col-empty">Nothing scheduled</p> : null}
                 <ul className="cal-col-items">
                   {col.items.map((p) => (
                     <li key={p.item.id} className="cal-slot" style={slotStyle(p)}>
                       <ItemControl
                         item={p.item}
-                        timeZone={timeZone}
                         interaction={interaction}
                         onOpen={onOpen}
-                        compact={p.height < 40}
-                        narrow={p.lanes > 1 && days.length > 1}
-                        className={itemClass(p.item, [p.height < 40 ? "is-compact" : "", p.item.id === draggingId ? "is-dragging" : "", p.item.id === pendingId ? "is-pending" : "", canDrag?.(p.item) && onDrop ? "is-draggable" : ""].join(" "))}
-                        style={itemStyle(p.item)}
+                        fmt={fmt}
+                        className={itemClass(
+                          p.item,
+                          [p.height < 40 ? "is-compact" : "", p.lanes > 1 && days.length > 1 ? "is-narrow" : "", p.item.id === draggingId ? "is-dragging" : "", p.item.id === pendingId ? "is-pending" : "", canDrag?.(p.item) && onDrop ? "is-draggable" : ""]
+                            .filter(Boolean)
+                            .join(" "),
+                        )}
                         drag={dragHandlers(p.item)}
                       />
                     </li>
@@ -575,63 +592,6 @@ function minutesOf(time: string) {
 
 function slotStyle(p: PlacedItem<CalendarItem>): CSSProperties {
   return { "--at": p.top, "--len": p.height, "--lane": p.lane, "--lanes": p.lanes } as CSSProperties;
-}
-
-/** The week as a list of days (phones, and anyone reading top to bottom). */
-export function Agenda({
-  days,
-  items,
-  timeZone,
-  today,
-  interaction = {},
-  dayHref,
-  label,
-  onOpen,
-  alwaysVisible = false,
-}: {
-  days: string[];
-  items: CalendarItem[];
-  timeZone: string;
-  today: string;
-  interaction?: ItemInteraction;
-  dayHref?: (date: string) => string;
-  label: string;
-  onOpen: (item: CalendarItem) => void;
-  alwaysVisible?: boolean;
-}) {
-  const fmt = useFormat();
-  const byDate = useMemo(() => groupByLocalDate(items, timeZone), [items, timeZone]);
-  const headingId = useId();
-  return (
-    <section className={alwaysVisible ? "cal-agenda is-always" : "cal-agenda"} aria-labelledby={headingId}>
-      <h2 id={headingId} className="visually-hidden">
-        {label}
-      </h2>
-      {days.map((d) => {
-        const list = byDate.get(d) ?? [];
-        const dayId = `${headingId}-${d}`;
-        return (
-          <section key={d} className={d === today ? "cal-agenda-day is-today" : "cal-agenda-day"} aria-labelledby={dayId}>
-            <h3 id={dayId}>
-              {dayHref ? <Link to={dayHref(d)}>{fmt.day(d)}</Link> : fmt.day(d)}
-              {d === today ? <span className="cal-today-tag">Today</span> : null}
-            </h3>
-            {list.length === 0 ? (
-              <p className="muted cal-empty">Nothing scheduled</p>
-            ) : (
-              <ul>
-                {list.map((item) => (
-                  <li key={item.id}>
-                    <ItemControl item={item} timeZone={timeZone} interaction={interaction} onOpen={onOpen} className={itemClass(item, "cal-agenda-item")} style={itemStyle(item)} />
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-        );
-      })}
-    </section>
-  );
 }
 
 // ---------------------------------------------------------------------------
@@ -664,9 +624,10 @@ export function MonthGrid({
   const fmt = useFormat();
   const byDate = useMemo(() => groupByLocalDate(items, timeZone), [items, timeZone]);
   const [open, setOpen] = useState<CalendarItem | null>(null);
+  const onLinkClick = useInAppLinks();
   return (
     <>
-      <table className="cal-month">
+      <table className="cal-month" onClick={onLinkClick}>
         <caption className="visually-hidden">{label}</caption>
         <thead>
           <tr>
@@ -696,7 +657,7 @@ export function MonthGrid({
                       <ul className="cal-month-items">
                         {shown.map((item) => (
                           <li key={item.id}>
-                            <ItemControl item={item} timeZone={timeZone} interaction={interaction} onOpen={setOpen} compact className={itemClass(item, "cal-month-item")} style={itemStyle(item)} />
+                            <ItemControl item={item} interaction={interaction} onOpen={setOpen} fmt={fmt} className={itemClass(item, "cal-month-item")} />
                           </li>
                         ))}
                       </ul>

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { contrastRatio } from "../../tenants/branding";
 import {
@@ -338,6 +340,17 @@ describe("colors", () => {
   it("are distinct per type", () => {
     const backgrounds = LESSON_TYPES.map((t) => LESSON_TYPE_STYLE[t].background);
     expect(new Set(backgrounds).size).toBe(LESSON_TYPES.length);
+  });
+
+  it("are the ones the stylesheet's type classes set", () => {
+    const css = readFileSync(fileURLToPath(new URL("../styles/calendar.css", import.meta.url)), "utf8");
+    const rule = (selector: string) => new RegExp(`${selector.replace(".", "\\.")}[ ,][^{]*\\{([^}]*)\\}`).exec(css)?.[1] ?? "";
+    const vars = (body: string) => Object.fromEntries([...body.matchAll(/--cal-(bg|fg|accent):\s*(#[0-9a-f]{6})/g)].map((m) => [m[1], m[2]]));
+    for (const type of LESSON_TYPES) {
+      const s = LESSON_TYPE_STYLE[type];
+      expect(vars(rule(`.cal-t-${type.toLowerCase()}`)), type).toEqual({ bg: s.background, fg: s.text, accent: s.accent });
+    }
+    expect(vars(rule(".cal-t-cancelled"))).toEqual({ bg: CANCELLED_STYLE.background, fg: CANCELLED_STYLE.text, accent: CANCELLED_STYLE.accent });
   });
 });
 

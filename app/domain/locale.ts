@@ -128,13 +128,32 @@ const SHORT_DATE: Intl.DateTimeFormatOptions = { weekday: "short", day: "numeric
 /** `day()` options for a date with its year and no weekday: "3 Mar 2026", "Mar 3, 2026". */
 export const DATE_WITH_YEAR: Intl.DateTimeFormatOptions = { weekday: undefined, year: "numeric" };
 
+const formatters = new Map<string, Formatter>();
+
+/**
+ * The formatter for these settings, made once per locale, zone and currency: pages
+ * call this per component (a calendar of a thousand lessons, a thousand times), and
+ * making one reads the locale's resolved options, which costs far more than formatting.
+ */
 export function makeFormatter(settings: FormatSettings): Formatter {
+  const key = `${settings.locale}|${settings.timeZone}|${settings.currency}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = buildFormatter(settings);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+function buildFormatter(settings: FormatSettings): Formatter {
   const locale = schoolLocale(settings.locale);
   const { timeZone, currency } = settings;
   const info = LOCALE_INFO[locale];
   const hour12 = dtf(locale, { hour: "numeric", minute: "2-digit" }).resolvedOptions().hour12 === true;
   // "5:00 PM" on a 12-hour clock; "09:05" on a 24-hour one.
   const TIME: Intl.DateTimeFormatOptions = { hour: hour12 ? "numeric" : "2-digit", minute: "2-digit" };
+  const timeFormat = dtf(locale, { timeZone, ...TIME });
+  const times = new Map<string | number, string>();
   const currencyDigits = (code: string) => nf(locale, { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
   return {
     locale,
@@ -143,7 +162,17 @@ export function makeFormatter(settings: FormatSettings): Formatter {
     weekStartsOn: info.weekStartsOn,
     hour12,
     dateTime: (value, opts) => dtf(locale, merged({ timeZone, ...SHORT_DATE, ...TIME }, opts)).format(new Date(value)),
-    time: (value) => dtf(locale, { timeZone, ...TIME }).format(new Date(value)),
+    time: (value) => {
+      // A week's thousand blocks start at a few dozen distinct instants: format each once.
+      const key = typeof value === "string" ? value : value.getTime();
+      let text = times.get(key);
+      if (text === undefined) {
+        text = timeFormat.format(new Date(value));
+        if (times.size >= 5_000) times.clear();
+        times.set(key, text);
+      }
+      return text;
+    },
     date: (value, opts) => dtf(locale, merged({ timeZone, weekday: "long", day: "numeric", month: "long" }, opts)).format(new Date(value)),
     day: (date, opts) => dtf(locale, merged({ timeZone: "UTC", ...SHORT_DATE }, opts)).format(wallInstant(date)),
     dayRange: (from, to, opts = { day: "numeric", month: "short" }) =>
