@@ -4,7 +4,7 @@
 // `back=cancelled`), on the school's own host, and the page shows the fee paid once our webhook
 // has landed ("processing" until then, looking again every few seconds). The pay link is the
 // only authority: signed, expiring, bound to the form's fee invoice (server/services/fee-links.server.ts).
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
@@ -12,7 +12,10 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { isPaymentError } from "~/models/payments.server";
 import { requireSchool } from "~/utils/auth.server";
 import { formatterFor } from "~/utils/format";
+import familiesCss from "~/styles/families.css?url";
 import { pageTitle } from "~/utils/meta";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: familiesCss }];
 
 export const meta: MetaFunction = ({ matches }) => [...pageTitle(matches, "Registration fee"), { name: "robots", content: "noindex" }];
 
@@ -82,7 +85,6 @@ export default function EnrollmentFee() {
   // A refused "Pay" answers with the fee and the refusal (the action's data).
   const loaded = useLoaderData<typeof loader>();
   const v = useActionData<typeof action>() ?? loaded;
-  const heading = useRef<HTMLHeadingElement>(null);
   const revalidator = useRevalidator();
   const processing = v.ok && (v.state === "processing" || (v.state === "due" && v.back === "paid"));
   // Waiting for Stripe's webhook: look again every few seconds (a minute at most).
@@ -95,13 +97,12 @@ export default function EnrollmentFee() {
     }, 3000);
     return () => clearTimeout(t);
   }, [processing, revalidator]);
-  useEffect(() => heading.current?.focus(), []);
 
   if (!v.ok) {
     return (
       <section className="card narrow" aria-labelledby="fee-title">
         <p className="eyebrow">{v.schoolName}</p>
-        <h1 id="fee-title" ref={heading} tabIndex={-1}>
+        <h1 id="fee-title">
           Registration fee
         </h1>
         <p className="form-error" role="alert">
@@ -116,7 +117,7 @@ export default function EnrollmentFee() {
     <section className="card narrow stack" aria-labelledby="fee-title">
       <div>
         <p className="eyebrow">{v.schoolName}</p>
-        <h1 id="fee-title" ref={heading} tabIndex={-1}>
+        <h1 id="fee-title">
           {title}
         </h1>
       </div>
@@ -125,16 +126,26 @@ export default function EnrollmentFee() {
           {v.error}
         </p>
       ) : null}
-      <dl className="fee-facts">
-        <dt>Registration fee{v.invoiceNumber ? ` (invoice ${v.invoiceNumber})` : ""}</dt>
-        <dd>{v.amount}</dd>
+      <dl className="kv">
+        <dt>Registration fee</dt>
+        <dd>
+          <strong>{v.amount}</strong>
+        </dd>
+        {v.invoiceNumber ? (
+          <>
+            <dt>Invoice</dt>
+            <dd>{v.invoiceNumber}</dd>
+          </>
+        ) : null}
         <dt>Status</dt>
-        <dd role="status">{v.state === "paid" ? "Paid" : processing ? "Processing: this page updates when the payment is confirmed" : "Not paid yet"}</dd>
+        <dd role="status">
+          <strong>{v.state === "paid" ? "Paid" : processing ? "Processing" : "Not paid yet"}</strong>
+        </dd>
       </dl>
       {v.state === "paid" ? (
         <p>A receipt is on its way by email. Set your password from the link in our welcome email to see your invoices and receipts on your family&rsquo;s billing page.</p>
       ) : processing ? (
-        <p>Your card was accepted; {v.schoolName} is confirming the payment. You can close this page: the receipt will arrive by email.</p>
+        <p>Your card was accepted and the payment is being confirmed; this page updates by itself. You can also close it: the receipt will arrive by email.</p>
       ) : (
         <>
           {v.back === "cancelled" ? <p>The payment was cancelled; nothing was charged.</p> : null}
