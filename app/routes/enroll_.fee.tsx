@@ -138,8 +138,9 @@ export default function EnrollmentFee() {
           </>
         ) : null}
         <dt>Status</dt>
-        <dd role="status">
-          <strong>{v.state === "paid" ? "Paid" : processing ? "Processing" : "Not paid yet"}</strong>
+        <dd>
+          {/* (a live region inside the <dd>: a role on the <dd> itself would take it out of the list) */}
+          <strong role="status">{v.state === "paid" ? "Paid" : processing ? "Processing" : "Not paid yet"}</strong>
         </dd>
       </dl>
       {v.state === "paid" ? (

@@ -5,6 +5,7 @@
 // Screens of the confirmation with the pay choice and of the thank-you page, at phone and
 // desktop sizes, go to test-results/enrollment-fee/.
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { databaseServices } from "./own-school";
@@ -15,6 +16,12 @@ const SIZES = [
   { name: "390x844", viewport: { width: 390, height: 844 } },
   { name: "1280x800", viewport: { width: 1280, height: 800 } },
 ] as const;
+
+/** WCAG 2.1 A/AA violations axe calls serious or critical, one line each. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
 
 async function screens(page: Page, name: string) {
   const original = page.viewportSize();
@@ -61,6 +68,7 @@ test("a visitor enrolls, pays the registration fee on the stand-in's checkout, a
   const fee = page.getByRole("region", { name: "Registration fee: $30.00" });
   await expect(fee).toBeVisible();
   await expect(fee).toContainText("or pay later from your billing page");
+  expect(await seriousViolations(page)).toEqual([]);
   await screens(page, "confirmation-pay-choice");
   await fee.getByRole("button", { name: "Pay the registration fee now" }).click();
 
@@ -72,6 +80,7 @@ test("a visitor enrolls, pays the registration fee on the stand-in's checkout, a
   // Processing until the webhook lands; the page looks again by itself.
   await expect(page.getByRole("heading", { level: 1, name: "Thank you — the registration fee is paid" })).toBeVisible({ timeout: 20_000 });
   await expect(page.getByRole("status")).toHaveText("Paid");
+  expect(await seriousViolations(page)).toEqual([]);
   await screens(page, "thank-you-paid");
 
   // The admin: the family's fee invoice, paid.
