@@ -17,6 +17,8 @@ import type { Platform, SchoolSummary } from "./db/privileged.server";
 import type { Tx } from "./db/school-db.server";
 import { type CheckoutInput, type RefundInput, PaymentError, fromStripeError, refundPayment, startCheckout } from "../app/models/payments.server";
 import { startConnectOnboarding } from "./payments/connect.server";
+import { type EnrollmentFeeView, enrollmentFeeStatus, feeInvoiceOfForm, startEnrollmentFeeCheckout } from "../app/models/enrollment-fee.server";
+import { type FeeLinkSigner, createFeeLinkSigner } from "./services/fee-links.server";
 import { type PayReport, PayModelError, payPayRun, startTeacherOnboarding, sweepHeld } from "../app/models/teacher-pay.server";
 import type { PaymentsMode } from "./services/payments.server";
 import type { FileSigner } from "./services/file-urls.server";
@@ -103,10 +105,33 @@ export interface SchoolPayments {
   payRun(request: Request, runId: string): Promise<PayReport>;
   /** Sweeps what Encore holds beyond reservations (or `amountMinor`) to the school's account (admins). */
   sweep(request: Request, amountMinor?: number): Promise<{ sweepId: string }>;
+  /** The enrollment confirmation's pay link token for the form with `key`, bound to its fee invoice (or to none: the same shape). */
+  enrollmentFeeToken(key: string, invoiceId: string | null): string;
+  /** The fee a pay link is for, and whether it is paid. A forged link is refused (400), an expired one (410), one with no fee (404). */
+  enrollmentFee(token: string): Promise<EnrollmentFeeView>;
+  /** A checkout for the fee of a pay link (the same refusals; a paid fee is refused, 409). */
+  payEnrollmentFee(token: string, urls: { successUrl: string; cancelUrl: string }): Promise<{ url: string }>;
+}
+
+// One signer per process (a random key when FILE_URL_SECRET is unset: links end at a restart).
+const feeSigners = new WeakMap<Services, FeeLinkSigner>();
+function feeSignerOf(services: Services): FeeLinkSigner {
+  let signer = feeSigners.get(services);
+  if (!signer) feeSigners.set(services, (signer = createFeeLinkSigner(services.env.FILE_URL_SECRET)));
+  return signer;
 }
 
 function schoolPayments(services: Services, db: SchoolBoundDb, secure: boolean): SchoolPayments {
   const { payments, platform, clock } = services;
+  // A pay link: its signature (on the real clock), then the fee invoice its form issued.
+  const feeInvoiceOfToken = async (token: string): Promise<string> => {
+    let invoiceId: string | null = null;
+    const check = await feeSignerOf(services).verify(db.schoolId, token, async (key) => (invoiceId = await db.run((tx) => feeInvoiceOfForm(tx, key))));
+    if (check.status === "bad") throw new PaymentError("This payment link is not valid. You can pay the registration fee from your family's billing page once you have signed in.", 400);
+    if (check.status === "expired") throw new PaymentError("This payment link has expired. You can pay the registration fee from your family's billing page once you have signed in.", 410);
+    if (!invoiceId) throw new PaymentError("There is no registration fee to pay with this link. The email we sent you says what happens next.", 404);
+    return invoiceId;
+  };
   const off = () => new PaymentError("Online payments are switched off on this server (it has no Stripe key).", 409);
   // Stripe's refusals and outages become refusals in words (the transaction rolled back).
   const stripeSays = (error: unknown): never => {
@@ -146,6 +171,20 @@ function schoolPayments(services: Services, db: SchoolBoundDb, secure: boolean):
       if (!account || account.role !== "ADMIN") refuse(403, "Only this school's admins can sweep the school's money.");
       if (!payments.enabled) throw off();
       return sweepHeld(db, await payments.stripe(), { amountMinor, requestedById: account.id, automatic: false, now: clock.now() });
+    },
+    enrollmentFeeToken(key: string, invoiceId: string | null) {
+      return feeSignerOf(services).sign({ schoolId: db.schoolId, key, invoiceId });
+    },
+    async enrollmentFee(token: string) {
+      const invoiceId = await feeInvoiceOfToken(token);
+      const stripe = payments.enabled ? await payments.stripe() : null;
+      return db.run((tx) => enrollmentFeeStatus(tx, stripe, invoiceId)).catch(stripeSays);
+    },
+    async payEnrollmentFee(token: string, urls: { successUrl: string; cancelUrl: string }) {
+      const invoiceId = await feeInvoiceOfToken(token);
+      if (!payments.enabled) throw off();
+      const stripe = await payments.stripe();
+      return db.run((tx) => startEnrollmentFeeCheckout(tx, stripe, { invoiceId, ...urls, now: clock.now() }), { timeout: 30_000 }).catch(stripeSays);
     },
   });
 }

@@ -395,7 +395,7 @@ export function approvalProblems(totals: readonly TeacherTotal[], names: Readonl
  * The school-level ledger (SchoolLedgerEntry): what Encore holds for a school. Magnitudes are
  * positive; the kind gives the sign.
  */
-export const HELD_KINDS = ["CHARGE", "PLATFORM_FEE", "REFUND", "FEE_REFUND", "DISPUTE", "DISPUTE_WON", "TEACHER_TRANSFER", "TRANSFER_REVERSAL", "SWEEP", "SWEEP_REVERSAL"] as const;
+export const HELD_KINDS = ["CHARGE", "PLATFORM_FEE", "REFUND", "FEE_REFUND", "DISPUTE", "DISPUTE_WON", "DISPUTE_FEE", "TEACHER_TRANSFER", "TRANSFER_REVERSAL", "SWEEP", "SWEEP_REVERSAL"] as const;
 export type HeldKind = (typeof HELD_KINDS)[number];
 
 export const HELD_SIGN: Readonly<Record<HeldKind, 1 | -1>> = {
@@ -405,6 +405,8 @@ export const HELD_SIGN: Readonly<Record<HeldKind, 1 | -1>> = {
   FEE_REFUND: 1,
   DISPUTE: -1,
   DISPUTE_WON: 1,
+  // Stripe's fee on a dispute (net of any fee Stripe returned), borne by the school.
+  DISPUTE_FEE: -1,
   TEACHER_TRANSFER: -1,
   TRANSFER_REVERSAL: 1,
   SWEEP: -1,

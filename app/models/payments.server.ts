@@ -420,7 +420,10 @@ export async function syncChargeRefunds(tx: Tx, stripe: Stripe, mailer: Mailer, 
 /**
  * A dispute, as Stripe says now: opened, the payment is DISPUTED with a DISPUTE entry (its
  * allocations undone first, as for a refund); won, a DISPUTE_WON entry gives the money back
- * to the family's account and it is allocated again; lost, the DISPUTE stays.
+ * to the family's account and it is allocated again; lost, the DISPUTE stays (the invoice is owed
+ * again) and, for a payment transferred to the school at completion, the school's share is taken
+ * back by a transfer reversal. Closed either way, Stripe's dispute fee is a DISPUTE_FEE entry of
+ * the school's held ledger.
  */
 export async function syncDispute(tx: Tx, stripe: Stripe, mailer: Mailer, input: { paymentId: string; disputeId: string; now: Date }) {
   await settleCheckout(tx, stripe, mailer, { paymentId: input.paymentId, now: input.now });
@@ -460,11 +463,56 @@ export async function syncDispute(tx: Tx, stripe: Stripe, mailer: Mailer, input:
     }
   }
   const refunded = await tx.refund.aggregate({ where: { paymentId: payment.id, status: { not: "FAILED" } }, _sum: { amountMinor: true } });
+  if (closed) {
+    // Stripe's dispute fee (less any it gave back), re-read from the dispute's balance transactions:
+    // the school's, like the disputed money. Once, keyed by the dispute.
+    const fee = disputeFeeMinor(dispute, payment.currency);
+    await writeHeldEntry(tx, { kind: "DISPUTE_FEE", amountMinor: fee, currency: payment.currency, postedAt: input.now, paymentId: payment.id, stripeObjectId: dispute.id, memo: `Stripe's fee on dispute ${dispute.id} (${dispute.status})`, idempotencyKey: `dispute-fee:${dispute.id}` });
+  }
+  if (dispute.status === "lost" && payment.stripeTransferId) {
+    // Lost, on a payment whose share was transferred to the school at completion (before money was
+    // held): the family's invoice stays owed (the DISPUTE entry stays), and the school's share of
+    // the lost amount is taken back by a reversal of that transfer, once.
+    const opened = await tx.ledgerEntry.findFirst({ where: { idempotencyKey: openKey }, select: { amountMinor: true } });
+    if (opened) await reverseDisputedShare(tx, stripe, { payment, disputeId: dispute.id, disputed: money(opened.amountMinor, payment.currency), refundedBefore: money(refunded._sum.amountMinor ?? 0, payment.currency) });
+  }
   const afterDispute = (refunded._sum.amountMinor ?? 0) >= (payment.amountMinor ?? 0) ? "REFUNDED" : "COMPLETED";
   await tx.payment.update({
     where: { id: payment.id },
     data: { stripeDisputeId: dispute.id, disputeStatus: dispute.status, status: closed && won ? afterDispute : "DISPUTED" },
   });
+}
+
+/** Stripe's fee on a dispute, net of any fee returned, from its balance transactions (those in the payment's currency). */
+function disputeFeeMinor(dispute: Stripe.Dispute, currency: string): number {
+  let fee = 0;
+  for (const t of dispute.balance_transactions ?? []) {
+    if (t.currency.toUpperCase() !== currency.toUpperCase()) continue;
+    fee += fromStripeAmount(t.fee, t.currency).amountMinor;
+  }
+  return Math.max(0, fee);
+}
+
+/**
+ * The reversal that takes a lost dispute's share back from the school's account, for a payment
+ * transferred at completion: the share of the lost amount (as a refund of it would reverse),
+ * capped by what is left of the transfer. Once: the key is the dispute's, and a reversal already
+ * made for it (its metadata, re-read from Stripe) is not made again.
+ */
+async function reverseDisputedShare(tx: Tx, stripe: Stripe, input: { payment: { id: string; amountMinor: number | null; currency: string; stripeTransferId: string | null }; disputeId: string; disputed: Money; refundedBefore: Money }) {
+  const { payment } = input;
+  if (!payment.stripeTransferId || payment.amountMinor === null) return;
+  const transfer = await stripe.transfers.retrieve(payment.stripeTransferId);
+  if ((transfer.reversals?.data ?? []).some((r) => r.metadata?.disputeId === input.disputeId)) return;
+  const reversal = transferReversal({
+    charged: money(payment.amountMinor, payment.currency),
+    transferred: fromStripeAmount(transfer.amount, transfer.currency),
+    refundedBefore: input.refundedBefore,
+    refund: input.disputed,
+    reversedBefore: fromStripeAmount(transfer.amount_reversed, transfer.currency),
+  });
+  if (reversal.amountMinor <= 0) return;
+  await stripe.transfers.createReversal(payment.stripeTransferId, { amount: toStripeAmount(reversal), metadata: { disputeId: input.disputeId, paymentId: payment.id } }, { idempotencyKey: `dispute-reversal:${input.disputeId}` });
 }
 
 // ---- reading ---------------------------------------------------------------------------------------

@@ -381,7 +381,7 @@ export async function heldReconciliation(tx: Tx) {
   return {
     currency: sch.currency,
     heldMinor: held.amountMinor,
-    totals: Object.fromEntries((["CHARGE", "PLATFORM_FEE", "REFUND", "FEE_REFUND", "DISPUTE", "DISPUTE_WON", "TEACHER_TRANSFER", "TRANSFER_REVERSAL", "SWEEP", "SWEEP_REVERSAL"] as const).map((k) => [k, byKind(k)])) as Record<HeldKind, number>,
+    totals: Object.fromEntries((["CHARGE", "PLATFORM_FEE", "REFUND", "FEE_REFUND", "DISPUTE", "DISPUTE_WON", "DISPUTE_FEE", "TEACHER_TRANSFER", "TRANSFER_REVERSAL", "SWEEP", "SWEEP_REVERSAL"] as const).map((k) => [k, byKind(k)])) as Record<HeldKind, number>,
     entries: entries.map((e) => ({ id: e.id, kind: e.kind, amountMinor: e.amountMinor, signedMinor: HELD_SIGN[e.kind] * e.amountMinor, postedAt: e.postedAt, memo: e.memo })),
     problems,
   };

@@ -14,6 +14,7 @@ import { AddChildButton, ChildFields, type ProgramGroups } from "~/components/en
 import { useFocusFirstInvalid } from "~/components/form";
 import { toLocalDate } from "~/domain/time";
 import { loadEnrollmentSettings } from "~/models/landing.server";
+import { connectState } from "~/models/payments.server";
 import { lessonLengths } from "~/models/lesson-requests.server";
 import {
   changeChildBlocks,
@@ -65,9 +66,9 @@ const newUid = () => randomToken().slice(0, 10);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, school } = requireSchool(context);
-  const [user, { options, settings, durations }] = await Promise.all([
+  const [user, { options, settings, durations, stripe }] = await Promise.all([
     getUser(request, context),
-    db.run(async (tx) => ({ options: await enrollmentOptions(tx, formatterFor(school), context.clock.now()), settings: await loadEnrollmentSettings(tx, school.id), durations: await lessonLengths(tx) })),
+    db.run(async (tx) => ({ options: await enrollmentOptions(tx, formatterFor(school), context.clock.now()), settings: await loadEnrollmentSettings(tx, school.id), durations: await lessonLengths(tx), stripe: await connectState(tx) })),
   ]);
   const asked = new URL(request.url).searchParams.get("program") ?? "";
   const preselect = options.programs.includes(asked) ? asked : "";
@@ -81,6 +82,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     chosen: chosen ? { title: chosen.title, summary: chosen.summary, full: chosen.seatsLeft === 0 } : preselect ? { title: preselect.replace(/^individual:/, "Individual lessons in "), summary: null, full: false } : null,
     requireApproval: settings.requireEnrollmentApproval,
     fee: settings.registrationFee && Number(settings.registrationFee) > 0 ? formatterFor(school).money(settings.registrationFee) : null,
+    payOnline: stripe.state === "connected" && context.payments?.mode !== "off",
     signedIn: user ? { firstName: user.firstName, role: user.role } : null,
     initialValues: { key: randomToken(), "children.0.uid": newUid(), "children.0.program": preselect } as FormEntries,
   };
@@ -94,10 +96,27 @@ interface RequestedChild {
 
 type ActionResult =
   | { state: "form"; values: FormEntries; errors: Record<string, string>; formError: string | null; focusChild?: number }
-  | { state: "done"; accountEmail: string; children: RequestedChild[] };
+  | { state: "done"; accountEmail: string; children: RequestedChild[]; fee: FeeOffer | null };
+
+/**
+ * "Pay the registration fee now": offered from the school's settings alone (a fee, and card
+ * payments on), never from what the form found, with a token of the same shape whether or not
+ * the address already had an account (then it is bound to no invoice).
+ */
+interface FeeOffer {
+  amount: string;
+  token: string;
+}
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db, school, schoolPlatform } = requireSchool(context);
+  const payments = context.payments;
+  const feeOffer = async (key: string, invoiceId: string | null): Promise<FeeOffer | null> => {
+    if (!payments || payments.mode === "off") return null;
+    const { settings, stripe } = await db.run(async (tx) => ({ settings: await loadEnrollmentSettings(tx, school.id), stripe: await connectState(tx) }));
+    if (!settings.registrationFee || Number(settings.registrationFee) <= 0 || stripe.state !== "connected") return null;
+    return { amount: formatterFor(school).money(settings.registrationFee), token: payments.enrollmentFeeToken(key, invoiceId) };
+  };
   const formData = await request.formData();
   const { intent: intentValue, ...values } = formEntries(formData);
   const intent = parseIntent(typeof intentValue === "string" ? intentValue : null);
@@ -110,7 +129,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // A filled honeypot is a bot: answer as if it worked, write nothing.
   if (entry(values, HONEYPOT_FIELD).trim()) {
     const children = Array.from({ length: childCount(values) }, (_, i) => ({ name: entry(values, `children.${i}.firstName`) || "Your child", program: null }));
-    return data<ActionResult>({ state: "done", accountEmail: entry(values, "guardian.email"), children });
+    return data<ActionResult>({ state: "done", accountEmail: entry(values, "guardian.email"), children, fee: await feeOffer(randomToken(), null) });
   }
 
   const { options, durations } = await db.run(async (tx) => ({ options: await enrollmentOptions(tx, formatterFor(school), context.clock.now()), durations: await lessonLengths(tx) }));
@@ -133,6 +152,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionResult>({
       state: "done",
       accountEmail: guardian.email,
+      fee: await feeOffer(parsed.data.key, result.existingAccount ? null : (result.registrationFee?.invoiceId ?? null)),
       children: children.map((c) => ({
         name: `${c.firstName} ${c.lastName ?? guardian.lastName}`,
         program: c.program ? programLabel(c.program, options.classes.find((l) => c.program?.kind === "lesson" && l.id === c.program.lessonId)?.title) : null,
@@ -161,7 +181,7 @@ export default function Enroll() {
 
   if (actionData?.state === "done") return <Done {...actionData} schoolName={loaderData.schoolName} />;
 
-  const { schoolName, instruments, programs, durations, chosen, requireApproval, fee, signedIn, open } = loaderData;
+  const { schoolName, instruments, programs, durations, chosen, requireApproval, fee, payOnline, signedIn, open } = loaderData;
   const form = actionData?.state === "form" ? actionData : null;
   const values = form?.values ?? loaderData.initialValues;
   const errors = form?.errors ?? {};
@@ -230,7 +250,7 @@ export default function Enroll() {
         <div className="card ef-summary">
           {fee ? (
             <p style={{ margin: 0 }}>
-              A one-time registration fee of <strong>{fee}</strong> applies to new families. You will be able to pay it from your family page.
+              A one-time registration fee of <strong>{fee}</strong> applies to new families. {payOnline ? "You can pay it by card when you have sent this form, or later from your family page." : "You will be able to pay it from your family page."}
             </p>
           ) : null}
           <p className="muted" style={{ margin: 0 }}>
@@ -248,7 +268,7 @@ export default function Enroll() {
   );
 }
 
-function Done({ accountEmail, children, schoolName }: Extract<ActionResult, { state: "done" }> & { schoolName: string }) {
+function Done({ accountEmail, children, fee, schoolName }: Extract<ActionResult, { state: "done" }> & { schoolName: string }) {
   return (
     <section className="stack" style={{ maxWidth: "44rem", marginInline: "auto" }} aria-labelledby="done-title">
       <div className="card">
@@ -258,6 +278,19 @@ function Done({ accountEmail, children, schoolName }: Extract<ActionResult, { st
           We have emailed <strong>{accountEmail}</strong>. The email says what happens next for each child, and how to sign in to your family page.
         </p>
       </div>
+      {fee ? (
+        <div className="card" role="region" aria-labelledby="fee-title">
+          <h2 id="fee-title">Registration fee: {fee.amount}</h2>
+          <p>You can pay the one-time registration fee by card now, on a secure payment page, or later from your family&rsquo;s billing page once you have set your password.</p>
+          <Form method="post" action={`/enroll/fee?t=${encodeURIComponent(fee.token)}`} reloadDocument className="ef-submit">
+            <input type="hidden" name="t" value={fee.token} />
+            <button type="submit" className="button">
+              Pay the registration fee now
+            </button>
+            <span className="muted">or pay later from your billing page</span>
+          </Form>
+        </div>
+      ) : null}
       <div className="card">
         <h2>What you asked for</h2>
         <ul className="outcomes">

@@ -127,6 +127,8 @@ class StandinError extends Error {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+/** Stripe's fee on a dispute, in the charge's minor units (US$15.00). */
+export const DISPUTE_FEE = 1500;
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url").replace(/[-_]/g, "x")}`;
 
 function escapeHtml(s: string) {
@@ -696,9 +698,17 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
     return json(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${url.pathname}).` } });
   }
 
+  // A dispute's money movements, as Stripe lists them on the dispute (`balance_transactions`):
+  // the disputed amount withdrawn with Stripe's dispute fee; when won, the amount returned (the
+  // fee is kept, as Stripe does for US accounts).
+  function disputeBalanceTransaction(dispute: Obj, amount: number, fee: number): Obj {
+    const feeDetails = fee > 0 ? [{ amount: fee, currency: dispute.currency, description: "Dispute fee", type: "stripe_fee" }] : [];
+    return { id: newId("txn"), object: "balance_transaction", amount, fee, net: amount - fee, currency: dispute.currency, fee_details: feeDetails, reporting_category: amount < 0 ? "dispute" : "dispute_reversal", source: dispute.id, type: "adjustment", created: now() };
+  }
   function openDisputeNow(chargeId: string, reason: string) {
     const charge = get(state.charges, chargeId, "charge");
     const dispute: Obj = { id: newId("dp"), object: "dispute", amount: (charge.amount as number) - (charge.amount_refunded as number), currency: charge.currency, charge: charge.id, payment_intent: charge.payment_intent, reason, status: "needs_response", created: now() };
+    dispute.balance_transactions = [disputeBalanceTransaction(dispute, -(dispute.amount as number), DISPUTE_FEE)];
     state.disputes[dispute.id] = dispute;
     charge.disputed = true;
     emit("charge.dispute.created", dispute);
@@ -706,6 +716,8 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
   }
   function closeDisputeNow(disputeId: string, status: "won" | "lost") {
     const dispute = get(state.disputes, disputeId, "dispute");
+    const movements = (dispute.balance_transactions as Obj[] | undefined) ?? [];
+    if (status === "won" && dispute.status !== "won") dispute.balance_transactions = [...movements, disputeBalanceTransaction(dispute, dispute.amount as number, 0)];
     dispute.status = status;
     emit("charge.dispute.closed", dispute);
     return dispute;

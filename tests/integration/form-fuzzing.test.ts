@@ -231,7 +231,13 @@ describe("form fuzzing", () => {
     let posts = 0;
 
     const roles: { name: string; client: () => Promise<Client>; starts: string[]; forms?: () => Promise<PageForm[]> }[] = [
-      { name: "visitor", client: async () => new Client(t.app, schoolHost, "10.0.0.1"), starts: ["/", "/enroll", "/login", "/forgot-password", `/set-password?token=${inviteToken}`] },
+      {
+        name: "visitor",
+        client: async () => new Client(t.app, schoolHost, "10.0.0.1"),
+        starts: ["/", "/enroll", "/login", "/forgot-password", `/set-password?token=${inviteToken}`],
+        // "Pay the registration fee now" on the enrollment's confirmation (shown after a form is sent).
+        forms: async () => [{ page: "/enroll", action: "/enroll/fee?t=x", multipart: false, files: [], submit: null, fields: [["t", "eA.1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]] }],
+      },
       { name: "platform visitor", client: async () => new Client(t.app, "localhost:3000", "10.0.0.7"), starts: ["/operator/login", `/operator/set-password?token=${operatorToken}`] },
       { name: "student", client: () => new Client(t.app, schoolHost, "10.0.0.2").signIn("emma@harmony.test"), starts: ["/dashboard", "/family", "/account/calendar", "/account/notifications"] },
       {

@@ -281,3 +281,103 @@ describe("events out of order, and after a crash", () => {
     expect(await runIn(f, reconcileSchool)).toEqual([]);
   });
 });
+
+describe("a lost dispute", () => {
+  const pay = async (f: Fixture, invoiceId: string) => {
+    const started = await checkout(f, invoiceId);
+    await standin.payCheckout(await sessionIdOf(f, started.paymentId));
+    await standin.idle();
+    return runIn(f, (tx) => tx.payment.findUniqueOrThrow({ where: { id: started.paymentId } }));
+  };
+  /** Opens and loses a dispute with Stripe unreachable, then delivers its events last first, and all of them again. */
+  const loseDispute = async (chargeId: string) => {
+    standin.setWebhook(undefined);
+    const before = standin.events().length;
+    let dispute;
+    try {
+      dispute = await standin.openDispute(chargeId);
+      await standin.closeDispute(dispute.id, "lost");
+    } finally {
+      standin.setWebhook(async (payload, signature) => (await post(payload, signature)).status);
+    }
+    const missed = standin.events().slice(before).filter((e) => (e.type as string).startsWith("charge.dispute."));
+    expect(missed.map((e) => e.type)).toEqual(["charge.dispute.created", "charge.dispute.closed"]);
+    for (const e of [...missed].reverse()) expect(await standin.redeliver(e.id)).toBe(200);
+    for (const e of missed) expect(await standin.redeliver(e.id)).toBe(200);
+    return dispute;
+  };
+  const heldOf = (f: Fixture, paymentId: string) =>
+    runIn(f, (tx) => tx.schoolLedgerEntry.findMany({ where: { paymentId }, orderBy: { kind: "asc" }, select: { kind: true, amountMinor: true, idempotencyKey: true } }));
+
+  it("on held money: the invoice is owed again, the held ledger keeps the loss and takes Stripe's fee, once, in any order", async () => {
+    const f = await makeSchool("lost", [30_000, 50_000]);
+    await pay(f, f.invoiceIds[1]!); // other money held for the school
+    const payment = await pay(f, f.invoiceIds[0]!);
+    const dispute = await loseDispute(payment.stripeChargeId!);
+
+    expect(await runIn(f, (tx) => tx.payment.findUniqueOrThrow({ where: { id: payment.id } }))).toMatchObject({ status: "DISPUTED", disputeStatus: "lost", stripeDisputeId: dispute.id });
+    const entries = await entriesOf(f);
+    expect(entries.filter((e) => e.kind === "DISPUTE")).toEqual([expect.objectContaining({ amountMinor: 30_000, idempotencyKey: `dispute:${dispute.id}` })]);
+    expect(entries.filter((e) => e.kind === "DISPUTE_WON")).toEqual([]);
+    // The family owes the disputed invoice again; the other stays paid.
+    const { invoiceStates } = await import("../../app/domain/ledger");
+    const { familyEntries } = await import("../../app/models/billing.server");
+    const states = invoiceStates(await runIn(f, (tx) => familyEntries(tx, f.familyId)));
+    expect(states.get(f.invoiceIds[0]!)?.outstanding.amountMinor).toBe(30_000);
+    expect(states.get(f.invoiceIds[1]!)?.outstanding.amountMinor).toBe(0);
+    expect((await runIn(f, (tx) => familyBalance(tx, f.familyId))).amountMinor).toBe(30_000);
+    // The school's held ledger: the charge, the platform fee, the loss and Stripe's dispute fee (from the dispute's balance transactions).
+    expect(await heldOf(f, payment.id)).toEqual([
+      { kind: "CHARGE", amountMinor: 30_000, idempotencyKey: `charge:${payment.stripePaymentIntentId}` },
+      { kind: "PLATFORM_FEE", amountMinor: 750, idempotencyKey: `fee:${payment.stripePaymentIntentId}` },
+      { kind: "DISPUTE", amountMinor: 30_000, idempotencyKey: `dispute:${dispute.id}` },
+      { kind: "DISPUTE_FEE", amountMinor: 1_500, idempotencyKey: `dispute-fee:${dispute.id}` },
+    ]);
+    const held = await runIn(f, heldReconciliation);
+    expect(held.heldMinor).toBe(50_000 - 1_250 - 750 - 1_500);
+    expect(held.problems).toEqual([]);
+    expect(await runIn(f, reconcileSchool)).toEqual([]);
+  });
+
+  it("when the school's held money cannot cover it, the reconciliation says so in words", async () => {
+    const f = await makeSchool("lost-short", [10_000]);
+    const payment = await pay(f, f.invoiceIds[0]!);
+    await loseDispute(payment.stripeChargeId!);
+    const held = await runIn(f, heldReconciliation);
+    expect(held.heldMinor).toBe(10_000 - 250 - 10_000 - 1_500);
+    expect(held.problems).toEqual([expect.stringMatching(/^Encore holds less than nothing for the school \(-\$17\.50\)/)]);
+    expect(await runIn(f, reconcileSchool)).toEqual([]);
+  });
+
+  it("on a payment transferred to the school at completion: its share is reversed once, keyed by the dispute", async () => {
+    const f = await makeSchool("lost-legacy", [20_000, 40_000]);
+    await pay(f, f.invoiceIds[1]!);
+    const payment = await pay(f, f.invoiceIds[0]!);
+    // As a payment completed before issue 12: its share (less the 2.5 % fee) went to the school's account at once.
+    const account = (await services.platform.schoolStripeState(f.schoolId))!.stripeAccountId!;
+    const transfer = await stripe.transfers.create(
+      { amount: 19_500, currency: "usd", destination: account, source_transaction: payment.stripeChargeId!, transfer_group: `payment:${payment.id}`, metadata: { schoolId: f.schoolId, paymentId: payment.id } },
+      { idempotencyKey: `transfer:${payment.id}` },
+    );
+    await standin.idle();
+    const owner = await (await import("../support/db")).connectOwner();
+    try {
+      await owner.query("SELECT set_config('app.school_id', $1, false)", [f.schoolId]);
+      await owner.query(`DELETE FROM "SchoolLedgerEntry" WHERE "paymentId" = $1`, [payment.id]);
+      await owner.query(`UPDATE "Payment" SET "stripeTransferId" = $1 WHERE id = $2`, [transfer.id, payment.id]);
+    } finally {
+      await owner.end();
+    }
+    expect((await runIn(f, heldReconciliation)).problems).toEqual([]);
+
+    const dispute = await loseDispute(payment.stripeChargeId!);
+    const after = await stripe.transfers.retrieve(transfer.id);
+    expect(after.reversals.data).toEqual([expect.objectContaining({ amount: 19_500, metadata: { disputeId: dispute.id, paymentId: payment.id } })]);
+    expect(after.amount_reversed).toBe(19_500);
+    // The money was never held: no DISPUTE entry there, only Stripe's fee, which the school bears.
+    expect(await heldOf(f, payment.id)).toEqual([{ kind: "DISPUTE_FEE", amountMinor: 1_500, idempotencyKey: `dispute-fee:${dispute.id}` }]);
+    expect((await runIn(f, (tx) => familyBalance(tx, f.familyId))).amountMinor).toBe(20_000);
+    expect((await runIn(f, heldReconciliation)).problems).toEqual([]);
+    expect(await runIn(f, reconcileSchool)).toEqual([]);
+  });
+});

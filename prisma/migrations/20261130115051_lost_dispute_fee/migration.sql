@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "HeldKind" ADD VALUE 'DISPUTE_FEE';
+
