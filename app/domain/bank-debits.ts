@@ -35,7 +35,7 @@ export const BANK_DEBIT_LABELS: Record<BankDebitType, string> = {
 };
 
 /**
- * A Checkout Session's `payment_method_types` and `payment_method_options` for a payment in
+ * A Checkout Session's `allowed_payment_method_types` and `payment_method_options` for a payment in
  * `currency`: card, plus the currency's bank debit. Canadian pre-authorized debits need a
  * mandate: one-off ("sporadic") debits of a person ("personal").
  */

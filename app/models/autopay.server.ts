@@ -68,7 +68,7 @@ export async function startCardSetup(tx: Tx, stripe: Stripe, input: { familyGrou
       mode: "setup",
       customer: customerId,
       currency: sch.currency.toLowerCase(),
-      payment_method_types: ["card"],
+      allowed_payment_method_types: ["card"],
       metadata,
       setup_intent_data: { metadata, on_behalf_of: sch.stripeAccountId, description: `${sch.name}: card for ${input.email}` },
       success_url: input.successUrl,
@@ -85,10 +85,12 @@ export async function startCardSetup(tx: Tx, stripe: Stripe, input: { familyGrou
  * A completed setup-mode session, re-read from Stripe: its card becomes the family's saved card
  * (a card saved before is detached from the customer). Saving the same card again changes nothing.
  */
-export async function saveCardFromSession(tx: Tx, stripe: Stripe, input: { sessionId: string }): Promise<"saved" | "already" | "open"> {
+export async function saveCardFromSession(tx: Tx, stripe: Stripe, input: { sessionId: string; familyGroupId?: string }): Promise<"saved" | "already" | "open"> {
   const session = await stripe.checkout.sessions.retrieve(input.sessionId);
   const familyGroupId = session.metadata?.familyGroupId;
-  if (session.mode !== "setup" || !familyGroupId) return "open";
+  if (session.mode !== "setup" || !familyGroupId || session.metadata?.schoolId !== (await schoolOf(tx)).id) return "open";
+  // The page a guardian comes back to confirms only their own family's session.
+  if (input.familyGroupId !== undefined && input.familyGroupId !== familyGroupId) return "open";
   if (session.status !== "complete" || !session.setup_intent) return "open";
   const setupIntentId = typeof session.setup_intent === "string" ? session.setup_intent : session.setup_intent.id;
   const setupIntent = await stripe.setupIntents.retrieve(setupIntentId);

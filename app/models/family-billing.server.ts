@@ -63,6 +63,13 @@ export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalD
     select: { id: true, number: true, status: true, issueDate: true, dueDate: true, totalMinor: true, currency: true, term: { select: { name: true } } },
   });
   const plans = await instalmentPlans(tx, states, invoices.filter((i) => i.status === "ISSUED").map((i) => i.id), today);
+  // Online payments not settled (a bank debit under way) or that did not go through (the latest per invoice).
+  const online = await tx.payment.findMany({
+    where: { familyGroupId, method: "STRIPE", invoiceId: { not: null }, OR: [{ status: { in: ["PROCESSING", "COMPLETED"] } }, { status: "FAILED", failureMessage: { not: null } }] },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { invoiceId: true, status: true, failureMessage: true, amountMinor: true, currency: true, createdAt: true },
+  });
+  const lastOnline = new Map(online.map((p) => [p.invoiceId!, p]));
   const rows = invoices.map((inv) => {
     const s = states.get(inv.id);
     const outstanding = s?.outstanding.amountMinor ?? 0;
@@ -84,6 +91,9 @@ export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalD
       paid: s ? amount(s.settled) : { amountMinor: 0, currency: inv.currency },
       outstanding: { amountMinor: outstanding, currency: inv.currency },
       overdue: inv.status === "ISSUED" && outstanding > 0 && daysOverdue > 0,
+      // Not credited until the bank says it is paid; a failure is shown until a payment succeeds.
+      processing: lastOnline.get(inv.id)?.status === "PROCESSING" ? { amountMinor: lastOnline.get(inv.id)!.amountMinor ?? 0, currency: inv.currency } : null,
+      lastFailure: lastOnline.get(inv.id)?.status === "FAILED" ? lastOnline.get(inv.id)!.failureMessage : null,
       daysOverdue: Math.max(0, daysOverdue),
     };
   });

@@ -136,7 +136,7 @@ export async function startCheckout(tx: Tx, stripe: Stripe, input: CheckoutInput
   const session = await stripe.checkout.sessions.create(
     {
       mode: "payment",
-      payment_method_types: methods.types as Stripe.Checkout.SessionCreateParams.PaymentMethodType[],
+      allowed_payment_method_types: methods.types as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
       ...(Object.keys(methods.options).length ? { payment_method_options: methods.options as Stripe.Checkout.SessionCreateParams.PaymentMethodOptions } : {}),
       line_items: [{ quantity: 1, price_data: { currency: open.currency.toLowerCase(), unit_amount: toStripeAmount(open), product_data: { name: `${sch.name}: ${what.charAt(0).toLowerCase()}${what.slice(1)}` } } }],
       customer_email: input.payerEmail,
