@@ -176,7 +176,7 @@ export default function FamilyBilling() {
                   ? "Autopay is on: each invoice and instalment is charged to this card on its due date, and you get a receipt by email."
                   : "Autopay is off: you pay each invoice yourself."}
               </p>
-              <div className="actions">
+              <div className="row bill-card-actions">
                 <Form method="post" action="/family/billing/card">
                   <input type="hidden" name="intent" value={card.autopay ? "autopay-off" : "autopay-on"} />
                   <button className={card.autopay ? "button secondary" : "button"}>{card.autopay ? "Turn autopay off" : "Turn autopay on"}</button>
