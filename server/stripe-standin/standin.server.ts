@@ -292,6 +292,13 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
     if (table === (state.accounts as Record<string, T>) && !table[id] && /^acct_demo_[a-z0-9_-]+$/.test(id)) {
       state.accounts[id] = account(id, { name: DEMO_ACCOUNTS[id] ?? null, onboarded: true });
     }
+    // The demo seed's saved card (cus_demo_<slug>, pm_demo_<slug>): a Visa ending 4242 on its customer.
+    if (table === (state.customers as Record<string, T>) && !table[id] && /^cus_demo_[a-z0-9_-]+$/.test(id)) {
+      state.customers[id] = { id, object: "customer", email: null, name: "Demo family", metadata: {}, created: now() };
+    }
+    if (table === (state.paymentMethods as Record<string, T>) && !table[id] && /^pm_demo_[a-z0-9_-]+$/.test(id)) {
+      state.paymentMethods[id] = { id, object: "payment_method", type: "card", customer: id.replace(/^pm_/, "cus_"), card: { brand: "visa", last4: "4242", exp_month: 12, exp_year: 2034, funding: "credit" }, metadata: {}, created: now(), _number: SUCCEEDING_CARD };
+    }
     const found = table[id];
     if (!found) throw new StandinError(404, `No such ${what}: '${id}'`, "invalid_request_error", "resource_missing");
     return found;
@@ -579,7 +586,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
     const paymentMethod = str(body.payment_method);
     if (!paymentMethod || !str(body.customer)) throw new StandinError(400, "The stand-in charges off-session only: customer, payment_method, confirm=true, off_session=true.");
     const onBehalfOf = str(body.on_behalf_of);
-    const saved = state.paymentMethods[paymentMethod];
+    const saved = /^pm_demo_/.test(paymentMethod) ? get(state.paymentMethods, paymentMethod, "payment_method") : state.paymentMethods[paymentMethod];
     if (saved && saved.customer !== str(body.customer)) throw new StandinError(400, `The payment method ${paymentMethod} does not belong to the customer ${String(body.customer)}.`);
     const card = saved ? String(saved._number) : paymentMethod.replace(/^pm_card_/, "");
     const declined = (code: string, message: string, decline_code?: string) => {
