@@ -100,7 +100,7 @@ export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalD
   const payments = await tx.payment.findMany({
     where: { familyGroupId, ledgerEntries: { some: { kind: "PAYMENT" } } },
     orderBy: [{ paidAt: "desc" }, { id: "desc" }],
-    select: { id: true, amountMinor: true, currency: true, method: true, reference: true, paidAt: true, createdAt: true, ledgerEntries: { where: { kind: "PAYMENT" }, select: { id: true } } },
+    select: { id: true, amountMinor: true, currency: true, method: true, reference: true, paidAt: true, createdAt: true, ledgerEntries: { where: { kind: "PAYMENT" }, select: { id: true, memo: true } } },
   });
   const st = statement(entries, familyGroupId, school.currency);
   const bal = balance(entries, familyGroupId, school.currency);
@@ -113,7 +113,8 @@ export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalD
       return {
         id: p.id,
         amount: { amountMinor: p.amountMinor ?? source?.amount.amountMinor ?? 0, currency: p.currency },
-        method: paymentMethodLabel(p.method),
+        // An online payment by bank debit (its ledger entry says so) is not a card payment.
+        method: p.method === "STRIPE" && p.ledgerEntries[0]?.memo?.startsWith("Bank debit") ? "Bank debit (online)" : paymentMethodLabel(p.method),
         reference: p.reference,
         paidAt: p.paidAt ?? p.createdAt,
         refunded: source ? amount(source.refunded) : null,
