@@ -70,7 +70,7 @@ export async function startCardSetup(tx: Tx, stripe: Stripe, input: { familyGrou
       currency: sch.currency.toLowerCase(),
       allowed_payment_method_types: ["card"],
       metadata,
-      setup_intent_data: { metadata, on_behalf_of: sch.stripeAccountId, description: `${sch.name}: card for ${input.email}` },
+      setup_intent_data: { metadata, on_behalf_of: sch.stripeAccountId, description: `${sch.name}: card saved for later payments` },
       success_url: input.successUrl,
       cancel_url: input.cancelUrl,
     },

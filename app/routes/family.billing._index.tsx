@@ -26,12 +26,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = url.searchParams.get("session");
   return db.run(async (tx) => {
     const family = await familyOfParent(tx, user.id);
-    if (!family) return { family: null, account: null, card: null };
+    if (!family) return { family: null, today, account: null, card: null };
     // Back from saving a card: record it now if Stripe's event has not arrived yet.
     if (url.searchParams.get("card") === "saved" && session && /^cs_[\w]{1,200}$/.test(session) && context.payments) {
       await context.payments.confirmCardSetup({ familyGroupId: family.id, sessionId: session }).catch(() => undefined);
     }
-    return { family, account: await familyBilling(tx, family.id, today), card: { ...(await savedCard(tx, family.id, today)), online: Boolean(context.payments && context.payments.mode !== "off") } };
+    return { family, today, account: await familyBilling(tx, family.id, today), card: { ...(await savedCard(tx, family.id, today)), online: Boolean(context.payments && context.payments.mode !== "off") } };
   });
 }
 
@@ -39,7 +39,7 @@ type Amount = { amountMinor: number; currency: string };
 
 export default function FamilyBilling() {
   const fmt = useFormat();
-  const { family, account, card } = useLoaderData<typeof loader>();
+  const { family, account, card, today } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const paying = navigation.state !== "idle" ? navigation.formAction : null;
@@ -133,6 +133,11 @@ export default function FamilyBilling() {
                         </span>
                       ) : null}
                     </div>
+                    {card.autopay && card.card && !inv.processing && !inv.lastFailure && inv.dueDate && inv.dueDate >= today ? (
+                      <p className="bill-autopay-note muted">
+                        Autopay charges {m(inv.payNow)} to your {brandName(card.card.brand)} ending {card.card.last4} on {due(inv.dueDate)}.
+                      </p>
+                    ) : null}
                     {inv.lastFailure && !inv.processing ? (
                       <p className="bill-failure" data-testid={`payment-failed-${inv.number}`}>
                         Your last payment did not go through. {inv.lastFailure}
@@ -159,7 +164,7 @@ export default function FamilyBilling() {
       </section>
 
       {card.online || card.card ? (
-        <section className="card stack" aria-labelledby="saved-card-heading" id="saved-card">
+        <section className="card bill-saved-card" aria-labelledby="saved-card-heading" id="saved-card">
           <h2 id="saved-card-heading" style={{ margin: 0 }}>
             Saved card and autopay
           </h2>
@@ -171,7 +176,7 @@ export default function FamilyBilling() {
                 </strong>{" "}
                 <span className="muted">expires {card.card.label}</span> {card.card.expired ? <span className="badge danger">Expired</span> : null}
               </p>
-              <p style={{ margin: 0 }} data-testid="autopay-state">
+              <p data-testid="autopay-state">
                 {card.autopay
                   ? "Autopay is on: each invoice and instalment is charged to this card on its due date, and you get a receipt by email."
                   : "Autopay is off: you pay each invoice yourself."}
@@ -193,7 +198,7 @@ export default function FamilyBilling() {
             </>
           ) : (
             <>
-              <p className="muted" style={{ margin: 0 }}>
+              <p className="muted">
                 No card saved. Save a card to have invoices paid automatically on their due date. Nothing is charged when you save it.
               </p>
               <Form method="post" action="/family/billing/card">

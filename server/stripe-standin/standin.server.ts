@@ -568,7 +568,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
       expires_at: expiresAt,
       url: `${base}/checkout/${id}`,
       created: now(),
-      _description: "Save a card for later payments",
+      _description: str(sid.description) ?? "Save a card for later payments",
       _payment_intent_data: { on_behalf_of: str(sid.on_behalf_of), transfer_group: null, metadata: meta(sid.metadata), description: str(sid.description), setup_future_usage: null },
     };
     state.sessions[id] = session;

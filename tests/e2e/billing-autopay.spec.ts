@@ -62,6 +62,7 @@ test("a parent saves a card on the stand-in, turns autopay on, and the invoice d
   await expect(page.getByRole("status")).toHaveText("Autopay is on.");
   await expect(section.getByTestId("autopay-state")).toContainText("Autopay is on");
   await expect(section.getByRole("button", { name: "Turn autopay off" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Open invoices" })).toContainText(`Autopay charges $120.00 to your Visa ending 4242 on`);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
   await page.screenshot({ path: path.join(SHOTS, "family-billing-saved-card.png"), fullPage: true });
 
