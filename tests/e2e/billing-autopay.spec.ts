@@ -65,6 +65,11 @@ test("a parent saves a card on the stand-in, turns autopay on, and the invoice d
   await expect(page.getByRole("region", { name: "Open invoices" })).toContainText(`Autopay charges $120.00 to your Visa ending 4242 on`);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
   await page.screenshot({ path: path.join(SHOTS, "family-billing-saved-card.png"), fullPage: true });
+  // A phone: nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await section.screenshot({ path: path.join(SHOTS, "saved-card-390.png") });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // The job on the invoice's due date (09:00 there), against the server's stand-in: charged once.
   const stripe = new Stripe(STANDIN_SECRET_KEY, { host: standin.hostname, port: Number(standin.port), protocol: "http", telemetry: false });

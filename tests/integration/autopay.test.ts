@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcileSchool } from "../../app/models/billing.server";
 import { removeCard, runSchoolAutopay, savedCard, setAutopay, startCardSetup } from "../../app/models/autopay.server";
 import { familyBilling } from "../../app/models/family-billing.server";
+import { chooseInstalments } from "../../app/models/instalments.server";
+import { localDateTimeToUtc } from "../../app/domain/time";
 import { PaymentError, startCheckout } from "../../app/models/payments.server";
 import { action as cardAction } from "../../app/routes/family.billing.card";
 import { signIn } from "../../app/utils/auth.server";
@@ -194,6 +196,25 @@ describe("saved cards and autopay", () => {
     const onTime = await runSchoolAutopay(db(s), stripe, services.mailer, { now: new Date("2031-09-12T05:00:00Z") });
     expect(onTime.charged).toBe(1);
     expect(await owed(s, due.id)).toBe(0);
+  });
+
+  it("an invoice paid in instalments is charged each instalment on its own due date", async () => {
+    await s.run((tx) => tx.billingSettings.updateMany({ data: { maxInstalments: 3 } }));
+    const day = new Date("2031-09-15T15:00:00Z");
+    const inv = await s.issue(s.a.familyId, 30_000, day);
+    await s.run((tx) => chooseInstalments(tx, { invoiceId: inv.id, familyGroupId: s.a.familyId, count: 3, chosenById: guardian(s), today: "2031-09-15" }));
+    const plan = await s.run((tx) => tx.invoiceInstalment.findMany({ where: { invoiceId: inv.id }, orderBy: { sequence: "asc" } }));
+    expect((await runSchoolAutopay(db(s), stripe, services.mailer, { now: day })).charged).toBe(1);
+    expect(await owed(s, inv.id)).toBe(30_000 - plan[0]!.amountMinor);
+    // Nothing is due the day after; the second instalment on its date.
+    expect((await runSchoolAutopay(db(s), stripe, services.mailer, { now: new Date("2031-09-16T15:00:00Z") })).charged).toBe(0);
+    const second = localDateTimeToUtc(plan[1]!.dueDate, "10:00", "America/New_York");
+    expect((await runSchoolAutopay(db(s), stripe, services.mailer, { now: second })).charged).toBe(1);
+    expect((await payments(s, inv.id)).map((p) => [p.amountMinor, p.description])).toEqual([
+      [plan[0]!.amountMinor, `Autopay: invoice ${inv.number}, instalment 1 of 3`],
+      [plan[1]!.amountMinor, `Autopay: invoice ${inv.number}, instalment 2 of 3`],
+    ]);
+    await reconciled(s);
   });
 
   it("a declined card fails that attempt, emails the guardian with a link, leaves the invoice owed, and is not retried that day", async () => {
