@@ -15,6 +15,7 @@ import { reconcileSchool } from "../../app/models/billing.server";
 import { removeCard, runSchoolAutopay, savedCard, setAutopay, startCardSetup } from "../../app/models/autopay.server";
 import { familyBilling } from "../../app/models/family-billing.server";
 import { chooseInstalments } from "../../app/models/instalments.server";
+import { runOverdue } from "../../app/models/overdue.server";
 import { localDateTimeToUtc } from "../../app/domain/time";
 import { PaymentError, startCheckout } from "../../app/models/payments.server";
 import { action as cardAction } from "../../app/routes/family.billing.card";
@@ -109,6 +110,24 @@ describe("bank debits in Checkout", () => {
     const receipts = await emailsTo(s, s.a.guardianEmails[0]!, "Receipt");
     expect(receipts.map((e) => e.text).join("\n")).toContain("Method: bank debit (online)");
     await reconciled(s);
+  });
+
+  it("an overdue invoice whose bank debit is under way gets no reminder or late fee until it is settled", async () => {
+    const inv = await s.issue(s.a.familyId, 4_000, NOW);
+    const started = await checkout(s, inv.id);
+    const sessionId = await sessionOf(s, started.paymentId);
+    await standin.payCheckout(sessionId, BANK_DEBIT);
+    await standin.idle();
+    await s.run((tx) => tx.billingSettings.updateMany({ data: { reminderDays: [1], lateFeeMinor: 500, lateFeeAfterDays: 1 } }));
+    const later = new Date("2031-09-12T13:00:00Z");
+    const report = await s.run((tx) => runOverdue(tx, services.mailer, { now: later, today: "2031-09-12", origin: "http://x.test" }));
+    expect(await s.run((tx) => tx.invoiceReminder.count({ where: { invoiceId: inv.id } }))).toBe(0);
+    expect(await owed(s, inv.id)).toBe(4_000);
+    await standin.settleBankDebit(sessionId, "succeeded");
+    await standin.idle();
+    expect(await owed(s, inv.id)).toBe(0);
+    expect(report.lateFees).toBe(0);
+    await s.run((tx) => tx.billingSettings.updateMany({ data: { reminderDays: [7, 21], lateFeeMinor: null, lateFeeAfterDays: null } }));
   });
 
   it("a failed debit leaves the invoice owed, tells the payer, and a new payment can be made", async () => {
