@@ -24,15 +24,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const today = toLocalDate(context.clock.now(), school.timezone);
   const url = new URL(request.url);
   const session = url.searchParams.get("session");
-  return db.run(async (tx) => {
-    const family = await familyOfParent(tx, user.id);
-    if (!family) return { family: null, today, account: null, card: null };
-    // Back from saving a card: record it now if Stripe's event has not arrived yet.
-    if (url.searchParams.get("card") === "saved" && session && /^cs_[\w]{1,200}$/.test(session) && context.payments) {
-      await context.payments.confirmCardSetup({ familyGroupId: family.id, sessionId: session }).catch(() => undefined);
-    }
-    return { family, today, account: await familyBilling(tx, family.id, today), card: { ...(await savedCard(tx, family.id, today)), online: Boolean(context.payments && context.payments.mode !== "off") } };
-  });
+  const family = await db.run((tx) => familyOfParent(tx, user.id));
+  if (!family) return { family: null, today, account: null, card: null };
+  // Back from saving a card: record it now if Stripe's event has not arrived yet (in a
+  // transaction of its own, not the page's).
+  if (url.searchParams.get("card") === "saved" && session && /^cs_[\w]{1,200}$/.test(session) && context.payments) {
+    await context.payments.confirmCardSetup({ familyGroupId: family.id, sessionId: session }).catch(() => undefined);
+  }
+  return db.run(async (tx) => ({
+    family,
+    today,
+    account: await familyBilling(tx, family.id, today),
+    card: { ...(await savedCard(tx, family.id, today)), online: Boolean(context.payments && context.payments.mode !== "off") },
+  }));
 }
 
 type Amount = { amountMinor: number; currency: string };
