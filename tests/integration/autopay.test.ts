@@ -274,7 +274,7 @@ describe("saved cards and autopay", () => {
     const day = new Date("2031-10-09T15:00:00Z");
     const inv = await s.issue(s.a.familyId, 2_000, day);
     // Through the job, as the worker runs it (every school, the services' clock): nothing for this family.
-    await runAutopay(services, { schoolIds: [s.school.id] });
+    expect(await runAutopay(services, { schoolIds: [s.school.id] })).toEqual({ charged: 0, failed: 0, interrupted: 0, errors: [] });
     expect((await runSchoolAutopay(db(s), stripe, services.mailer, { now: day })).charged).toBe(0);
     expect(await payments(s, inv.id)).toHaveLength(0);
   });
