@@ -15,6 +15,7 @@ import { publicAddressOf, publicLinks } from "../tenants/links";
 import type { RequestLinks, SchoolBoundDb, SchoolFiles, Services, Tenant, TenantContext } from "./context";
 import type { Platform, SchoolSummary } from "./db/privileged.server";
 import type { Tx } from "./db/school-db.server";
+import { removeCard, saveCardFromSession, startCardSetup } from "../app/models/autopay.server";
 import { type CheckoutInput, type RefundInput, PaymentError, fromStripeError, refundPayment, startCheckout } from "../app/models/payments.server";
 import { startConnectOnboarding } from "./payments/connect.server";
 import { type EnrollmentFeeView, enrollmentFeeStatus, feeInvoiceOfForm, startEnrollmentFeeCheckout } from "../app/models/enrollment-fee.server";
@@ -99,6 +100,12 @@ export interface SchoolPayments {
   startCheckout(input: Omit<CheckoutInput, "now">): Promise<{ url: string; paymentId: string; reused: boolean }>;
   /** A full or partial refund (through Stripe when the payment was online). */
   refund(input: Omit<RefundInput, "now">): Promise<{ id: string }>;
+  /** A setup-mode Checkout to save a card for autopay (app/models/autopay.server.ts); the route checks the guardian. */
+  startCardSetup(input: { familyGroupId: string; userId: string; email: string; successUrl: string; cancelUrl: string }): Promise<{ url: string }>;
+  /** Detaches the family's saved card and turns autopay off. */
+  removeCard(input: { familyGroupId: string }): Promise<boolean>;
+  /** The guardian is back from saving a card: records it now (re-read from Stripe) if the webhook has not yet. */
+  confirmCardSetup(input: { familyGroupId: string; sessionId: string }): Promise<void>;
   /** Teacher pay (issue 12): the signed-in teacher's own Express account and its Account Link. */
   connectTeacher(request: Request, urls: { returnUrl: string; refreshUrl: string }): Promise<{ url: string }>;
   /** Pays an approved run's transfers (admins). No transaction is open while Stripe is called. */
@@ -149,6 +156,21 @@ function schoolPayments(services: Services, db: SchoolBoundDb, secure: boolean):
       if (!payments.enabled) throw off();
       const stripe = await payments.stripe();
       return db.run((tx) => startCheckout(tx, stripe, { ...input, now: clock.now() }), { timeout: 30_000 }).catch(stripeSays);
+    },
+    async startCardSetup(input: { familyGroupId: string; userId: string; email: string; successUrl: string; cancelUrl: string }) {
+      if (!payments.enabled) throw off();
+      const stripe = await payments.stripe();
+      return db.run((tx) => startCardSetup(tx, stripe, { ...input, now: clock.now() }), { timeout: 30_000 }).catch(stripeSays);
+    },
+    async confirmCardSetup(input: { familyGroupId: string; sessionId: string }) {
+      if (!payments.enabled) return;
+      const stripe = await payments.stripe();
+      await db.run((tx) => saveCardFromSession(tx, stripe, input), { timeout: 30_000 }).catch(stripeSays);
+    },
+    async removeCard(input: { familyGroupId: string }) {
+      if (!payments.enabled) throw off();
+      const stripe = await payments.stripe();
+      return db.run((tx) => removeCard(tx, stripe, input), { timeout: 30_000 }).catch(stripeSays);
     },
     async refund(input: Omit<RefundInput, "now">) {
       const stripe = payments.enabled ? await payments.stripe() : null;

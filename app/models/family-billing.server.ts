@@ -63,6 +63,13 @@ export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalD
     select: { id: true, number: true, status: true, issueDate: true, dueDate: true, totalMinor: true, currency: true, term: { select: { name: true } } },
   });
   const plans = await instalmentPlans(tx, states, invoices.filter((i) => i.status === "ISSUED").map((i) => i.id), today);
+  // Online payments not settled (a bank debit under way) or that did not go through (the latest per invoice).
+  const online = await tx.payment.findMany({
+    where: { familyGroupId, method: "STRIPE", invoiceId: { not: null }, OR: [{ status: { in: ["PROCESSING", "COMPLETED"] } }, { status: "FAILED", failureMessage: { not: null } }] },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { invoiceId: true, status: true, failureMessage: true, amountMinor: true, currency: true, createdAt: true },
+  });
+  const lastOnline = new Map(online.map((p) => [p.invoiceId!, p]));
   const rows = invoices.map((inv) => {
     const s = states.get(inv.id);
     const outstanding = s?.outstanding.amountMinor ?? 0;
@@ -84,13 +91,16 @@ export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalD
       paid: s ? amount(s.settled) : { amountMinor: 0, currency: inv.currency },
       outstanding: { amountMinor: outstanding, currency: inv.currency },
       overdue: inv.status === "ISSUED" && outstanding > 0 && daysOverdue > 0,
+      // Not credited until the bank says it is paid; a failure is shown until a payment succeeds.
+      processing: lastOnline.get(inv.id)?.status === "PROCESSING" ? { amountMinor: lastOnline.get(inv.id)!.amountMinor ?? 0, currency: inv.currency } : null,
+      lastFailure: lastOnline.get(inv.id)?.status === "FAILED" ? lastOnline.get(inv.id)!.failureMessage : null,
       daysOverdue: Math.max(0, daysOverdue),
     };
   });
   const payments = await tx.payment.findMany({
     where: { familyGroupId, ledgerEntries: { some: { kind: "PAYMENT" } } },
     orderBy: [{ paidAt: "desc" }, { id: "desc" }],
-    select: { id: true, amountMinor: true, currency: true, method: true, reference: true, paidAt: true, createdAt: true, ledgerEntries: { where: { kind: "PAYMENT" }, select: { id: true } } },
+    select: { id: true, amountMinor: true, currency: true, method: true, reference: true, paidAt: true, createdAt: true, ledgerEntries: { where: { kind: "PAYMENT" }, select: { id: true, memo: true } } },
   });
   const st = statement(entries, familyGroupId, school.currency);
   const bal = balance(entries, familyGroupId, school.currency);
@@ -103,7 +113,8 @@ export async function familyBilling(tx: Tx, familyGroupId: string, today: LocalD
       return {
         id: p.id,
         amount: { amountMinor: p.amountMinor ?? source?.amount.amountMinor ?? 0, currency: p.currency },
-        method: paymentMethodLabel(p.method),
+        // An online payment by bank debit (its ledger entry says so) is not a card payment.
+        method: p.method === "STRIPE" && p.ledgerEntries[0]?.memo?.startsWith("Bank debit") ? "Bank debit (online)" : paymentMethodLabel(p.method),
         reference: p.reference,
         paidAt: p.paidAt ?? p.createdAt,
         refunded: source ? amount(source.refunded) : null,

@@ -86,13 +86,18 @@ export async function runOverdue(tx: Tx, mailer: Mailer, input: { now: Date; tod
   const familyIds = [...new Set(candidates.map((i) => i.familyGroupId))];
   const states = invoiceStates(await ledgerEntries(tx, familyIds));
   const plans = await instalmentPlans(tx, states, candidates.map((i) => i.id), input.today);
-  const open = candidates
+  let open = candidates
     .map((i) => {
       const plan = plans.get(i.id);
       const part = plan?.instalments.find((p) => p.remaining.amountMinor > 0);
       return { ...i, dueDate: plan ? plan.dueDate : i.dueDate, instalment: part ? { sequence: part.sequence, of: plan!.instalments.length, remaining: part.remaining } : null };
     })
     .filter((i) => i.dueDate !== null && i.dueDate < input.today && (states.get(i.id)?.outstanding.amountMinor ?? 0) > 0);
+  // A payment under way (a bank debit not settled yet): no reminder or late fee meanwhile.
+  const processing = new Set(
+    (await tx.payment.findMany({ where: { invoiceId: { in: open.map((i) => i.id) }, method: "STRIPE", status: "PROCESSING" }, select: { invoiceId: true } })).map((p) => p.invoiceId),
+  );
+  open = open.filter((i) => !processing.has(i.id));
   report.overdueInvoices = open.length;
   if (open.length === 0) return report;
   const sent = await tx.invoiceReminder.findMany({ where: { invoiceId: { in: open.map((i) => i.id) } }, select: { invoiceId: true, instalment: true, day: true } });

@@ -6,6 +6,7 @@
 import type Stripe from "stripe";
 import { deallocationsForRefund, sourceStates, invoiceStates } from "../domain/ledger";
 import { type Money, MoneyError, money } from "../domain/money";
+import { checkoutOutcome, checkoutPaymentMethods } from "../domain/bank-debits";
 import { fromStripeAmount, platformFee, platformFeeKept, toStripeAmount, transferReversal } from "../domain/payments";
 import { toLocalDate } from "../domain/time";
 import { formatterFor } from "../utils/format";
@@ -92,6 +93,9 @@ export async function startCheckout(tx: Tx, stripe: Stripe, input: CheckoutInput
   const part = plan?.instalments.find((i) => i.remaining.amountMinor > 0);
   const what = part && plan ? `Invoice ${invoice.number}, instalment ${part.sequence} of ${plan.instalments.length}` : `Invoice ${invoice.number}`;
 
+  // A bank debit (or an autopay charge) under way: paying again now could take the money twice.
+  const processing = await tx.payment.findFirst({ where: { invoiceId: invoice.id, method: "STRIPE", status: "PROCESSING" }, select: { id: true } });
+  if (processing) throw new PaymentError("A payment for this invoice is being processed (a bank debit takes a few working days). You will get an email when it is done.", 409);
   const pending = await tx.payment.findFirst({ where: { invoiceId: invoice.id, method: "STRIPE", status: "PENDING" } });
   if (pending?.stripeCheckoutSessionId) {
     const session = await stripe.checkout.sessions.retrieve(pending.stripeCheckoutSessionId);
@@ -127,9 +131,13 @@ export async function startCheckout(tx: Tx, stripe: Stripe, input: CheckoutInput
     },
   });
   const metadata = { schoolId: sch.id, paymentId, invoiceId: invoice.id };
+  // Card, and the bank debit Stripe offers in the school's currency (it settles days later).
+  const methods = checkoutPaymentMethods(open.currency);
   const session = await stripe.checkout.sessions.create(
     {
       mode: "payment",
+      allowed_payment_method_types: methods.types as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
+      ...(Object.keys(methods.options).length ? { payment_method_options: methods.options as Stripe.Checkout.SessionCreateParams.PaymentMethodOptions } : {}),
       line_items: [{ quantity: 1, price_data: { currency: open.currency.toLowerCase(), unit_amount: toStripeAmount(open), product_data: { name: `${sch.name}: ${what.charAt(0).toLowerCase()}${what.slice(1)}` } } }],
       customer_email: input.payerEmail,
       client_reference_id: paymentId,
@@ -167,25 +175,56 @@ async function paymentEntry(tx: Tx, paymentId: string) {
  * teacher pay and is swept to the school's account), and the payer gets a receipt, all once. An
  * expired session fails the payment.
  */
-export async function settleCheckout(tx: Tx, stripe: Stripe, mailer: Mailer, input: { paymentId: string; now: Date; origin?: string }): Promise<"completed" | "already" | "failed" | "open"> {
+export async function settleCheckout(tx: Tx, stripe: Stripe, mailer: Mailer, input: { paymentId: string; now: Date; origin?: string }): Promise<"completed" | "already" | "failed" | "open" | "processing"> {
   const payment = await lockPayment(tx, input.paymentId);
   if (!payment || payment.method !== "STRIPE") throw new Error(`No online payment ${input.paymentId} in this school.`);
-  if (payment.status !== "PENDING" && payment.status !== "FAILED") return "already";
+  if (payment.status !== "PENDING" && payment.status !== "FAILED" && payment.status !== "PROCESSING") return "already";
   if (!payment.stripeCheckoutSessionId) return "open";
   const session = await stripe.checkout.sessions.retrieve(payment.stripeCheckoutSessionId);
-  if (session.payment_status !== "paid") {
-    if (session.status === "expired" && payment.status === "PENDING") {
-      await tx.payment.update({ where: { id: payment.id }, data: { status: "FAILED", checkoutUrl: null } });
-      return "failed";
-    }
-    return "open";
+  const sessionIntentId = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+  // A bank debit completes the session unpaid; its intent says whether it is still under way.
+  const unpaidIntent = session.payment_status !== "paid" && session.status === "complete" && sessionIntentId ? await stripe.paymentIntents.retrieve(sessionIntentId) : null;
+  const outcome = checkoutOutcome(session, unpaidIntent?.status ?? null);
+  if (outcome === "open") return "open";
+  if (outcome === "processing") {
+    // Not paid yet: nothing reaches the family's balance until the debit succeeds.
+    if (payment.status === "PENDING") await tx.payment.update({ where: { id: payment.id }, data: { status: "PROCESSING", checkoutUrl: null } });
+    return "processing";
   }
-  const intentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+  if (outcome === "failed") {
+    if (payment.status === "FAILED") return "failed";
+    const bankDebitFailed = session.status === "complete";
+    await tx.payment.update({
+      where: { id: payment.id },
+      data: { status: "FAILED", checkoutUrl: null, ...(bankDebitFailed ? { failureMessage: "The bank debit did not go through: your bank refused it." } : {}) },
+    });
+    if (bankDebitFailed) await sendPaymentFailed(tx, mailer, { paymentId: payment.id, origin: input.origin, reason: "Your bank did not make the debit (for example, the account details were wrong or the money was not there)." });
+    return "failed";
+  }
+  const intentId = sessionIntentId;
   if (!intentId) throw new Error(`Checkout ${session.id} is paid but has no payment intent.`);
-  const intent = await stripe.paymentIntents.retrieve(intentId);
+  const intent = unpaidIntent ?? (await stripe.paymentIntents.retrieve(intentId));
+  return completeOnlinePayment(tx, stripe, mailer, { payment, intent, now: input.now, origin: input.origin });
+}
+
+/**
+ * A succeeded payment intent (a checkout's, or an autopay charge's) lands once: the payment is
+ * COMPLETED with its PAYMENT entry (key from the intent), allocated to its invoice first, the
+ * school's share held, and the payer gets a receipt.
+ */
+export async function completeOnlinePayment(
+  tx: Tx,
+  stripe: Stripe,
+  mailer: Mailer,
+  input: { payment: { id: string; familyGroupId: string | null; invoiceId: string | null; amountMinor: number | null; platformFeeMinor: number | null }; intent: Stripe.PaymentIntent; now: Date; origin?: string },
+): Promise<"completed"> {
+  const { payment, intent } = input;
   const chargeId = typeof intent.latest_charge === "string" ? intent.latest_charge : (intent.latest_charge?.id ?? null);
   const amount = fromStripeAmount(intent.amount_received, intent.currency);
   const sch = await schoolOf(tx);
+  // A bank debit or a card (the receipt and the ledger say which).
+  const methodType = chargeId ? ((await stripe.charges.retrieve(chargeId)).payment_method_details?.type ?? "card") : "card";
+  const what = methodType === "card" ? "Card payment" : "Bank debit";
   // The fee was fixed when the checkout was made; the amount is what Stripe received.
   const fee = payment.platformFeeMinor !== null && amount.amountMinor === payment.amountMinor ? money(payment.platformFeeMinor, amount.currency) : platformFee(amount, sch.platformFeeBasisPoints);
   await tx.payment.update({
@@ -199,6 +238,7 @@ export async function settleCheckout(tx: Tx, stripe: Stripe, mailer: Mailer, inp
       stripeChargeId: chargeId,
       platformFeeMinor: fee.amountMinor,
       checkoutUrl: null,
+      failureMessage: null,
     },
   });
   const key = `stripe:${intent.id}`;
@@ -212,7 +252,7 @@ export async function settleCheckout(tx: Tx, stripe: Stripe, mailer: Mailer, inp
         currency: amount.currency,
         postedAt: input.now,
         paymentId: payment.id,
-        memo: `Card payment ${intent.id}`,
+        memo: `${what} ${intent.id}`,
         idempotencyKey: key,
       },
     });
@@ -220,13 +260,13 @@ export async function settleCheckout(tx: Tx, stripe: Stripe, mailer: Mailer, inp
   }
   // The school's share stays with Encore, held for the school (teacher pay, then sweeps to its
   // account): the charge and the platform's fee are entries of the school's ledger.
-  await writeHeldEntry(tx, { kind: "CHARGE", amountMinor: amount.amountMinor, currency: amount.currency, postedAt: input.now, paymentId: payment.id, stripeObjectId: chargeId ?? intent.id, memo: `Card payment ${intent.id}`, idempotencyKey: `charge:${intent.id}` });
+  await writeHeldEntry(tx, { kind: "CHARGE", amountMinor: amount.amountMinor, currency: amount.currency, postedAt: input.now, paymentId: payment.id, stripeObjectId: chargeId ?? intent.id, memo: `${what} ${intent.id}`, idempotencyKey: `charge:${intent.id}` });
   await writeHeldEntry(tx, { kind: "PLATFORM_FEE", amountMinor: fee.amountMinor, currency: amount.currency, postedAt: input.now, paymentId: payment.id, stripeObjectId: intent.id, memo: `Platform fee on ${intent.id}`, idempotencyKey: `fee:${intent.id}` });
-  await sendReceipt(tx, mailer, { paymentId: payment.id, origin: input.origin });
+  await sendReceipt(tx, mailer, { paymentId: payment.id, origin: input.origin, method: methodType === "card" ? "card (online)" : "bank debit (online)" });
   return "completed";
 }
 
-async function sendReceipt(tx: Tx, mailer: Mailer, input: { paymentId: string; origin?: string }) {
+async function sendReceipt(tx: Tx, mailer: Mailer, input: { paymentId: string; origin?: string; method: string }) {
   const p = await tx.payment.findUniqueOrThrow({
     where: { id: input.paymentId },
     select: {
@@ -253,13 +293,47 @@ async function sendReceipt(tx: Tx, mailer: Mailer, input: { paymentId: string; o
     "",
     `Receipt number: ${p.id}`,
     `Paid: ${p.paidAt ? fmt.dateTime(p.paidAt, { year: "numeric" }) : ""}`,
-    `Method: card (online)`,
+    `Method: ${input.method}`,
     ...(p.stripePaymentIntentId ? [`Payment reference: ${p.stripePaymentIntentId}`] : []),
     "",
     ...(input.origin ? [`Your invoices and receipts: ${input.origin}/family/billing`, ""] : []),
     sch.name,
   ].join("\n");
   await mailer.send(tx, { to, subject: `Receipt: ${amount} paid to ${sch.name}`, text });
+}
+
+/**
+ * An online payment that did not go through (a bank debit refused, an autopay charge declined):
+ * the payer (or the family's billing address) is told, with a link to pay. The invoice stays owed.
+ */
+export async function sendPaymentFailed(tx: Tx, mailer: Mailer, input: { paymentId: string; origin?: string; reason: string }) {
+  const p = await tx.payment.findUniqueOrThrow({
+    where: { id: input.paymentId },
+    select: {
+      amountMinor: true,
+      currency: true,
+      invoiceId: true,
+      invoice: { select: { number: true } },
+      payer: { select: { email: true, firstName: true } },
+      familyGroup: { select: { billingEmail: true, admin: { select: { email: true, firstName: true } } } },
+    },
+  });
+  const to = p.payer?.email ?? p.familyGroup?.billingEmail ?? p.familyGroup?.admin.email;
+  if (!to) return;
+  const sch = await schoolOf(tx);
+  const amount = formatterFor(sch).moneyMinor(p.amountMinor ?? 0, p.currency);
+  const name = p.payer?.firstName ?? p.familyGroup?.admin.firstName ?? "";
+  const link = input.origin ? `${input.origin}/family/billing${p.invoiceId ? `/invoices/${p.invoiceId}` : ""}` : null;
+  const text = [
+    `Hello${name ? ` ${name}` : ""},`,
+    "",
+    `Your payment of ${amount}${p.invoice?.number ? ` for invoice ${p.invoice.number}` : ""} to ${sch.name} did not go through. ${input.reason}`,
+    "",
+    `Nothing was taken, and the invoice is still open.${link ? ` You can pay it here: ${link}` : " Please sign in to pay it."}`,
+    "",
+    sch.name,
+  ].join("\n");
+  await mailer.send(tx, { to, subject: `Payment not made: ${amount}${p.invoice?.number ? ` for invoice ${p.invoice.number}` : ""}`, text });
 }
 
 // ---- refunds ---------------------------------------------------------------------------------------

@@ -296,7 +296,22 @@ export async function seedSchool(services: Pick<Services, "platform" | "env">, s
   await platform.setPlatformFee(null, school.id, spec.currency === "USD" ? 250 : 300);
   await seedOnlinePayments(platform, school.id, spec, opts.now);
   await platform.schoolDb(school.id).run((tx) => seedTeacherPay(tx, spec, opts.now), { timeout: 120_000 });
+  await platform.schoolDb(school.id).run((tx) => seedSavedCard(tx, spec));
   return school;
+}
+
+/**
+ * Saved cards and autopay (issue 11, ARCHITECTURE.md "Saved cards and autopay"): the family that
+ * pays by card (the Reyes family, seedTeacherPay) has a Visa ending 4242 saved, with autopay on.
+ * The ids are the stand-in's demo customer and card (`cus_demo_<slug>`, `pm_demo_<slug>`), which
+ * it always has; no Stripe call is made.
+ */
+async function seedSavedCard(tx: Tx, spec: SchoolSpec) {
+  const family = await tx.familyGroup.findFirst({ where: { name: "Reyes family" }, select: { id: true, adminId: true } });
+  if (!family) return;
+  await tx.familyPaymentProfile.create({
+    data: { familyGroupId: family.id, stripeCustomerId: `cus_demo_${spec.slug}`, paymentMethodId: `pm_demo_${spec.slug}`, cardBrand: "visa", cardLast4: "4242", cardExpMonth: 12, cardExpYear: 2034, savedById: family.adminId, autopay: true },
+  });
 }
 
 async function buildSchool(tx: Tx, spec: SchoolSpec, { passwordHash, now }: { passwordHash: string; now: Date }, slug: string, origin: string, files: { storage: Storage; schoolId: string }) {

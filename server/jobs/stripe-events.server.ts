@@ -5,6 +5,7 @@
 // metadata we set, and writes in that school's RLS-bound transaction. Every write is keyed
 // by Stripe's ids, so an event processed twice, or events in any order, change nothing more.
 import type Stripe from "stripe";
+import { saveCardFromSession } from "../../app/models/autopay.server";
 import { settleCheckout, syncChargeRefunds, syncDispute } from "../../app/models/payments.server";
 import { syncTeacherAccount, syncTransfer } from "../../app/models/teacher-pay.server";
 import { publicAddressOf, publicLinks } from "../../tenants/links";
@@ -71,7 +72,14 @@ async function processOne(services: EventServices, stripe: Stripe, event: { id: 
   let metadata: Stripe.Metadata | null = null;
   let disputeId: string | null = null;
   if (event.type.startsWith("checkout.session.")) {
-    metadata = (await stripe.checkout.sessions.retrieve(objectId)).metadata;
+    const session = await stripe.checkout.sessions.retrieve(objectId);
+    metadata = session.metadata;
+    // A card saved for autopay (a setup-mode session): the family's profile records it.
+    if (session.mode === "setup" && metadata?.kind === "save-card" && metadata.schoolId) {
+      if (!(await services.platform.schoolStripeState(metadata.schoolId))) return;
+      await services.platform.schoolDb(metadata.schoolId).run((tx) => saveCardFromSession(tx, stripe, { sessionId: session.id }), { timeout: 60_000 });
+      return;
+    }
   } else if (event.type === "charge.refunded") {
     const charge = await stripe.charges.retrieve(objectId);
     const intentId = idOf(charge.payment_intent);

@@ -9,14 +9,16 @@
 //   overdue-invoices  hourly: each school at 09:00 its own time: late fees and overdue reminders
 //   held-sweeps       hourly: each school's automatic sweep of held money on its schedule (teacher pay)
 //   resource-releases every minute: learning resources released since, announced once by email
+//   autopay           hourly: invoices due today (school's time) charged to saved cards with autopay on
 import PgBoss from "pg-boss";
 import type { Services } from "../context";
 import type { Logger } from "../log.server";
 import { processStripeEvents } from "./stripe-events.server";
+import { runAutopay } from "./autopay.server";
 import { runHeldSweeps } from "./held-sweeps.server";
 import { announceResourceReleases, deliverQueuedEmails, extendAllHorizons, floorToHour, runOverdueInvoices, sendFamilyReminders, sendLessonReminders, type TaskScope } from "./tasks.server";
 
-export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices", "stripe-events", "held-sweeps", "resource-releases"] as const;
+export const JOB_NAMES = ["deliver-emails", "extend-horizon", "lesson-reminders", "family-reminders", "overdue-invoices", "stripe-events", "held-sweeps", "resource-releases", "autopay"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface Jobs {
@@ -55,6 +57,8 @@ const QUEUES: Record<JobName, { cron: string; queue: Omit<PgBoss.Queue, "name"> 
   "held-sweeps": { cron: "30 * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 30 * 60 } },
   // Every minute; each resource is claimed and marked in its school's transaction, so it is announced once.
   "resource-releases": { cron: "* * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 15 * 60 } },
+  // Hourly; each attempt is keyed by invoice and local date, so a second tick or server charges nothing twice.
+  autopay: { cron: "20 * * * *", queue: { policy: "stately", retryLimit: 0, expireInSeconds: 30 * 60 } },
 };
 
 export async function startJobs(services: Pick<Services, "platform" | "mailer" | "env" | "clock" | "payments">, opts: StartOptions): Promise<Jobs> {
@@ -144,6 +148,13 @@ export async function startJobs(services: Pick<Services, "platform" | "mailer" |
     if (r.resources) log("resource-releases").info({ resources: r.resources, emails: r.emails }, "resource releases announced");
     for (const e of r.errors) log("resource-releases").error({ schoolId: e.schoolId, error: e.error }, "school failed");
     return { resources: r.resources, emails: r.emails };
+  });
+
+  await boss.work("autopay", polling, async () => {
+    const r = await runAutopay(services, scope);
+    if (r.charged || r.failed || r.interrupted) log("autopay").info({ charged: r.charged, failed: r.failed, interrupted: r.interrupted }, "autopay charges");
+    for (const e of r.errors) log("autopay").error({ schoolId: e.schoolId, error: e.error }, "school failed");
+    return { charged: r.charged, failed: r.failed };
   });
 
   for (const [name, { cron }] of Object.entries(QUEUES)) await boss.schedule(name, cron, {}, { tz: "UTC" });

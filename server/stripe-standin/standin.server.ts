@@ -7,11 +7,16 @@
 // Connect onboarding page. Completing them sends webhooks signed with the SDK's
 // `webhooks.generateTestHeaderString`, exactly as Stripe signs them.
 //
-// Endpoints: accounts (create, retrieve), account_links, checkout sessions (create,
-// retrieve, expire), payment_intents (retrieve; create with confirm + off_session for
-// autopay), charges (retrieve), refunds (create, retrieve), transfers (create, retrieve,
-// reversals), disputes (retrieve). Test controls (not Stripe's): POST
-// /_standin/charges/:id/dispute and /_standin/disputes/:id/close, and the same as methods;
+// Endpoints: accounts (create, retrieve), account_links, checkout sessions (create in
+// payment or setup mode, retrieve, expire), payment_intents (retrieve; create with confirm +
+// off_session for autopay), customers (create, retrieve), setup_intents (retrieve),
+// payment_methods (retrieve, list a customer's, detach), charges (retrieve), refunds (create,
+// retrieve), transfers (create, retrieve, reversals), disputes (retrieve). The checkout page
+// offers a bank debit when the session does: it completes unpaid, and settles later
+// (checkout.session.async_payment_succeeded / _failed) through a test control. Saved test cards:
+// 4242 charges, 0341 is saved but declined when charged, 3184 always asks for authentication.
+// Test controls (not Stripe's): POST /_standin/charges/:id/dispute, /_standin/disputes/:id/close
+// and /_standin/checkout/:id/settle (outcome=succeeded|failed), and the same as methods;
 // for teacher pay (issue 12), methods that refuse transfers to an account, simulate an outage
 // after n transfers, and reverse a transfer (transfer.created / transfer.reversed are sent).
 //
@@ -36,6 +41,8 @@ interface State {
   transfers: Record<string, Obj>;
   disputes: Record<string, Obj>;
   customers: Record<string, Obj>;
+  setupIntents: Record<string, Obj>;
+  paymentMethods: Record<string, Obj>;
   events: Obj[];
   /** Idempotency-Key (with method and path) → the first answer. */
   idempotency: Record<string, { status: number; body: unknown }>;
@@ -51,6 +58,8 @@ const emptyState = (): State => ({
   transfers: {},
   disputes: {},
   customers: {},
+  setupIntents: {},
+  paymentMethods: {},
   events: [],
   idempotency: {},
 });
@@ -70,6 +79,12 @@ export const STANDIN_WEBHOOK_SECRET = "whsec_encore_standin";
 /** A test card that is always declined (Stripe's own test number). */
 export const DECLINED_CARD = "4000000000000002";
 export const SUCCEEDING_CARD = "4242424242424242";
+/** Saved without trouble, declined when charged later (Stripe's 4000 0000 0000 0341). */
+export const DECLINED_LATER_CARD = "4000000000000341";
+/** Always asks the card holder to authenticate, so an off-session charge fails (Stripe's 4000 0027 6000 3184). */
+export const AUTHENTICATION_CARD = "4000002760003184";
+/** The checkout page's choice that pays by bank debit (not a card number). */
+export const BANK_DEBIT = "bank_debit";
 
 export interface StandinOptions {
   /** The JSON file holding the state; in memory when unset. */
@@ -92,8 +107,14 @@ export interface StripeStandin {
   port: number;
   /** Changes where webhooks go (the app's address is known only once it listens). */
   setWebhook(target: StandinOptions["webhook"]): void;
-  /** Completes an open checkout as the payer would (the page's "Pay"); the session after it. */
+  /** Completes an open checkout as the payer would (the page's "Pay", or "Save card" in setup mode; `BANK_DEBIT` for a bank debit); the session after it. */
   payCheckout(sessionId: string, card?: string): Promise<Obj>;
+  /** Test control: the bank settles a checkout's bank debit (checkout.session.async_payment_succeeded / _failed). */
+  settleBankDebit(sessionId: string, outcome: "succeeded" | "failed"): Promise<Obj>;
+  /** Every checkout session so far (tests find the one a page opened). */
+  sessions(): Obj[];
+  /** Every payment intent so far (tests count charges). */
+  paymentIntents(): Obj[];
   /** A dispute opened by the card holder's bank (charge.dispute.created). */
   openDispute(chargeId: string, reason?: string): Promise<Obj>;
   /** The dispute's outcome (charge.dispute.closed): "won" or "lost". */
@@ -273,6 +294,13 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
     if (table === (state.accounts as Record<string, T>) && !table[id] && /^acct_demo_[a-z0-9_-]+$/.test(id)) {
       state.accounts[id] = account(id, { name: DEMO_ACCOUNTS[id] ?? null, onboarded: true });
     }
+    // The demo seed's saved card (cus_demo_<slug>, pm_demo_<slug>): a Visa ending 4242 on its customer.
+    if (table === (state.customers as Record<string, T>) && !table[id] && /^cus_demo_[a-z0-9_-]+$/.test(id)) {
+      state.customers[id] = { id, object: "customer", email: null, name: "Demo family", metadata: {}, created: now() };
+    }
+    if (table === (state.paymentMethods as Record<string, T>) && !table[id] && /^pm_demo_[a-z0-9_-]+$/.test(id)) {
+      state.paymentMethods[id] = { id, object: "payment_method", type: "card", customer: id.replace(/^pm_/, "cus_"), card: { brand: "visa", last4: "4242", exp_month: 12, exp_year: 2034, funding: "credit" }, metadata: {}, created: now(), _number: SUCCEEDING_CARD };
+    }
     const found = table[id];
     if (!found) throw new StandinError(404, `No such ${what}: '${id}'`, "invalid_request_error", "resource_missing");
     return found;
@@ -285,7 +313,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
   const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
   const meta = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, string>) : {});
 
-  function chargeSucceeded(input: { amount: number; currency: string; metadata: Record<string, string>; onBehalfOf: string | null; transferGroup: string | null; customer: string | null; description: string | null; paymentMethod: string }) {
+  function chargeSucceeded(input: { amount: number; currency: string; metadata: Record<string, string>; onBehalfOf: string | null; transferGroup: string | null; customer: string | null; description: string | null; paymentMethod: string; methodType?: string }) {
     const pi: Obj = {
       id: newId("pi"),
       object: "payment_intent",
@@ -319,6 +347,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
       on_behalf_of: input.onBehalfOf,
       transfer_group: input.transferGroup,
       payment_method: input.paymentMethod,
+      payment_method_details: { type: input.methodType ?? "card" },
       refunds: { object: "list", data: [], has_more: false },
       created: now(),
     };
@@ -388,6 +417,28 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
       state.customers[customer.id] = customer;
       return customer;
     }
+    if (resource === "customers" && method === "GET" && id && !sub) return get(state.customers, id, "customer");
+    if (resource === "customers" && method === "GET" && id && sub === "payment_methods") {
+      get(state.customers, id, "customer");
+      const data = Object.values(state.paymentMethods).filter((pm) => pm.customer === id && (!str(body.type) || pm.type === body.type));
+      return { id: "", object: "list", url: `/v1/customers/${id}/payment_methods`, has_more: false, data } as Obj;
+    }
+    if (resource === "setup_intents" && method === "GET" && id) return get(state.setupIntents, id, "setup_intent");
+    if (resource === "payment_methods") {
+      if (method === "GET" && id) return get(state.paymentMethods, id, "payment_method");
+      if (method === "GET" && !id) {
+        const customer = str(body.customer);
+        const data = Object.values(state.paymentMethods).filter((pm) => (!customer || pm.customer === customer) && (!str(body.type) || pm.type === body.type));
+        return { id: "", object: "list", url: "/v1/payment_methods", has_more: false, data } as Obj;
+      }
+      if (method === "POST" && id && sub === "detach") {
+        const pm = get(state.paymentMethods, id, "payment_method");
+        if (!pm.customer) throw new StandinError(400, `The payment method ${id} is not attached to a customer.`, "invalid_request_error", "payment_method_unexpected_state");
+        pm.customer = null;
+        emit("payment_method.detached", pm);
+        return pm;
+      }
+    }
     if (resource === "transfers") {
       if (method === "POST" && !id) {
         const destination = get(state.accounts, String(body.destination ?? ""), "account");
@@ -434,7 +485,9 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
   }
 
   function createSession(body: Record<string, unknown>): Obj {
+    const mode = str(body.mode) ?? "payment";
     const items = (body.line_items as Record<string, unknown>[] | undefined) ?? [];
+    if (mode === "setup") return createSetupSession(body);
     if (items.length === 0) throw new StandinError(400, "Missing required param: line_items.");
     let amount = 0;
     let currency = "";
@@ -460,7 +513,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
     const session: Obj = {
       id,
       object: "checkout.session",
-      mode: str(body.mode) ?? "payment",
+      mode,
       status: "open",
       payment_status: "unpaid",
       amount_total: amount,
@@ -471,6 +524,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
       client_reference_id: str(body.client_reference_id),
       metadata: meta(body.metadata),
       payment_intent: null,
+      payment_method_types: Array.isArray(body.allowed_payment_method_types) ? body.allowed_payment_method_types : Array.isArray(body.payment_method_types) ? body.payment_method_types : ["card"],
       success_url: successUrl,
       cancel_url: cancelUrl,
       expires_at: expiresAt,
@@ -484,14 +538,67 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
     return session;
   }
 
+  /** A setup-mode session: saves a card to the customer (no line items, no charge). */
+  function createSetupSession(body: Record<string, unknown>): Obj {
+    const customer = str(body.customer);
+    if (!customer) throw new StandinError(400, "The stand-in's setup mode needs a customer.");
+    get(state.customers, customer, "customer");
+    const successUrl = str(body.success_url);
+    const cancelUrl = str(body.cancel_url);
+    if (!successUrl || !cancelUrl) throw new StandinError(400, "Missing required param: success_url and cancel_url.");
+    const currency = str(body.currency);
+    if (!currency) throw new StandinError(400, "Missing required param: currency (setup mode with payment_method_types).");
+    const expiresAt = body.expires_at === undefined ? now() + 24 * 3600 : int(body.expires_at, "expires_at");
+    const id = newId("cs_test");
+    const sid = (body.setup_intent_data as Record<string, unknown> | undefined) ?? {};
+    const session: Obj = {
+      id,
+      object: "checkout.session",
+      mode: "setup",
+      status: "open",
+      payment_status: "no_payment_required",
+      amount_total: null,
+      currency: currency.toLowerCase(),
+      customer,
+      client_reference_id: str(body.client_reference_id),
+      metadata: meta(body.metadata),
+      payment_intent: null,
+      setup_intent: null,
+      payment_method_types: Array.isArray(body.allowed_payment_method_types) ? body.allowed_payment_method_types : Array.isArray(body.payment_method_types) ? body.payment_method_types : ["card"],
+      success_url: successUrl,
+      cancel_url: cancelUrl,
+      expires_at: expiresAt,
+      url: `${base}/checkout/${id}`,
+      created: now(),
+      _description: str(sid.description) ?? "Save a card for later payments",
+      _payment_intent_data: { on_behalf_of: str(sid.on_behalf_of), transfer_group: null, metadata: meta(sid.metadata), description: str(sid.description), setup_future_usage: null },
+    };
+    state.sessions[id] = session;
+    return session;
+  }
+
+  const CARD_BRANDS: Record<string, { brand: string; last4: string }> = {
+    [SUCCEEDING_CARD]: { brand: "visa", last4: "4242" },
+    [DECLINED_LATER_CARD]: { brand: "visa", last4: "0341" },
+    [AUTHENTICATION_CARD]: { brand: "visa", last4: "3184" },
+  };
+
   function offSessionPayment(body: Record<string, unknown>): Obj | { status: number; body: unknown } {
     const amount = int(body.amount, "amount");
     const paymentMethod = str(body.payment_method);
     if (!paymentMethod || !str(body.customer)) throw new StandinError(400, "The stand-in charges off-session only: customer, payment_method, confirm=true, off_session=true.");
     const onBehalfOf = str(body.on_behalf_of);
-    if (paymentMethod === `pm_card_${DECLINED_CARD}`) {
-      return { status: 402, body: { error: { type: "card_error", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." } } };
-    }
+    const saved = /^pm_demo_/.test(paymentMethod) ? get(state.paymentMethods, paymentMethod, "payment_method") : state.paymentMethods[paymentMethod];
+    if (saved && saved.customer !== str(body.customer)) throw new StandinError(400, `The payment method ${paymentMethod} does not belong to the customer ${String(body.customer)}.`);
+    const card = saved ? String(saved._number) : paymentMethod.replace(/^pm_card_/, "");
+    const declined = (code: string, message: string, decline_code?: string) => {
+      // Like Stripe: the failed intent exists, and the error names it.
+      const pi: Obj = { id: newId("pi"), object: "payment_intent", amount, amount_received: 0, currency: String(body.currency ?? "usd").toLowerCase(), status: "requires_payment_method", customer: str(body.customer), payment_method: paymentMethod, metadata: meta(body.metadata), last_payment_error: { code, decline_code, message }, latest_charge: null, created: now() };
+      state.paymentIntents[pi.id] = pi;
+      return { status: 402, body: { error: { type: "card_error", code, decline_code, message, payment_intent: strip(pi) } } };
+    };
+    if (card === DECLINED_CARD || card === DECLINED_LATER_CARD) return declined("card_declined", "Your card was declined.", "generic_decline");
+    if (card === AUTHENTICATION_CARD) return declined("authentication_required", "Your card requires authentication.", "authentication_required");
     const { pi, charge } = chargeSucceeded({ amount, currency: String(body.currency ?? "usd").toLowerCase(), metadata: meta(body.metadata), onBehalfOf, transferGroup: str(body.transfer_group), customer: str(body.customer), description: str(body.description), paymentMethod });
     emit("payment_intent.succeeded", pi);
     void charge;
@@ -545,6 +652,25 @@ a{color:#3c3bb3}
       const said = session.status === "complete" ? "This payment is complete." : "This checkout has expired. Go back and start again.";
       return page(`Pay ${who}`, `<h1>Pay ${escapeHtml(who)}</h1><p>${said}</p>`);
     }
+    if (session.mode === "setup") {
+      return page(
+        `Save a card with ${who}`,
+        `<p class="note">Stripe stand-in for development and tests: no real card is saved.</p>
+<h1>Save a card with ${escapeHtml(who)}</h1>
+<p>The card is kept by Stripe for later payments you allow. Nothing is charged now.</p>
+${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
+<form method="post" action="/checkout/${escapeHtml(session.id)}">
+<fieldset><legend>Test card</legend>
+<label><input type="radio" name="card" value="${SUCCEEDING_CARD}" checked> Visa ending 4242 (later charges succeed)</label>
+<label><input type="radio" name="card" value="${DECLINED_LATER_CARD}"> Visa ending 0341 (later charges are declined)</label>
+<label><input type="radio" name="card" value="${AUTHENTICATION_CARD}"> Visa ending 3184 (asks for authentication)</label>
+</fieldset>
+<button type="submit">Save card</button>
+</form>
+<p><a href="${escapeHtml(String(session.cancel_url))}">Cancel and go back</a></p>`,
+      );
+    }
+    const debit = ((session.payment_method_types as string[] | undefined) ?? []).find((t) => t !== "card");
     return page(
       `Pay ${who} – ${amount}`,
       `<p class="note">Stripe stand-in for development and tests: no real card is charged.</p>
@@ -557,6 +683,9 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
 <label><input type="radio" name="card" value="${SUCCEEDING_CARD}" checked> Visa ending 4242 (succeeds)</label>
 <label><input type="radio" name="card" value="${DECLINED_CARD}"> Visa ending 0002 (is declined)</label>
 </fieldset>
+${debit ? `<fieldset><legend>Bank debit</legend>
+<label><input type="radio" name="card" value="${BANK_DEBIT}"> Bank debit (${escapeHtml(debit)}): settles in a few working days</label>
+</fieldset>` : ""}
 <button type="submit">Pay</button>
 </form>
 <p><a href="${escapeHtml(String(session.cancel_url))}">Cancel and go back</a></p>`,
@@ -570,6 +699,19 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
       session.url = null;
       emit("checkout.session.expired", session);
       return { ok: false, error: "This checkout has expired." };
+    }
+    if (session.mode === "setup") {
+      const found = CARD_BRANDS[card];
+      if (!found) return { ok: false, error: "Choose one of the test cards." };
+      const pm: Obj = { id: newId("pm"), object: "payment_method", type: "card", customer: session.customer, card: { brand: found.brand, last4: found.last4, exp_month: 12, exp_year: 2034, funding: "credit" }, metadata: {}, created: now(), _number: card };
+      state.paymentMethods[pm.id] = pm;
+      const seti: Obj = { id: newId("seti"), object: "setup_intent", status: "succeeded", customer: session.customer, payment_method: pm.id, usage: "off_session", metadata: (session._payment_intent_data as { metadata: Record<string, string> }).metadata, created: now() };
+      state.setupIntents[seti.id] = seti;
+      session.status = "complete";
+      session.setup_intent = seti.id;
+      session.url = null;
+      emit("checkout.session.completed", session);
+      return { ok: true, session };
     }
     if (card === DECLINED_CARD) return { ok: false, error: "Your card was declined. Try another card." };
     const pid = session._payment_intent_data as { on_behalf_of: string | null; transfer_group: string | null; metadata: Record<string, string>; description: string | null; setup_future_usage: string | null };
@@ -589,6 +731,76 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
     session.url = null;
     emit("checkout.session.completed", session);
     return { ok: true, session };
+  }
+
+  /** The payer chose the bank debit: the session completes unpaid, its intent is processing. */
+  function startBankDebit(session: Obj): { ok: true; session: Obj } | { ok: false; error: string } {
+    const debit = ((session.payment_method_types as string[] | undefined) ?? []).find((t) => t !== "card");
+    if (!debit) return { ok: false, error: "This checkout takes cards only." };
+    const pid = session._payment_intent_data as { on_behalf_of: string | null; transfer_group: string | null; metadata: Record<string, string>; description: string | null };
+    const pi: Obj = {
+      id: newId("pi"),
+      object: "payment_intent",
+      amount: session.amount_total,
+      amount_received: 0,
+      currency: session.currency,
+      status: "processing",
+      metadata: pid.metadata,
+      on_behalf_of: pid.on_behalf_of,
+      transfer_group: pid.transfer_group,
+      customer: session.customer ?? null,
+      description: pid.description,
+      payment_method: `pm_${debit}_standin`,
+      payment_method_types: [debit],
+      latest_charge: null,
+      created: now(),
+    };
+    state.paymentIntents[pi.id] = pi;
+    session.status = "complete";
+    session.payment_status = "unpaid";
+    session.payment_intent = pi.id;
+    session.url = null;
+    session._bank_debit = debit;
+    emit("checkout.session.completed", session);
+    return { ok: true, session };
+  }
+
+  function settleBankDebitNow(sessionId: string, outcome: "succeeded" | "failed"): Obj {
+    const session = get(state.sessions, sessionId, "checkout.session");
+    const pi = session.payment_intent ? state.paymentIntents[String(session.payment_intent)] : undefined;
+    if (!session._bank_debit || !pi || pi.status !== "processing") throw new StandinError(400, `Checkout ${sessionId} has no bank debit under way.`);
+    if (outcome === "succeeded") {
+      const charge: Obj = {
+        id: newId("ch"),
+        object: "charge",
+        amount: pi.amount,
+        amount_captured: pi.amount,
+        amount_refunded: 0,
+        refunded: false,
+        disputed: false,
+        captured: true,
+        paid: true,
+        status: "succeeded",
+        currency: pi.currency,
+        payment_intent: pi.id,
+        metadata: pi.metadata,
+        on_behalf_of: pi.on_behalf_of,
+        transfer_group: pi.transfer_group,
+        payment_method: pi.payment_method,
+        payment_method_details: { type: session._bank_debit },
+        refunds: { object: "list", data: [], has_more: false },
+        created: now(),
+      };
+      state.charges[charge.id] = charge;
+      Object.assign(pi, { status: "succeeded", amount_received: pi.amount, latest_charge: charge.id });
+      session.payment_status = "paid";
+      emit("checkout.session.async_payment_succeeded", session);
+    } else {
+      Object.assign(pi, { status: "requires_payment_method", last_payment_error: { code: "payment_method_provider_decline", message: "The bank refused the debit." } });
+      emit("checkout.session.async_payment_failed", session);
+    }
+    save();
+    return session;
   }
 
   function onboardingPage(linkId: string) {
@@ -672,7 +884,8 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
       const session = state.sessions[parts[1]];
       if (!session) return html(res, 404, page("Not found", "<h1>No such checkout</h1>"));
       if (method === "GET") return html(res, 200, checkoutPage(session));
-      const done = payCheckoutNow(session, String(body.card ?? SUCCEEDING_CARD));
+      const choice = String(body.card ?? SUCCEEDING_CARD);
+      const done = choice === BANK_DEBIT && session.mode !== "setup" && session.status === "open" ? startBankDebit(session) : payCheckoutNow(session, choice);
       save();
       if (!done.ok) return html(res, 402, checkoutPage(session, done.error));
       return redirect(res, String(session.success_url).replace("{CHECKOUT_SESSION_ID}", session.id));
@@ -694,6 +907,14 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
     if (parts[0] === "_standin" && method === "POST") {
       if (parts[1] === "charges" && parts[3] === "dispute") return json(res, 200, strip(openDisputeNow(parts[2]!, str(body.reason) ?? "fraudulent")));
       if (parts[1] === "disputes" && parts[3] === "close") return json(res, 200, strip(closeDisputeNow(parts[2]!, body.status === "lost" ? "lost" : "won")));
+      if (parts[1] === "checkout" && parts[3] === "settle") {
+        try {
+          return json(res, 200, strip(settleBankDebitNow(parts[2]!, body.outcome === "failed" ? "failed" : "succeeded")));
+        } catch (error) {
+          if (error instanceof StandinError) return json(res, error.status, { error: { message: error.message } });
+          throw error;
+        }
+      }
     }
     return json(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${url.pathname}).` } });
   }
@@ -748,10 +969,15 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
     },
     async payCheckout(sessionId, card = SUCCEEDING_CARD) {
       const session = get(state.sessions, sessionId, "checkout.session");
-      const done = payCheckoutNow(session, card);
+      const done = card === BANK_DEBIT && session.status === "open" ? startBankDebit(session) : payCheckoutNow(session, card);
       if (!done.ok) throw new Error(done.error);
       return strip(session) as Obj;
     },
+    async settleBankDebit(sessionId, outcome) {
+      return strip(settleBankDebitNow(sessionId, outcome)) as Obj;
+    },
+    sessions: () => Object.values(state.sessions).map((x) => strip(x) as Obj),
+    paymentIntents: () => Object.values(state.paymentIntents).map((x) => strip(x) as Obj),
     async openDispute(chargeId, reason = "fraudulent") {
       return strip(openDisputeNow(chargeId, reason)) as Obj;
     },

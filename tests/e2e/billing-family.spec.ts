@@ -31,7 +31,7 @@ test("a parent sees the balance, an open invoice and the receipt of a paid one",
 
   // Back from the checkout: the thank-you notice.
   await page.goto(schoolUrl(ownSchool.slug, "/family/billing?paid=1"));
-  await expect(page.getByRole("status")).toHaveText("Thank you — your payment is being confirmed; the receipt will arrive by email.");
+  await expect(page.getByRole("status")).toHaveText("Thank you — your payment is being confirmed; the receipt will arrive by email. A bank debit takes a few working days.");
 });
 
 test("an admin sees what is owed by age and downloads it as CSV", async ({ ownAdminPage: admin, ownSchool }) => {
