@@ -73,6 +73,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       roomId: f.room ?? null,
       type: (f.type as LessonTypeName | undefined) ?? null,
       includeCancelled: true,
+      schoolId: db.schoolId,
     });
     const options = await calendarFilterOptions(tx);
     const noticeRow = noticeKind && noticeId ? await occurrenceSummary(tx, noticeId) : null;

@@ -24,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const range = visibleRange("week", parseAnchorDate(new URL(request.url).searchParams.get("date"), today), formatterFor(school), today);
   // The filter is the signed-in teacher, never a parameter.
   const [occurrences, markers, label] = await db.run(async (tx) => [
-    await calendarOccurrences(tx, range.from, range.to, { teacherId: user.id, includeCancelled: true }),
+    await calendarOccurrences(tx, range.from, range.to, { teacherId: user.id, includeCancelled: true, schoolId: db.schoolId }),
     await hybridWeekMarkers(tx, timeZone, range.from, range.to, { teacherId: user.id }),
     await oneOnOneWeekLabel(tx),
   ] as const);

@@ -45,4 +45,20 @@ describe("calendarOccurrences", () => {
       expect(await calendarOccurrences(tx, from, to, { studentIds: [] })).toEqual([]);
     });
   });
+
+  it("gives the same rows when told the school's id, and none for another school's", async () => {
+    const harmony = await schoolId(services, "harmony");
+    const riverside = await schoolId(services, "riverside");
+    const db = services.platform.schoolDb(harmony);
+    const from = new Date("2026-09-01T00:00:00Z");
+    const to = new Date("2027-01-01T00:00:00Z");
+    const [plain, told, other] = await db.run(async (tx) => [
+      await calendarOccurrences(tx, from, to, { includeCancelled: true }),
+      await calendarOccurrences(tx, from, to, { includeCancelled: true, schoolId: harmony }),
+      await calendarOccurrences(tx, from, to, { includeCancelled: true, schoolId: riverside }),
+    ]);
+    expect(plain.length).toBeGreaterThan(20);
+    expect(told).toEqual(plain);
+    expect(other).toEqual([]);
+  });
 });
