@@ -43,6 +43,7 @@ import { createServices } from "../server/services.server";
 import { generateSchool, generateSmallSchools, SCALE, slotDate, slotTime, teacherOf, WEEKS, YEAR_START, ZONE } from "./generate";
 import { load, loadFn, request, type PageRequest } from "./http-load";
 import { startCapture, stopCapture, type CapturedQuery } from "./sql-capture.mjs";
+import { benchServerEnv } from "./server-env";
 import { markdownTable, ms, summarize, type Sample } from "./stats";
 
 const FULL = SCALE === "full";
@@ -140,25 +141,7 @@ try {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     serialization: "advanced",
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PUBLIC_PROTOCOL: "http",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: db.ownerUrl,
-      APP_DATABASE_URL: db.appUrl,
-      FILE_URL_SECRET: "bench-file-url-secret-0123456789abcdef",
-      DATA_DIR: dataDir,
-      SEED: "none",
-      JOBS: "off",
-      // Warnings and errors only (kept and summarized below), not a JSON line per request.
-      LOG_LEVEL: "warn",
-      RATE_LIMIT_SIGNIN: "100000000",
-      RESEND_API_KEY: "",
-      UPSTASH_REDIS_REST_URL: "",
-      UPLOADTHING_TOKEN: "",
-    },
+    env: benchServerEnv({ port, ownerUrl: db.ownerUrl, appUrl: db.appUrl, dataDir }),
   });
   let serverErr = "";
   server.stderr?.on("data", (d: Buffer) => (serverErr = (serverErr + d.toString()).slice(-4000)));
@@ -319,6 +302,9 @@ try {
   });
   const rssCollected = memory.usage.rss / 2 ** 20;
   const heapCollected = memory.usage.heapUsed / 2 ** 20;
+  // Outside the heap: Buffers and ArrayBuffers (external) — what the heap figure does not explain.
+  const externalCollected = memory.usage.external / 2 ** 20;
+  const arrayBuffersCollected = memory.usage.arrayBuffers / 2 ** 20;
 
   // ---- row-level security's cost on the week's calendar query ----
   const calendarIndex = weekQueries.findIndex((q) => q.text.includes('FROM "LessonOccurrence" o'));
@@ -508,7 +494,7 @@ try {
     console.log("The server logged (warnings and errors, with counts):");
     for (const [what, n] of serverProblems) console.log(`  - ${n}× ${what}`);
   }
-  console.log(`Server memory (RSS): ${rssBefore.rss.toFixed(0)} MB before the load, ${rssAfter.rss.toFixed(0)} MB after (peak ${rssAfter.peak.toFixed(0)} MB); after a full garbage collection ${rssCollected.toFixed(0)} MB resident, ${heapCollected.toFixed(0)} MB of JavaScript heap in use.`);
+  console.log(`Server memory (RSS): ${rssBefore.rss.toFixed(0)} MB before the load, ${rssAfter.rss.toFixed(0)} MB after (peak ${rssAfter.peak.toFixed(0)} MB); after a full garbage collection ${rssCollected.toFixed(0)} MB resident, ${heapCollected.toFixed(0)} MB of JavaScript heap in use, ${externalCollected.toFixed(0)} MB external (${arrayBuffersCollected.toFixed(0)} MB of it ArrayBuffers, which include WebAssembly memories).`);
   console.log("");
   console.log("Plan of the week's calendar query, as the app sends it (EXPLAIN (ANALYZE, BUFFERS), app role, RLS applied):");
   for (const line of rls.plan) console.log(`    ${line}`);
@@ -545,6 +531,7 @@ try {
         rss_peak_mb: Math.round(rssAfter.peak),
         rss_after_gc_mb: Math.round(rssCollected),
         heap_after_gc_mb: Math.round(heapCollected),
+        external_after_gc_mb: Math.round(externalCollected),
         scale: SCALE,
         machine,
         node: process.version,

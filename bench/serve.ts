@@ -14,6 +14,7 @@ import { prepareDatabase } from "../server/db/setup.server";
 import { loadEnv } from "../server/env.server";
 import { createServices } from "../server/services.server";
 import { generateSchool } from "./generate";
+import { benchServerEnv } from "./server-env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = process.env.BENCH_DATA_DIR ?? "/tmp/encore-bench-serve";
@@ -36,23 +37,7 @@ const port = Number(process.env.PORT ?? 3450);
 const server = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean), "build/server.js"], {
   cwd: root,
   stdio: "inherit",
-  env: {
-    ...process.env,
-    NODE_ENV: "production",
-    PUBLIC_PROTOCOL: "http",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    DATABASE_URL: db.ownerUrl,
-    APP_DATABASE_URL: db.appUrl,
-    FILE_URL_SECRET: "bench-file-url-secret-0123456789abcdef",
-    DATA_DIR: dataDir,
-    SEED: "none",
-    JOBS: "off",
-    LOG_LEVEL: "warn",
-    RESEND_API_KEY: "",
-    UPSTASH_REDIS_REST_URL: "",
-    UPLOADTHING_TOKEN: "",
-  },
+  env: benchServerEnv({ port, ownerUrl: db.ownerUrl, appUrl: db.appUrl, dataDir }),
 });
 const host = `${sessions.slug}.localhost:${port}`;
 console.log(`admin week:   curl -H 'cookie: encore_session=${sessions.admin}' http://${host}/admin/calendar?view=week`);

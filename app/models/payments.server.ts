@@ -266,6 +266,16 @@ export async function completeOnlinePayment(
   return "completed";
 }
 
+/** Who hears about a payment: whoever paid, else the family's billing address, else its account holder. */
+const RECIPIENT = {
+  payer: { select: { email: true, firstName: true } },
+  familyGroup: { select: { billingEmail: true, admin: { select: { email: true, firstName: true } } } },
+} as const;
+
+function recipientOf(p: { payer: { email: string; firstName: string } | null; familyGroup: { billingEmail: string | null; admin: { email: string; firstName: string } } | null }) {
+  return { to: p.payer?.email ?? p.familyGroup?.billingEmail ?? p.familyGroup?.admin.email ?? null, name: p.payer?.firstName ?? p.familyGroup?.admin.firstName ?? "" };
+}
+
 async function sendReceipt(tx: Tx, mailer: Mailer, input: { paymentId: string; origin?: string; method: string }) {
   const p = await tx.payment.findUniqueOrThrow({
     where: { id: input.paymentId },
@@ -276,16 +286,14 @@ async function sendReceipt(tx: Tx, mailer: Mailer, input: { paymentId: string; o
       paidAt: true,
       stripePaymentIntentId: true,
       invoice: { select: { number: true } },
-      payer: { select: { email: true, firstName: true } },
-      familyGroup: { select: { billingEmail: true, admin: { select: { email: true, firstName: true } } } },
+      ...RECIPIENT,
     },
   });
-  const to = p.payer?.email ?? p.familyGroup?.billingEmail ?? p.familyGroup?.admin.email;
+  const { to, name } = recipientOf(p);
   if (!to) return;
   const sch = await schoolOf(tx);
   const fmt = formatterFor(sch);
   const amount = fmt.moneyMinor(p.amountMinor ?? 0, p.currency);
-  const name = p.payer?.firstName ?? p.familyGroup?.admin.firstName ?? "";
   const text = [
     `Hello${name ? ` ${name}` : ""},`,
     "",
@@ -314,15 +322,13 @@ export async function sendPaymentFailed(tx: Tx, mailer: Mailer, input: { payment
       currency: true,
       invoiceId: true,
       invoice: { select: { number: true } },
-      payer: { select: { email: true, firstName: true } },
-      familyGroup: { select: { billingEmail: true, admin: { select: { email: true, firstName: true } } } },
+      ...RECIPIENT,
     },
   });
-  const to = p.payer?.email ?? p.familyGroup?.billingEmail ?? p.familyGroup?.admin.email;
+  const { to, name } = recipientOf(p);
   if (!to) return;
   const sch = await schoolOf(tx);
   const amount = formatterFor(sch).moneyMinor(p.amountMinor ?? 0, p.currency);
-  const name = p.payer?.firstName ?? p.familyGroup?.admin.firstName ?? "";
   const link = input.origin ? `${input.origin}/family/billing${p.invoiceId ? `/invoices/${p.invoiceId}` : ""}` : null;
   const text = [
     `Hello${name ? ` ${name}` : ""},`,
