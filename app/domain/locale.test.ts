@@ -97,3 +97,13 @@ describe("formatAddress", () => {
     expect(formatAddress({}, "en-US")).toBe("");
   });
 });
+
+describe("date ranges", () => {
+  it("use plain spaces around the dash, as browsers do (Node's ICU writes thin ones: hydration would fail)", () => {
+    for (const locale of SCHOOL_LOCALES) {
+      const text = makeFormatter({ locale, timeZone: "UTC", currency: "USD" }).dayRange("2026-09-08", "2026-12-18", { day: "numeric", month: "short", year: "numeric" });
+      expect(text, locale).not.toMatch(/[\u2009\u202f]/);
+      expect(text, locale).toMatch(/2026/);
+    }
+  });
+});

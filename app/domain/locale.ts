@@ -176,7 +176,9 @@ function buildFormatter(settings: FormatSettings): Formatter {
     date: (value, opts) => dtf(locale, merged({ timeZone, weekday: "long", day: "numeric", month: "long" }, opts)).format(new Date(value)),
     day: (date, opts) => dtf(locale, merged({ timeZone: "UTC", ...SHORT_DATE }, opts)).format(wallInstant(date)),
     dayRange: (from, to, opts = { day: "numeric", month: "short" }) =>
-      from === to ? dtf(locale, { timeZone: "UTC", ...opts }).format(wallInstant(from)) : dtf(locale, { timeZone: "UTC", ...opts }).formatRange(wallInstant(from), wallInstant(to)),
+      // Node's ICU puts thin spaces around a range's dash and the browser's plain ones: the same
+      // text on both sides, or hydration fails and the page is rendered again (losing what was typed).
+      (from === to ? dtf(locale, { timeZone: "UTC", ...opts }).format(wallInstant(from)) : dtf(locale, { timeZone: "UTC", ...opts }).formatRange(wallInstant(from), wallInstant(to))).replace(/[\u2009\u202f]/g, " "),
     wallTime: (time) => dtf(locale, { timeZone: "UTC", ...TIME }).format(wallInstant("2000-01-03", time)),
     wallRange(start, end) {
       return `${this.wallTime(start)}–${this.wallTime(end)}`;
