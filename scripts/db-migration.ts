@@ -10,7 +10,7 @@ import path from "node:path";
 import { startEmbeddedPostgres } from "../server/db/embedded.server";
 import { applyMigrations, listMigrations, MIGRATIONS_DIR } from "../server/db/migrate.server";
 import { ensureDevAppRole } from "../server/db/roles.server";
-import { appGrantStatement, PLATFORM_ACCESS, platformAccessStatements, rlsStatements, schoolTableRls } from "../server/db/rls";
+import { appGrantStatement, PLATFORM_ACCESS, platformAccessStatements, rlsStatements, schoolChangedTrigger, schoolTableRls } from "../server/db/rls";
 import { schoolOwnedModels } from "../server/db/schema-models";
 
 const name = (process.argv[2] ?? "").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
@@ -54,8 +54,9 @@ try {
   // A new school-owned table gets row-level security and the app role's grant; a new
   // table the privileged module needs gets the platform role's grant (server/db/rls.ts).
   // Any other new table is reachable by neither role until a migration grants it.
-  const rls = created.filter((t) => owned.has(t)).map((t) => `${rlsStatements(t)}\n${appGrantStatement(t)}`);
-  if (created.includes("School")) rls.unshift(schoolTableRls());
+  // Each also tells the servers when a school's rows change (the page cache).
+  const rls = created.filter((t) => owned.has(t)).map((t) => `${rlsStatements(t)}\n${appGrantStatement(t)}\n${schoolChangedTrigger(t)}`);
+  if (created.includes("School")) rls.unshift(`${schoolTableRls()}\n${schoolChangedTrigger("School")}`);
   rls.push(...created.filter((t) => PLATFORM_ACCESS[t]).map(platformAccessStatements));
   if (!diff.trim() || /^-- This is an empty migration/m.test(diff)) {
     console.log("No schema changes.");

@@ -15,7 +15,7 @@ import { databaseBusyResponse, isDatabaseBusy, wasDatabaseBusy } from "./busy.se
 import { chooseClientIp } from "./client-ip";
 import { inputGuard } from "./input-guard.server";
 import { createLogger, loggablePath, REQUEST_ID_HEADER, requestIdFor, type Logger } from "./log.server";
-import { anonymousPageCache } from "./page-cache.server";
+import { anonymousPageCache, signedInPageCache } from "./page-cache.server";
 import { createGate, GateTimeout, releaseWhenProduced } from "./admission";
 import { uploadsHandler } from "./services/storage.server";
 import { tenantContext } from "./capabilities.server";
@@ -156,6 +156,24 @@ export function createApp({ services, build, staticRoot, log = createLogger({ le
       },
     }),
   );
+
+  // Pages people reopen all day, kept per signed-in visitor until their school's data changes
+  // (server/page-cache.server.ts); every other request of a school counts as a change.
+  if (env.PAGE_CACHE_SECONDS > 0) {
+    void services.schoolChanges.listen();
+    const signedIn = signedInPageCache({
+      ttlMs: env.PAGE_CACHE_SECONDS * 1000,
+      paths: ["/admin/calendar", "/teach/today", "/teach/week", "/family", "/family/schedule"],
+      sessionCookie: SCHOOL_COOKIE,
+      changes: services.schoolChanges,
+      schoolOf: (c) => {
+        const tenant = (c as Context<{ Variables: Variables }>).get("tenant");
+        return tenant?.kind === "school" ? tenant.school.id : null;
+      },
+    });
+    services.platform.onForgetSchools(signedIn.clear);
+    app.use("*", signedIn.middleware);
+  }
 
   // Rendering is CPU work on one thread: a few requests at a time, the rest in line (server/admission.ts).
   const gate = createGate({ limit: env.REQUEST_CONCURRENCY ?? 2 * os.availableParallelism(), maxWaitMs: env.REQUEST_QUEUE_TIMEOUT_MS });

@@ -14,6 +14,7 @@ import type { Logger } from "./log.server";
 import type { Platform, SchoolSummary } from "./db/privileged.server";
 import type { SchoolDb } from "./db/school-db.server";
 import type { Clock } from "./services/clock.server";
+import type { SchoolChanges } from "./db/school-changes.server";
 import type { Mailer } from "./services/email.server";
 import type { RateLimiter } from "./services/rate-limit.server";
 import type { Storage } from "./services/storage.server";
@@ -37,6 +38,8 @@ export interface Services {
   payments: Payments;
   /** Signs and checks the short-lived addresses of private files. */
   fileSigner: FileSigner;
+  /** Which schools' data changed (the database's notifications): the signed-in page cache's truth. */
+  schoolChanges: SchoolChanges;
 }
 
 /** Signed addresses of THIS school's private files (server/services/file-urls.server.ts). */

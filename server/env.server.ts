@@ -50,6 +50,11 @@ const schema = z
     REQUEST_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).optional(),
     /** How long a request may wait for its turn before it is answered 503. */
     REQUEST_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+    /**
+     * How long the signed-in page cache (server/page-cache.server.ts) may serve a page it
+     * kept, at most: any change to the school's data ends it sooner. 0 turns it off.
+     */
+    PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
     /** Schools live at <slug>.<PLATFORM_DOMAIN>; the operator at PLATFORM_DOMAIN itself. */
     PLATFORM_DOMAIN: z.string().default("localhost").transform((v) => v.toLowerCase()),
     /** Public scheme for links in emails. */

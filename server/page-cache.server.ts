@@ -12,7 +12,7 @@
 // host and the path only: the cached paths' pages do not read the query string, so
 // `/?utm_source=…`, `/?gclid=…` and the like are the same page (and no query string
 // can be used to force a render per request).
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 
 interface Entry {
   at: number;
@@ -51,14 +51,46 @@ export interface PageCache {
   clear(): void;
 }
 
+/** A rendered response worth keeping: a 200 page (or single-fetch data) that sets no cookie. */
+async function keepable(res: Response, nonce: string | null, types: readonly string[]): Promise<Omit<Entry, "at"> | null> {
+  const type = res.headers.get("content-type") ?? "";
+  if (res.status !== 200 || res.headers.has("set-cookie") || !types.some((t) => type.startsWith(t))) return null;
+  const body = await res.clone().text();
+  return { status: res.status, headers: [...res.headers].filter(([name]) => name !== "content-length"), body, nonce };
+}
+
+/**
+ * One render per key at a time: requests that miss while a page is being rendered
+ * wait for it and get its result. `render` returns the entry to share (null: not
+ * cacheable, the waiters render their own).
+ */
+function singleFlight() {
+  const rendering = new Map<string, Promise<Entry | null>>();
+  return {
+    waitFor: (key: string) => rendering.get(key),
+    async run(key: string, render: () => Promise<Entry | null>): Promise<void> {
+      let settle: (entry: Entry | null) => void = () => {};
+      const mine = new Promise<Entry | null>((resolve) => (settle = resolve));
+      rendering.set(key, mine);
+      let entry: Entry | null = null;
+      try {
+        entry = await render();
+      } finally {
+        if (rendering.get(key) === mine) rendering.delete(key);
+        settle(entry);
+      }
+    },
+    clear: () => rendering.clear(),
+  };
+}
+
 /**
  * `paths`: pages that are the same for every visitor who is not signed in and do
  * not depend on the query string (it is not part of the key).
  */
 export function anonymousPageCache(opts: { ttlMs: number; paths: string[]; sessionCookies: string[]; maxEntries?: number }): PageCache {
   const entries = new Map<string, Entry>();
-  /** Renders in progress: the entry they will leave (null: not cacheable). */
-  const rendering = new Map<string, Promise<Entry | null>>();
+  const flights = singleFlight();
   let generation = 0;
   const paths = new Set(opts.paths);
   const max = opts.maxEntries ?? 1000;
@@ -71,36 +103,27 @@ export function anonymousPageCache(opts: { ttlMs: number; paths: string[]; sessi
     const hit = entries.get(key);
     if (hit && Date.now() - hit.at < opts.ttlMs) return replay(hit);
 
-    const inFlight = rendering.get(key);
+    const inFlight = flights.waitFor(key);
     if (inFlight) {
       const entry = await inFlight;
       // The render was not cacheable (an error page, a cookie): render our own.
       return entry ? replay(entry) : next();
     }
-
-    let settle: (entry: Entry | null) => void = () => {};
-    const mine = new Promise<Entry | null>((resolve) => (settle = resolve));
-    rendering.set(key, mine);
     const startedIn = generation;
-    let entry: Entry | null = null;
-    try {
+    await flights.run(key, async () => {
       await next();
-      const res = c.res;
-      if (res.status === 200 && !res.headers.has("set-cookie") && (res.headers.get("content-type") ?? "").startsWith("text/html")) {
-        const body = await res.clone().text();
-        const nonce = (c.var as { secureHeadersNonce?: string }).secureHeadersNonce || null;
-        entry = { at: Date.now(), status: res.status, headers: [...res.headers].filter(([name]) => name !== "content-length"), body, nonce };
-        // A page rendered before a clear() may show what the school just changed: serve it to
-        // this request and its waiters, but do not keep it.
-        if (generation === startedIn) {
-          if (entries.size >= max) entries.clear();
-          entries.set(key, entry);
-        }
+      const nonce = (c.var as { secureHeadersNonce?: string }).secureHeadersNonce || null;
+      const kept = await keepable(c.res, nonce, ["text/html"]);
+      if (!kept) return null;
+      const entry = { ...kept, at: Date.now() };
+      // A page rendered before a clear() may show what the school just changed: serve it to
+      // this request and its waiters, but do not keep it.
+      if (generation === startedIn) {
+        if (entries.size >= max) entries.clear();
+        entries.set(key, entry);
       }
-    } finally {
-      if (rendering.get(key) === mine) rendering.delete(key);
-      settle(entry);
-    }
+      return entry;
+    });
   };
   return {
     middleware,
@@ -108,7 +131,126 @@ export function anonymousPageCache(opts: { ttlMs: number; paths: string[]; sessi
       generation++;
       entries.clear();
       // Requests from now on wait for no render that started before the change.
-      rendering.clear();
+      flights.clear();
+    },
+  };
+}
+
+// ---- signed-in pages --------------------------------------------------------------
+
+/** What the signed-in cache needs of server/db/school-changes.server.ts. */
+export interface ChangeFeed {
+  readonly listening: boolean;
+  readonly versions: { of(schoolId: string): string; changed(schoolId: string): void };
+}
+
+interface SignedInEntry extends Entry {
+  version: string;
+  bytes: number;
+}
+
+/**
+ * Pages people reopen all day (the admin's calendar, a teacher's day, a family's
+ * page), kept per signed-in visitor: the key is the school, the address with its
+ * query string, and the whole Cookie header (so the session, and anything else a
+ * cookie changes, is part of it). A kept page is served only while nothing of its
+ * school has changed since its render began (`changes`: the database notifies every
+ * committed write, and every request of the school other than GET/HEAD counts as a
+ * change as soon as it is answered), for at most `ttlMs` (the pages show "today" and
+ * what comes next, and a session that ended by its own expiry is not seen here), and
+ * only while the database's notifications reach us. Anything else: rendered as ever.
+ *
+ * It sits inside secureHeaders: a page from the cache gets this request's CSP nonce,
+ * written where the kept page had its own, and this request's security headers. A
+ * hard reload (`Cache-Control: no-cache`) renders afresh.
+ */
+export function signedInPageCache(opts: {
+  ttlMs: number;
+  /** Pages (their single-fetch data, `<path>.data`, too). */
+  paths: string[];
+  sessionCookie: string;
+  changes: ChangeFeed;
+  /** The request's school (resolved from the host before this middleware), or null. */
+  schoolOf: (c: Context) => string | null;
+  /** Bytes of pages kept at most; the oldest go first. */
+  maxBytes?: number;
+}): PageCache {
+  const entries = new Map<string, SignedInEntry>();
+  const flights = singleFlight();
+  const paths = new Set(opts.paths.flatMap((p) => [p, `${p === "/" ? "/_root" : p}.data`]));
+  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+  let bytes = 0;
+  const drop = (key: string) => {
+    const old = entries.get(key);
+    if (!old) return;
+    bytes -= old.bytes;
+    entries.delete(key);
+  };
+  const keep = (key: string, entry: SignedInEntry) => {
+    drop(key);
+    if (entry.bytes > maxBytes) return;
+    while (bytes + entry.bytes > maxBytes) drop(entries.keys().next().value as string);
+    entries.set(key, entry);
+    bytes += entry.bytes;
+  };
+  const nonceOf = (c: Context) => (c.var as { secureHeadersNonce?: string }).secureHeadersNonce || null;
+  /** The kept page with this request's nonce (its security headers are set around us). */
+  const serve = (c: Context, entry: Entry) => {
+    const headers = new Headers(entry.headers);
+    headers.set("x-encore-cache", "hit");
+    const nonce = nonceOf(c);
+    const body = entry.nonce && nonce ? entry.body.replaceAll(entry.nonce, nonce) : entry.body;
+    return new Response(body, { status: entry.status, headers });
+  };
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const school = opts.schoolOf(c);
+    if (!school) return next();
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      // A form, an upload, a webhook: whatever it wrote is visible once it is answered.
+      try {
+        await next();
+      } finally {
+        opts.changes.versions.changed(school);
+      }
+      return;
+    }
+    if (c.req.method !== "GET" || !paths.has(c.req.path) || !opts.changes.listening) return next();
+    const cookie = c.req.header("cookie") ?? "";
+    if (!cookie.includes(`${opts.sessionCookie}=`)) return next();
+    const url = new URL(c.req.url);
+    const key = `${school}\n${url.pathname}${url.search}\n${cookie}`;
+    const version = opts.changes.versions.of(school);
+    const fresh = (entry: SignedInEntry | null | undefined): entry is SignedInEntry =>
+      !!entry && entry.version === opts.changes.versions.of(school) && Date.now() - entry.at < opts.ttlMs;
+
+    if (!/no-cache/i.test(c.req.header("cache-control") ?? "")) {
+      const hit = entries.get(key);
+      if (fresh(hit)) return serve(c, hit);
+      drop(key);
+      const inFlight = flights.waitFor(key);
+      if (inFlight) {
+        const entry = (await inFlight) as SignedInEntry | null;
+        if (fresh(entry)) return serve(c, entry);
+        return next();
+      }
+    }
+    await flights.run(key, async () => {
+      await next();
+      const kept = await keepable(c.res, nonceOf(c), ["text/html", "text/x-script"]);
+      if (!kept) return null;
+      // The version the render began at: a change during the render makes it stale at once.
+      const entry: SignedInEntry = { ...kept, at: Date.now(), version, bytes: kept.body.length * 2 };
+      if (opts.changes.listening) keep(key, entry);
+      return entry;
+    });
+  };
+  return {
+    middleware,
+    clear: () => {
+      entries.clear();
+      bytes = 0;
+      flights.clear();
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Services } from "./context";
-import { createPrismaClient, type PrismaClient } from "./db/clients.server";
+import { createPrismaClient, sessionUrl, type PrismaClient } from "./db/clients.server";
 import { Platform } from "./db/privileged.server";
 import type { DatabaseUrls } from "./db/setup.server";
 import type { Env } from "./env.server";
@@ -10,6 +10,7 @@ import { createStorage } from "./services/storage.server";
 import { createFileSigner } from "./services/file-urls.server";
 import { createPayments } from "./services/payments.server";
 import { PLATFORM_ROLE } from "./db/rls";
+import { createSchoolChanges } from "./db/school-changes.server";
 
 export interface RunningServices extends Services {
   /** `platform`: the owner's credentials as the platform role (privileged module only); `app`: RLS-bound. */
@@ -24,6 +25,8 @@ export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "ap
   const owner = createPrismaClient(db.ownerUrl, Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 4)), { role: PLATFORM_ROLE, poolTimeoutMs });
   const app = createPrismaClient(db.appUrl, env.DATABASE_POOL_SIZE, { poolTimeoutMs });
   const payments = createPayments(env);
+  // Listens (one connection of its own) only once the server's page cache starts it.
+  const schoolChanges = createSchoolChanges(sessionUrl(db.appUrl));
   return {
     env,
     platform: new Platform(owner, app, { dnsServers: env.DNS_RESOLVER }),
@@ -45,9 +48,10 @@ export function createServices(env: Env, db: Pick<DatabaseUrls, "ownerUrl" | "ap
     }),
     payments,
     fileSigner: createFileSigner(env.FILE_URL_SECRET),
+    schoolChanges,
     clients: { platform: owner, app },
     async close() {
-      await Promise.all([owner.$disconnect(), app.$disconnect(), payments.close()]);
+      await Promise.all([owner.$disconnect(), app.$disconnect(), payments.close(), schoolChanges.close()]);
     },
   };
 }

@@ -20,6 +20,28 @@ export function rlsStatements(table: string, column = "schoolId"): string {
   ].join("\n");
 }
 
+/**
+ * Every committed write to a school's tables tells the servers which school changed,
+ * so a page rendered from the old rows is not served again (server/db/school-changes.server.ts,
+ * server/page-cache.server.ts). One notification per statement, sent only if the
+ * transaction commits (and one per school per transaction: Postgres folds equal
+ * ones). The school is the transaction's `app.school_id`; a write without it (the
+ * platform role, the owner's seed or migrations) says "*": any school may have changed.
+ */
+export const SCHOOL_CHANGED_CHANNEL = "encore_school_changed";
+
+export function schoolChangedFunction(): string {
+  return `CREATE OR REPLACE FUNCTION encore_school_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('${SCHOOL_CHANGED_CHANNEL}', COALESCE(NULLIF(current_setting('${SCHOOL_SETTING}', true), ''), '*'));
+  RETURN NULL;
+END $$;`;
+}
+
+export function schoolChangedTrigger(table: string): string {
+  return `CREATE TRIGGER school_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION encore_school_changed();`;
+}
+
 /** The School row itself is visible to its own school only. */
 export function schoolTableRls(): string {
   return rlsStatements("School", "id");
