@@ -200,7 +200,7 @@ function schoolPayments(services: Services, db: SchoolBoundDb, secure: boolean):
     async enrollmentFee(token: string) {
       const invoiceId = await feeInvoiceOfToken(token);
       const stripe = payments.enabled ? await payments.stripe() : null;
-      return db.run((tx) => enrollmentFeeStatus(tx, stripe, invoiceId)).catch(stripeSays);
+      return enrollmentFeeStatus(db, stripe, invoiceId).catch(stripeSays);
     },
     async payEnrollmentFee(token: string, urls: { successUrl: string; cancelUrl: string }) {
       const invoiceId = await feeInvoiceOfToken(token);

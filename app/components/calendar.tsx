@@ -426,7 +426,7 @@ export function TimeGrid(props: TimeGridProps) {
   const [open, setOpen] = useState<CalendarItem | null>(null);
   return (
     <>
-      <TimeGridDesktop {...props} onOpen={setOpen} />
+      <TimeGridView {...props} onOpen={setOpen} />
       <ItemDetails item={open} timeZone={props.timeZone} onClose={() => setOpen(null)} />
     </>
   );
@@ -439,7 +439,7 @@ interface DragState {
   minutes: number;
 }
 
-function TimeGridDesktop({ days, items, timeZone, today, interaction = {}, dayHref, canDrag, onDrop, pendingId, label, roomy, onOpen }: TimeGridProps & { onOpen: (item: CalendarItem) => void }) {
+function TimeGridView({ days, items, timeZone, today, interaction = {}, dayHref, canDrag, onDrop, pendingId, label, roomy, onOpen }: TimeGridProps & { onOpen: (item: CalendarItem) => void }) {
   const fmt = useFormat();
   const layout = useMemo(() => layoutTimeGrid(items, days, timeZone), [items, days, timeZone]);
   const { startMinute, endMinute, hours } = layout.hours;

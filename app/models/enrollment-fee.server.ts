@@ -5,7 +5,7 @@
 import type Stripe from "stripe";
 import { invoiceStates } from "../domain/ledger";
 import { money } from "../domain/money";
-import type { Tx } from "../../server/db/school-db.server";
+import type { SchoolDb, Tx } from "../../server/db/school-db.server";
 import { familyEntries } from "./billing.server";
 import { FORM_KIND } from "./online-enrollment.server";
 import { PaymentError, startCheckout } from "./payments.server";
@@ -28,18 +28,27 @@ export interface EnrollmentFeeView {
   payable: boolean;
 }
 
-/** The fee invoice's state for the thank-you page. Stripe is asked only while a checkout is open. */
-export async function enrollmentFeeStatus(tx: Tx, stripe: Stripe | null, invoiceId: string): Promise<EnrollmentFeeView> {
-  const invoice = await tx.invoice.findUnique({ where: { id: invoiceId }, select: { id: true, number: true, status: true, familyGroupId: true, totalMinor: true, currency: true } });
-  if (!invoice || invoice.status === "VOID") throw new PaymentError("There is no registration fee to pay with this link. The email we sent you says what happens next.", 404);
-  const school = await tx.school.findFirstOrThrow({ select: { name: true, stripeAccountId: true, stripeChargesEnabled: true } });
-  const state = invoiceStates(await familyEntries(tx, invoice.familyGroupId)).get(invoice.id);
-  const outstanding = state?.outstanding ?? money(invoice.totalMinor ?? 0, invoice.currency);
-  const base = { invoiceNumber: invoice.number, amountMinor: invoice.totalMinor ?? 0, currency: invoice.currency, schoolName: school.name, payable: Boolean(stripe && school.stripeAccountId && school.stripeChargesEnabled) };
-  if (outstanding.amountMinor <= 0) return { ...base, state: "paid", payable: false };
-  const pending = await tx.payment.findFirst({ where: { invoiceId, method: "STRIPE", status: "PENDING", stripeCheckoutSessionId: { not: null } }, select: { stripeCheckoutSessionId: true } });
-  if (pending && stripe) {
-    const session = await stripe.checkout.sessions.retrieve(pending.stripeCheckoutSessionId!);
+/**
+ * The fee invoice's state for the thank-you page. Stripe is asked only while a checkout is open,
+ * and only after the transaction that read the invoice has ended (no network call with a
+ * transaction open).
+ */
+export async function enrollmentFeeStatus(db: Pick<SchoolDb, "run">, stripe: Stripe | null, invoiceId: string): Promise<EnrollmentFeeView> {
+  const found = await db.run(async (tx) => {
+    const invoice = await tx.invoice.findUnique({ where: { id: invoiceId }, select: { id: true, number: true, status: true, familyGroupId: true, totalMinor: true, currency: true } });
+    if (!invoice || invoice.status === "VOID") throw new PaymentError("There is no registration fee to pay with this link. The email we sent you says what happens next.", 404);
+    const school = await tx.school.findFirstOrThrow({ select: { name: true, stripeAccountId: true, stripeChargesEnabled: true } });
+    const state = invoiceStates(await familyEntries(tx, invoice.familyGroupId)).get(invoice.id);
+    const outstanding = state?.outstanding ?? money(invoice.totalMinor ?? 0, invoice.currency);
+    const base = { invoiceNumber: invoice.number, amountMinor: invoice.totalMinor ?? 0, currency: invoice.currency, schoolName: school.name, payable: Boolean(stripe && school.stripeAccountId && school.stripeChargesEnabled) };
+    if (outstanding.amountMinor <= 0) return { base, paid: true, checkoutSessionId: null };
+    const pending = await tx.payment.findFirst({ where: { invoiceId, method: "STRIPE", status: "PENDING", stripeCheckoutSessionId: { not: null } }, select: { stripeCheckoutSessionId: true } });
+    return { base, paid: false, checkoutSessionId: pending?.stripeCheckoutSessionId ?? null };
+  });
+  const { base } = found;
+  if (found.paid) return { ...base, state: "paid", payable: false };
+  if (found.checkoutSessionId && stripe) {
+    const session = await stripe.checkout.sessions.retrieve(found.checkoutSessionId);
     if (session.payment_status === "paid") return { ...base, state: "processing", payable: false };
   }
   return { ...base, state: "due" };

@@ -508,8 +508,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
       const acct = get(state.accounts, onBehalfOf, "account");
       if (!acct.charges_enabled) throw new StandinError(400, `The account ${onBehalfOf} cannot take charges yet: its onboarding is not complete.`);
     }
-    const expiresAt = body.expires_at === undefined ? now() + 24 * 3600 : int(body.expires_at, "expires_at");
-    const id = newId("cs_test");
+    const { id, page } = newSessionPage(body, successUrl, cancelUrl);
     const session: Obj = {
       id,
       object: "checkout.session",
@@ -524,18 +523,33 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
       client_reference_id: str(body.client_reference_id),
       metadata: meta(body.metadata),
       payment_intent: null,
-      payment_method_types: Array.isArray(body.allowed_payment_method_types) ? body.allowed_payment_method_types : Array.isArray(body.payment_method_types) ? body.payment_method_types : ["card"],
-      success_url: successUrl,
-      cancel_url: cancelUrl,
-      expires_at: expiresAt,
-      url: `${base}/checkout/${id}`,
-      created: now(),
+      ...page,
       // Not Stripe's: what the page shows and the payment intent carries.
       _description: names.join(", "),
       _payment_intent_data: { on_behalf_of: onBehalfOf, transfer_group: str(pid.transfer_group), metadata: meta(pid.metadata), description: str(pid.description), setup_future_usage: str(pid.setup_future_usage) },
     };
     state.sessions[id] = session;
     return session;
+  }
+
+  /**
+   * A new session's id and the fields of its checkout page, alike in payment and setup mode:
+   * how the payer may pay, where the page sends them back, until when it is open.
+   */
+  function newSessionPage(body: Record<string, unknown>, successUrl: string, cancelUrl: string): { id: string; page: Record<string, unknown> } {
+    const expiresAt = body.expires_at === undefined ? now() + 24 * 3600 : int(body.expires_at, "expires_at");
+    const id = newId("cs_test");
+    return {
+      id,
+      page: {
+        payment_method_types: Array.isArray(body.allowed_payment_method_types) ? body.allowed_payment_method_types : Array.isArray(body.payment_method_types) ? body.payment_method_types : ["card"],
+        success_url: successUrl,
+        cancel_url: cancelUrl,
+        expires_at: expiresAt,
+        url: `${base}/checkout/${id}`,
+        created: now(),
+      },
+    };
   }
 
   /** A setup-mode session: saves a card to the customer (no line items, no charge). */
@@ -548,8 +562,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
     if (!successUrl || !cancelUrl) throw new StandinError(400, "Missing required param: success_url and cancel_url.");
     const currency = str(body.currency);
     if (!currency) throw new StandinError(400, "Missing required param: currency (setup mode with payment_method_types).");
-    const expiresAt = body.expires_at === undefined ? now() + 24 * 3600 : int(body.expires_at, "expires_at");
-    const id = newId("cs_test");
+    const { id, page } = newSessionPage(body, successUrl, cancelUrl);
     const sid = (body.setup_intent_data as Record<string, unknown> | undefined) ?? {};
     const session: Obj = {
       id,
@@ -564,12 +577,7 @@ export async function startStripeStandin(options: StandinOptions = {}): Promise<
       metadata: meta(body.metadata),
       payment_intent: null,
       setup_intent: null,
-      payment_method_types: Array.isArray(body.allowed_payment_method_types) ? body.allowed_payment_method_types : Array.isArray(body.payment_method_types) ? body.payment_method_types : ["card"],
-      success_url: successUrl,
-      cancel_url: cancelUrl,
-      expires_at: expiresAt,
-      url: `${base}/checkout/${id}`,
-      created: now(),
+      ...page,
       _description: str(sid.description) ?? "Save a card for later payments",
       _payment_intent_data: { on_behalf_of: str(sid.on_behalf_of), transfer_group: null, metadata: meta(sid.metadata), description: str(sid.description), setup_future_usage: null },
     };

@@ -9,7 +9,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { databaseServices } from "./own-school";
-import { schoolUrl } from "./support";
+import { fitsEachSize, schoolUrl } from "./support";
 
 const SHOTS = path.join("test-results", "enrollment-fee");
 const SIZES = [
@@ -23,15 +23,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
   return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
-async function screens(page: Page, name: string) {
-  const original = page.viewportSize();
-  for (const size of SIZES) {
-    await page.setViewportSize(size.viewport);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.viewport.width);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size.name}.png`), fullPage: true });
-  }
-  if (original) await page.setViewportSize(original);
-}
+/** Fits a phone and a desktop (nothing scrolls sideways), photographed at both. */
+const screens = (page: Page, name: string) => fitsEachSize(page, SIZES, { dir: SHOTS, name });
 
 test("a visitor enrolls, pays the registration fee on the stand-in's checkout, and sees it paid; the admin sees the invoice paid", async ({ page, ownSchool, ownAdminPage: admin }) => {
   test.setTimeout(120_000);

@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { DEMO, schoolUrl } from "./support";
+import { DEMO, fitsEachSize, schoolUrl } from "./support";
 
 const SHOTS = path.join("test-results", "progress");
 const SIZES = [
@@ -14,15 +14,8 @@ const SIZES = [
   { name: "1440", viewport: { width: 1440, height: 900 } },
 ] as const;
 
-async function screens(page: Page, name: string) {
-  const original = page.viewportSize();
-  for (const size of SIZES) {
-    await page.setViewportSize(size.viewport);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.viewport.width);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size.name}.png`), fullPage: true });
-  }
-  if (original) await page.setViewportSize(original);
-}
+/** Fits a phone and a desktop (nothing scrolls sideways), photographed at both. */
+const screens = (page: Page, name: string) => fitsEachSize(page, SIZES, { dir: SHOTS, name });
 
 test("a teacher recommends an exam, the parent accepts, the admin records a merit and the badge appears on the family page", async ({ browser, ownSchool, signIn }) => {
   test.setTimeout(180_000);

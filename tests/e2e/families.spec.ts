@@ -7,7 +7,7 @@
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { escapeRegExp, schoolUrl } from "./support";
+import { escapeRegExp, fitsEachSize, schoolUrl } from "./support";
 
 const SHOTS = path.join("test-results", "families");
 /** The school's own address (a copy of harmony keeps it). */
@@ -17,16 +17,8 @@ const SIZES = [
   { name: "1280x800", viewport: { width: 1280, height: 800 } },
 ] as const;
 
-async function screens(page: Page, name: string) {
-  const original = page.viewportSize();
-  for (const size of SIZES) {
-    await page.setViewportSize(size.viewport);
-    // Nothing may scroll sideways on a phone or a desktop.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.viewport.width);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size.name}.png`), fullPage: true });
-  }
-  if (original) await page.setViewportSize(original);
-}
+/** Fits a phone and a desktop (nothing scrolls sideways), photographed at both. */
+const screens = (page: Page, name: string) => fitsEachSize(page, SIZES, { dir: SHOTS, name });
 
 /** The admin's enrollment settings page: approval on/off and the registration fee. */
 async function setEnrollmentSettings(admin: Page, slug: string, opts: { approval: boolean; fee: string }) {

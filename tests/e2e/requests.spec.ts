@@ -7,7 +7,7 @@
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { escapeRegExp, schoolUrl } from "./support";
+import { escapeRegExp, fitsEachSize, schoolUrl } from "./support";
 
 const SHOTS = path.join("test-results", "requests");
 const SIZES = [
@@ -15,15 +15,8 @@ const SIZES = [
   { name: "1440", viewport: { width: 1440, height: 900 } },
 ] as const;
 
-async function screens(page: Page, name: string) {
-  const original = page.viewportSize();
-  for (const size of SIZES) {
-    await page.setViewportSize(size.viewport);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.viewport.width);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size.name}.png`), fullPage: true });
-  }
-  if (original) await page.setViewportSize(original);
-}
+/** Fits a phone and a desktop (nothing scrolls sideways), photographed at both. */
+const screens = (page: Page, name: string) => fitsEachSize(page, SIZES, { dir: SHOTS, name });
 
 /** Letters only (names are letters): the run's tag with its digits spelled out. */
 const lettersTag = () => Date.now().toString(36).slice(-5).replace(/\d/g, (d) => "abcdefghij"[Number(d)]!);

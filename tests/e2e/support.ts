@@ -1,6 +1,8 @@
 // Shared by playwright.config.ts, the e2e specs and scripts/screenshots.ts: where
 // the app under test listens, and how to reach the platform and a school there.
 // Chromium resolves every *.localhost name to loopback, so schools are real hosts.
+import path from "node:path";
+import { expect, type Page } from "@playwright/test";
 
 /** The port of the production server the e2e suite starts (E2E_PORT, default 3210). */
 export const PORT = Number(process.env.E2E_PORT ?? 3210);
@@ -60,4 +62,25 @@ export function uniqueSlug(prefix = "e2e"): string {
 /** Escapes a string for use inside a RegExp. */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A screen size a page is checked and photographed at; `name` ends the screenshot's file name. */
+export interface ScreenSize {
+  name: string;
+  viewport: { width: number; height: number };
+}
+
+/**
+ * The page at each size in turn: nothing scrolls sideways (the document is no wider than
+ * the viewport), and a full-page screenshot goes to `dir`/`name`-`size.name`.png. Then the
+ * page is given back its own viewport.
+ */
+export async function fitsEachSize(page: Page, sizes: readonly ScreenSize[], shot: { dir: string; name: string }): Promise<void> {
+  const original = page.viewportSize();
+  for (const size of sizes) {
+    await page.setViewportSize(size.viewport);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${shot.name} at ${size.name}: the document's width`).toBeLessThanOrEqual(size.viewport.width);
+    await page.screenshot({ path: path.join(shot.dir, `${shot.name}-${size.name}.png`), fullPage: true });
+  }
+  if (original) await page.setViewportSize(original);
 }

@@ -5,15 +5,20 @@
 // link is refused in words; paying twice charges once; the thank-you page shows the fee paid
 // once the webhook has landed; the school's books reconcile.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { reconcileSchool } from "../../app/models/billing.server";
+import { enrollmentFeeStatus } from "../../app/models/enrollment-fee.server";
 import { heldReconciliation } from "../../app/models/teacher-pay.server";
+import { createPrismaClient } from "../../server/db/clients.server";
+import { SchoolDb } from "../../server/db/school-db.server";
 import { startConnectOnboarding } from "../../server/payments/connect.server";
 import { createFeeLinkSigner, FEE_LINK_SECONDS } from "../../server/services/fee-links.server";
 import type { StripeStandin } from "../../server/stripe-standin/standin.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { DEMO_PASSWORD } from "../../prisma/seed/demo";
 import { Client, startTestApp, type TestApp } from "../support/app";
+import { connectOwner } from "../support/db";
 import { testServices } from "../support/services";
 
 const SECRET = "enrollment-fee-test-secret-0123456789abcdef";
@@ -230,5 +235,45 @@ describe("paying the fee with the pay link", () => {
     expect(await school.db.run((tx) => tx.payment.count())).toBe(0);
     // The genuine link works.
     expect((await pay(school, a.token!)).status).toBe(302);
+  });
+});
+
+describe("the fee page's state", () => {
+  it("asks Stripe about the open checkout with no transaction open", async () => {
+    const school = await connectedSchoolWithFee("notx");
+    const a = await enroll(school, enrollment(`notx-${run}@example.test`));
+    expect((await pay(school, a.token!)).status).toBe(302);
+    const { id: invoiceId } = await school.db.run((tx) => tx.invoice.findFirstOrThrow({ where: { familyGroup: { billingEmail: `notx-${run}@example.test` } }, select: { id: true } }));
+
+    // The school's database over a pool of its own, named, so Postgres can say what its sessions are doing.
+    const name = `fee-notx-${run}`;
+    const url = new URL(inject("appUrl"));
+    url.searchParams.set("application_name", name);
+    const prisma = createPrismaClient(url.toString(), 2);
+    const owner = await connectOwner();
+    try {
+      const real = await services.payments.stripe();
+      const seen: { sessionId: string; openTransactions: number }[] = [];
+      // Stripe's client, watched: when the session is read, how many of the pool's sessions are inside a transaction.
+      const watched = {
+        checkout: {
+          sessions: {
+            async retrieve(sessionId: string) {
+              const { rows } = await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'", [name]);
+              seen.push({ sessionId, openTransactions: rows[0]!.n });
+              return real.checkout.sessions.retrieve(sessionId);
+            },
+          },
+        },
+      } as unknown as Stripe;
+
+      const view = await enrollmentFeeStatus(new SchoolDb(prisma, school.id), watched, invoiceId);
+      expect(view).toMatchObject({ state: "due", payable: true, amountMinor: 4_500 });
+      const pending = await school.db.run((tx) => tx.payment.findFirstOrThrow({ where: { invoiceId, status: "PENDING" }, select: { stripeCheckoutSessionId: true } }));
+      expect(seen).toEqual([{ sessionId: pending.stripeCheckoutSessionId, openTransactions: 0 }]);
+    } finally {
+      await owner.end();
+      await prisma.$disconnect();
+    }
   });
 });
