@@ -241,18 +241,23 @@ try {
     expect: (body: string) => boolean;
     /** Visit each school again only after the page cache expired (uncached landing pages). */
     rotate?: boolean;
+    /** Served from a page cache (the anonymous landing cache, or a signed-in page reopened): no floor. */
     cached?: boolean;
   }
   const allSlugs = [school.slug, ...small.slugs];
+  // A signed-in page twice: reopened by the same person (the signed-in page cache serves it
+  // until the school's data changes), and a first view (a cookie of its own per request, so
+  // the cache never has it: every request renders, as after any change to the school).
+  let firstView = 0;
+  const signedIn = (name: string, path: string, cookie: string, expect: (b: string) => boolean): Page[] => [
+    { name: `${name}, first view`, req: () => ({ host: large, path, cookie: `${cookie}; bench_view=${++firstView}` }), expect },
+    { name: `${name}, reopened`, req: () => ({ host: large, path, cookie }), expect, cached: true },
+  ];
   const pages: Page[] = [
     { name: "GET /healthz", req: () => ({ host: `localhost:${port}`, path: "/healthz" }), expect: (b) => b.includes('"ok"') },
-    {
-      name: `Admin week calendar, large school`,
-      req: () => ({ host: large, path: "/admin/calendar?view=week", cookie: adminCookie }),
-      expect: (b) => b.includes("Week:") || b.includes("cal-"),
-    },
-    { name: "Teacher's day (/teach/today)", req: () => ({ host: large, path: "/teach/today", cookie: teacherCookie }), expect: (b) => b.length > 1000 },
-    { name: "Family page (/family, 2 children)", req: () => ({ host: large, path: "/family", cookie: parentCookie }), expect: (b) => b.length > 1000 },
+    ...signedIn("Admin week calendar, large school", "/admin/calendar?view=week", adminCookie, (b) => b.includes("Week:") || b.includes("cal-")),
+    ...signedIn("Teacher's day (/teach/today)", "/teach/today", teacherCookie, (b) => b.length > 1000),
+    ...signedIn("Family page (/family, 2 children)", "/family", parentCookie, (b) => b.length > 1000),
     { name: "Landing page, cached", req: () => ({ host: large, path: "/" }), expect: (b) => b.includes("Bench Conservatory"), cached: true },
     { name: "Landing page, uncached (every school in turn)", req: (i) => ({ host: hostOf(allSlugs[i % allSlugs.length]!), path: "/" }), expect: (b) => b.includes("<html"), rotate: true },
   ];
@@ -264,10 +269,10 @@ try {
     const probeReq = page.rotate ? { host: hostOf(small.slugs.at(-1)!), path: "/" } : page.req(0);
     const { res, queries } = await captureRequest(probeReq);
     if (res.status !== 200 || !page.expect(res.body)) throw new Error(`${page.name}: answered ${res.status} (${res.body.slice(0, 200)})`);
-    if (page.name.startsWith("Admin week")) weekQueries = queries;
+    if (page.name.startsWith("Admin week") && !page.cached) weekQueries = queries;
     if (process.env.BENCH_DUMP_SQL) writeFileSync(`${process.env.BENCH_DUMP_SQL}-${pages.indexOf(page)}.json`, JSON.stringify(queries, null, 1));
     const floorQueries = page.cached ? [] : queries;
-    sqlNotes.push(`${page.name}: ${page.cached ? "served from the page cache, no SQL" : describeSql(queries)}, ${(res.body.length / 1024).toFixed(0)} KB of HTML`);
+    sqlNotes.push(`${page.name}: ${page.cached ? "served from a page cache, no SQL" : describeSql(queries)}, ${(res.body.length / 1024).toFixed(0)} KB of HTML`);
     for (const concurrency of CONCURRENCY) {
       const total = page.rotate ? Math.min(REQUESTS, allSlugs.length) : REQUESTS;
       log(`${page.name} × ${total} at ${concurrency} user(s)…`);
@@ -281,7 +286,7 @@ try {
         await loadFn(concurrency, Math.min(20, total), () => replay(floorQueries));
         floor = summarize(await loadFn(concurrency, total, () => replay(floorQueries)));
       }
-      const note = [page.cached || page.rotate ? `${measured.cacheHits}/${total} from the cache` : "", failures].filter(Boolean).join("; ") || undefined;
+      const note = [`${measured.cacheHits}/${total} from the cache`, failures].filter(Boolean).join("; ");
       results.push({ name: page.name, concurrency, n: total, app: summarize(measured.times), floor, note });
       const row = results.at(-1)!;
       log(`  p50 ${ms(row.app.p50)}, p95 ${ms(row.app.p95)}; floor p95 ${floor ? ms(floor.p95) : "—"}${note ? `; ${note}` : ""}`);
@@ -500,14 +505,18 @@ try {
   for (const line of rls.plan) console.log(`    ${line}`);
 
   const find = (prefix: string, c: number) => results.find((r) => r.name.startsWith(prefix) && r.concurrency === c);
-  const week20 = find("Admin week", 20);
+  const week20 = find("Admin week calendar, large school, first view", 20);
+  const reopened = (prefix: string) => find(`${prefix}, reopened`, 20)?.app.p95 ?? Infinity;
   const health20 = find("GET /healthz", 20);
   const cached20 = find("Landing page, cached", 20);
   const verdicts: [string, boolean][] = [
-    ["week view p95 < 100 ms at 20 users", (week20?.app.p95 ?? Infinity) < 100],
-    ["week view within 3× of its floor", week20?.floor ? week20.app.p95 <= 3 * week20.floor.p95 : false],
-    ["teacher's day p95 < 50 ms at 20 users", (find("Teacher's day", 20)?.app.p95 ?? Infinity) < 50],
-    ["family page p95 < 50 ms at 20 users", (find("Family page", 20)?.app.p95 ?? Infinity) < 50],
+    ["week view p95 < 100 ms at 20 users, first view", (week20?.app.p95 ?? Infinity) < 100],
+    ["week view p95 < 100 ms at 20 users, reopened", reopened("Admin week") < 100],
+    ["week view within 3× of its floor, first view", week20?.floor ? week20.app.p95 <= 3 * week20.floor.p95 : false],
+    ["teacher's day p95 < 50 ms at 20 users, first view", (find("Teacher's day (/teach/today), first view", 20)?.app.p95 ?? Infinity) < 50],
+    ["teacher's day p95 < 50 ms at 20 users, reopened", reopened("Teacher's day") < 50],
+    ["family page p95 < 50 ms at 20 users, first view", (find("Family page (/family, 2 children), first view", 20)?.app.p95 ?? Infinity) < 50],
+    ["family page p95 < 50 ms at 20 users, reopened", reopened("Family page") < 50],
     ["landing uncached p95 < 50 ms at 20 users", (find("Landing page, uncached", 20)?.app.p95 ?? Infinity) < 50],
     ["landing cached within 2× of /healthz at 20 users", cached20 && health20 ? cached20.app.p95 <= 2 * health20.app.p95 : false],
     ["RLS < 10 % on the week query", rlsOverhead < 10],
