@@ -48,7 +48,9 @@ FROM base AS runtime
 # SEED: production databases start empty (create the first operator with
 # `npm run create-operator`, see docs/deploy.md). DATA_DIR: uploaded logos when
 # UploadThing is not configured; mount a volume there.
-ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0 SEED=none DATA_DIR=/data
+# MALLOC_ARENA_MAX=2: glibc's allocator keeps an arena per thread that touched it and gives
+# little back; two arenas kept the server 80 MB smaller after load (README, "Performance").
+ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0 SEED=none DATA_DIR=/data MALLOC_ARENA_MAX=2
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 COPY --from=build /app/prisma/migrations ./prisma/migrations

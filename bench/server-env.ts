@@ -5,6 +5,8 @@ export function benchServerEnv(opts: { port: number; ownerUrl: string; appUrl: s
   return {
     ...process.env,
     NODE_ENV: "production",
+    // As the Dockerfile and `npm start` run it (glibc's allocator: two arenas, not one per thread).
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
     PUBLIC_PROTOCOL: "http",
     HOST: "127.0.0.1",
     PORT: String(opts.port),
