@@ -487,7 +487,7 @@ try {
   console.log(`Encore benchmarks (scale ${SCALE}): ${counts.schools} schools, ${counts.occurrences.toLocaleString("en-US")} occurrences, the large school ${counts.mine.toLocaleString("en-US")}`);
   console.log(`Machine: ${machine}`);
   console.log(`Node ${process.version}; ${version} (embedded); fsync=${setting("fsync")}, synchronous_commit=${setting("synchronous_commit")}, full_page_writes=${setting("full_page_writes")}, shared_buffers=${setting("shared_buffers")} × 8 kB, work_mem=${setting("work_mem")} kB`);
-  console.log(`Server: node --expose-gc build/server.js (NODE_ENV=production, LOG_LEVEL=warn, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? "2"}, PAGE_CACHE_SECONDS=${process.env.PAGE_CACHE_SECONDS ?? "30"}), pools of 20 (app) and 5 (platform) connections; load from this process over loopback, keep-alive.`);
+  console.log(`Server: node --expose-gc build/server.js (NODE_ENV=production, LOG_LEVEL=warn, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? "2"}, PAGE_CACHE_SECONDS=${process.env.PAGE_CACHE_SECONDS ?? "30"}, NODE_OPTIONS=${process.env.BENCH_SERVER_NODE_OPTIONS || "(none)"}), pools of 20 (app) and 5 (platform) connections; load from this process over loopback, keep-alive.`);
   console.log("");
   console.log(table);
   console.log("");

@@ -7,6 +7,8 @@ export function benchServerEnv(opts: { port: number; ownerUrl: string; appUrl: s
     NODE_ENV: "production",
     // As the Dockerfile and `npm start` run it (glibc's allocator: two arenas, not one per thread).
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
+    // The server's own Node options (e.g. a heap cap, --max-old-space-size=192), not the benchmark's.
+    NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "",
     PUBLIC_PROTOCOL: "http",
     HOST: "127.0.0.1",
     PORT: String(opts.port),

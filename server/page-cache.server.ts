@@ -18,9 +18,22 @@ interface Entry {
   at: number;
   status: number;
   headers: [string, string][];
-  body: string;
-  /** The CSP nonce the page was rendered with (hono/secure-headers), if any. */
+  /**
+   * The page as UTF-8 bytes, cut where its CSP nonce was (hono/secure-headers): served
+   * again, the pieces are joined around the response's own nonce. Bytes, not a string:
+   * a hit is one copy, with no re-encoding and nothing on the JavaScript heap.
+   */
+  parts: Buffer[];
+  /** The CSP nonce the page was rendered with, if any (null: one part). */
   nonce: string | null;
+}
+
+/** The kept page's bytes with `nonce` where its own was. */
+function bodyWith(entry: Entry, nonce: string | null): Uint8Array<ArrayBuffer> {
+  const glue = Buffer.from(nonce ?? entry.nonce ?? "");
+  const bytes = entry.parts.length === 1 ? entry.parts[0]! : Buffer.concat(entry.parts.flatMap((part, i) => (i === 0 ? [part] : [glue, part])));
+  // (Buffer.from and Buffer.concat allocate from ArrayBuffers, never shared memory)
+  return bytes as Uint8Array<ArrayBuffer>;
 }
 
 const CSP_HEADERS = ["content-security-policy", "content-security-policy-report-only"];
@@ -34,16 +47,14 @@ function freshNonce(): string {
 function replay(entry: Entry): Response {
   const headers = new Headers(entry.headers);
   headers.set("x-encore-cache", "hit");
-  let body = entry.body;
-  if (entry.nonce) {
-    const nonce = freshNonce();
-    body = body.replaceAll(entry.nonce, nonce);
+  const nonce = entry.nonce ? freshNonce() : null;
+  if (entry.nonce && nonce) {
     for (const name of CSP_HEADERS) {
       const value = headers.get(name);
       if (value) headers.set(name, value.replaceAll(`'nonce-${entry.nonce}'`, `'nonce-${nonce}'`));
     }
   }
-  return new Response(body, { status: entry.status, headers });
+  return new Response(bodyWith(entry, nonce), { status: entry.status, headers });
 }
 
 export interface PageCache {
@@ -56,7 +67,8 @@ async function keepable(res: Response, nonce: string | null, types: readonly str
   const type = res.headers.get("content-type") ?? "";
   if (res.status !== 200 || res.headers.has("set-cookie") || !types.some((t) => type.startsWith(t))) return null;
   const body = await res.clone().text();
-  return { status: res.status, headers: [...res.headers].filter(([name]) => name !== "content-length"), body, nonce };
+  const parts = (nonce ? body.split(nonce) : [body]).map((part) => Buffer.from(part));
+  return { status: res.status, headers: [...res.headers].filter(([name]) => name !== "content-length"), parts, nonce };
 }
 
 /**
@@ -198,9 +210,7 @@ export function signedInPageCache(opts: {
   const serve = (c: Context, entry: Entry) => {
     const headers = new Headers(entry.headers);
     headers.set("x-encore-cache", "hit");
-    const nonce = nonceOf(c);
-    const body = entry.nonce && nonce ? entry.body.replaceAll(entry.nonce, nonce) : entry.body;
-    return new Response(body, { status: entry.status, headers });
+    return new Response(bodyWith(entry, nonceOf(c)), { status: entry.status, headers });
   };
 
   const middleware: MiddlewareHandler = async (c, next) => {
@@ -240,7 +250,7 @@ export function signedInPageCache(opts: {
       const kept = await keepable(c.res, nonceOf(c), ["text/html", "text/x-script"]);
       if (!kept) return null;
       // The version the render began at: a change during the render makes it stale at once.
-      const entry: SignedInEntry = { ...kept, at: Date.now(), version, bytes: kept.body.length * 2 };
+      const entry: SignedInEntry = { ...kept, at: Date.now(), version, bytes: kept.parts.reduce((n, part) => n + part.length, 0) };
       if (opts.changes.listening) keep(key, entry);
       return entry;
     });
