@@ -43,9 +43,11 @@ import { createServices } from "../server/services.server";
 import { generateSchool, generateSmallSchools, SCALE, slotDate, slotTime, teacherOf, WEEKS, YEAR_START, ZONE } from "./generate";
 import { load, loadFn, request, type PageRequest } from "./http-load";
 import { startCapture, stopCapture, type CapturedQuery } from "./sql-capture.mjs";
-import { benchServerEnv } from "./server-env";
+import { benchServerEnv, SERVER_NODE_OPTIONS } from "./server-env";
 import { markdownTable, ms, summarize, type Sample } from "./stats";
 
+const TEACHER = "Teacher's day (/teach/today)";
+const FAMILY = "Family page (/family, 2 children)";
 const FULL = SCALE === "full";
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (FULL ? 100 : 60));
 const WRITES = Number(process.env.BENCH_WRITES ?? (FULL ? 30 : 8));
@@ -256,8 +258,8 @@ try {
   const pages: Page[] = [
     { name: "GET /healthz", req: () => ({ host: `localhost:${port}`, path: "/healthz" }), expect: (b) => b.includes('"ok"') },
     ...signedIn("Admin week calendar, large school", "/admin/calendar?view=week", adminCookie, (b) => b.includes("Week:") || b.includes("cal-")),
-    ...signedIn("Teacher's day (/teach/today)", "/teach/today", teacherCookie, (b) => b.length > 1000),
-    ...signedIn("Family page (/family, 2 children)", "/family", parentCookie, (b) => b.length > 1000),
+    ...signedIn(TEACHER, "/teach/today", teacherCookie, (b) => b.length > 1000),
+    ...signedIn(FAMILY, "/family", parentCookie, (b) => b.length > 1000),
     { name: "Landing page, cached", req: () => ({ host: large, path: "/" }), expect: (b) => b.includes("Bench Conservatory"), cached: true },
     { name: "Landing page, uncached (every school in turn)", req: (i) => ({ host: hostOf(allSlugs[i % allSlugs.length]!), path: "/" }), expect: (b) => b.includes("<html"), rotate: true },
   ];
@@ -487,7 +489,7 @@ try {
   console.log(`Encore benchmarks (scale ${SCALE}): ${counts.schools} schools, ${counts.occurrences.toLocaleString("en-US")} occurrences, the large school ${counts.mine.toLocaleString("en-US")}`);
   console.log(`Machine: ${machine}`);
   console.log(`Node ${process.version}; ${version} (embedded); fsync=${setting("fsync")}, synchronous_commit=${setting("synchronous_commit")}, full_page_writes=${setting("full_page_writes")}, shared_buffers=${setting("shared_buffers")} × 8 kB, work_mem=${setting("work_mem")} kB`);
-  console.log(`Server: node --expose-gc build/server.js (NODE_ENV=production, LOG_LEVEL=warn, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? "2"}, PAGE_CACHE_SECONDS=${process.env.PAGE_CACHE_SECONDS ?? "30"}, NODE_OPTIONS=${process.env.BENCH_SERVER_NODE_OPTIONS || "(none)"}), pools of 20 (app) and 5 (platform) connections; load from this process over loopback, keep-alive.`);
+  console.log(`Server: node --expose-gc build/server.js (NODE_ENV=production, LOG_LEVEL=warn, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? "2"}, PAGE_CACHE_SECONDS=${process.env.PAGE_CACHE_SECONDS ?? "30"}, NODE_OPTIONS=${process.env.BENCH_SERVER_NODE_OPTIONS ?? SERVER_NODE_OPTIONS}), pools of 20 (app) and 5 (platform) connections; load from this process over loopback, keep-alive.`);
   console.log("");
   console.log(table);
   console.log("");
@@ -506,17 +508,17 @@ try {
 
   const find = (prefix: string, c: number) => results.find((r) => r.name.startsWith(prefix) && r.concurrency === c);
   const week20 = find("Admin week calendar, large school, first view", 20);
-  const reopened = (prefix: string) => find(`${prefix}, reopened`, 20)?.app.p95 ?? Infinity;
+  const p95At20 = (name: string) => find(name, 20)?.app.p95 ?? Infinity;
   const health20 = find("GET /healthz", 20);
   const cached20 = find("Landing page, cached", 20);
   const verdicts: [string, boolean][] = [
     ["week view p95 < 100 ms at 20 users, first view", (week20?.app.p95 ?? Infinity) < 100],
-    ["week view p95 < 100 ms at 20 users, reopened", reopened("Admin week") < 100],
+    ["week view p95 < 100 ms at 20 users, reopened", p95At20("Admin week calendar, large school, reopened") < 100],
     ["week view within 3× of its floor, first view", week20?.floor ? week20.app.p95 <= 3 * week20.floor.p95 : false],
-    ["teacher's day p95 < 50 ms at 20 users, first view", (find("Teacher's day (/teach/today), first view", 20)?.app.p95 ?? Infinity) < 50],
-    ["teacher's day p95 < 50 ms at 20 users, reopened", reopened("Teacher's day") < 50],
-    ["family page p95 < 50 ms at 20 users, first view", (find("Family page (/family, 2 children), first view", 20)?.app.p95 ?? Infinity) < 50],
-    ["family page p95 < 50 ms at 20 users, reopened", reopened("Family page") < 50],
+    ["teacher's day p95 < 50 ms at 20 users, first view", p95At20(`${TEACHER}, first view`) < 50],
+    ["teacher's day p95 < 50 ms at 20 users, reopened", p95At20(`${TEACHER}, reopened`) < 50],
+    ["family page p95 < 50 ms at 20 users, first view", p95At20(`${FAMILY}, first view`) < 50],
+    ["family page p95 < 50 ms at 20 users, reopened", p95At20(`${FAMILY}, reopened`) < 50],
     ["landing uncached p95 < 50 ms at 20 users", (find("Landing page, uncached", 20)?.app.p95 ?? Infinity) < 50],
     ["landing cached within 2× of /healthz at 20 users", cached20 && health20 ? cached20.app.p95 <= 2 * health20.app.p95 : false],
     ["RLS < 10 % on the week query", rlsOverhead < 10],

@@ -190,7 +190,7 @@ export function signedInPageCache(opts: {
   const entries = new Map<string, SignedInEntry>();
   const flights = singleFlight();
   const paths = new Set(opts.paths.flatMap((p) => [p, `${p === "/" ? "/_root" : p}.data`]));
-  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+  const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
   let bytes = 0;
   const drop = (key: string) => {
     const old = entries.get(key);
