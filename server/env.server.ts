@@ -53,8 +53,9 @@ const schema = z
     /**
      * How long the signed-in page cache (server/page-cache.server.ts) may serve a page it
      * kept, at most: any change to the school's data ends it sooner. 0 turns it off.
+     * Unset: 30 in production, 0 otherwise (a developer's edit shows on the next reload).
      */
-    PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+    PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3_600).optional(),
     /** Schools live at <slug>.<PLATFORM_DOMAIN>; the operator at PLATFORM_DOMAIN itself. */
     PLATFORM_DOMAIN: z.string().default("localhost").transform((v) => v.toLowerCase()),
     /** Public scheme for links in emails. */
@@ -171,8 +172,9 @@ const schema = z
     }
   });
 
-export type Env = Omit<z.infer<typeof schema>, "HOST" | "LOG_LEVEL" | "SEED"> & {
+export type Env = Omit<z.infer<typeof schema>, "HOST" | "LOG_LEVEL" | "SEED" | "PAGE_CACHE_SECONDS"> & {
   HOST: string;
+  PAGE_CACHE_SECONDS: number;
   LOG_LEVEL: NonNullable<z.infer<typeof schema>["LOG_LEVEL"]>;
   SEED: "demo" | "none";
   protocol: "http" | "https";
@@ -199,6 +201,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     HOST: parsed.data.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
     LOG_LEVEL: parsed.data.LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "silent" : "info"),
     SEED: parsed.data.SEED ?? (isProduction ? "none" : "demo"),
+    PAGE_CACHE_SECONDS: parsed.data.PAGE_CACHE_SECONDS ?? (isProduction ? 30 : 0),
     isProduction,
     devMailbox,
     protocol,

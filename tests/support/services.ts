@@ -15,10 +15,10 @@ export function testServices(overrides: Record<string, string> = {}): RunningSer
   // The environment names the test database, as a deployment's would (production requires it).
   // Files (logos, seeded resources) go to a folder of the test's own, never the developer's .data.
   const dataDir = overrides.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "encore-test-files-"));
-  // The signed-in page cache is off unless a test turns it on (tests/integration/page-cache.test.ts):
-  // a test that writes through its own connection and reads the page at once must not race
-  // the database's notification.
-  const env = loadEnv({ NODE_ENV: "test", SEED: "none", PAGE_CACHE_SECONDS: "0", DATABASE_URL: inject("ownerUrl"), APP_DATABASE_URL: inject("appUrl"), CLOCK_START: TEST_CLOCK_START, ...overrides, DATA_DIR: dataDir });
+  // (NODE_ENV=test: the signed-in page cache is off unless a test turns it on, as
+  // tests/integration/page-cache.test.ts does, so a test that writes through its own
+  // connection and reads the page at once never races the database's notification.)
+  const env = loadEnv({ NODE_ENV: "test", SEED: "none", DATABASE_URL: inject("ownerUrl"), APP_DATABASE_URL: inject("appUrl"), CLOCK_START: TEST_CLOCK_START, ...overrides, DATA_DIR: dataDir });
   return createServices(env, { ownerUrl: inject("ownerUrl"), appUrl: inject("appUrl") });
 }
 
