@@ -160,7 +160,8 @@ export function createApp({ services, build, staticRoot, log = createLogger({ le
   // Pages people reopen all day, kept per signed-in visitor until their school's data changes
   // (server/page-cache.server.ts); every other request of a school counts as a change.
   if (env.PAGE_CACHE_SECONDS > 0) {
-    void services.schoolChanges.listen();
+    // (Until the listener is back, every page is rendered: slower, never stale. Say so.)
+    void services.schoolChanges.listen((error) => log.warn({ err: error }, "page cache: the database's change notifications were lost; reconnecting"));
     const signedIn = signedInPageCache({
       ttlMs: env.PAGE_CACHE_SECONDS * 1000,
       paths: ["/admin/calendar", "/teach/today", "/teach/week", "/family", "/family/schedule"],

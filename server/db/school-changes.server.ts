@@ -38,12 +38,12 @@ export interface SchoolChanges {
   readonly versions: SchoolVersions;
   /** True while the database's notifications reach us; cached pages are served only then. */
   readonly listening: boolean;
-  /** Starts listening (idempotent); reconnects by itself until `close()`. */
-  listen(): Promise<void>;
+  /** Starts listening (idempotent); reconnects by itself until `close()`. `onError` hears every lost connection. */
+  listen(onError?: (error: unknown) => void): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createSchoolChanges(connectionString: string, opts: { retryMs?: number; onError?: (error: unknown) => void } = {}): SchoolChanges {
+export function createSchoolChanges(connectionString: string, opts: { retryMs?: number } = {}): SchoolChanges {
   const versions = new SchoolVersions();
   const retryMs = opts.retryMs ?? 1_000;
   let client: pg.Client | null = null;
@@ -51,9 +51,10 @@ export function createSchoolChanges(connectionString: string, opts: { retryMs?: 
   let started: Promise<void> | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
+  let onError: ((error: unknown) => void) | undefined;
 
   const lost = (error?: unknown) => {
-    if (error) opts.onError?.(error);
+    if (error) onError?.(error);
     listening = false;
     versions.changedAll();
     const dead = client;
@@ -93,7 +94,8 @@ export function createSchoolChanges(connectionString: string, opts: { retryMs?: 
     get listening() {
       return listening;
     },
-    listen() {
+    listen(report) {
+      onError ??= report;
       started ??= connect();
       return started;
     },
